@@ -1,0 +1,47 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "naner",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "naner", targets: ["naner"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // libgit2 from the system (Debian: libgit2-dev); only GitKit imports it.
+        .systemLibrary(
+            name: "CLibgit2",
+            pkgConfig: "libgit2",
+            providers: [.apt(["libgit2-dev"])]
+        ),
+        // Owned handles, typed errors and callback boxes around libgit2.
+        .target(name: "GitKit", dependencies: ["CLibgit2"]),
+        // Turns the default .syncignore and templates/ into Swift source, so an
+        // installed binary needs no files beside it.
+        .executableTarget(name: "EmbedResources"),
+        .plugin(
+            name: "EmbedResourcesPlugin",
+            capability: .buildTool(),
+            dependencies: ["EmbedResources"]
+        ),
+        // The domain: managed set, rules, scanning, commits. No libgit2 types leak out of GitKit.
+        .target(
+            name: "NanerCore",
+            dependencies: ["GitKit"],
+            plugins: ["EmbedResourcesPlugin"]
+        ),
+        .executableTarget(
+            name: "naner",
+            dependencies: [
+                "NanerCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "NanerCoreTests", dependencies: ["NanerCore"]),
+        .testTarget(name: "NanerCLITests", dependencies: ["NanerCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,18 @@
+#ifndef NANER_CLIBGIT2_SHIM_H
+#define NANER_CLIBGIT2_SHIM_H
+#include <git2.h>
+#include <git2/sys/odb_backend.h>
+#include <git2/sys/mempack.h>
+#include <git2/sys/index.h>
+
+/* git_libgit2_opts is variadic, which Swift cannot call: one inline wrapper per option. */
+static inline int naner_git_enable_fsync_gitdir(int enabled) {
+    return git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, enabled);
+}
+static inline int naner_git_set_owner_validation(int enabled) {
+    return git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, enabled);
+}
+static inline int naner_git_enable_strict_hash_verification(int enabled) {
+    return git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, enabled);
+}
+#endif

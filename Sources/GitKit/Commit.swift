@@ -1,0 +1,114 @@
+import CLibgit2
+
+/// Who made a commit. Built from git config when possible.
+public struct Signature: Sendable {
+    public var name: String
+    public var email: String
+
+    public init(name: String, email: String) {
+        self.name = name
+        self.email = email
+    }
+}
+
+/// A commit's metadata, copied out of libgit2.
+public struct CommitInfo: Sendable {
+    public let id: ObjectID
+    public let treeID: ObjectID
+    public let parentIDs: [ObjectID]
+    public let message: String
+    public let authorName: String
+    public let authorEmail: String
+    /// Seconds since the epoch, and the author's offset from UTC in minutes.
+    public let time: Int64
+    public let offsetMinutes: Int32
+
+    public var summary: String {
+        String(message.split(separator: "\n", omittingEmptySubsequences: false).first ?? "")
+    }
+}
+
+extension Repository {
+    public func commit(_ id: ObjectID) throws -> CommitInfo {
+        var oid = id.raw
+        var commit: OpaquePointer?
+        try check(git_commit_lookup(&commit, pointer, &oid), "git_commit_lookup")
+        defer { git_commit_free(commit) }
+        let parents = (0..<git_commit_parentcount(commit)).map { ObjectID(git_commit_parent_id(commit, $0).pointee) }
+        let author = git_commit_author(commit)!.pointee
+        return CommitInfo(
+            id: id, treeID: ObjectID(git_commit_tree_id(commit).pointee), parentIDs: parents,
+            message: String(cString: git_commit_message(commit)),
+            authorName: String(cString: author.name), authorEmail: String(cString: author.email),
+            time: author.when.time, offsetMinutes: author.when.offset)
+    }
+
+    /// The signature git would use (`user.name`/`user.email` from any config level), or nil.
+    public func configuredSignature() -> Signature? {
+        var signature: UnsafeMutablePointer<git_signature>?
+        guard git_signature_default(&signature, pointer) == 0, let signature else { return nil }
+        defer { git_signature_free(signature) }
+        return Signature(name: String(cString: signature.pointee.name), email: String(cString: signature.pointee.email))
+    }
+
+    /// Writes a commit of `tree` and moves `updateRef` (e.g. `HEAD`) to it.
+    public func createCommit(tree treeID: ObjectID, parents parentIDs: [ObjectID], message: String,
+                             signature: Signature, updateRef: String? = "HEAD") throws -> ObjectID {
+        var gitSignature: UnsafeMutablePointer<git_signature>?
+        try check(git_signature_now(&gitSignature, signature.name, signature.email), "git_signature_now")
+        defer { git_signature_free(gitSignature) }
+        let tree = try lookupTree(treeID)
+        defer { git_tree_free(tree) }
+        var parents: [OpaquePointer?] = []
+        defer { parents.forEach { git_commit_free($0) } }
+        for parentID in parentIDs {
+            var oid = parentID.raw
+            var parent: OpaquePointer?
+            try check(git_commit_lookup(&parent, pointer, &oid), "git_commit_lookup")
+            parents.append(parent)
+        }
+        var oid = git_oid()
+        try parents.withUnsafeMutableBufferPointer { buffer in
+            try check(git_commit_create(&oid, pointer, updateRef, gitSignature, gitSignature, nil, message,
+                                        tree, buffer.count, buffer.baseAddress), "git_commit_create")
+        }
+        return ObjectID(oid)
+    }
+
+    /// Commits reachable from `start`, newest first, at most `limit`.
+    public func history(from start: ObjectID, limit: Int?) throws -> [CommitInfo] {
+        var walk: OpaquePointer?
+        try check(git_revwalk_new(&walk, pointer), "git_revwalk_new")
+        defer { git_revwalk_free(walk) }
+        try check(git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_TIME.rawValue), "git_revwalk_sorting")
+        var oid = start.raw
+        try check(git_revwalk_push(walk, &oid), "git_revwalk_push")
+        var result: [CommitInfo] = []
+        var next = git_oid()
+        while limit.map({ result.count < $0 }) ?? true {
+            let rc = git_revwalk_next(&next, walk)
+            if rc == GIT_ITEROVER.rawValue { break }
+            try check(rc, "git_revwalk_next")
+            result.append(try commit(ObjectID(next)))
+        }
+        return result
+    }
+
+    /// Tag names by the commit they point at (annotated tags peeled).
+    public func tagsByCommit() throws -> [ObjectID: [String]] {
+        let box = CallbackBox([(String, ObjectID)]())
+        let rc = git_tag_foreach(pointer, { name, oid, payload in
+            let box = Unmanaged<CallbackBox<[(String, ObjectID)]>>.fromOpaque(payload!).takeUnretainedValue()
+            box.value.append((String(cString: name!), ObjectID(oid!.pointee)))
+            return 0
+        }, Unmanaged.passUnretained(box).toOpaque())
+        try withExtendedLifetime(box) { try check(rc, "git_tag_foreach") }
+        var result: [ObjectID: [String]] = [:]
+        for (refName, id) in box.value {
+            let name = refName.hasPrefix("refs/tags/") ? String(refName.dropFirst(10)) : refName
+            let target = (try? resolveCommit(refName)) ?? id
+            result[target, default: []].append(name)
+        }
+        return result
+    }
+}

@@ -1,0 +1,37 @@
+import CLibgit2
+
+/// A repository's configuration, all levels merged; writes go to the repository's own file.
+public final class Config {
+    let pointer: OpaquePointer
+
+    init(_ pointer: OpaquePointer) { self.pointer = pointer }
+    deinit { git_config_free(pointer) }
+
+    public func set(_ name: String, _ value: String) throws {
+        try check(git_config_set_string(pointer, name, value), "git_config_set_string")
+    }
+
+    public func set(_ name: String, _ value: Bool) throws {
+        try check(git_config_set_bool(pointer, name, value ? 1 : 0), "git_config_set_bool")
+    }
+
+    public func string(_ name: String) throws -> String? {
+        // A snapshot is required to read strings safely from a live config.
+        var snapshot: OpaquePointer?
+        try check(git_config_snapshot(&snapshot, pointer), "git_config_snapshot")
+        defer { git_config_free(snapshot) }
+        var value: UnsafePointer<CChar>?
+        let rc = git_config_get_string(&value, snapshot, name)
+        if rc == GIT_ENOTFOUND.rawValue { return nil }
+        try check(rc, "git_config_get_string")
+        return value.map { String(cString: $0) }
+    }
+
+    public func int64(_ name: String) throws -> Int64? {
+        var value: Int64 = 0
+        let rc = git_config_get_int64(&value, pointer, name)
+        if rc == GIT_ENOTFOUND.rawValue { return nil }
+        try check(rc, "git_config_get_int64")
+        return value
+    }
+}

@@ -1,0 +1,111 @@
+import CLibgit2
+
+/// One stage-0 entry of the index, copied out of libgit2 so it can cross threads.
+public struct IndexEntry: Sendable {
+    public var path: String
+    public var id: ObjectID
+    public var mode: UInt32
+    public var fileSize: UInt32
+    public var mtimeSeconds: Int32
+    public var mtimeNanoseconds: UInt32
+    public var ctimeSeconds: Int32
+    public var ctimeNanoseconds: UInt32
+    public var device: UInt32
+    public var inode: UInt32
+    public var uid: UInt32
+    public var gid: UInt32
+
+    public init(path: String, id: ObjectID, mode: UInt32, fileSize: UInt32 = 0,
+                mtimeSeconds: Int32 = 0, mtimeNanoseconds: UInt32 = 0,
+                ctimeSeconds: Int32 = 0, ctimeNanoseconds: UInt32 = 0,
+                device: UInt32 = 0, inode: UInt32 = 0, uid: UInt32 = 0, gid: UInt32 = 0) {
+        self.path = path
+        self.id = id
+        self.mode = mode
+        self.fileSize = fileSize
+        self.mtimeSeconds = mtimeSeconds
+        self.mtimeNanoseconds = mtimeNanoseconds
+        self.ctimeSeconds = ctimeSeconds
+        self.ctimeNanoseconds = ctimeNanoseconds
+        self.device = device
+        self.inode = inode
+        self.uid = uid
+        self.gid = gid
+    }
+
+    public static let regularMode: UInt32 = 0o100644
+    public static let executableMode: UInt32 = 0o100755
+    public static let symlinkMode: UInt32 = 0o120000
+}
+
+/// The repository's index (staging area). Owns its `git_index*`.
+public final class Index {
+    let pointer: OpaquePointer
+
+    init(_ pointer: OpaquePointer) { self.pointer = pointer }
+    deinit { git_index_free(pointer) }
+
+    public var count: Int { git_index_entrycount(pointer) }
+
+    public var hasConflicts: Bool { git_index_has_conflicts(pointer) != 0 }
+
+    /// Every stage-0 entry, in the index's (path) order.
+    public func entries() -> [IndexEntry] {
+        let total = git_index_entrycount(pointer)
+        var result: [IndexEntry] = []
+        result.reserveCapacity(total)
+        for position in 0..<total {
+            guard let raw = git_index_get_byindex(pointer, position)?.pointee else { continue }
+            // Stage bits live in flags 12-13; anything but stage 0 is a merge conflict side.
+            guard (raw.flags >> 12) & 0x3 == 0 else { continue }
+            result.append(IndexEntry(
+                path: String(cString: raw.path), id: ObjectID(raw.id), mode: raw.mode,
+                fileSize: raw.file_size,
+                mtimeSeconds: raw.mtime.seconds, mtimeNanoseconds: raw.mtime.nanoseconds,
+                ctimeSeconds: raw.ctime.seconds, ctimeNanoseconds: raw.ctime.nanoseconds,
+                device: raw.dev, inode: raw.ino, uid: raw.uid, gid: raw.gid))
+        }
+        return result
+    }
+
+    /// Adds or replaces an entry whose blob is already in the object database.
+    public func add(_ entry: IndexEntry) throws {
+        var raw = git_index_entry()
+        raw.id = entry.id.raw
+        raw.mode = entry.mode
+        raw.file_size = entry.fileSize
+        raw.mtime = git_index_time(seconds: entry.mtimeSeconds, nanoseconds: entry.mtimeNanoseconds)
+        raw.ctime = git_index_time(seconds: entry.ctimeSeconds, nanoseconds: entry.ctimeNanoseconds)
+        raw.dev = entry.device
+        raw.ino = entry.inode
+        raw.uid = entry.uid
+        raw.gid = entry.gid
+        try entry.path.withCString { path in
+            raw.path = path
+            try check(git_index_add(pointer, &raw), "git_index_add")
+        }
+    }
+
+    public func remove(path: String) throws {
+        try check(git_index_remove(pointer, path, 0), "git_index_remove")
+    }
+
+    /// Replaces the whole index with the contents of a tree.
+    public func read(tree id: ObjectID, in repository: Repository) throws {
+        let tree = try repository.lookupTree(id)
+        defer { git_tree_free(tree) }
+        try check(git_index_read_tree(pointer, tree), "git_index_read_tree")
+    }
+
+    /// Writes the index file atomically (a lock file renamed into place).
+    public func write() throws {
+        try check(git_index_write(pointer), "git_index_write")
+    }
+
+    /// Writes the tree objects the index describes and returns the root tree's id.
+    public func writeTree() throws -> ObjectID {
+        var oid = git_oid()
+        try check(git_index_write_tree(&oid, pointer), "git_index_write_tree")
+        return ObjectID(oid)
+    }
+}

@@ -1,0 +1,85 @@
+/// Permission bits git cannot record. git keeps only "executable or not", so
+/// `.naner/modes` lists every managed file whose bits differ from what git's
+/// checkout would give (0644, or 0755 when executable) and every folder on the
+/// way to a managed file whose bits are not 0755 — `~/.ssh` 0700,
+/// `~/.ssh/config` 0600. Restore reads it back. Sorted, one `MODE PATH` a line,
+/// folders with a trailing `/`, so diffs stay readable.
+public struct ModeTable: Equatable, Sendable {
+    public static let path = ".naner/modes"
+    static let header = "# naner: permissions git cannot record, restored by naner. Generated on commit.\n"
+
+    /// Relative path (folders with a trailing `/`) → permission bits (0o7777 mask).
+    public private(set) var modes: [String: UInt32] = [:]
+
+    public init() {}
+
+    public init(text: String) {
+        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+            guard let space = line.firstIndex(of: " "), let mode = UInt32(line[..<space], radix: 8) else { continue }
+            let path = ModeTable.unquote(String(line[line.index(after: space)...]))
+            modes[path] = mode & 0o7777
+        }
+    }
+
+    /// Records `mode` for a file when git's exec bit alone would not reproduce it.
+    public mutating func recordFile(_ path: String, mode: UInt32) {
+        let bits = mode & 0o7777
+        let gitDefault: UInt32 = bits & 0o100 != 0 ? 0o755 : 0o644
+        if bits != gitDefault { modes[path] = bits }
+    }
+
+    public mutating func recordFolder(_ path: String, mode: UInt32) {
+        let bits = mode & 0o7777
+        if bits != 0o755 { modes[path + "/"] = bits }
+    }
+
+    public var text: String {
+        var result = ModeTable.header
+        for path in modes.keys.sorted() {
+            result += String(modes[path]!, radix: 8).leftPadded(to: 4) + " " + ModeTable.quote(path) + "\n"
+        }
+        return result
+    }
+
+    /// Paths are quoted the way git quotes them when they hold a newline,
+    /// a backslash, a quote or a control character.
+    static func quote(_ path: String) -> String {
+        guard path.utf8.contains(where: { $0 < 32 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F }) else { return path }
+        var result: [UInt8] = [0x22]
+        for byte in path.utf8 {
+            switch byte {
+            case 0x0A: result += Array("\\n".utf8)
+            case 0x09: result += Array("\\t".utf8)
+            case 0x22, 0x5C: result += [0x5C, byte]
+            case 0..<32, 0x7F: result += Array(("\\" + String(byte, radix: 8).leftPadded(to: 3)).utf8)
+            default: result.append(byte)
+            }
+        }
+        return String(decoding: result + [0x22], as: UTF8.self)
+    }
+
+    static func unquote(_ text: String) -> String {
+        guard text.hasPrefix("\""), text.hasSuffix("\""), text.count >= 2 else { return text }
+        var bytes: [UInt8] = []
+        var input = Array(text.utf8.dropFirst().dropLast())[...]
+        while let byte = input.popFirst() {
+            guard byte == 0x5C, let next = input.popFirst() else { bytes.append(byte); continue }
+            switch next {
+            case UInt8(ascii: "n"): bytes.append(0x0A)
+            case UInt8(ascii: "t"): bytes.append(0x09)
+            case UInt8(ascii: "0")...UInt8(ascii: "7"):
+                var value = UInt32(next - 48)
+                for _ in 0..<2 { if let digit = input.first, (48...55).contains(digit) { value = value * 8 + UInt32(digit - 48); input.removeFirst() } }
+                bytes.append(UInt8(truncatingIfNeeded: value))
+            default: bytes.append(next)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+extension String {
+    func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
+}

@@ -1,0 +1,45 @@
+import GitKit
+
+/// One managed path whose state differs from the last commit.
+public struct FileChange: Sendable, Equatable {
+    public enum Kind: String, Sendable {
+        case added = "new"
+        case modified
+        case deleted
+        /// Tracked, but the rules now exclude it: the next commit stops tracking it (the file stays).
+        case excluded
+    }
+
+    public let path: String
+    public let kind: Kind
+    /// For `.excluded`: the rule that excludes it.
+    public let rule: RuleOrigin?
+}
+
+/// A path naner will not commit, and why.
+public struct PathProblem: Sendable, Equatable {
+    public let path: String
+    public let reason: String
+}
+
+/// What a walk of the managed set found, compared with the index.
+public struct ScanResult: Sendable {
+    public internal(set) var changes: [FileChange] = []
+    /// Files whose content is a secret: never staged.
+    public internal(set) var refused: [PathProblem] = []
+    /// Files too large, unreadable, or inside another repository.
+    public internal(set) var skipped: [PathProblem] = []
+    /// Special files git does not list either; reported, never blocking.
+    public internal(set) var notices: [PathProblem] = []
+    /// True when some managed file's permissions differ from `.naner/modes`.
+    public internal(set) var permissionsChanged = false
+
+    /// Index updates a commit applies: new or changed blobs (already written) and removals.
+    var updates: [IndexEntry] = []
+    var removals: [String] = []
+    var modeTable = ModeTable()
+
+    /// Clean means the same as an empty `git status --porcelain` on the same rules,
+    /// plus permissions, which git cannot see.
+    public var isClean: Bool { changes.isEmpty && refused.isEmpty && skipped.isEmpty && !permissionsChanged }
+}

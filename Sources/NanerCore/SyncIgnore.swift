@@ -1,0 +1,104 @@
+/// Reads `.syncignore` (the guide's format) and translates each pattern to the
+/// gitignore line with the same meaning. The guide's syntax and gitignore's
+/// agree on everything but separators: backslashes are folder separators here
+/// (the guide was written for Windows), so a pattern cannot escape a character;
+/// `[*]` matches a literal `*`. Leading and trailing blanks and CRs are dropped;
+/// a leading `~/` or `./` means the home folder itself (an anchor, like `/`).
+public enum SyncIgnore {
+    public static let path = ".syncignore"
+
+    /// The translated gitignore lines with the user's line each came from.
+    public static func translate(_ bytes: [UInt8], file: String = SyncIgnore.path) throws -> [(String, RuleOrigin)] {
+        var result: [(String, RuleOrigin)] = []
+        var lineNumber = 0
+        for rawLine in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+            lineNumber += 1
+            guard let text = String(validating: rawLine, as: UTF8.self) else {
+                throw NanerError.malformedPattern(file: file, line: lineNumber, reason: "not valid UTF-8 text")
+            }
+            if let pattern = try translate(line: text, number: lineNumber, file: file) {
+                result.append((pattern, RuleOrigin(file: file, line: lineNumber, text: text.trimmingBlanks())))
+            }
+        }
+        return result
+    }
+
+    /// One line → one gitignore pattern, nil for blanks and comments.
+    static func translate(line: String, number: Int, file: String) throws -> String? {
+        func fail(_ reason: String) -> NanerError {
+            .malformedPattern(file: file, line: number, reason: reason)
+        }
+        var text = line.trimmingBlanks()
+        if text.isEmpty || text.hasPrefix("#") { return nil }
+        if text.contains("\0") { throw fail("contains a NUL byte") }
+        let negated = text.hasPrefix("!")
+        if negated { text.removeFirst() }
+        text = text.replacingAll("\\", with: "/")
+        if text.hasPrefix("~/") { text.removeFirst(1) }
+        if text.hasPrefix("./") { text.removeFirst(1) }
+        if text.count >= 2, text.first!.isLetter, text.dropFirst().first == ":" {
+            throw fail("'\(line.trimmingBlanks())' is an absolute Windows path; write it relative to the home folder")
+        }
+        // Collapse `a//b` into `a/b`; git would never match the doubled slash.
+        if text.contains("//") { text = text.collapsingSlashes() }
+        let components = text.split(separator: "/", omittingEmptySubsequences: true)
+        if components.isEmpty {
+            throw fail("'\(line.trimmingBlanks())' has no name to match")
+        }
+        if components.contains(where: { $0 == ".." || $0 == "." }) {
+            throw fail("'\(line.trimmingBlanks())' uses '.' or '..'; write paths relative to the home folder")
+        }
+        if let problem = bracketProblem(text) { throw fail(problem) }
+        // A leading `#` or `!` (after `!`) and trailing spaces cannot occur any more;
+        // escape what gitignore would otherwise read specially.
+        var pattern = text
+        if pattern.hasPrefix("#") || pattern.hasPrefix("!") { pattern = "\\" + pattern }
+        return negated ? "!" + pattern : pattern
+    }
+
+    /// A literal path as a `.syncignore` pattern. Backslashes are separators here,
+    /// so glob characters are escaped with brackets: `[*]`.
+    public static func literal(_ path: String) -> String {
+        var result = ""
+        for character in path {
+            if "*?[".contains(character) { result += "[\(character)]" } else { result.append(character) }
+        }
+        return result
+    }
+
+    /// An unclosed `[` never matches in git; say so instead of silently matching nothing.
+    private static func bracketProblem(_ text: String) -> String? {
+        let bytes = Array(text.utf8)
+        var index = 0
+        while index < bytes.count {
+            if bytes[index] == UInt8(ascii: "[") {
+                var end = index + 1
+                if end < bytes.count, bytes[end] == UInt8(ascii: "!") || bytes[end] == UInt8(ascii: "^") { end += 1 }
+                if end < bytes.count, bytes[end] == UInt8(ascii: "]") { end += 1 }
+                while end < bytes.count, bytes[end] != UInt8(ascii: "]") {
+                    if bytes[end] == UInt8(ascii: "/") { return "'[' without a closing ']' in '\(text)'" }
+                    end += 1
+                }
+                if end >= bytes.count { return "'[' without a closing ']' in '\(text)'" }
+                index = end
+            }
+            index += 1
+        }
+        return nil
+    }
+}
+
+extension String {
+    func trimmingBlanks() -> String {
+        var text = Substring(self)
+        while let last = text.last, last == " " || last == "\t" || last == "\r" || last == "\r\n" { text.removeLast() }
+        while let first = text.first, first == " " || first == "\t" { text.removeFirst() }
+        return String(text)
+    }
+
+    fileprivate func collapsingSlashes() -> String {
+        var result = ""
+        for character in self where !(character == "/" && result.last == "/") { result.append(character) }
+        return result
+    }
+}

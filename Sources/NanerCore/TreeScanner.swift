@@ -1,0 +1,198 @@
+import Dispatch
+import GitKit
+import Glibc
+
+/// Compares the managed set on disk with the index, the way `git status` does:
+/// stat data first (in parallel, like git's preload-index), content only for
+/// entries whose stat data changed. In commit mode each new or changed file is
+/// read once: checked for secrets, then stored as a blob.
+struct TreeScanner {
+    enum Mode {
+        case status
+        /// Write blobs into the repository at this git dir.
+        case commit(gitDirectory: String)
+    }
+
+    let home: String
+    let rules: ManagedRules
+    let sizeLimit: Int
+    let mode: Mode
+    var workers = max(1, min(4, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))))
+
+    func scan(index entries: [IndexEntry], indexModified: Timestamp?, trackedModes: ModeTable?) throws -> ScanResult {
+        let stack = rules.makeStack(home: home)
+        let walker = TreeWalker(root: home, stack: stack)
+        walker.walk()
+
+        var result = ScanResult()
+        result.skipped = walker.skipped.map { PathProblem(path: $0.path, reason: $0.reason) }
+        result.notices = walker.notices.map { PathProblem(path: $0.path, reason: $0.reason) }
+
+        // Every path to look at: walked files and tracked entries.
+        var tracked: [String: Int] = [:]
+        tracked.reserveCapacity(entries.count)
+        for (position, entry) in entries.enumerated() { tracked[entry.path] = position }
+        var paths = entries.map(\.path)
+        var walkedSet = Set<String>(minimumCapacity: walker.files.count)
+        for found in walker.files {
+            walkedSet.insert(found.path)
+            if tracked[found.path] == nil { paths.append(found.path) }
+        }
+        let stats = parallelMap(paths) { path in FileStat(path: self.home + "/" + path) }
+
+        // Decide, per path, whether its content must be read.
+        var candidates: [Candidate] = []
+        var kept: [(path: String, mode: UInt32)] = []
+        for (position, path) in paths.enumerated() {
+            let status = stats[position]
+            let entry = position < entries.count ? entries[position] : nil
+            if let entry {
+                guard let status else {
+                    result.changes.append(FileChange(path: path, kind: .deleted, rule: nil))
+                    result.removals.append(path)
+                    continue
+                }
+                if !walkedSet.contains(path) {
+                    let decision = stack.check(path, isDirectory: false)
+                    if decision.ignored && !ManagedRules.ownFiles.contains(path) {
+                        result.changes.append(FileChange(path: path, kind: .excluded, rule: decision.deciding?.origin))
+                        result.removals.append(path)
+                        continue
+                    }
+                }
+                if status.matches(entry) && !status.isRacy(comparedTo: indexModified) {
+                    kept.append((path, status.mode))
+                    continue
+                }
+                candidates.append(Candidate(path: path, status: status, entry: entry))
+            } else if let status {
+                candidates.append(Candidate(path: path, status: status, entry: nil))
+            }
+        }
+
+        let outcomes = try readAndStore(candidates)
+        for (candidate, outcome) in zip(candidates, outcomes) {
+            switch outcome {
+            case .refused(let reason):
+                result.refused.append(PathProblem(path: candidate.path, reason: reason))
+                if candidate.entry != nil { kept.append((candidate.path, candidate.status.mode)) }
+            case .skipped(let reason):
+                result.skipped.append(PathProblem(path: candidate.path, reason: reason))
+                if candidate.entry != nil { kept.append((candidate.path, candidate.status.mode)) }
+            case .stored(let id):
+                let newEntry = candidate.status.indexEntry(path: candidate.path, id: id)
+                if let entry = candidate.entry {
+                    if entry.id != id || entry.mode != newEntry.mode {
+                        result.changes.append(FileChange(path: candidate.path, kind: .modified, rule: nil))
+                    }
+                } else {
+                    result.changes.append(FileChange(path: candidate.path, kind: .added, rule: nil))
+                }
+                // Unchanged content with new stat data is refreshed too, as git does.
+                result.updates.append(newEntry)
+                kept.append((candidate.path, candidate.status.mode))
+            }
+        }
+
+        result.modeTable = modeTable(for: kept, folderModes: walker.folderModes)
+        if let trackedModes { result.permissionsChanged = trackedModes != result.modeTable }
+        result.changes.sort { $0.path < $1.path }
+        return result
+    }
+
+    // MARK: - Content
+
+    struct Candidate {
+        let path: String
+        let status: FileStat
+        let entry: IndexEntry?
+    }
+
+    enum Outcome {
+        case stored(ObjectID)
+        case refused(String)
+        case skipped(String)
+    }
+
+    /// Reads each candidate once; workers each open their own repository handle,
+    /// since libgit2 objects are not to be shared between threads.
+    private func readAndStore(_ candidates: [Candidate]) throws -> [Outcome] {
+        let gitDirectory: String?
+        if case .commit(let directory) = mode { gitDirectory = directory } else { gitDirectory = nil }
+        let explicit = Set(rules.includeList.entries.filter { !$0.isFolder }.map(\.path))
+        let home = self.home, sizeLimit = self.sizeLimit
+        let lanes = candidates.count < 64 ? 1 : workers
+        let failures = ErrorSlot()
+        let outcomes = parallelMap(candidates, lanes: lanes, setUp: { () -> ObjectDatabase? in
+            guard let gitDirectory else { return nil }
+            do { return try Repository.open(gitDir: gitDirectory, workTree: nil).objectDatabase() } catch {
+                failures.store(error)
+                return nil
+            }
+        }) { candidate, database -> Outcome in
+            let absolute = home + "/" + candidate.path
+            let bytes: [UInt8]
+            do {
+                if candidate.status.isSymlink {
+                    bytes = try FileReader.readLink(absolute)
+                } else {
+                    if candidate.status.size > sizeLimit && !explicit.contains(candidate.path) {
+                        return .skipped("\(ByteSize(candidate.status.size)), over the \(ByteSize(sizeLimit)) limit")
+                    }
+                    bytes = try FileReader.read(absolute)
+                    if let secret = SecretGuard.findSecret(in: bytes) { return .refused("contains \(secret)") }
+                }
+            } catch let failure as FileReader.Failure {
+                return .skipped("cannot read: " + failure.reason.lowercased())
+            } catch {
+                return .skipped("cannot read: \(error)")
+            }
+            do {
+                let id = try bytes.withUnsafeBytes { raw in
+                    if let database { return try database.write(raw, kind: .blob) }
+                    return try ObjectID.hash(raw, kind: .blob)
+                }
+                return .stored(id)
+            } catch {
+                failures.store(error)
+                return .skipped("cannot store: \(error)")
+            }
+        }
+        if let error = failures.error { throw error }
+        return outcomes
+    }
+
+    // MARK: - Modes
+
+    private func modeTable(for files: [(path: String, mode: UInt32)], folderModes: [String: UInt32]) -> ModeTable {
+        var table = ModeTable()
+        var folders = Set<String>()
+        for (path, mode) in files where mode & UInt32(S_IFMT) == UInt32(S_IFREG) {
+            table.recordFile(path, mode: mode)
+            var parent = Substring(path)
+            while let slash = parent.utf8.lastIndex(of: UInt8(ascii: "/")) {
+                parent = parent[..<slash]
+                if !folders.insert(String(parent)).inserted { break }
+            }
+        }
+        for folder in folders {
+            if let mode = folderModes[folder] { table.recordFolder(folder, mode: mode) }
+        }
+        return table
+    }
+}
+
+/// A sizes as people read them: `12.3 MiB`.
+struct ByteSize: CustomStringConvertible {
+    let bytes: Int
+    init(_ bytes: Int) { self.bytes = bytes }
+
+    var description: String {
+        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
+        var value = Double(bytes), unit = 0
+        while value >= 1024 && unit < units.count - 1 { value /= 1024; unit += 1 }
+        if unit == 0 { return "\(bytes) B" }
+        let rounded = (value * 10).rounded() / 10
+        return rounded == rounded.rounded() ? "\(Int(rounded)) \(units[unit])" : "\(rounded) \(units[unit])"
+    }
+}

@@ -1,0 +1,99 @@
+import Glibc
+
+/// Lists the managed part of the tree and nothing else: a folder is opened
+/// only when the rules keep it, so caches and projects beside the managed set
+/// cost one directory entry each, never a walk. Uses `d_type` so listing needs
+/// no `stat` per entry.
+final class TreeWalker {
+    struct Found {
+        var path: String
+        var isSymlink: Bool
+    }
+
+    let root: String
+    let stack: IgnoreStack
+    private(set) var files: [Found] = []
+    /// Permission bits of every folder walked, by relative path without a trailing slash.
+    private(set) var folderModes: [String: UInt32] = [:]
+    /// Problems that make a path unmanageable (git shows these as untracked too).
+    private(set) var skipped: [(path: String, reason: String)] = []
+    /// Entries git does not show at all (FIFOs, sockets, devices): said once, never blocking.
+    private(set) var notices: [(path: String, reason: String)] = []
+
+    init(root: String, stack: IgnoreStack) {
+        self.root = root
+        self.stack = stack
+    }
+
+    func walk() {
+        walk(directory: "")
+    }
+
+    /// `directory` is "" for the root, else a relative path ending in `/`.
+    private func walk(directory: String) {
+        let absolute = directory.isEmpty ? root : root + "/" + String(directory.dropLast())
+        guard let handle = opendir(absolute) else {
+            skipped.append((directory, "cannot read folder: " + String(cString: strerror(errno))))
+            return
+        }
+        defer { closedir(handle) }
+        if !directory.isEmpty {
+            var status = stat()
+            if fstat(dirfd(handle), &status) == 0 {
+                folderModes[String(directory.dropLast())] = UInt32(status.st_mode) & 0o7777
+            }
+        }
+        var entries: [(name: String, type: UInt8)] = []
+        var hasGitignore = false
+        while let entry = readdir(handle) {
+            let name = withUnsafePointer(to: &entry.pointee.d_name) {
+                String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self))
+            }
+            if name == "." || name == ".." { continue }
+            if name == ".git" {
+                // A folder with its own repository belongs to that repository, as git sees it.
+                if !directory.isEmpty {
+                    skipped.append((String(directory.dropLast()), "a git repository of its own"))
+                    return
+                }
+                continue
+            }
+            if name == ".gitignore" { hasGitignore = true }
+            entries.append((name, entry.pointee.d_type))
+        }
+        if hasGitignore, let bytes = readSmallFile(absolute + "/.gitignore") {
+            stack.loadGitignore(directory: directory, bytes: bytes)
+        }
+        for (name, rawType) in entries {
+            var type = rawType
+            if type == UInt8(DT_UNKNOWN) {
+                var status = stat()
+                guard lstat(absolute + "/" + name, &status) == 0 else { continue }
+                type = TreeWalker.directoryEntryType(status.st_mode)
+            }
+            let isDirectory = type == UInt8(DT_DIR)
+            if stack.isIgnoredEntry(parentDirectory: directory, name: name, isDirectory: isDirectory) { continue }
+            let path = directory + name
+            switch Int(type) {
+            case Int(DT_DIR): walk(directory: path + "/")
+            case Int(DT_REG): files.append(Found(path: path, isSymlink: false))
+            case Int(DT_LNK): files.append(Found(path: path, isSymlink: true))
+            default: notices.append((path, "not a regular file, link or folder"))
+            }
+        }
+    }
+
+    static func directoryEntryType(_ mode: mode_t) -> UInt8 {
+        switch mode & S_IFMT {
+        case S_IFDIR: return UInt8(DT_DIR)
+        case S_IFREG: return UInt8(DT_REG)
+        case S_IFLNK: return UInt8(DT_LNK)
+        default: return UInt8(DT_FIFO)
+        }
+    }
+}
+
+/// Reads a whole file, or nil when it cannot be opened.
+func readSmallFile(_ path: String) -> [UInt8]? {
+    try? FileReader.read(path)
+}

@@ -1,0 +1,88 @@
+import Foundation
+import GitKit
+
+/// What `naner status` shows.
+public struct StatusReport: Sendable {
+    public let branch: String
+    public let scan: ScanResult
+}
+
+/// What `naner commit` did.
+public struct CommitReport: Sendable {
+    /// nil when nothing changed and no commit was made.
+    public let commit: ObjectID?
+    public let fileCount: Int
+    public let scan: ScanResult
+}
+
+extension Workspace {
+    public func status() throws -> StatusReport {
+        let rules = try refreshRules()
+        let scan = try scan(rules: rules, mode: .status)
+        return StatusReport(branch: branchName, scan: scan)
+    }
+
+    func scan(rules: ManagedRules, mode: TreeScanner.Mode) throws -> ScanResult {
+        let index = try repository.index()
+        let trackedModes = (try? String(contentsOfFile: locations.home + "/" + ModeTable.path, encoding: .utf8))
+            .map(ModeTable.init(text:)) ?? ModeTable()
+        let scanner = TreeScanner(home: locations.home, rules: rules, sizeLimit: sizeLimit, mode: mode)
+        return try scanner.scan(index: index.entries(),
+                                indexModified: Timestamp.modification(of: locations.repository + "/index"),
+                                trackedModes: trackedModes)
+    }
+
+    /// `naner commit -m MSG`: records every change in the managed set, refusing
+    /// secrets and skipping what cannot be read; the rest is committed.
+    public func commit(message: String) throws -> CommitReport {
+        guard !message.trimmingBlanks().isEmpty else { throw NanerError.emptyMessage }
+        try lockRepository()
+        let rules = try refreshRules()
+        do {
+            var scan = try scan(rules: rules, mode: .commit(gitDirectory: locations.repository))
+            let index = try repository.index()
+            for path in scan.removals { try index.remove(path: path) }
+            for entry in scan.updates { try index.add(entry) }
+            try recordModes(scan.modeTable, in: index, database: repository.objectDatabase())
+            scan.permissionsChanged = false
+            try index.write()
+            let tree = try index.writeTree()
+            let head = try repository.headCommitID()
+            if let head, try repository.commit(head).treeID == tree {
+                return CommitReport(commit: nil, fileCount: index.count, scan: scan)
+            }
+            let id = try repository.createCommit(tree: tree, parents: head.map { [$0] } ?? [], message: normalized(message),
+                                                 signature: signature())
+            return CommitReport(commit: id, fileCount: index.count, scan: scan)
+        } catch let error as GitError {
+            throw NanerError.git("cannot commit: \(error.message)")
+        }
+    }
+
+    /// Writes `.naner/modes` when the permissions changed and stages it.
+    private func recordModes(_ table: ModeTable, in index: Index, database: ObjectDatabase) throws {
+        let path = locations.home + "/" + ModeTable.path
+        let text = Array(table.text.utf8)
+        if FileManager.default.contents(atPath: path).map(Array.init) != text {
+            try AtomicFile.write(text, to: path, mode: 0o644)
+        }
+        guard let status = FileStat(path: path) else { throw NanerError.cannotRead(path, reason: "vanished while committing") }
+        let id = try text.withUnsafeBytes { try database.write($0, kind: .blob) }
+        try index.add(status.indexEntry(path: ModeTable.path, id: id))
+    }
+
+    /// git's message cleanup, minimally: no trailing blanks, one final newline.
+    private func normalized(_ message: String) -> String {
+        var lines = message.split(separator: "\n", omittingEmptySubsequences: false).map { String($0).trimmingBlanks() }
+        while lines.last?.isEmpty == true { lines.removeLast() }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `user.name`/`user.email` from git config (repository, global, system), else `$USER@hostname`.
+    func signature() -> Signature {
+        if let configured = repository.configuredSignature() { return configured }
+        let environment = ProcessInfo.processInfo.environment
+        let user = environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? NSUserName()
+        return Signature(name: user, email: "\(user)@\(ProcessInfo.processInfo.hostName)")
+    }
+}

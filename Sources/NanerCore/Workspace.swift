@@ -1,0 +1,106 @@
+import Foundation
+import GitKit
+
+/// A home config tree together with its repository: the object every command works on.
+public final class Workspace {
+    public let locations: Locations
+    let repository: Repository
+    /// Files larger than this are not committed unless the include list names them.
+    public let sizeLimit: Int
+    private var lock: FileLock?
+
+    public static let defaultSizeLimit = 5 * 1024 * 1024
+
+    init(locations: Locations, repository: Repository) throws {
+        self.locations = locations
+        self.repository = repository
+        let configured = try? repository.config().int64("naner.maxFileSize")
+        self.sizeLimit = configured.flatMap { $0 > 0 ? Int($0) : nil } ?? Workspace.defaultSizeLimit
+    }
+
+    /// Opens an initialized workspace. Read-only commands run without the lock.
+    public static func open(_ locations: Locations) throws -> Workspace {
+        try locations.checkHome()
+        let gitDir = locations.repository
+        guard FileManager.default.fileExists(atPath: gitDir) else {
+            throw NanerError.repositoryMissing(gitDir)
+        }
+        let repository: Repository
+        do {
+            repository = try Repository.open(gitDir: gitDir, workTree: locations.home)
+        } catch let error as GitError {
+            if !FileManager.default.fileExists(atPath: gitDir + "/HEAD") && !FileManager.default.fileExists(atPath: gitDir + "/config") {
+                throw NanerError.repositoryMissing(gitDir)
+            }
+            throw NanerError.repositoryCorrupt(gitDir, reason: error.message)
+        }
+        if let recorded = try? repository.config().string("core.worktree"),
+           Paths.normalize(recorded) != locations.home {
+            throw NanerError.repositoryForOtherHome(repository: gitDir, home: Paths.normalize(recorded))
+        }
+        do {
+            if let head = try repository.headCommitID() { _ = try repository.commit(head) }
+            _ = try repository.index()
+        } catch let error as GitError {
+            throw NanerError.repositoryCorrupt(gitDir, reason: error.message)
+        }
+        return try Workspace(locations: locations, repository: repository)
+    }
+
+    /// Takes the repository's lock for the rest of this object's life.
+    public func lockRepository(timeout: Double = Workspace.lockTimeout) throws {
+        if lock == nil { lock = try FileLock(repository: locations.repository, timeout: timeout) }
+    }
+
+    /// How long a second naner waits for the first: `NANER_LOCK_TIMEOUT` seconds, default 5.
+    public static var lockTimeout: Double {
+        ProcessInfo.processInfo.environment["NANER_LOCK_TIMEOUT"].flatMap(Double.init) ?? 5
+    }
+
+    /// Reads the include list and `.syncignore` and keeps `REPO/info/exclude` in step,
+    /// so the git CLI on this repository sees the same managed set.
+    @discardableResult
+    public func refreshRules() throws -> ManagedRules {
+        let rules = try ManagedRules.load(home: locations.home, repositoryInsideHome: locations.repositoryInsideHome)
+        let path = locations.repository + "/info/exclude"
+        let text = rules.excludeFileText
+        if (try? String(contentsOfFile: path, encoding: .utf8)) != text {
+            try AtomicFile.write(Array(text.utf8), to: path, mode: 0o644)
+        }
+        return rules
+    }
+
+    var branchName: String { (try? repository.headBranchName()) ?? "main" }
+}
+
+/// Writes a whole file through a temporary sibling and a rename, so a reader or a
+/// crash sees either the old content or the new, never a part.
+enum AtomicFile {
+    static func write(_ bytes: [UInt8], to path: String, mode: mode_t) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let temporary = directory + "/.naner-tmp-\(getpid())-" + (path as NSString).lastPathComponent
+        let fd = Glibc.open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
+        guard fd >= 0 else { throw NanerError.cannotWrite(path, reason: String(cString: strerror(errno))) }
+        var written = 0
+        while written < bytes.count {
+            let count = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, bytes.count - written) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                let reason = String(cString: strerror(errno))
+                close(fd)
+                unlink(temporary)
+                throw NanerError.cannotWrite(path, reason: reason)
+            }
+            written += count
+        }
+        fchmod(fd, mode)
+        fsync(fd)
+        close(fd)
+        guard rename(temporary, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw NanerError.cannotWrite(path, reason: reason)
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import ArgumentParser
+import NanerCore
+
+extension Naner {
+    struct Commit: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record every change in the managed set: edits, new files, deletions.",
+            discussion: "Files holding private keys or credentials are refused, never committed; the rest is."
+        )
+
+        @OptionGroup var global: GlobalOptions
+
+        @Option(name: .shortAndLong, help: "What changed, in a line.")
+        var message: String
+
+        func validate() throws {
+            if message.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                throw ValidationError("empty commit message: say what changed with -m")
+            }
+        }
+
+        func run() throws {
+            let workspace = try global.workspace()
+            let console = Console.standard
+            let report = try workspace.commit(message: message)
+            let printer = CommitPrinter(console: console)
+            printer.printWarnings(report.scan)
+            guard let commit = report.commit else {
+                console.say("nothing to commit, managed files are clean")
+                return
+            }
+            console.say("[main \(commit.short)] \(message.split(separator: "\n").first ?? "")")
+            console.say(" " + printer.summary(report.scan))
+        }
+    }
+}
+
+/// Shared by `init` and `commit`: the warnings for what was not committed, and a summary.
+struct CommitPrinter {
+    let console: Console
+
+    func printWarnings(_ scan: ScanResult) {
+        for problem in scan.refused {
+            console.warning("not committing '\(problem.path)': it \(problem.reason)")
+        }
+        for problem in scan.skipped {
+            console.warning("skipping '\(problem.path)': \(problem.reason)")
+        }
+        if scan.skipped.contains(where: { $0.reason.contains("limit") }) {
+            console.hint("'naner add PATH' commits a large file anyway; 'git config --file REPO/config naner.maxFileSize 20m' raises the limit")
+        }
+        if !scan.refused.isEmpty {
+            console.hint("move the secret out of the file, or exclude the file in .syncignore")
+        }
+    }
+
+    func summary(_ scan: ScanResult) -> String {
+        var counts: [FileChange.Kind: Int] = [:]
+        for change in scan.changes { counts[change.kind, default: 0] += 1 }
+        let parts = [(FileChange.Kind.modified, "modified"), (.added, "new"), (.deleted, "deleted"), (.excluded, "no longer managed")]
+            .compactMap { kind, word in counts[kind].map { "\($0) \(word)" } }
+        let total = scan.changes.count
+        let head = "\(total) \(total == 1 ? "change" : "changes")"
+        return parts.isEmpty ? "permissions recorded" : head + ": " + parts.joined(separator: ", ")
+    }
+}

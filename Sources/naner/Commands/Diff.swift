@@ -1,0 +1,43 @@
+import ArgumentParser
+import NanerCore
+
+extension Naner {
+    struct Diff: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show what 'naner commit' would record, as unified diffs."
+        )
+
+        @OptionGroup var global: GlobalOptions
+
+        @Argument(help: "Only these files or folders.")
+        var paths: [String] = []
+
+        func run() throws {
+            let workspace = try global.workspace()
+            let console = Console.standard
+            let (diffs, scan) = try workspace.diff(paths: paths)
+            for diff in diffs {
+                if diff.change.kind == .excluded {
+                    console.output(console.paint("# \(diff.change.path): no longer managed; the next commit stops tracking it", .yellow))
+                    continue
+                }
+                console.output(colored(diff.patch, console))
+            }
+            for problem in scan.refused {
+                console.warning("not showing '\(problem.path)': it \(problem.reason) and will not be committed")
+            }
+        }
+
+        private func colored(_ patch: String, _ console: Console) -> String {
+            guard console.useColor else { return patch }
+            return patch.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+                let text = String(line)
+                if text.hasPrefix("+++") || text.hasPrefix("---") || text.hasPrefix("diff ") { return console.paint(text, .bold) }
+                if text.hasPrefix("+") { return console.paint(text, .green) }
+                if text.hasPrefix("-") { return console.paint(text, .red) }
+                if text.hasPrefix("@@") { return console.paint(text, .cyan) }
+                return text
+            }.joined(separator: "\n")
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import ArgumentParser
+import NanerCore
+
+extension Naner {
+    struct Ignore: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Explain which files naner manages.",
+            subcommands: [Check.self, Show.self]
+        )
+
+        struct Check: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Say, per path, whether it is managed and which line decides.",
+                discussion: "Agrees with 'git check-ignore --no-index' on the generated rules."
+            )
+
+            @OptionGroup var global: GlobalOptions
+
+            @Flag(help: "Print the answers as JSON.")
+            var json = false
+
+            @Argument(help: "Paths inside the home.")
+            var paths: [String]
+
+            func run() throws {
+                let workspace = try global.workspace()
+                let console = Console.standard
+                let verdicts = try workspace.checkIgnore(paths)
+                if json {
+                    console.output(JSON.encode(verdicts.map { verdict -> [String: Any] in
+                        var item: [String: Any] = ["path": verdict.path, "managed": verdict.managed]
+                        if let rule = verdict.rule { item["rule"] = RulePrinter.object(rule) }
+                        return item
+                    }))
+                    return
+                }
+                var text = ""
+                for verdict in verdicts {
+                    let state = verdict.managed ? console.paint("managed", .green) : console.paint("not managed", .yellow)
+                    let reason = verdict.rule.map { " (\(RulePrinter.describe($0)))" } ?? ""
+                    text += "\(verdict.path): \(state)\(reason)\n"
+                }
+                console.output(text)
+            }
+        }
+
+        struct Show: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Print the gitignore rules generated from the include list and .syncignore."
+            )
+
+            @OptionGroup var global: GlobalOptions
+
+            func run() throws {
+                let workspace = try global.workspace()
+                Console.standard.output(try workspace.ignoreRulesText())
+            }
+        }
+    }
+}

@@ -1,0 +1,114 @@
+import ArgumentParser
+import NanerCore
+
+extension Naner {
+    struct Status: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show changed, new and deleted managed files."
+        )
+
+        @OptionGroup var global: GlobalOptions
+
+        @Flag(name: .shortAndLong, help: "One line a path: M modified, A new, D deleted, X no longer managed, ! refused, S skipped.")
+        var short = false
+
+        @Flag(help: "Print the status as JSON.")
+        var json = false
+
+        func run() throws {
+            let workspace = try global.workspace()
+            let report = try workspace.status()
+            let console = Console.standard
+            if json {
+                console.output(JSON.encode(StatusJSON.object(report)))
+            } else if short {
+                console.output(StatusPrinter(console: console).short(report.scan))
+            } else {
+                console.output(StatusPrinter(console: console).long(report))
+            }
+        }
+    }
+}
+
+struct StatusPrinter {
+    let console: Console
+
+    static func code(_ kind: FileChange.Kind) -> String {
+        switch kind {
+        case .modified: return "M"
+        case .added: return "A"
+        case .deleted: return "D"
+        case .excluded: return "X"
+        }
+    }
+
+    func short(_ scan: ScanResult) -> String {
+        var lines = scan.changes.map { "\(Self.code($0.kind)) \($0.path)" }
+        lines += scan.refused.map { "! \($0.path)" }
+        lines += scan.skipped.map { "S \($0.path)" }
+        if scan.permissionsChanged { lines.append("P \(ModeTable.path)") }
+        return lines.map { $0 + "\n" }.joined()
+    }
+
+    func long(_ report: StatusReport) -> String {
+        let scan = report.scan
+        var lines = ["On branch \(report.branch)"]
+        if !scan.changes.isEmpty || scan.permissionsChanged {
+            lines.append("Changes 'naner commit' will record:")
+            for change in scan.changes {
+                let label: String
+                var color = Console.Color.green
+                switch change.kind {
+                case .modified: label = "modified:   "
+                case .added: label = "new file:   "
+                case .deleted: label = "deleted:    "; color = .red
+                case .excluded: label = "stop tracking:"; color = .yellow
+                }
+                var line = "  " + console.paint(label + " " + change.path, color)
+                if let rule = change.rule { line += " (excluded by \(RulePrinter.describe(rule)))" }
+                lines.append(line)
+            }
+            if scan.permissionsChanged {
+                lines.append("  " + console.paint("permissions: " + ModeTable.path + " (a file or folder changed mode)", .green))
+            }
+        }
+        if !scan.refused.isEmpty {
+            lines.append("Refused, never committed:")
+            lines += scan.refused.map { "  " + console.paint($0.path, .red) + ": it \($0.reason)" }
+        }
+        if !scan.skipped.isEmpty {
+            lines.append("Skipped:")
+            lines += scan.skipped.map { "  " + console.paint($0.path, .yellow) + ": \($0.reason)" }
+        }
+        if scan.isClean { lines.append("nothing to commit, managed files are clean") }
+        return lines.map { $0 + "\n" }.joined()
+    }
+}
+
+enum StatusJSON {
+    static func object(_ report: StatusReport) -> [String: Any] {
+        let scan = report.scan
+        return [
+            "branch": report.branch,
+            "clean": scan.isClean,
+            "changes": scan.changes.map { change -> [String: Any] in
+                var item: [String: Any] = ["path": change.path, "status": change.kind.rawValue]
+                if let rule = change.rule { item["rule"] = RulePrinter.object(rule) }
+                return item
+            },
+            "refused": scan.refused.map { ["path": $0.path, "reason": $0.reason] },
+            "skipped": scan.skipped.map { ["path": $0.path, "reason": $0.reason] },
+            "permissionsChanged": scan.permissionsChanged,
+        ]
+    }
+}
+
+enum RulePrinter {
+    static func describe(_ rule: RuleOrigin) -> String {
+        rule.line > 0 ? "\(rule.file):\(rule.line): \(rule.text)" : "\(rule.file): \(rule.text)"
+    }
+
+    static func object(_ rule: RuleOrigin) -> [String: Any] {
+        ["file": rule.file, "line": rule.line, "pattern": rule.text]
+    }
+}

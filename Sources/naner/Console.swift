@@ -1,0 +1,80 @@
+import Foundation
+import NanerCore
+
+/// Where every line naner prints goes: results on stdout, `error:`, `warning:`
+/// and `hint:` on stderr, colour only on a terminal.
+final class Console: @unchecked Sendable {
+    static let standard = Console()
+
+    private(set) var useColor = false
+    private(set) var quiet = false
+    private(set) var verbose = false
+
+    func configure(color: ColorChoice, quiet: Bool, verbose: Bool) {
+        self.quiet = quiet
+        self.verbose = verbose
+        switch color {
+        case .always: useColor = true
+        case .never: useColor = false
+        case .auto:
+            let noColor = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
+            useColor = isatty(STDOUT_FILENO) == 1 && !noColor
+        }
+    }
+
+    enum Color: String {
+        case red = "31", green = "32", yellow = "33", cyan = "36", bold = "1", dim = "2"
+    }
+
+    func paint(_ text: String, _ color: Color) -> String {
+        useColor ? "\u{1B}[\(color.rawValue)m\(text)\u{1B}[0m" : text
+    }
+
+    /// A result line on stdout, silenced by `--quiet`.
+    func say(_ line: String) {
+        guard !quiet else { return }
+        write(line + "\n", to: FileHandle.standardOutput)
+    }
+
+    /// Output that is the command's answer (`status`, `log`, JSON): printed even with `--quiet`.
+    func output(_ text: String) {
+        write(text.hasSuffix("\n") || text.isEmpty ? text : text + "\n", to: FileHandle.standardOutput)
+    }
+
+    func detail(_ line: String) {
+        guard verbose else { return }
+        write(line + "\n", to: FileHandle.standardError)
+    }
+
+    func error(_ message: String) { stderr(paint("error:", .red) + " " + message) }
+    func warning(_ message: String) { stderr(paint("warning:", .yellow) + " " + message) }
+    func hint(_ message: String) {
+        guard !quiet else { return }
+        stderr(paint("hint:", .cyan) + " " + message)
+    }
+
+    /// Prints a naner error with its hints and exits with its code.
+    func fail(_ error: NanerError) -> Never {
+        self.error(error.message)
+        error.hints.forEach(hint)
+        exit(NanerExit.failure)
+    }
+
+    private func stderr(_ line: String) {
+        write(line + "\n", to: FileHandle.standardError)
+    }
+
+    private func write(_ text: String, to handle: FileHandle) {
+        handle.write(Data(text.utf8))
+    }
+}
+
+/// JSON for `--json`: sorted keys, so scripts and tests see a stable shape.
+enum JSON {
+    static func encode(_ value: Any) -> String {
+        guard let data = try? JSONSerialization.data(withJSONObject: value, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]) else {
+            return "{}"
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import NanerCore
+
+/// naner: keeps a home folder's configuration in a git repository.
+@main
+struct Naner: ParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "naner",
+        abstract: "Keep your configuration files safe and in step, in a git repository.",
+        discussion: """
+            The home config tree is $HOME (--home, NANER_HOME); the repository is \
+            ${XDG_DATA_HOME:-~/.local/share}/naner/repo.git (--repo, NANER_REPO). \
+            Exit codes: 0 success, 1 failure, 3 stopped because of conflicts, 64 bad usage.
+            """,
+        version: version,
+        subcommands: [
+            Init.self, Status.self, Diff.self, Add.self, Forget.self, Commit.self, Log.self, Ignore.self,
+        ]
+    )
+
+    /// Parse errors become one `error:` line and exit 64; naner's own errors print
+    /// `error:` and `hint:` lines and exit with their code.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let exit as ExitCode {
+            Foundation.exit(exit.rawValue)
+        } catch let error as NanerError {
+            Console.standard.fail(error)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                print(fullMessage(for: error))
+                Foundation.exit(0)
+            }
+            let message = self.message(for: error)
+            if code.rawValue == EX_USAGE || error is ValidationError {
+                let line = message.split(separator: "\n").first.map(String.init) ?? message
+                Console.standard.error(line.lowercasedFirstLetter)
+                Console.standard.hint("see 'naner help' for usage")
+                Foundation.exit(ExitCode.validationFailure.rawValue)
+            }
+            Console.standard.error(message.isEmpty ? "\(error)" : message.lowercasedFirstLetter)
+            Foundation.exit(NanerExit.failure)
+        }
+    }
+}
+
+extension String {
+    var lowercasedFirstLetter: String {
+        guard let first else { return self }
+        // Keep acronyms and quoted names as they are.
+        let second = dropFirst().first
+        if second?.isUppercase == true { return self }
+        return first.lowercased() + dropFirst()
+    }
+}

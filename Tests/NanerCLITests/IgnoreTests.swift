@@ -1,0 +1,147 @@
+import Foundation
+import XCTest
+
+final class IgnoreTests: XCTestCase {
+    /// The guide's own examples behave as the guide says, and as git says.
+    func testGuideExamples() throws {
+        let sandbox = try Sandbox()
+        try sandbox.write(".bashrc", "x\n")
+        XCTAssertExit(sandbox.naner("init"), 0)
+        try sandbox.write(".naner/include", ".bashrc\n.config/\n.cargo/\n.gem/\n.ssh/\nDocuments/PowerShell/\nwork/\n")
+        // CRLF line ends and Windows separators, as a .syncignore written on Windows has.
+        let rules = [".cargo/registry/*", ".gem/ruby/*/cache/*", ".ssh/id_*", "*.lock", "**/cache/*",
+                     "Documents\\PowerShell\\Modules\\MyHugeModule\\*", "work\\scratch\\", "# comment", ""]
+        try sandbox.write(".syncignore", rules.joined(separator: "\r\n") + "\r\n")
+        let cases: [(String, Bool)] = [
+            (".cargo/registry/index/x.crate", false), (".cargo/config.toml", true),
+            (".gem/ruby/3.1.0/cache/rake.gem", false), (".gem/ruby/3.1.0/specs/rake.spec", true),
+            (".ssh/id_ed25519", false), (".ssh/id_rsa.pub", false), (".ssh/config", true),
+            (".config/app/Cargo.lock", false), (".config/x.lock", false), (".config/lock.txt", true),
+            (".config/nvim/cache/a", false), (".config/cache", true),
+            ("Documents/PowerShell/Modules/MyHugeModule/big.psm1", false),
+            ("Documents/PowerShell/Modules/Small/small.psm1", true),
+            ("Documents/PowerShell/profile.ps1", true), ("Documents/letter.doc", false),
+            ("work/scratch/", false), ("work/notes.md", true), ("Projects/x", false), (".bash_history", false),
+        ]
+        for (path, _) in cases where path.hasSuffix("/") {
+            try FileManager.default.createDirectory(atPath: sandbox.home + "/" + path, withIntermediateDirectories: true)
+        }
+        let run = sandbox.naner(["ignore", "check", "--json"] + cases.map(\.0))
+        XCTAssertExit(run, 0)
+        let verdicts = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as! [[String: Any]]
+        let git = gitCheckIgnore(sandbox, cases.map(\.0))
+        for ((path, managed), verdict) in zip(cases, verdicts) {
+            XCTAssertEqual(verdict["managed"] as? Bool, managed, "\(path): \(verdict)")
+            XCTAssertEqual(git[path], !managed, "git check-ignore disagrees on \(path)")
+        }
+        // The deciding line is named.
+        let one = sandbox.naner("ignore", "check", ".ssh/id_ed25519")
+        XCTAssertEqual(one.stdout, ".ssh/id_ed25519: not managed (.syncignore:3: .ssh/id_*)\n")
+        let show = sandbox.naner("ignore", "show")
+        XCTAssertTrue(show.stdout.contains("\nDocuments/PowerShell/Modules/MyHugeModule/*\nwork/scratch/\n"), show.stdout)
+        XCTAssertEqual(show.stdout, String(decoding: FileManager.default.contents(atPath: sandbox.repo + "/info/exclude")!, as: UTF8.self))
+    }
+
+    /// `git check-ignore --no-index` on naner's repository: path → ignored.
+    func gitCheckIgnore(_ sandbox: Sandbox, _ paths: [String]) -> [String: Bool] {
+        let run = Sandbox.execute(
+            ["/usr/bin/git", "--git-dir=" + sandbox.repo, "--work-tree=" + sandbox.home, "check-ignore", "--no-index", "-v", "-n", "--stdin"],
+            environment: sandbox.environment, directory: sandbox.home, input: Data(paths.map { $0 + "\n" }.joined().utf8))
+        var result: [String: Bool] = [:]
+        for line in run.lines {
+            guard let tab = line.lastIndex(of: "\t") else { continue }
+            let source = line[..<tab]
+            let path = String(line[line.index(after: tab)...])
+            // `::` is no match; a matching `!` pattern means re-included.
+            let pattern = source.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false).last ?? ""
+            result[path] = source != "::" && !pattern.hasPrefix("!")
+        }
+        return result
+    }
+
+    /// Seeded property test: generated `.syncignore` files and paths, naner's answer
+    /// against git's on the rules naner generated. 70 rule sets × up to 20 paths.
+    func testAgreesWithGitCheckIgnoreOnGeneratedRules() throws {
+        let sandbox = try Sandbox()
+        try sandbox.write(".bashrc", "x\n")
+        XCTAssertExit(sandbox.naner("init"), 0)
+        try sandbox.write(".naner/include", ".bashrc\n.config/\n.ssh/\nDocuments/PowerShell/\n.local/bin/\nnotes.txt\n")
+        var random = SeededGenerator(seed: 20261125)
+        let names = ["a", "b", "x.log", "y.lock", "cache", "logs", ".env", "id_rsa", "id_rsa.pub", "nvim", "keep.log", "dir", "Code", "settings.json"]
+        let globs = ["*.log", "*.lock", "id_*", "*", "?", "[ab]", "[!a]*", "x.*", "**"]
+        let prefixes = ["", ".config/", ".config/nvim/", ".ssh/", "Documents/PowerShell/", ".local/bin/", ".config/Code/User/", "Projects/"]
+        var disagreements: [String] = []
+        var cases = 0
+        for trial in 0..<70 {
+            var lines: [String] = []
+            for _ in 0..<random.next(in: 1...8) {
+                var pattern: String
+                switch random.next(in: 0...5) {
+                case 0: pattern = names.randomElement(using: &random)!
+                case 1: pattern = globs.randomElement(using: &random)!
+                case 2: pattern = prefixes.randomElement(using: &random)! + names.randomElement(using: &random)!
+                case 3: pattern = "**/" + names.randomElement(using: &random)!
+                case 4: pattern = prefixes.randomElement(using: &random)! + globs.randomElement(using: &random)!
+                default: pattern = "/" + prefixes.randomElement(using: &random)! + names.randomElement(using: &random)! + "/"
+                }
+                if pattern.hasPrefix("//") { pattern.removeFirst() }
+                if random.next(in: 0...4) == 0 { pattern = "!" + pattern }
+                if random.next(in: 0...5) == 0 && !pattern.hasSuffix("/") { pattern += "/" }
+                lines.append(pattern)
+            }
+            try sandbox.write(".syncignore", lines.joined(separator: "\n") + "\n")
+            var paths: [String] = []
+            for _ in 0..<20 {
+                var path = prefixes.randomElement(using: &random)! + names.randomElement(using: &random)!
+                if random.next(in: 0...2) == 0 { path += "/" + names.randomElement(using: &random)! }
+                paths.append(path)
+            }
+            paths = Array(Set(paths)).sorted()
+            // Make some of them folders, the rest files, so directory-only patterns are exercised.
+            for (index, path) in paths.enumerated() {
+                let absolute = sandbox.home + "/" + path
+                if FileManager.default.fileExists(atPath: absolute) { continue }
+                if index % 3 == 0 {
+                    try? FileManager.default.createDirectory(atPath: absolute, withIntermediateDirectories: true)
+                } else {
+                    try? FileManager.default.createDirectory(atPath: (absolute as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                    _ = FileManager.default.createFile(atPath: absolute, contents: Data())
+                }
+            }
+            let run = sandbox.naner(["ignore", "check", "--json"] + paths)
+            XCTAssertExit(run, 0)
+            guard run.status == 0 else { return }
+            let verdicts = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as! [[String: Any]]
+            let git = gitCheckIgnore(sandbox, paths)
+            for (path, verdict) in zip(paths, verdicts) {
+                cases += 1
+                let nanerIgnored = !(verdict["managed"] as! Bool)
+                if git[path] != nanerIgnored {
+                    disagreements.append("trial \(trial): \(path): naner ignored=\(nanerIgnored), git=\(String(describing: git[path])); rules: \(lines)")
+                }
+            }
+        }
+        XCTAssertGreaterThanOrEqual(cases, 1000)
+        XCTAssertEqual(disagreements, [], "\(disagreements.count) of \(cases) cases disagree")
+        print("ignore oracle: \(cases - disagreements.count) passed, \(disagreements.count) failed")
+    }
+}
+
+/// SplitMix64: the same seed gives the same cases on every machine.
+struct SeededGenerator: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    mutating func next(in range: ClosedRange<Int>) -> Int {
+        Int.random(in: range, using: &self)
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import XCTest
+
+final class InitTests: XCTestCase {
+    func testInitCommitsTheManagedSetAndNothingElse() throws {
+        let sandbox = try Sandbox()
+        try sandbox.makeTypicalHome()
+        let run = sandbox.naner("init")
+        XCTAssertExit(run, 0)
+        XCTAssertTrue(run.stdout.contains("initialized"), run.stdout)
+
+        let tracked = sandbox.trackedFiles()
+        for path in [".bashrc", ".gitconfig", ".vimrc", ".config/nvim/init.vim", ".config/kitty/kitty.conf",
+                     ".ssh/config", ".ssh/id_ed25519.pub", ".syncignore", ".naner/include", ".naner/modes"] {
+            XCTAssertTrue(tracked.contains(path), "\(path) should be tracked; tracked: \(tracked.sorted())")
+        }
+        for path in [".ssh/id_ed25519", ".bash_history", ".cache/thumbnails/a.png", "Projects/web/index.html",
+                     ".config/app.log", ".cargo/registry/src/index/crate.rs"] {
+            XCTAssertFalse(tracked.contains(path), "\(path) must not be tracked")
+        }
+        XCTAssertFalse(sandbox.exists(".git"), "the tree must never get a .git of its own")
+        XCTAssertEqual(sandbox.git("symbolic-ref", "HEAD").stdout, "refs/heads/main\n")
+        XCTAssertExit(sandbox.git("fsck", "--strict"), 0)
+        XCTAssertEqual(sandbox.git("status", "--porcelain").stdout, "", "git must see a clean tree after init")
+        // The default files were laid into the tree, byte for byte what is committed.
+        XCTAssertEqual(sandbox.git("show", "HEAD:.syncignore").stdout, String(decoding: sandbox.read(".syncignore")!, as: UTF8.self))
+        XCTAssertTrue(String(decoding: sandbox.read(".naner/include")!, as: UTF8.self).contains(".config/"))
+        // Author from the tree's .gitconfig (the user's global git config).
+        XCTAssertEqual(sandbox.git("log", "-1", "--format=%an <%ae>").stdout, "Home Owner <owner@example.com>\n")
+    }
+
+    func testSecondInitSaysSoAndChangesNothing() throws {
+        let sandbox = try Sandbox()
+        try sandbox.makeTypicalHome()
+        XCTAssertExit(sandbox.naner("init"), 0)
+        let head = sandbox.git("rev-parse", "HEAD").stdout
+        try sandbox.write(".bashrc", "changed\n")
+        let again = sandbox.naner("init")
+        XCTAssertExit(again, 0)
+        XCTAssertTrue(again.stdout.contains("already set up"), again.stdout)
+        XCTAssertEqual(sandbox.git("rev-parse", "HEAD").stdout, head, "a second init must not commit")
+        XCTAssertEqual(String(decoding: sandbox.read(".bashrc")!, as: UTF8.self), "changed\n")
+    }
+
+    func testUsersOwnGitignoreIsNeverTouched() throws {
+        let sandbox = try Sandbox()
+        try sandbox.makeTypicalHome()
+        try sandbox.write(".gitignore", "*.swp\n")
+        XCTAssertExit(sandbox.naner("init"), 0)
+        XCTAssertEqual(sandbox.read(".gitignore"), Data("*.swp\n".utf8))
+        XCTAssertExit(sandbox.naner("commit", "-m", "again"), 0)
+        XCTAssertEqual(sandbox.read(".gitignore"), Data("*.swp\n".utf8))
+    }
+
+    func testAuthorFallsBackToUserAtHostname() throws {
+        let sandbox = try Sandbox()
+        try sandbox.write(".bashrc", "x\n")
+        XCTAssertExit(sandbox.naner("init"), 0)
+        let hostname = ProcessInfo.processInfo.hostName
+        XCTAssertEqual(sandbox.git("log", "-1", "--format=%an <%ae>").stdout, "tester <tester@\(hostname)>\n")
+    }
+
+    func testModesAreRecordedForRestore() throws {
+        let sandbox = try Sandbox()
+        try sandbox.makeTypicalHome()
+        try sandbox.write(".config/tool/run.sh", "#!/bin/sh\n", mode: 0o755)
+        XCTAssertExit(sandbox.naner("init"), 0)
+        let modes = sandbox.git("show", "HEAD:.naner/modes").stdout
+        XCTAssertTrue(modes.contains("0600 .ssh/config\n"), modes)
+        XCTAssertTrue(modes.contains("0700 .ssh/\n"), modes)
+        XCTAssertFalse(modes.contains("run.sh"), "git's exec bit already records 0755: \(modes)")
+        XCTAssertTrue(sandbox.git("ls-files", "-s", ".config/tool/run.sh").stdout.hasPrefix("100755"))
+
+        // A permission change alone is a change naner records.
+        chmod(sandbox.home + "/.vimrc", 0o600)
+        let status = sandbox.naner("status", "--short")
+        XCTAssertEqual(status.stdout, "P .naner/modes\n")
+        XCTAssertExit(sandbox.naner("commit", "-m", "private vimrc"), 0)
+        XCTAssertTrue(sandbox.git("show", "HEAD:.naner/modes").stdout.contains("0600 .vimrc\n"))
+    }
+
+    func testBytesAreExact() throws {
+        let sandbox = try Sandbox()
+        let crlf = Data("line one\r\nline two\r\n".utf8)
+        var binary = Data((0..<256).map { UInt8($0) })
+        binary.append(contentsOf: [0, 0, 13, 10, 255])
+        try sandbox.write(".config/win/settings.ini", crlf)
+        try sandbox.write(".config/bin/blob.dat", binary)
+        try sandbox.write(".gitconfig", "[core]\n\tautocrlf = true\n")
+        XCTAssertExit(sandbox.naner("init"), 0)
+        XCTAssertEqual(Data(sandbox.git("cat-file", "blob", "HEAD:.config/win/settings.ini").stdout.utf8), crlf)
+        let blob = Sandbox.execute(["/bin/sh", "-c", "git --git-dir='\(sandbox.repo)' cat-file blob HEAD:.config/bin/blob.dat | od -An -tx1 | tr -d ' \\n'"],
+                                   environment: sandbox.environment, directory: sandbox.home).stdout
+        XCTAssertEqual(blob, binary.map { String(format: "%02x", $0) }.joined())
+    }
+}
