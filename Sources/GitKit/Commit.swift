@@ -97,12 +97,12 @@ extension Repository {
     /// Tag names by the commit they point at (annotated tags peeled).
     public func tagsByCommit() throws -> [ObjectID: [String]] {
         let box = CallbackBox([(String, ObjectID)]())
-        let rc = git_tag_foreach(pointer, { name, oid, payload in
+        let rc = withExtendedLifetime(box) { git_tag_foreach(pointer, { name, oid, payload in
             let box = Unmanaged<CallbackBox<[(String, ObjectID)]>>.fromOpaque(payload!).takeUnretainedValue()
             box.value.append((String(cString: name!), ObjectID(oid!.pointee)))
             return 0
-        }, Unmanaged.passUnretained(box).toOpaque())
-        try withExtendedLifetime(box) { try check(rc, "git_tag_foreach") }
+        }, Unmanaged.passUnretained(box).toOpaque()) }
+        try check(rc, "git_tag_foreach")
         var result: [ObjectID: [String]] = [:]
         for (refName, id) in box.value {
             let name = refName.hasPrefix("refs/tags/") ? String(refName.dropFirst(10)) : refName

@@ -16,9 +16,8 @@ public struct GitError: Error, CustomStringConvertible, Sendable {
 
 /// Turns a libgit2 return code into a thrown `GitError`, reading `git_error_last()`
 /// right away because libgit2 keeps it per thread and may overwrite it on the next call.
-@discardableResult
-func check(_ rc: Int32, _ function: String) throws -> Int32 {
-    guard rc < 0 else { return rc }
+func check(_ rc: Int32, _ function: String) throws {
+    guard rc < 0 else { return }
     var message = "failed with code \(rc)"
     if let last = git_error_last(), let text = last.pointee.message {
         message = String(cString: text).trimmingTrailingNewlines()

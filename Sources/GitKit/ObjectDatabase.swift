@@ -50,15 +50,15 @@ extension Repository {
         let tree = try lookupTree(id)
         defer { git_tree_free(tree) }
         let box = CallbackBox([String: (id: ObjectID, mode: UInt32)]())
-        let rc = git_tree_walk(tree, GIT_TREEWALK_PRE, { root, entry, payload in
+        let rc = withExtendedLifetime(box) { git_tree_walk(tree, GIT_TREEWALK_PRE, { root, entry, payload in
             let box = Unmanaged<CallbackBox<[String: (id: ObjectID, mode: UInt32)]>>
                 .fromOpaque(payload!).takeUnretainedValue()
             guard git_tree_entry_type(entry) == GIT_OBJECT_BLOB else { return 0 }
             let path = String(cString: root!) + String(cString: git_tree_entry_name(entry))
             box.value[path] = (ObjectID(git_tree_entry_id(entry).pointee), git_tree_entry_filemode(entry).rawValue)
             return 0
-        }, Unmanaged.passUnretained(box).toOpaque())
-        try withExtendedLifetime(box) { try check(rc, "git_tree_walk") }
+        }, Unmanaged.passUnretained(box).toOpaque()) }
+        try check(rc, "git_tree_walk")
         return box.value
     }
 }

@@ -14,6 +14,10 @@ public struct ObjectID: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    init(bytes: (UInt64, UInt64, UInt32)) {
+        (a, b, c) = bytes
+    }
+
     public init?(hex: String) {
         var oid = git_oid()
         guard hex.utf8.count == 40, git_oid_fromstr(&oid, hex) == 0 else { return nil }
@@ -34,7 +38,7 @@ public struct ObjectID: Hashable, Sendable, CustomStringConvertible {
         var oid = raw
         var buffer = [CChar](repeating: 0, count: 41)
         git_oid_tostr(&buffer, 41, &oid)
-        return String(cString: buffer)
+        return String(decoding: buffer.prefix(40).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     public var short: String { String(hex.prefix(7)) }

@@ -33,6 +33,17 @@ struct FileStat: Sendable {
     init?(path: String) {
         var status = stat()
         guard lstat(path, &status) == 0 else { return nil }
+        self.init(status)
+    }
+
+    /// `name` inside the open folder `directory`, without following a final link.
+    init?(directory: Int32, name: String) {
+        var status = stat()
+        guard fstatat(directory, name, &status, AT_SYMLINK_NOFOLLOW) == 0 else { return nil }
+        self.init(status)
+    }
+
+    private init?(_ status: stat) {
         let type = status.st_mode & S_IFMT
         guard type == S_IFREG || type == S_IFLNK else { return nil }
         mode = UInt32(status.st_mode)

@@ -20,25 +20,37 @@ struct TreeScanner {
     var workers = max(1, min(4, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))))
 
     func scan(index entries: [IndexEntry], indexModified: Timestamp?, trackedModes: ModeTable?) throws -> ScanResult {
+        let home = self.home
         let stack = rules.makeStack(home: home)
         let walker = TreeWalker(root: home, stack: stack)
-        walker.walk()
+        // One lane walks the managed folders while the other stats tracked files;
+        // the walker joins the stat work when its walk is done.
+        var trackedStats = [FileStat?](repeating: nil, count: entries.count)
+        trackedStats.withUnsafeMutableBufferPointer { output in
+            let batch = StatBatch(home: home, paths: entries.map(\.path), output: output)
+            let walking = UnsafeSendable(value: walker)
+            runConcurrently(lanes: max(2, workers)) { lane in
+                if lane == 0 { walking.value.walk() }
+                batch.work()
+            }
+        }
 
         var result = ScanResult()
         result.skipped = walker.skipped.map { PathProblem(path: $0.path, reason: $0.reason) }
         result.notices = walker.notices.map { PathProblem(path: $0.path, reason: $0.reason) }
 
-        // Every path to look at: walked files and tracked entries.
+        // Walked files that the index does not know are new; tracked files the walk
+        // did not reach are deleted or excluded now.
         var tracked: [String: Int] = [:]
         tracked.reserveCapacity(entries.count)
         for (position, entry) in entries.enumerated() { tracked[entry.path] = position }
-        var paths = entries.map(\.path)
-        var walkedSet = Set<String>(minimumCapacity: walker.files.count)
+        var walked = [Bool](repeating: false, count: entries.count)
+        var newPaths: [String] = []
         for found in walker.files {
-            walkedSet.insert(found.path)
-            if tracked[found.path] == nil { paths.append(found.path) }
+            if let position = tracked[found.path] { walked[position] = true } else { newPaths.append(found.path) }
         }
-        let stats = parallelMap(paths) { path in FileStat(path: self.home + "/" + path) }
+        let paths = entries.map(\.path) + newPaths
+        let stats = trackedStats + parallelMap(newPaths, lanes: workers) { FileStat(path: home + "/" + $0) }
 
         // Decide, per path, whether its content must be read.
         var candidates: [Candidate] = []
@@ -52,7 +64,7 @@ struct TreeScanner {
                     result.removals.append(path)
                     continue
                 }
-                if !walkedSet.contains(path) {
+                if !walked[position] {
                     let decision = stack.check(path, isDirectory: false)
                     if decision.ignored && !ManagedRules.ownFiles.contains(path) {
                         result.changes.append(FileChange(path: path, kind: .excluded, rule: decision.deciding?.origin))
@@ -166,17 +178,14 @@ struct TreeScanner {
 
     private func modeTable(for files: [(path: String, mode: UInt32)], folderModes: [String: UInt32]) -> ModeTable {
         var table = ModeTable()
-        var folders = Set<String>()
         for (path, mode) in files where mode & UInt32(S_IFMT) == UInt32(S_IFREG) {
             table.recordFile(path, mode: mode)
-            var parent = Substring(path)
-            while let slash = parent.utf8.lastIndex(of: UInt8(ascii: "/")) {
-                parent = parent[..<slash]
-                if !folders.insert(String(parent)).inserted { break }
-            }
         }
-        for folder in folders {
-            if let mode = folderModes[folder] { table.recordFolder(folder, mode: mode) }
+        // Folders are recorded when they lead to a managed file; almost all are 0755,
+        // so only the few others are looked up.
+        for (folder, mode) in folderModes where mode != 0o755 {
+            let prefix = folder + "/"
+            if files.contains(where: { $0.path.hasPrefix(prefix) }) { table.recordFolder(folder, mode: mode) }
         }
         return table
     }

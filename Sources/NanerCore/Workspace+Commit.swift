@@ -22,12 +22,14 @@ extension Workspace {
         return StatusReport(branch: branchName, scan: scan)
     }
 
-    func scan(rules: ManagedRules, mode: TreeScanner.Mode) throws -> ScanResult {
-        let index = try repository.index()
+    func scan(rules: ManagedRules, mode: TreeScanner.Mode, index: Index? = nil) throws -> ScanResult {
+        // A status reads the index file directly (see IndexFile); a commit has libgit2's loaded anyway.
+        let entries = try index?.entries() ?? IndexFile.readEntries(atPath: locations.repository + "/index")
+            ?? repository.index().entries()
         let trackedModes = (try? String(contentsOfFile: locations.home + "/" + ModeTable.path, encoding: .utf8))
             .map(ModeTable.init(text:)) ?? ModeTable()
         let scanner = TreeScanner(home: locations.home, rules: rules, sizeLimit: sizeLimit, mode: mode)
-        return try scanner.scan(index: index.entries(),
+        return try scanner.scan(index: entries,
                                 indexModified: Timestamp.modification(of: locations.repository + "/index"),
                                 trackedModes: trackedModes)
     }
@@ -39,14 +41,16 @@ extension Workspace {
         try lockRepository()
         let rules = try refreshRules()
         do {
-            var scan = try scan(rules: rules, mode: .commit(gitDirectory: locations.repository))
             let index = try repository.index()
+            var scan = try scan(rules: rules, mode: .commit(gitDirectory: locations.repository), index: index)
             for path in scan.removals { try index.remove(path: path) }
             for entry in scan.updates { try index.add(entry) }
             try recordModes(scan.modeTable, in: index, database: repository.objectDatabase())
             scan.permissionsChanged = false
-            try index.write()
+            // Trees first: writing them fills the index's tree cache, which the index
+            // file then keeps, so the next commit rebuilds only the folders that changed.
             let tree = try index.writeTree()
+            try index.write()
             let head = try repository.headCommitID()
             if let head, try repository.commit(head).treeID == tree {
                 return CommitReport(commit: nil, fileCount: index.count, scan: scan)

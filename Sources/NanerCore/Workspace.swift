@@ -40,7 +40,6 @@ public final class Workspace {
         }
         do {
             if let head = try repository.headCommitID() { _ = try repository.commit(head) }
-            _ = try repository.index()
         } catch let error as GitError {
             throw NanerError.repositoryCorrupt(gitDir, reason: error.message)
         }

@@ -1,0 +1,82 @@
+import Glibc
+
+/// Reads the entries of an index file (versions 2 and 3) straight from disk.
+///
+/// libgit2 1.5's `git_index_read` verifies the file's SHA-1 with its
+/// collision-detecting hash and builds a path map, which for a 20,000-file home
+/// costs as much as all the `lstat` calls of a status. `git status` skips that
+/// checksum too. Read-only: every write still goes through libgit2's `Index`.
+/// Returns nil for anything else (version 4, split index, a damaged header), and
+/// callers then fall back to libgit2.
+public enum IndexFile {
+    public static func readEntries(atPath path: String) -> [IndexEntry]? {
+        guard let bytes = readAll(path), bytes.count >= 12 + 20 else { return nil }
+        return bytes.withUnsafeBufferPointer { parse($0) }
+    }
+
+    static func parse(_ data: UnsafeBufferPointer<UInt8>) -> [IndexEntry]? {
+        func u32(_ offset: Int) -> UInt32 {
+            UInt32(data[offset]) << 24 | UInt32(data[offset + 1]) << 16 | UInt32(data[offset + 2]) << 8 | UInt32(data[offset + 3])
+        }
+        func u16(_ offset: Int) -> UInt16 { UInt16(data[offset]) << 8 | UInt16(data[offset + 1]) }
+
+        guard u32(0) == 0x4449_5243 /* DIRC */ else { return nil }
+        let version = u32(4)
+        guard version == 2 || version == 3 else { return nil }
+        let count = Int(u32(8))
+        let end = data.count - 20  // trailing checksum
+        var entries: [IndexEntry] = []
+        entries.reserveCapacity(count)
+        var offset = 12
+        for _ in 0..<count {
+            guard offset + 62 <= end else { return nil }
+            let flags = u16(offset + 60)
+            let extended = flags & 0x4000 != 0
+            guard !extended || version == 3 else { return nil }
+            let pathStart = offset + 62 + (extended ? 2 : 0)
+            var pathEnd = pathStart + Int(flags & 0x0FFF)
+            if flags & 0x0FFF == 0x0FFF {
+                pathEnd = pathStart
+                while pathEnd < end, data[pathEnd] != 0 { pathEnd += 1 }
+            }
+            guard pathEnd < end else { return nil }
+            // Entries are NUL-padded to a multiple of 8 bytes, counted from the entry's start.
+            let length = pathEnd - offset
+            let next = offset + ((length + 8) & ~7)
+            guard next <= end else { return nil }
+            if (flags >> 12) & 0x3 == 0 {
+                let raw = UnsafeRawBufferPointer(data)
+                let id = ObjectID(bytes: (raw.loadUnaligned(fromByteOffset: offset + 40, as: UInt64.self),
+                                          raw.loadUnaligned(fromByteOffset: offset + 48, as: UInt64.self),
+                                          raw.loadUnaligned(fromByteOffset: offset + 56, as: UInt32.self)))
+                let path = String(decoding: UnsafeBufferPointer(rebasing: data[pathStart..<pathEnd]), as: UTF8.self)
+                entries.append(IndexEntry(
+                    path: path, id: id, mode: u32(offset + 24), fileSize: u32(offset + 36),
+                    mtimeSeconds: Int32(bitPattern: u32(offset + 8)), mtimeNanoseconds: u32(offset + 12),
+                    ctimeSeconds: Int32(bitPattern: u32(offset)), ctimeNanoseconds: u32(offset + 4),
+                    device: u32(offset + 16), inode: u32(offset + 20), uid: u32(offset + 28), gid: u32(offset + 32)))
+            }
+            offset = next
+        }
+        return entries
+    }
+
+    private static func readAll(_ path: String) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var status = stat()
+        guard fstat(fd, &status) == 0 else { return nil }
+        let size = Int(status.st_size)
+        var bytes = [UInt8](repeating: 0, count: size)
+        var filled = 0
+        while filled < size {
+            let count = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + filled, size - filled) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { return nil }
+            filled += count
+        }
+        return bytes
+    }
+}
+
