@@ -119,8 +119,17 @@ extension Workspace {
                 isDirectory = status.st_mode & S_IFMT == S_IFDIR
             }
             let decision = stack.check(path, isDirectory: isDirectory)
+            var rule = decision.deciding?.origin
+            // A managed path that no exclusion matched is managed because of its include entry.
+            if !decision.ignored && (rule == nil || rule == ManagedRules.notIncluded) {
+                if ManagedRules.ownFiles.contains(path) {
+                    rule = ManagedRules.ownFile
+                } else if let entry = rules.includeList.entry(covering: path) {
+                    rule = RuleOrigin(file: IncludeList.path, line: entry.line, text: entry.written)
+                }
+            }
             return IgnoreVerdict(path: path + (isDirectory && !path.hasSuffix("/") ? "/" : ""),
-                                 managed: !decision.ignored, rule: decision.deciding?.origin)
+                                 managed: !decision.ignored, rule: rule)
         }
     }
 
