@@ -27,7 +27,7 @@ release: deps
 
 test: build
 	$(SWIFT) build --build-tests
-	NANER_BIN="$$($(SWIFT) build --show-bin-path)/naner" $(SWIFT) test --skip-build
+	NANER_BIN="$$($(SWIFT) build --show-bin-path)/naner" $(SWIFT) test --skip-build --disable-swift-testing
 
 demo: release
 	Tests/tools/demo "$$($(SWIFT) build -c release --show-bin-path)/naner"

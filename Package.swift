@@ -9,6 +9,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
     ],
     targets: [
         // libgit2 from the system (Debian: libgit2-dev); only GitKit imports it.
@@ -30,7 +31,10 @@ let package = Package(
         // The domain: managed set, rules, scanning, commits. No libgit2 types leak out of GitKit.
         .target(
             name: "NanerCore",
-            dependencies: ["GitKit"],
+            dependencies: [
+                "GitKit",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
             plugins: ["EmbedResourcesPlugin"]
         ),
         .executableTarget(

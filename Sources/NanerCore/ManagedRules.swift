@@ -9,6 +9,7 @@ public struct ManagedRules: Sendable {
     public static let ownFiles = [SyncIgnore.path, IncludeList.path, ModeTable.path]
     static let notIncluded = RuleOrigin(file: IncludeList.path, line: 0, text: "not in the include list")
     static let ownFile = RuleOrigin(file: "naner", line: 0, text: "naner's own file, always managed")
+    static let temporaryFile = RuleOrigin(file: "naner", line: 0, text: "naner's temporary file, never managed")
     static let repositoryItself = RuleOrigin(file: "naner", line: 0, text: "naner's repository, never managed")
 
     public let includeList: IncludeList
@@ -25,6 +26,8 @@ public struct ManagedRules: Sendable {
         for file in [IncludeList.path, ModeTable.path] {
             lines.append(("!/" + ManagedRules.escape(file), ManagedRules.ownFile))
         }
+        // A write naner was interrupted in leaves a temporary sibling: never managed.
+        lines.append((AtomicFile.temporaryPrefix + "*", ManagedRules.temporaryFile))
         if let repository = repositoryInsideHome {
             lines.append(("/" + ManagedRules.escape(repository) + "/", ManagedRules.repositoryItself))
         }

@@ -20,6 +20,23 @@ public enum NanerError: Error, Equatable, Sendable {
     case cannotRead(String, reason: String)
     case cannotWrite(String, reason: String)
     case git(String)
+    case invalidBackupName(String, reason: String)
+    case backupExists(String)
+    case unknownBackup(String)
+    case unknownReference(String)
+    case outputMissing(String)
+    case sshKeysNeedOutput
+    case conflicts([String])
+    case archiveMissing(String)
+    case notABackup(String, reason: String)
+    case archiveDamaged(String, reason: String)
+    case unsafeArchiveEntry(archive: String, entry: String, reason: String)
+    case archiveExists(String)
+    case cannotArchive(String, reason: String)
+    case unsafeTreePath(String, through: String, target: String)
+    case sourceMissing(String)
+    case sourceEmpty(String)
+    case sourceUnreadable(String, reason: String)
 
     public var message: String {
         switch self {
@@ -45,6 +62,27 @@ public enum NanerError: Error, Equatable, Sendable {
         case .cannotRead(let path, let reason): return "cannot read '\(path)': \(reason)"
         case .cannotWrite(let path, let reason): return "cannot write '\(path)': \(reason)"
         case .git(let message): return message
+        case .invalidBackupName(let name, let reason): return "backup name '\(name)' is not allowed: \(reason)"
+        case .backupExists(let name): return "backup '\(name)' already exists"
+        case .unknownBackup(let name): return "no backup named '\(name)'"
+        case .unknownReference(let name): return "'\(name)' is not a backup, tag, commit or archive"
+        case .outputMissing(let path): return "output folder '\(path)' does not exist"
+        case .sshKeysNeedOutput: return "--include-ssh-keys needs --output: SSH keys never enter the repository"
+        case .sourceMissing(let source): return "configuration '\(source)' does not exist"
+        case .sourceEmpty(let source): return "configuration '\(source)' has no branch to bring over"
+        case .sourceUnreadable(let source, let reason): return "cannot read configuration '\(source)': \(reason)"
+        case .unsafeTreePath(let path, let through, let target):
+            return "will not write '\(path)': its folder '\(through)' is a link to '\(target)', outside the home"
+        case .conflicts(let paths):
+            return "\(paths.count) \(paths.count == 1 ? "file has" : "files have") uncommitted edits that would be overwritten: "
+                + paths.prefix(5).map { "'\($0)'" }.joined(separator: ", ") + (paths.count > 5 ? ", …" : "")
+        case .archiveMissing(let path): return "backup archive '\(path)' does not exist"
+        case .notABackup(let path, let reason): return "'\(path)' is not a naner backup: \(reason.onOneLine)"
+        case .archiveDamaged(let path, let reason): return "backup archive '\(path)' is damaged: \(reason.onOneLine)"
+        case .unsafeArchiveEntry(let archive, let entry, let reason):
+            return "backup archive '\(archive)' holds an unsafe entry '\(entry.onOneLine)': \(reason.onOneLine)"
+        case .archiveExists(let path): return "'\(path)' already exists"
+        case .cannotArchive(let path, let reason): return "cannot put '\(path.onOneLine)' into a backup archive: \(reason.onOneLine)"
         }
     }
 
@@ -68,7 +106,34 @@ public enum NanerError: Error, Equatable, Sendable {
         case .locked: return ["wait for it to finish and try again"]
         case .cannotRead, .cannotWrite: return ["check the file's permissions"]
         case .git: return []
+        case .invalidBackupName: return ["use letters, digits, '-', '_' and '.', e.g. pre-v2.0-update"]
+        case .backupExists(let name):
+            return ["choose another name with --name, or delete the old one: naner backup --delete \(name)"]
+        case .unknownBackup, .unknownReference: return ["'naner backups' lists the backups; 'naner log' the commits"]
+        case .outputMissing: return ["create it first, or choose another folder with --output"]
+        case .sshKeysNeedOutput: return ["naner backup --output DIR --include-ssh-keys writes them into a local archive only"]
+        case .sourceMissing, .sourceEmpty, .sourceUnreadable:
+            return ["give the repository another machine pushed to, e.g. a folder, a bare repository or a URL"]
+        case .unsafeTreePath: return ["replace the link with a real folder, or leave that path out with --exclude"]
+        case .conflicts:
+            return ["'naner commit -m MSG' first to keep your edits in history, or --force to save them as a safety point and restore anyway",
+                    "--dry-run shows the whole plan"]
+        case .archiveMissing: return ["check the path; 'naner backups' lists the backups kept in the repository"]
+        case .notABackup:
+            return ["a naner backup archive is a folder or a .zip written by 'naner backup --output', with BACKUP-MANIFEST.json at its top"]
+        case .archiveDamaged: return ["restore from another copy of the archive, or from a backup in the repository ('naner backups')"]
+        case .unsafeArchiveEntry:
+            return ["naner restores nothing from an archive that could write outside the home folder; check where the archive came from"]
+        case .archiveExists: return ["choose another name with --name or another folder with --output, or remove the old archive"]
+        case .cannotArchive: return ["leave it out of the backup; naner only archives relative paths and symlinks that stay inside the home"]
         }
+    }
+}
+
+extension NanerError {
+    public var exitCode: Int32 {
+        if case .conflicts = self { return NanerExit.conflict }
+        return NanerExit.failure
     }
 }
 

@@ -65,6 +65,12 @@ struct TreeScanner {
                     continue
                 }
                 if !walked[position] {
+                    // Reached through a linked folder: as git does, the file is gone from the tree.
+                    if TreeScanner.hasSymlinkLeadingPath(path, home: home) {
+                        result.changes.append(FileChange(path: path, kind: .deleted, rule: nil))
+                        result.removals.append(path)
+                        continue
+                    }
                     let decision = stack.check(path, isDirectory: false)
                     if decision.ignored && !ManagedRules.ownFiles.contains(path) {
                         result.changes.append(FileChange(path: path, kind: .excluded, rule: decision.deciding?.origin))
@@ -172,6 +178,16 @@ struct TreeScanner {
         }
         if let error = failures.error { throw error }
         return outcomes
+    }
+
+    static func hasSymlinkLeadingPath(_ path: String, home: String) -> Bool {
+        var parent = Substring(path)
+        while let slash = parent.utf8.lastIndex(of: UInt8(ascii: "/")) {
+            parent = parent[..<slash]
+            var status = stat()
+            if lstat(home + "/" + parent, &status) == 0 && status.st_mode & S_IFMT == S_IFLNK { return true }
+        }
+        return false
     }
 
     // MARK: - Modes

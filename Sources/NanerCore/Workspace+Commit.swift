@@ -22,9 +22,9 @@ extension Workspace {
         return StatusReport(branch: branchName, scan: scan)
     }
 
-    func scan(rules: ManagedRules, mode: TreeScanner.Mode, index: Index? = nil) throws -> ScanResult {
+    func scan(rules: ManagedRules, mode: TreeScanner.Mode, index: Index? = nil, entries given: [IndexEntry]? = nil) throws -> ScanResult {
         // A status reads the index file directly (see IndexFile); a commit has libgit2's loaded anyway.
-        let entries = try index?.entries() ?? IndexFile.readEntries(atPath: locations.repository + "/index")
+        let entries = try given ?? index?.entries() ?? IndexFile.readEntries(atPath: locations.repository + "/index")
             ?? repository.index().entries()
         let trackedModes = (try? String(contentsOfFile: locations.home + "/" + ModeTable.path, encoding: .utf8))
             .map(ModeTable.init(text:)) ?? ModeTable()

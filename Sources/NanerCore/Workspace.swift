@@ -69,17 +69,36 @@ public final class Workspace {
         return rules
     }
 
+    public static func isValidTagName(_ name: String) -> Bool {
+        Repository.isValidReferenceName("refs/tags/" + name)
+    }
+
     var branchName: String { (try? repository.headBranchName()) ?? "main" }
 }
 
 /// Writes a whole file through a temporary sibling and a rename, so a reader or a
 /// crash sees either the old content or the new, never a part.
 enum AtomicFile {
+    static let temporaryPrefix = ".naner-tmp-"
+
+    static func symlink(_ target: String, at path: String) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        let temporary = directory + "/" + temporaryPrefix + "\(getpid())-" + (path as NSString).lastPathComponent
+        unlink(temporary)
+        guard Glibc.symlink(target, temporary) == 0, rename(temporary, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw NanerError.cannotWrite(path, reason: reason)
+        }
+    }
+
     static func write(_ bytes: [UInt8], to path: String, mode: mode_t) throws {
         let directory = (path as NSString).deletingLastPathComponent
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let temporary = directory + "/.naner-tmp-\(getpid())-" + (path as NSString).lastPathComponent
-        let fd = Glibc.open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
+        let temporary = directory + "/" + temporaryPrefix + "\(getpid())-" + (path as NSString).lastPathComponent
+        unlink(temporary)
+        // Created private and given its final mode before the rename: never readable by others for a moment.
+        let fd = Glibc.open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw NanerError.cannotWrite(path, reason: String(cString: strerror(errno))) }
         var written = 0
         while written < bytes.count {
@@ -94,7 +113,6 @@ enum AtomicFile {
             written += count
         }
         fchmod(fd, mode)
-        fsync(fd)
         close(fd)
         guard rename(temporary, path) == 0 else {
             let reason = String(cString: strerror(errno))

@@ -57,7 +57,7 @@ final class Console: @unchecked Sendable {
     func fail(_ error: NanerError) -> Never {
         self.error(error.message)
         error.hints.forEach(hint)
-        exit(NanerExit.failure)
+        exit(error.exitCode)
     }
 
     private func stderr(_ line: String) {

@@ -17,7 +17,8 @@ struct Naner: ParsableCommand {
             """,
         version: version,
         subcommands: [
-            Init.self, Status.self, Diff.self, Add.self, Forget.self, Commit.self, Log.self, Ignore.self,
+            Init.self, Status.self, Diff.self, Add.self, Forget.self, Commit.self, Log.self,
+            Backup.self, Backups.self, Restore.self, Ignore.self,
         ]
     )
 

@@ -31,11 +31,23 @@ public final class IgnoreStack {
     }
     private var contexts: [String: DirectoryContext] = [:]
 
-    // The walker asks about many entries of one directory in a row: keep that
-    // directory's levels and its path bytes, followed by the entry's name.
+    // The walker asks about many entries of one directory in a row, and
+    // walks depth first. For each directory on the current branch a plan
+    // (`DirectoryPlan`) lists, level by level, which rules can match one of
+    // its entries. The plan of the directory being asked about is "current":
+    // its plain-memory levels are in `hotLevels`, its path bytes in
+    // `entryPath`, to be followed by the entry's name.
     private var entryDirectory: String?
-    private var entryLevels: [PackedRules] = []
-    private var entryPath: [UInt8] = []
+    /// Plans by depth: `plans[k]` is for a directory with k slashes. Those
+    /// below `validPlans` are up to date (each for its own directory; they
+    /// need not be one branch).
+    private var plans: [DirectoryPlan] = []
+    private var validPlans = 0
+    private var entryPlan: DirectoryPlan?
+    private var hotLevels: UnsafeMutablePointer<HotLevel>?
+    private var hotLevelCount = 0
+    private var entryPath: UnsafeMutablePointer<UInt8>
+    private var entryPathCapacity = 256
     private var entryDirectoryByteCount = 0
 
     /// `root` is the absolute tree root; `baseRules` the info/exclude rules.
@@ -44,6 +56,11 @@ public final class IgnoreStack {
         self.root = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
         self.baseRules = PackedRules(baseRules)
         self.readsInTreeGitignores = readInTreeGitignores
+        entryPath = .allocate(capacity: entryPathCapacity)
+    }
+
+    deinit {
+        entryPath.deallocate()
     }
 
     // MARK: Feeding .gitignore files
@@ -57,7 +74,7 @@ public final class IgnoreStack {
         rulesByDirectory[directory] = PackedRules(
             parseGitignore(bytes, baseDirectory: directory, file: directory + ".gitignore"))
         contexts.removeAll(keepingCapacity: true)
-        entryDirectory = nil
+        invalidatePlans(from: directory)
     }
 
     /// Rules of `directory`'s `.gitignore`, read from disk on first need.
@@ -69,6 +86,8 @@ public final class IgnoreStack {
             rules = PackedRules(parseGitignore(bytes, baseDirectory: directory, file: directory + ".gitignore"))
         }
         rulesByDirectory[directory] = rules
+        // A walker asking afterwards sees these rules too.
+        if !rules.isEmpty { invalidatePlans(from: directory) }
         return rules
     }
 
@@ -155,10 +174,10 @@ public final class IgnoreStack {
     /// `.gitignore` files handed to `loadGitignore` (or already read by
     /// `check`) count.
     public func isIgnoredEntry(parentDirectory: String, name: UnsafeBufferPointer<UInt8>, isDirectory: Bool) -> Bool {
-        guard let rule = decidingRule(parentDirectory: parentDirectory, name: name, isDirectory: isDirectory) else {
-            return false
-        }
-        return !rule.isNegated
+        if entryDirectory != parentDirectory { prepareEntryDirectory(parentDirectory) }
+        let found = entryMatch(name: name, isDirectory: isDirectory)
+        guard found.level >= 0, let levels = hotLevels else { return false }
+        return !levels[found.level].index.pointee.isNegated(found.rule)
     }
 
     public func isIgnoredEntry(parentDirectory: String, name: [UInt8], isDirectory: Bool) -> Bool {
@@ -174,29 +193,142 @@ public final class IgnoreStack {
     public func decidingRule(parentDirectory: String, name: UnsafeBufferPointer<UInt8>,
                              isDirectory: Bool) -> GitignoreRule? {
         if entryDirectory != parentDirectory { prepareEntryDirectory(parentDirectory) }
-        entryPath.removeSubrange(entryDirectoryByteCount...)
-        entryPath.append(contentsOf: name)
-        let basenameStart = entryDirectoryByteCount
-        return entryPath.withUnsafeBufferPointer { path in
-            IgnoreStack.lastMatch(path, basenameStart: basenameStart, isDirectory: isDirectory,
-                                  levels: entryLevels, baseRules: baseRules)
+        let found = entryMatch(name: name, isDirectory: isDirectory)
+        guard found.level >= 0, let plan = entryPlan else { return nil }
+        return plan.rules(level: found.level).rules[found.rule]
+    }
+
+    /// The deciding rule for an entry of the prepared directory, as the
+    /// position of its level in `hotLevels` and its index there; level -1
+    /// when nothing matched. Levels are tried deepest first, the base
+    /// rules last; in a level, the highest matching index wins.
+    @inline(__always)
+    private func entryMatch(name: UnsafeBufferPointer<UInt8>, isDirectory: Bool) -> (level: Int, rule: Int) {
+        guard let levels = hotLevels else { return (-1, -1) }
+        let directoryCount = entryDirectoryByteCount
+        let nameCount = name.count
+        var level = hotLevelCount - 1
+        // The plans assume a real name: non-empty and without '/'. Anything
+        // else gets the plain scan of every rule.
+        if nameCount == 0 || memchr(name.baseAddress!, Int32(ASCII.slash), nameCount) != nil {
+            let path = entryPathWithName(name)
+            while level >= 0 {
+                let found = levels[level].index.pointee.linearLastMatch(path, basenameStart: directoryCount,
+                                                                         isDirectory: isDirectory)
+                if found >= 0 { return (level, found) }
+                level -= 1
+            }
+            return (-1, -1)
         }
+        var pathReady = false
+        while level >= 0 {
+            let hot = levels[level]
+            var best: Int32 = -1
+            if hot.tablesApply { best = hot.index.pointee.tableBest(name: name, isDirectory: isDirectory) }
+            if hot.candidateCount > 0 && hot.candidates[0] > best {
+                // Only these need the whole path.
+                if !pathReady {
+                    _ = entryPathWithName(name)
+                    pathReady = true
+                }
+                let path = UnsafeBufferPointer(start: entryPath, count: directoryCount + nameCount)
+                best = hot.index.pointee.scan(hot.candidates, hot.candidateCount, above: best,
+                                              path, basenameStart: directoryCount, isDirectory: isDirectory)
+            }
+            if best >= 0 { return (level, Int(best)) }
+            level -= 1
+        }
+        return (-1, -1)
+    }
+
+    /// `entryPath` holds the directory; puts `name` after it.
+    @inline(__always)
+    private func entryPathWithName(_ name: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        let directoryCount = entryDirectoryByteCount
+        let total = directoryCount + name.count
+        if total > entryPathCapacity { growEntryPath(total) }
+        if name.count > 0 { memcpy(entryPath + directoryCount, name.baseAddress!, name.count) }
+        return UnsafeBufferPointer(start: entryPath, count: total)
+    }
+
+    private func growEntryPath(_ needed: Int) {
+        var capacity = entryPathCapacity
+        while capacity < needed { capacity *= 2 }
+        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        grown.update(from: entryPath, count: entryDirectoryByteCount)
+        entryPath.deallocate()
+        entryPath = grown
+        entryPathCapacity = capacity
+    }
+
+    // MARK: Directory plans
+
+    /// Drops the plans of `directory` and of everything at its depth or
+    /// deeper: they may miss rules that `directory`'s `.gitignore` now adds.
+    private func invalidatePlans(from directory: String) {
+        var depth = 0
+        for byte in directory.utf8 where byte == ASCII.slash { depth += 1 }
+        if directory.utf8.last.map({ $0 != ASCII.slash }) ?? false { depth += 1 }
+        validPlans = min(validPlans, depth)
+        entryDirectory = nil
     }
 
     private func prepareEntryDirectory(_ directory: String) {
-        let key = IgnoreStack.directoryKey(directory)
-        entryLevels.removeAll(keepingCapacity: true)
-        if readsInTreeGitignores {
-            if let rules = rulesByDirectory[""], !rules.isEmpty { entryLevels.append(rules) }
-            var prefixEnd = key.startIndex
-            while let slash = key[prefixEnd...].firstIndex(of: "/") {
-                prefixEnd = key.index(after: slash)
-                if let rules = rulesByDirectory[String(key[..<prefixEnd])], !rules.isEmpty { entryLevels.append(rules) }
+        // Back in a directory whose plan is still there (the walker returns
+        // to a parent after each subdirectory)?
+        let askedCount = directory.utf8.count
+        var depth = validPlans - 1
+        while depth >= 0 {
+            if plans[depth].byteCount == askedCount && plans[depth].directory == directory {
+                makeCurrent(plans[depth], asked: directory)
+                return
             }
+            depth -= 1
         }
-        entryPath.removeAll(keepingCapacity: true)
-        entryPath.append(contentsOf: key.utf8)
-        entryDirectoryByteCount = entryPath.count
+
+        let key = IgnoreStack.directoryKey(directory)
+        var keyBytes = Array(key.utf8)
+        var segmentEnds = [0]
+        for (offset, byte) in keyBytes.enumerated() where byte == ASCII.slash { segmentEnds.append(offset + 1) }
+        depth = segmentEnds.count - 1
+        while plans.count <= depth { plans.append(DirectoryPlan()) }
+
+        // Keep the plans of the ancestors already there.
+        var valid = 0
+        while valid < min(validPlans, depth + 1) && plans[valid].isFor(&keyBytes, count: segmentEnds[valid]) {
+            valid += 1
+        }
+        if valid == 0 {
+            var levels: [PackedRules] = [baseRules]
+            if readsInTreeGitignores, let own = rulesByDirectory[""], !own.isEmpty { levels.append(own) }
+            plans[0].buildRoot(levels: levels)
+            valid = 1
+        }
+        while valid <= depth {
+            let bytes = keyBytes[..<segmentEnds[valid]]
+            var own: PackedRules?
+            if readsInTreeGitignores, let rules = rulesByDirectory[String(decoding: bytes, as: UTF8.self)], !rules.isEmpty {
+                own = rules
+            }
+            plans[valid].build(bytes: bytes, parent: plans[valid - 1], segmentStart: segmentEnds[valid - 1], own: own)
+            valid += 1
+        }
+        // Deeper plans were built below other ancestors: drop them.
+        validPlans = depth + 1
+        makeCurrent(plans[depth], asked: directory)
+    }
+
+    private func makeCurrent(_ plan: DirectoryPlan, asked directory: String) {
+        let count = plan.byteCount
+        if count > entryPathCapacity {
+            entryDirectoryByteCount = 0
+            growEntryPath(count)
+        }
+        if count > 0 { entryPath.update(from: plan.pathBytes, count: count) }
+        entryDirectoryByteCount = count
+        hotLevels = plan.hotLevels
+        hotLevelCount = plan.hotLevelCount
+        entryPlan = plan
         entryDirectory = directory
     }
 
@@ -224,7 +356,9 @@ public final class IgnoreStack {
 
     /// "" stays ""; "a/b" and "a/b/" both become "a/b/".
     private static func directoryKey(_ directory: String) -> String {
-        directory.isEmpty || directory.hasSuffix("/") ? directory : directory + "/"
+        var directory = directory
+        let needsSlash = directory.withUTF8 { $0.last.map { $0 != ASCII.slash } ?? false }
+        return needsSlash ? directory + "/" : directory
     }
 
     /// The whole file, or nil when it cannot be opened or read. Like git,
@@ -247,70 +381,221 @@ public final class IgnoreStack {
     }
 }
 
-/// One file's rules packed for the hot loop: every pattern and base in one
-/// byte buffer and a table of plain values, so matching an entry against a
-/// hundred rules touches no reference count.
-struct PackedRules {
-    private struct Entry {
-        var matcher: GitignoreRule.Matcher
-        var directoryOnly: Bool
-        var patternStart: Int
-        var patternCount: Int
-        var literalPrefixLength: Int
-        var baseStart: Int
-        var baseCount: Int
+/// What can match an entry of one directory, level by level.
+private final class DirectoryPlan {
+    /// The directory: "" or "a/b/".
+    private(set) var directory = ""
+    private var data = PlanData()
+
+    // The plan as the hot loop reads it, in memory of its own.
+    private(set) var hotLevels: UnsafeMutablePointer<HotLevel>
+    private(set) var hotLevelCount = 0
+    private var hotLevelCapacity = 4
+    private var hotCandidates: UnsafeMutablePointer<Int32>
+    private var hotCandidateCapacity = 64
+    private(set) var pathBytes: UnsafeMutablePointer<UInt8>
+    private(set) var byteCount = 0
+    private var pathCapacity = 64
+
+    init() {
+        hotLevels = .allocate(capacity: hotLevelCapacity)
+        hotCandidates = .allocate(capacity: hotCandidateCapacity)
+        pathBytes = .allocate(capacity: pathCapacity)
     }
 
-    let rules: [GitignoreRule]
-    private let bytes: [UInt8]
-    private let entries: [Entry]
+    deinit {
+        hotLevels.deallocate()
+        hotCandidates.deallocate()
+        pathBytes.deallocate()
+    }
 
-    init(_ rules: [GitignoreRule]) {
-        var bytes: [UInt8] = []
-        var entries: [Entry] = []
-        entries.reserveCapacity(rules.count)
-        var baseStarts: [String: Int] = [:]
-        for rule in rules {
-            let baseStart: Int
-            if let known = baseStarts[rule.baseDirectory] {
-                baseStart = known
-            } else {
-                baseStart = bytes.count
-                bytes += rule.baseBytes
-                baseStarts[rule.baseDirectory] = baseStart
-            }
-            entries.append(Entry(matcher: rule.matcher, directoryOnly: rule.directoryOnly,
-                                 patternStart: bytes.count, patternCount: rule.matchBytes.count,
-                                 literalPrefixLength: rule.literalPrefixLength,
-                                 baseStart: baseStart, baseCount: rule.baseBytes.count))
-            bytes += rule.matchBytes
+    func isFor(_ key: inout [UInt8], count: Int) -> Bool {
+        count == byteCount && key.withUnsafeBufferPointer { memcmp($0.baseAddress!, pathBytes, count) == 0 }
+    }
+
+    /// The root's plan; `levels` are the base rules, then the root's `.gitignore` if any.
+    func buildRoot(levels: [PackedRules]) {
+        var data = PlanData()
+        swap(&data, &self.data)
+        data.reset(bytes: [][...])
+        for rules in levels { data.addLevel(rules) }
+        swap(&data, &self.data)
+        publish()
+    }
+
+    /// The plan of `parent`'s subdirectory `bytes` (its last segment starts
+    /// at `segmentStart`), whose own `.gitignore` rules are `own`.
+    func build(bytes: ArraySlice<UInt8>, parent: DirectoryPlan, segmentStart: Int, own: PackedRules?) {
+        var data = PlanData()
+        swap(&data, &self.data)
+        data.reset(bytes: bytes)
+        data.addChildLevels(of: parent.data, segment: bytes[segmentStart...])
+        if let own { data.addLevel(own) }
+        swap(&data, &self.data)
+        publish()
+    }
+
+    /// Copies `data` into the hot buffers.
+    private func publish() {
+        let levels = data.levels
+        let candidates = data.candidates
+        let bytes = data.bytes
+        if levels.count > hotLevelCapacity {
+            hotLevels.deallocate()
+            hotLevelCapacity = max(levels.count, hotLevelCapacity * 2)
+            hotLevels = .allocate(capacity: hotLevelCapacity)
         }
-        self.rules = rules
-        self.bytes = bytes
-        self.entries = entries
+        if candidates.count > hotCandidateCapacity {
+            hotCandidates.deallocate()
+            hotCandidateCapacity = max(candidates.count, hotCandidateCapacity * 2)
+            hotCandidates = .allocate(capacity: hotCandidateCapacity)
+        }
+        if bytes.count > pathCapacity {
+            pathBytes.deallocate()
+            pathCapacity = max(bytes.count, pathCapacity * 2)
+            pathBytes = .allocate(capacity: pathCapacity)
+        }
+        candidates.withUnsafeBufferPointer { candidates in
+            if candidates.count > 0 { hotCandidates.update(from: candidates.baseAddress!, count: candidates.count) }
+        }
+        bytes.withUnsafeBufferPointer { bytes in
+            if bytes.count > 0 { pathBytes.update(from: bytes.baseAddress!, count: bytes.count) }
+        }
+        for (position, level) in levels.enumerated() {
+            (hotLevels + position).initialize(to: HotLevel(index: level.rules.index, tablesApply: level.active,
+                                                           candidates: hotCandidates + level.candidateStart,
+                                                           candidateCount: level.candidateCount))
+        }
+        hotLevelCount = levels.count
+        byteCount = bytes.count
+        directory = String(decoding: bytes, as: UTF8.self)
     }
 
-    var isEmpty: Bool { rules.isEmpty }
+    /// The rules behind `hotLevels[level]`.
+    func rules(level: Int) -> PackedRules { data.levels[level].rules }
+}
 
-    /// The last rule matching `path`, as git scans one pattern list.
-    func lastMatch(_ path: UnsafeBufferPointer<UInt8>, basenameStart: Int, isDirectory: Bool) -> GitignoreRule? {
-        let found: Int? = bytes.withUnsafeBufferPointer { bytes in
-            entries.withUnsafeBufferPointer { entries in
-                var index = entries.count - 1
-                while index >= 0 {
-                    let entry = entries[index]
-                    let pattern = UnsafeBufferPointer(rebasing: bytes[entry.patternStart ..< entry.patternStart + entry.patternCount])
-                    let base = UnsafeBufferPointer(rebasing: bytes[entry.baseStart ..< entry.baseStart + entry.baseCount])
-                    if GitignoreRule.match(entry.matcher, pattern: pattern, literalPrefixLength: entry.literalPrefixLength,
-                                           base: base, directoryOnly: entry.directoryOnly,
-                                           path: path, basenameStart: basenameStart, isDirectory: isDirectory) {
-                        return index
-                    }
-                    index -= 1
+/// A plan's content, built in a local variable and then stored.
+private struct PlanData {
+    /// The directory: "" or "a/b/".
+    var bytes: [UInt8] = []
+    /// The base rules first, then the `.gitignore` files from the root down.
+    var levels: [PlanLevel] = []
+    /// Anchored rules still able to match something at or below the
+    /// directory, with their automaton states; grouped by level.
+    var alive: [AliveRule] = []
+    /// Per level, highest index first: the rules to try one by one.
+    var candidates: [Int32] = []
+
+    mutating func reset(bytes: ArraySlice<UInt8>) {
+        self.bytes.removeAll(keepingCapacity: true)
+        self.bytes.append(contentsOf: bytes)
+        levels.removeAll(keepingCapacity: true)
+        alive.removeAll(keepingCapacity: true)
+        candidates.removeAll(keepingCapacity: true)
+    }
+
+    /// The parent's levels, one segment deeper.
+    mutating func addChildLevels(of parent: PlanData, segment: ArraySlice<UInt8>) {
+        segment.withUnsafeBufferPointer { segment in
+            for level in parent.levels {
+                guard level.active else {
+                    // Its rules start below some other directory: maybe this one.
+                    addLevel(level.rules)
+                    continue
                 }
-                return nil
+                let index = level.rules.index
+                var child = PlanLevel(rules: level.rules, active: true, aliveStart: alive.count)
+                parent.alive.withUnsafeBufferPointer { parentAlive in
+                    for position in level.aliveStart ..< level.aliveStart + level.aliveCount {
+                        let rule = parentAlive[position].rule
+                        let states = index.pointee.advance(Int(rule), parentAlive[position].states, over: segment)
+                        if states != 0 { alive.append(AliveRule(rule: rule, states: states)) }
+                    }
+                }
+                child.aliveCount = alive.count - child.aliveStart
+                finish(&child)
+                levels.append(child)
             }
         }
-        return found.map { rules[$0] }
     }
+
+    /// Adds a level that was not active in the parent's plan: active here if
+    /// the directory lies below the level's base.
+    mutating func addLevel(_ rules: PackedRules) {
+        let index = rules.index
+        var level = PlanLevel(rules: rules, active: false, aliveStart: alive.count)
+        let baseCount = index.pointee.primaryBaseCount
+        let base = UnsafeBufferPointer(start: index.pointee.bytes + index.pointee.primaryBaseStart, count: baseCount)
+        let directory = bytes
+        directory.withUnsafeBufferPointer { directory in
+            guard directory.count >= baseCount && GitignoreRule.equal(directory, 0, base, 0, baseCount) else { return }
+            level.active = true
+            let below = UnsafeBufferPointer(rebasing: directory[baseCount...])
+            for position in 0 ..< index.pointee.trackedCount {
+                let rule = Int(index.pointee.tracked[position])
+                let states = index.pointee.advance(rule, index.pointee.initialStates(rule), over: below)
+                if states != 0 { alive.append(AliveRule(rule: Int32(rule), states: states)) }
+            }
+        }
+        level.aliveCount = alive.count - level.aliveStart
+        finish(&level)
+        levels.append(level)
+    }
+
+    /// Lists `level`'s candidates: its general rules, and its live anchored
+    /// rules that can finish on a name.
+    mutating func finish(_ level: inout PlanLevel) {
+        let index = level.rules.index
+        level.candidateStart = candidates.count
+        var general = 0
+        let generalCount = index.pointee.generalCount
+        var alivePosition = level.aliveStart + level.aliveCount - 1
+        while true {
+            while alivePosition >= level.aliveStart
+                    && !index.pointee.canFinish(Int(alive[alivePosition].rule), alive[alivePosition].states) {
+                alivePosition -= 1
+            }
+            let nextAlive: Int32 = alivePosition >= level.aliveStart ? alive[alivePosition].rule : -1
+            let nextGeneral: Int32 = general < generalCount ? index.pointee.general[general] : -1
+            if nextAlive < 0 && nextGeneral < 0 { break }
+            if nextGeneral > nextAlive {
+                candidates.append(nextGeneral)
+                general += 1
+            } else {
+                candidates.append(nextAlive)
+                alivePosition -= 1
+            }
+        }
+        level.candidateCount = candidates.count - level.candidateStart
+    }
+}
+
+private struct PlanLevel {
+    let rules: PackedRules
+    /// The directory lies below the level's base: its tables and tracked rules apply.
+    var active: Bool
+    var aliveStart: Int
+    var aliveCount = 0
+    var candidateStart = 0
+    var candidateCount = 0
+
+    init(rules: PackedRules, active: Bool, aliveStart: Int) {
+        self.rules = rules
+        self.active = active
+        self.aliveStart = aliveStart
+    }
+}
+
+private struct AliveRule {
+    var rule: Int32
+    var states: UInt64
+}
+
+/// A plan level as the hot loop reads it: plain values only.
+private struct HotLevel {
+    var index: UnsafeMutablePointer<RuleIndex>
+    var tablesApply: Bool
+    var candidates: UnsafeMutablePointer<Int32>
+    var candidateCount: Int
 }

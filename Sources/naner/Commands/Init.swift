@@ -4,15 +4,46 @@ import NanerCore
 extension Naner {
     struct Init: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Create the repository and commit everything managed.",
-            discussion: "Lays the default .syncignore and include list (.naner/include) into the tree when they are absent. Running it again changes nothing."
+            abstract: "Create the repository and commit everything managed, or bring an existing configuration here.",
+            discussion: """
+                Lays the default .syncignore and include list (.naner/include) into the tree when they are \
+                absent. Running it again changes nothing. With --from, brings the configuration of another \
+                machine (a folder or bare repository) onto this one: local files that differ are conflicts \
+                and are kept (exit 3) unless --force, which saves them as a safety point first.
+                """
         )
 
         @OptionGroup var global: GlobalOptions
 
+        @Option(help: ArgumentHelp("An existing configuration repository to start from.", valueName: "url-or-path"))
+        var from: String?
+
+        @Flag(help: "With --from: overwrite differing local files after saving them as a safety point.")
+        var force = false
+
+        func validate() throws {
+            if force && from == nil { throw ValidationError("--force needs --from") }
+        }
+
         func run() throws {
             let console = global.console()
             let locations = global.locations
+            if let from {
+                let report: Workspace.InitFromReport
+                do {
+                    (_, report) = try Workspace.initialize(from: from, locations, force: force)
+                } catch NanerError.conflicts(let conflicting) {
+                    for path in conflicting { console.output("conflict: '\(path)' differs from the configuration") }
+                    console.error("\(conflicting.count) local \(conflicting.count == 1 ? "file differs" : "files differ") from '\(from)'; nothing was overwritten")
+                    console.hint("rerun with --force to save them as a safety point and take the configuration's versions")
+                    throw ExitCode(NanerExit.conflict)
+                }
+                if let safety = report.safetyPoint { console.say("saved local files as safety point '\(safety)'") }
+                let printer = RestorePrinter(console: console)
+                if !report.plan.isEmpty && !console.quiet { console.output(printer.lines(report.plan, prefix: "")) }
+                console.say("initialized '\(locations.repository)' for '\(locations.home)' from '\(from)' at \(report.commit.short)")
+                return
+            }
             let (_, outcome) = try Workspace.initialize(locations)
             switch outcome {
             case .alreadyInitialized:

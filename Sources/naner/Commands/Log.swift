@@ -38,11 +38,20 @@ extension Naner {
 
         /// `2026-11-25 21:40` in the author's own offset, as git shows dates.
         static func date(_ commit: CommitInfo) -> String {
+            date(time: commit.time, offsetMinutes: commit.offsetMinutes)
+        }
+
+        static func date(time: Int64, offsetMinutes: Int32, format: String = "yyyy-MM-dd HH:mm") -> String {
             let formatter = DateFormatter()
             formatter.locale = Locale(identifier: "en_US_POSIX")
-            formatter.dateFormat = "yyyy-MM-dd HH:mm"
-            formatter.timeZone = TimeZone(secondsFromGMT: Int(commit.offsetMinutes) * 60)
-            return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(commit.time)))
+            formatter.dateFormat = format
+            formatter.timeZone = TimeZone(secondsFromGMT: Int(offsetMinutes) * 60)
+            return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(time)))
+        }
+
+        /// ISO 8601 with the offset, for JSON.
+        static func isoDate(time: Int64, offsetMinutes: Int32) -> String {
+            date(time: time, offsetMinutes: offsetMinutes, format: "yyyy-MM-dd'T'HH:mm:ssxxx")
         }
     }
 }

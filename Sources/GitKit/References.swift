@@ -1,0 +1,89 @@
+import CLibgit2
+
+/// A tag or other reference as `naner backups` lists it.
+public struct ReferenceInfo: Sendable {
+    /// Full name: `refs/tags/pre-v2.0-update`.
+    public let name: String
+    /// The commit it leads to (annotated tags peeled).
+    public let commit: ObjectID
+    /// The annotated tag's message and tagger time, when it is one.
+    public let tagMessage: String?
+    public let tagTime: Int64?
+    public let tagOffsetMinutes: Int32?
+}
+
+extension Repository {
+    /// Whether git accepts `name` as a full reference name (`refs/tags/NAME`).
+    public static func isValidReferenceName(_ name: String) -> Bool {
+        Libgit2.ensureInitialized()
+        var valid: Int32 = 0
+        return git_reference_name_is_valid(&valid, name) == 0 && valid == 1
+    }
+
+    public func referenceExists(_ name: String) -> Bool {
+        var oid = git_oid()
+        return git_reference_name_to_id(&oid, pointer, name) == 0
+    }
+
+    /// Creates an annotated tag `refs/tags/NAME` on `commit`; fails if it exists.
+    @discardableResult
+    public func createTag(name: String, commit: ObjectID, message: String, signature: Signature) throws -> ObjectID {
+        var gitSignature: UnsafeMutablePointer<git_signature>?
+        try check(git_signature_now(&gitSignature, signature.name, signature.email), "git_signature_now")
+        defer { git_signature_free(gitSignature) }
+        var target: OpaquePointer?
+        var commitOID = commit.raw
+        try check(git_object_lookup(&target, pointer, &commitOID, GIT_OBJECT_COMMIT), "git_object_lookup")
+        defer { git_object_free(target) }
+        var oid = git_oid()
+        try check(git_tag_create(&oid, pointer, name, target, gitSignature, message, 0), "git_tag_create")
+        return ObjectID(oid)
+    }
+
+    /// Points `name` at `commit`, creating or moving it, with a reflog message.
+    public func setReference(_ name: String, to commit: ObjectID, message: String) throws {
+        var oid = commit.raw
+        var reference: OpaquePointer?
+        try check(git_reference_create(&reference, pointer, name, &oid, 1, message), "git_reference_create")
+        git_reference_free(reference)
+    }
+
+    public func deleteReference(_ name: String) throws {
+        var reference: OpaquePointer?
+        try check(git_reference_lookup(&reference, pointer, name), "git_reference_lookup")
+        defer { git_reference_free(reference) }
+        try check(git_reference_delete(reference), "git_reference_delete")
+    }
+
+    /// Every reference matching a glob (`refs/tags/*`), with tag messages read.
+    public func references(matching glob: String) throws -> [ReferenceInfo] {
+        var iterator: OpaquePointer?
+        try check(git_reference_iterator_glob_new(&iterator, pointer, glob), "git_reference_iterator_glob_new")
+        defer { git_reference_iterator_free(iterator) }
+        var result: [ReferenceInfo] = []
+        var reference: OpaquePointer?
+        while true {
+            let rc = git_reference_next(&reference, iterator)
+            if rc == GIT_ITEROVER.rawValue { break }
+            try check(rc, "git_reference_next")
+            defer { git_reference_free(reference) }
+            let name = String(cString: git_reference_name(reference))
+            var object: OpaquePointer?
+            guard git_reference_peel(&object, reference, GIT_OBJECT_COMMIT) == 0 else { continue }
+            let commit = ObjectID(git_object_id(object).pointee)
+            git_object_free(object)
+            var message: String?, time: Int64?, offset: Int32?
+            var tag: OpaquePointer?
+            if let target = git_reference_target(reference), git_tag_lookup(&tag, pointer, target) == 0 {
+                message = git_tag_message(tag).map { String(cString: $0) }
+                if let tagger = git_tag_tagger(tag) {
+                    time = tagger.pointee.when.time
+                    offset = tagger.pointee.when.offset
+                }
+                git_tag_free(tag)
+            }
+            result.append(ReferenceInfo(name: name, commit: commit, tagMessage: message, tagTime: time, tagOffsetMinutes: offset))
+        }
+        return result
+    }
+}

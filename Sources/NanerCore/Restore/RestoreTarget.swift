@@ -1,0 +1,75 @@
+import GitKit
+
+/// The state a restore brings the tree to: a commit of the repository (a backup,
+/// a tag, any revision) or the files of a portable archive.
+struct RestoreTarget {
+    struct File {
+        let id: ObjectID
+        let gitMode: UInt32
+        /// Permission bits to give the file (from the target's `.naner/modes`).
+        let permissions: UInt32
+    }
+
+    let label: String
+    /// The commit, for repository targets.
+    let commit: ObjectID?
+    /// Paths that may differ from the last commit; nil means "every path of `files`".
+    let changedSinceHead: [String]?
+    let modes: ModeTable
+    private let lookup: (String) throws -> File?
+    private let content: (String, File) throws -> [UInt8]
+    let allPaths: () throws -> [String]
+    let fileCount: () throws -> Int
+
+    func file(_ path: String) throws -> File? { try lookup(path) }
+    func bytes(_ path: String, _ file: File) throws -> [UInt8] { try content(path, file) }
+
+    /// A commit of `repository`. Only the paths that differ from `head` need comparing.
+    static func commit(_ id: ObjectID, label: String, head: ObjectID?, repository: Repository) throws -> RestoreTarget {
+        let tree = try repository.commit(id).treeID
+        let headTree = try head.map { try repository.commit($0).treeID }
+        let changes = try repository.changes(from: headTree, to: tree)
+        let modes = try repository.entry(at: ModeTable.path, in: tree)
+            .map { ModeTable(text: String(decoding: try repository.blobContent($0.id), as: UTF8.self)) } ?? ModeTable()
+        func permissions(_ path: String, _ gitMode: UInt32) -> UInt32 {
+            modes.modes[path] ?? (gitMode == IndexEntry.executableMode ? 0o755 : 0o644)
+        }
+        return RestoreTarget(
+            label: label, commit: id, changedSinceHead: changes.map(\.path), modes: modes,
+            lookup: { path in
+                try repository.entry(at: path, in: tree).map { File(id: $0.id, gitMode: $0.mode, permissions: permissions(path, $0.mode)) }
+            },
+            content: { _, file in try repository.blobContent(file.id) },
+            allPaths: { try repository.treeFiles(tree).keys.sorted() },
+            fileCount: { try repository.fileCount(in: tree) })
+    }
+
+    /// The files of an archive, already validated by `BackupArchive.read`.
+    static func archive(_ entries: [ArchiveEntry], label: String) throws -> RestoreTarget {
+        var files: [String: (File, [UInt8])] = [:]
+        var modes = ModeTable()
+        for entry in entries {
+            switch entry.content {
+            case .file(let bytes, let mode):
+                let id = try bytes.withUnsafeBytes { try ObjectID.hash($0, kind: .blob) }
+                let gitMode = mode & 0o100 != 0 ? IndexEntry.executableMode : IndexEntry.regularMode
+                files[entry.path] = (File(id: id, gitMode: gitMode, permissions: mode & 0o7777), bytes)
+                modes.recordFile(entry.path, mode: mode)
+            case .symlink(let target):
+                let bytes = Array(target.utf8)
+                let id = try bytes.withUnsafeBytes { try ObjectID.hash($0, kind: .blob) }
+                files[entry.path] = (File(id: id, gitMode: IndexEntry.symlinkMode, permissions: 0o777), bytes)
+            }
+        }
+        if let recorded = files[ModeTable.path] {
+            // Folders' modes come from the archived table; files' from the archive itself.
+            for (path, mode) in ModeTable(text: String(decoding: recorded.1, as: UTF8.self)).modes where path.hasSuffix("/") {
+                modes.recordFolder(String(path.dropLast()), mode: mode)
+            }
+        }
+        return RestoreTarget(
+            label: label, commit: nil, changedSinceHead: nil, modes: modes,
+            lookup: { files[$0]?.0 }, content: { path, _ in files[path]?.1 ?? [] },
+            allPaths: { files.keys.sorted() }, fileCount: { files.count })
+    }
+}

@@ -1,0 +1,231 @@
+import Foundation
+import GitKit
+
+public struct RestoreReport: Sendable {
+    public let plan: RestorePlan
+    /// The safety point saved before anything was written (`pre-restore-…`).
+    public let safetyPoint: String?
+    /// The commit on `main` that records the restore, nil when nothing changed.
+    public let commit: ObjectID?
+}
+
+extension Workspace {
+    /// `naner restore SOURCE [PATH…] [--exclude PATH]… [--dry-run] [--force]`.
+    /// A dry run builds the plan and stops; a real run refuses conflicts unless
+    /// forced, saves a safety point, applies the plan file by file (each file
+    /// written beside itself and renamed into place) and commits the result.
+    public func restore(_ source: String, paths: [String], excludes: [String], dryRun: Bool, force: Bool,
+                        now: Date = Date()) throws -> RestoreReport {
+        if !dryRun { try lockRepository() }
+        let target = try restoreTarget(source)
+        let rules = try refreshRules()
+        let index = dryRun ? nil : try repository.index()
+        let scan = try self.scan(rules: rules, mode: dryRun ? .status : .commit(gitDirectory: locations.repository), index: index)
+        let plan = try planRestore(target: target, scan: scan, paths: paths.map { try treePath($0) },
+                                   excludes: excludes.map { try treePath($0) })
+        if dryRun || plan.isEmpty { return RestoreReport(plan: plan, safetyPoint: nil, commit: nil) }
+        if !plan.conflicts.isEmpty && !force { throw NanerError.conflicts(plan.conflicts.map(\.path)) }
+        try checkNoEscapingParents(plan.actions.map(\.path))
+
+        let safety = try saveSafetyPoint(scan: scan, reason: "restore \(target.label)", prefix: "pre-restore", now: now)
+        try apply(plan, from: target)
+        let report = try commit(message: "restore \(target.label)")
+        return RestoreReport(plan: plan, safetyPoint: safety, commit: report.commit)
+    }
+
+    /// A backup name, safety point, tag, commit id or revision (`HEAD~2`), or the path of an archive.
+    func restoreTarget(_ source: String) throws -> RestoreTarget {
+        let head = try repository.headCommitID()
+        let absolute = Paths.absolute(source)
+        if FileManager.default.fileExists(atPath: absolute) && (source.contains("/") || source.hasSuffix(".zip")) {
+            let (_, entries) = try BackupArchive.read(absolute)
+            return try RestoreTarget.archive(entries, label: source)
+        }
+        for reference in [BackupName.tagPrefix + source, BackupName.safetyPrefix + source] {
+            if repository.referenceExists(reference), let id = try? repository.resolveCommit(reference) {
+                return try RestoreTarget.commit(id, label: source, head: head, repository: repository)
+            }
+        }
+        if let id = try? repository.resolveCommit(source) {
+            return try RestoreTarget.commit(id, label: source, head: head, repository: repository)
+        }
+        if source.hasSuffix(".zip") || source.hasPrefix("/") || source.hasPrefix("./") {
+            _ = try BackupArchive.read(absolute)  // throws the archive's own "does not exist"
+        }
+        throw NanerError.unknownReference(source)
+    }
+
+    /// `keepExtras`: local files the target lacks are left alone instead of removed (a new machine's own files).
+    func planRestore(target: RestoreTarget, scan: ScanResult, paths: [String], excludes: [String],
+                     keepExtras: Bool = false) throws -> RestorePlan {
+        func within(_ path: String, _ prefixes: [String]) -> Bool {
+            prefixes.contains { path == $0 || path.hasPrefix($0 + "/") }
+        }
+        func selected(_ path: String) -> Bool {
+            (paths.isEmpty || within(path, paths)) && !within(path, excludes)
+        }
+        let edited = Set(scan.changes.filter { $0.kind != .excluded && $0.kind != .deleted }.map(\.path)
+            + scan.refused.map(\.path) + scan.skipped.map(\.path))
+        var candidates = Set(scan.changes.filter { $0.kind != .excluded }.map(\.path)).union(edited)
+        let changedSinceHead: Set<String>
+        if let changed = target.changedSinceHead {
+            changedSinceHead = Set(changed)
+            candidates.formUnion(changed)
+        } else {
+            // An archive: every file it holds, and every file managed now (to remove what it lacks).
+            changedSinceHead = Set(try target.allPaths())
+            candidates.formUnion(changedSinceHead)
+            candidates.formUnion(try repository.index().entries().map(\.path))
+        }
+        // Permission-only differences.
+        candidates.formUnion(target.modes.modes.keys.filter { !$0.hasSuffix("/") })
+        candidates.formUnion(scan.modeTable.modes.keys.filter { !$0.hasSuffix("/") })
+
+        var actions: [RestorePlan.Action] = []
+        var unchanged = 0
+        for path in candidates.sorted() where selected(path) {
+            let file = try target.file(path)
+            let local = FileStat(path: locations.home + "/" + path)
+            let isEdited = edited.contains(path)
+            guard let file else {
+                if local != nil && !keepExtras {
+                    actions.append(.init(path: path, kind: .remove, conflict: isEdited, modeOnly: false))
+                }
+                continue
+            }
+            guard let local else {
+                actions.append(.init(path: path, kind: .restore, conflict: false, modeOnly: false))
+                continue
+            }
+            let sameContent: Bool
+            if !isEdited && !changedSinceHead.contains(path) {
+                sameContent = true  // as committed, and the target has what HEAD has
+            } else {
+                sameContent = try localID(path, local) == file.id && local.gitMode == file.gitMode
+            }
+            let samePermissions = local.isSymlink || local.mode & 0o7777 == Workspace.permissions(for: file, replacing: local)
+            if sameContent && samePermissions {
+                unchanged += 1
+            } else {
+                actions.append(.init(path: path, kind: .restore, conflict: isEdited && !sameContent, modeOnly: sameContent))
+            }
+        }
+        let selectedTotal = paths.isEmpty && excludes.isEmpty
+            ? try target.fileCount()
+            : try target.allPaths().filter(selected).count
+        let restoring = actions.filter { $0.kind == .restore }.count
+        return RestorePlan(source: target.label, actions: actions, unchangedCount: max(unchanged, selectedTotal - restoring))
+    }
+
+    /// The recorded permissions, or git's default without widening what the local file allows:
+    /// group and other never gain read or write access on a restore.
+    static func permissions(for file: RestoreTarget.File, replacing local: FileStat?, recorded: Bool = false) -> UInt32 {
+        if file.permissions != (file.gitMode == IndexEntry.executableMode ? 0o755 : 0o644) { return file.permissions }
+        guard let local, !local.isSymlink else { return file.permissions }
+        return file.permissions & ~(0o066 & ~(local.mode & 0o7777))
+    }
+
+    private func localID(_ path: String, _ status: FileStat) throws -> ObjectID {
+        let absolute = locations.home + "/" + path
+        do {
+            let bytes = status.isSymlink ? try FileReader.readLink(absolute) : try FileReader.read(absolute)
+            return try bytes.withUnsafeBytes { try ObjectID.hash($0, kind: .blob) }
+        } catch let failure as FileReader.Failure {
+            throw NanerError.cannotRead(absolute, reason: failure.reason)
+        }
+    }
+
+    /// Refuses to write through a folder that is a symlink leading out of the home.
+    func checkNoEscapingParents(_ paths: [String]) throws {
+        let realHome = URL(fileURLWithPath: locations.home).resolvingSymlinksInPath().path
+        var checked = Set<String>()
+        for path in paths {
+            var parent = Substring(path)
+            while let slash = parent.lastIndex(of: "/") {
+                parent = parent[..<slash]
+                guard checked.insert(String(parent)).inserted else { break }
+                let absolute = locations.home + "/" + parent
+                var status = stat()
+                guard lstat(absolute, &status) == 0, status.st_mode & S_IFMT == S_IFLNK else { continue }
+                let resolved = URL(fileURLWithPath: absolute).resolvingSymlinksInPath().path
+                if Paths.relative(resolved, to: realHome) == nil {
+                    throw NanerError.unsafeTreePath(path, through: String(parent), target: resolved)
+                }
+            }
+        }
+    }
+
+    /// Saves the tree as it is now, uncommitted edits included, as `refs/naner/safety/PREFIX-DATE`.
+    func saveSafetyPoint(scan: ScanResult, reason: String, prefix: String, now: Date,
+                         base: ObjectID?? = .none, parents given: [ObjectID]? = nil) throws -> String {
+        let head = try repository.headCommitID()
+        let headTree = try base ?? head.map { try repository.commit($0).treeID }
+        var updates = scan.updates
+        if scan.permissionsChanged {
+            let text = Array(scan.modeTable.text.utf8)
+            let id = try text.withUnsafeBytes { try repository.objectDatabase().write($0, kind: .blob) }
+            updates.append(IndexEntry(path: ModeTable.path, id: id, mode: IndexEntry.regularMode))
+        }
+        let tree = try repository.tree(from: headTree, updating: updates, removing: scan.removals)
+        var name = BackupName.automatic(now, prefix: prefix)
+        var attempt = 1
+        while repository.referenceExists(BackupName.safetyPrefix + name) {
+            attempt += 1
+            name = BackupName.automatic(now, prefix: prefix) + "-\(attempt)"
+        }
+        let commit = try repository.createCommit(tree: tree, parents: given ?? head.map { [$0] } ?? [],
+                                                 message: "safety point before \(reason)\n", signature: signature(), updateRef: nil)
+        try repository.setReference(BackupName.safetyPrefix + name, to: commit, message: "naner: safety point before \(reason)")
+        return name
+    }
+
+    /// Writes the plan's files: each beside itself, then renamed over the old one,
+    /// so a restore killed at any moment leaves every file wholly old or wholly new.
+    func apply(_ plan: RestorePlan, from target: RestoreTarget) throws {
+        for action in plan.actions {
+            let absolute = locations.home + "/" + action.path
+            switch action.kind {
+            case .remove:
+                if unlink(absolute) != 0 && errno != ENOENT {
+                    throw NanerError.cannotWrite(absolute, reason: String(cString: strerror(errno)))
+                }
+            case .restore:
+                guard let file = try target.file(action.path) else { continue }
+                let local = FileStat(path: absolute)
+                let mode = Workspace.permissions(for: file, replacing: local)
+                try makeParents(of: action.path, modes: target.modes)
+                if action.modeOnly, let local, !local.isSymlink {
+                    guard chmod(absolute, mode_t(mode)) == 0 else {
+                        throw NanerError.cannotWrite(absolute, reason: String(cString: strerror(errno)))
+                    }
+                    continue
+                }
+                let bytes = try target.bytes(action.path, file)
+                if file.gitMode == IndexEntry.symlinkMode {
+                    try AtomicFile.symlink(String(decoding: bytes, as: UTF8.self), at: absolute)
+                } else {
+                    try AtomicFile.write(bytes, to: absolute, mode: mode_t(mode))
+                }
+            }
+        }
+    }
+
+    /// Creates missing folders with their recorded modes (`.ssh/` 0700); fixes recorded ones.
+    private func makeParents(of path: String, modes: ModeTable) throws {
+        var folder = ""
+        for component in path.split(separator: "/").dropLast() {
+            folder += (folder.isEmpty ? "" : "/") + component
+            let absolute = locations.home + "/" + folder
+            let recorded = modes.modes[folder + "/"]
+            var status = stat()
+            if lstat(absolute, &status) != 0 {
+                guard mkdir(absolute, mode_t(recorded ?? 0o755)) == 0 || errno == EEXIST else {
+                    throw NanerError.cannotWrite(absolute, reason: String(cString: strerror(errno)))
+                }
+                if let recorded { chmod(absolute, mode_t(recorded)) }
+            } else if let recorded, UInt32(status.st_mode) & 0o7777 != recorded, status.st_mode & S_IFMT == S_IFDIR {
+                chmod(absolute, mode_t(recorded))
+            }
+        }
+    }
+}

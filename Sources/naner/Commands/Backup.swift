@@ -1,0 +1,109 @@
+import ArgumentParser
+import Foundation
+import NanerCore
+
+extension Naner {
+    struct Backup: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Commit pending changes and tag them as a backup.",
+            discussion: """
+                The tag message carries the manifest (date, host, tree, naner version, items backed up \
+                and skipped). --output also writes a portable copy: a folder NAME/ with \
+                BACKUP-MANIFEST.json, or NAME.zip with --compress.
+                """
+        )
+
+        @OptionGroup var global: GlobalOptions
+
+        @Option(help: "The backup's name (default: naner-backup-YYYY-MM-DD-HHMMSS).")
+        var name: String?
+
+        @Option(name: .shortAndLong, help: "What the backup is for.")
+        var message: String?
+
+        @Option(help: ArgumentHelp("Also write a portable copy into this folder.", valueName: "dir"))
+        var output: String?
+
+        @Flag(help: "With --output: one .zip file instead of a folder.")
+        var compress = false
+
+        @Flag(help: "With --output: add private SSH keys (~/.ssh/id_*) to the archive, never to the repository.")
+        var includeSSHKeys = false
+
+        @Option(help: ArgumentHelp("Delete a backup or safety point instead.", valueName: "name"))
+        var delete: String?
+
+        func validate() throws {
+            if compress && output == nil { throw ValidationError("--compress needs --output DIR") }
+            if includeSSHKeys && output == nil {
+                throw ValidationError("--include-ssh-keys needs --output DIR: SSH keys never enter the repository")
+            }
+            if delete != nil && (name != nil || output != nil || message != nil) {
+                throw ValidationError("--delete takes no other backup options")
+            }
+        }
+
+        func run() throws {
+            let workspace = try global.workspace()
+            let console = Console.standard
+            if let delete {
+                try workspace.deleteBackup(delete)
+                console.say("deleted backup '\(delete)'")
+                return
+            }
+            if includeSSHKeys {
+                console.warning("SSH keys are sensitive: do not upload this archive to cloud storage without encryption")
+                console.warning("keys in a backup can reach your servers if the backup is compromised")
+                console.hint("keep it on an encrypted disk or offline; consider passphrase-protected keys")
+            }
+            let report = try workspace.backup(name: name, message: message, output: output.map { Paths.absolute($0) },
+                                              compress: compress, includeSSHKeys: includeSSHKeys)
+            let printer = CommitPrinter(console: console)
+            printer.printWarnings(report.committed.scan)
+            if let commit = report.committed.commit {
+                console.say("[main \(commit.short)] \(message ?? "backup \(report.name)")")
+            }
+            console.say("backup '\(report.name)' at \(report.commit.short): \(report.manifest.itemsBackedUp) files, \(report.manifest.itemsSkipped) skipped")
+            if let archive = report.archive { console.say("wrote '\(archive)'") }
+        }
+    }
+
+    struct Backups: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List backups and safety points, newest first."
+        )
+
+        @OptionGroup var global: GlobalOptions
+
+        @Flag(help: "Print the list as JSON.")
+        var json = false
+
+        func run() throws {
+            let workspace = try global.workspace()
+            let console = Console.standard
+            let backups = try workspace.backups()
+            if json {
+                console.output(JSON.encode(backups.map { backup -> [String: Any] in
+                    ["name": backup.name, "kind": backup.kind.rawValue, "commit": backup.commit.hex,
+                     "date": Log.isoDate(time: backup.time, offsetMinutes: backup.offsetMinutes),
+                     "message": backup.message, "files": backup.fileCount]
+                }))
+                return
+            }
+            guard !backups.isEmpty else {
+                console.output("no backups yet")
+                console.hint("'naner backup --name NAME' makes one")
+                return
+            }
+            let width = backups.map(\.name.count).max() ?? 0
+            var text = ""
+            for backup in backups {
+                let name = backup.name.padding(toLength: max(width, 4), withPad: " ", startingAt: 0)
+                let kind = backup.kind == .safety ? console.paint(" (safety point)", .yellow) : ""
+                text += "\(console.paint(name, .green))  \(Log.date(time: backup.time, offsetMinutes: backup.offsetMinutes))  "
+                    + "\(backup.fileCount) files  \(backup.message)\(kind)\n"
+            }
+            console.output(text)
+        }
+    }
+}

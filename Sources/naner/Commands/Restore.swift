@@ -1,0 +1,114 @@
+import ArgumentParser
+import NanerCore
+
+extension Naner {
+    struct Restore: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Bring back a backup, a commit or a portable archive; report first.",
+            discussion: """
+                SOURCE is a backup name, a safety point, a tag, a commit id, HEAD~N, or the folder or .zip \
+                written by 'naner backup --output'. Files with uncommitted edits are conflicts: nothing \
+                changes and naner exits 3, unless --force, which saves them as a safety point first. \
+                The restore is recorded as a commit on main.
+                """
+        )
+
+        @OptionGroup var global: GlobalOptions
+
+        @Argument(help: "What to restore.")
+        var source: String
+
+        @Argument(help: "Only these files or folders.")
+        var paths: [String] = []
+
+        @Option(help: ArgumentHelp("Leave this file or folder alone (repeatable).", valueName: "path"))
+        var exclude: [String] = []
+
+        @Flag(name: [.customLong("dry-run"), .customLong("what-if")], help: "Print the plan; change nothing.")
+        var dryRun = false
+
+        @Flag(help: "Overwrite uncommitted edits after saving them as a safety point.")
+        var force = false
+
+        @Flag(help: "Print the plan as JSON.")
+        var json = false
+
+        func run() throws {
+            let workspace = try global.workspace()
+            let console = Console.standard
+            let report: RestoreReport
+            do {
+                report = try workspace.restore(source, paths: paths, excludes: exclude, dryRun: dryRun, force: force)
+            } catch NanerError.conflicts(let conflicting) {
+                for path in conflicting { console.output("conflict: '\(path)' has uncommitted edits") }
+                console.fail(NanerError.conflicts(conflicting))
+            }
+            let plan = report.plan
+            if json {
+                console.output(JSON.encode(RestorePrinter.object(report)))
+                return
+            }
+            let printer = RestorePrinter(console: console)
+            if dryRun {
+                console.output(printer.lines(plan, prefix: "would "))
+                console.output(printer.summary(plan, dryRun: true))
+                return
+            }
+            if plan.isEmpty {
+                console.say("nothing to restore: the tree already matches '\(plan.source)'")
+                return
+            }
+            if let safety = report.safetyPoint { console.say("saved the current state as safety point '\(safety)'") }
+            if !console.quiet { console.output(printer.lines(plan, prefix: "")) }
+            console.say(printer.summary(plan, dryRun: false))
+            if let commit = report.commit { console.say("[main \(commit.short)] restore \(plan.source)") }
+        }
+    }
+}
+
+struct RestorePrinter {
+    let console: Console
+
+    func lines(_ plan: RestorePlan, prefix: String) -> String {
+        plan.actions.map { action in
+            let verb = prefix + (prefix.isEmpty ? action.verb.pastTense : action.verb)
+            let color: Console.Color = action.conflict ? .red : action.kind == .remove ? .yellow : .green
+            let note = action.conflict ? " (uncommitted edits)" : action.modeOnly ? " (permissions)" : ""
+            return console.paint(verb, color) + " '\(action.path)'" + note + "\n"
+        }.joined()
+    }
+
+    func summary(_ plan: RestorePlan, dryRun: Bool) -> String {
+        let counts = ["restore", "overwrite", "remove"].map { (verb: $0, count: plan.count($0)) }
+        let parts = counts.map { "\($0.count) to \($0.verb)" } + ["\(plan.unchangedCount) unchanged"]
+        let head = dryRun ? "restore of '\(plan.source)' would change \(plan.actions.count) files" : "restored '\(plan.source)'"
+        let conflicts = dryRun && !plan.conflicts.isEmpty
+            ? "; \(plan.conflicts.count) \(plan.conflicts.count == 1 ? "conflict needs" : "conflicts need") --force or 'naner commit' first"
+            : ""
+        return head + ": " + parts.joined(separator: ", ") + conflicts
+    }
+
+    static func object(_ report: RestoreReport) -> [String: Any] {
+        let plan = report.plan
+        var object: [String: Any] = [
+            "source": plan.source,
+            "actions": plan.actions.map { ["path": $0.path, "action": $0.verb, "conflict": $0.conflict, "permissionsOnly": $0.modeOnly] },
+            "summary": ["restore": plan.count("restore"), "overwrite": plan.count("overwrite"),
+                        "remove": plan.count("remove"), "unchanged": plan.unchangedCount],
+        ]
+        if let safety = report.safetyPoint { object["safetyPoint"] = safety }
+        if let commit = report.commit { object["commit"] = commit.hex }
+        return object
+    }
+}
+
+extension String {
+    var pastTense: String {
+        switch self {
+        case "restore": return "restored"
+        case "overwrite": return "overwrote"
+        case "remove": return "removed"
+        default: return self
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import XCTest
+
+/// `naner init --from`: a second machine takes an existing configuration.
+final class InitFromTests: XCTestCase {
+    /// A first machine with a committed configuration; returns its repository path.
+    private func firstMachine() throws -> Sandbox {
+        let first = try Sandbox()
+        try first.makeTypicalHome()
+        XCTAssertExit(first.naner("init"), 0)
+        XCTAssertExit(first.naner("backup", "--name", "baseline"), 0)
+        return first
+    }
+
+    func testNewMachineGetsTheConfigurationWithModes() throws {
+        let first = try firstMachine()
+        let second = try Sandbox()
+        try second.write(".bashrc", "export EDITOR=vim\nalias ll='ls -l'\n")  // already identical
+        try second.write(".config/local-only/x.conf", "mine\n")
+        let run = second.naner("init", "--from", first.repo)
+        XCTAssertExit(run, 0)
+        XCTAssertTrue(run.stdout.contains("initialized"), run.stdout)
+        for path in [".bashrc", ".vimrc", ".config/nvim/init.vim", ".ssh/config", ".syncignore", ".naner/include"] {
+            XCTAssertEqual(second.read(path), first.read(path), path)
+        }
+        XCTAssertEqual(second.mode(".ssh/config"), 0o600)
+        XCTAssertEqual(second.mode(".ssh"), 0o700)
+        XCTAssertEqual(String(decoding: second.read(".config/local-only/x.conf")!, as: UTF8.self), "mine\n", "local files are kept")
+        XCTAssertEqual(second.git("rev-parse", "HEAD").stdout, first.git("rev-parse", "HEAD").stdout)
+        XCTAssertEqual(second.git("tag", "-l").stdout, "baseline\n", "backups come along")
+        XCTAssertEqual(second.git("status", "--porcelain").stdout, "?? .config/local-only/\n")
+        XCTAssertEqual(second.naner("status", "--short").stdout, "A .config/local-only/x.conf\n")
+        XCTAssertFalse(second.exists(".git"))
+        XCTAssertExit(second.git("fsck", "--strict"), 0)
+        let again = second.naner("init", "--from", first.repo)
+        XCTAssertExit(again, 1)
+        XCTAssertOneErrorLine(again, contains: "already set up")
+    }
+
+    func testDifferingLocalFilesAreConflictsUntilForced() throws {
+        let first = try firstMachine()
+        let second = try Sandbox()
+        try second.write(".bashrc", "this machine's own bashrc\n")
+        let refused = second.naner("init", "--from", first.repo)
+        XCTAssertExit(refused, 3)
+        XCTAssertTrue(refused.stdout.contains("conflict: '.bashrc' differs from the configuration"), refused.stdout)
+        XCTAssertEqual(String(decoding: second.read(".bashrc")!, as: UTF8.self), "this machine's own bashrc\n", "kept")
+        XCTAssertFalse(second.exists(".vimrc"), "nothing laid out while conflicts remain")
+
+        let forced = second.naner("init", "--from", first.repo, "--force")
+        XCTAssertExit(forced, 0)
+        XCTAssertEqual(second.read(".bashrc"), first.read(".bashrc"))
+        XCTAssertTrue(second.exists(".vimrc"))
+        let safety = second.git("for-each-ref", "--format=%(refname)", "refs/naner/safety").lines
+        XCTAssertEqual(safety.count, 1)
+        XCTAssertEqual(second.git("show", safety[0] + ":.bashrc").stdout, "this machine's own bashrc\n")
+        XCTAssertEqual(second.git("status", "--porcelain").stdout, "")
+    }
+
+    func testMissingSource() throws {
+        let sandbox = try Sandbox()
+        let run = sandbox.naner("init", "--from", sandbox.root + "/nothing.git")
+        XCTAssertExit(run, 1)
+        XCTAssertOneErrorLine(run, contains: "configuration '\(sandbox.root)/nothing.git' does not exist")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: sandbox.repo))
+    }
+}
