@@ -63,6 +63,39 @@ extension Workspace {
         }
     }
 
+    /// Commits exactly `paths` as they are on disk (a restore's files), leaving every
+    /// other uncommitted edit uncommitted. Unmanaged paths and secrets are never staged,
+    /// whatever wrote them. Returns the commit, or nil when nothing differs from HEAD.
+    func record(paths: [String], rules: ManagedRules, message: String) throws -> ObjectID? {
+        do {
+            let index = try repository.index()
+            let database = try repository.objectDatabase()
+            let stack = rules.makeStack(home: locations.home)
+            for path in Set(paths).sorted() {
+                let absolute = locations.home + "/" + path
+                guard let status = FileStat(path: absolute), !TreeScanner.hasSymlinkLeadingPath(path, home: locations.home) else {
+                    try index.remove(path: path)
+                    continue
+                }
+                if stack.check(path, isDirectory: false).ignored && !ManagedRules.ownFiles.contains(path) { continue }
+                let bytes = status.isSymlink ? try FileReader.readLink(absolute) : try FileReader.read(absolute)
+                if !status.isSymlink && SecretGuard.findSecret(in: bytes) != nil { continue }
+                let id = try bytes.withUnsafeBytes { try database.write($0, kind: .blob) }
+                try index.add(status.indexEntry(path: path, id: id))
+            }
+            let tree = try index.writeTree()
+            try index.write()
+            let head = try repository.headCommitID()
+            if let head, try repository.commit(head).treeID == tree { return nil }
+            return try repository.createCommit(tree: tree, parents: head.map { [$0] } ?? [], message: message + "\n",
+                                               signature: signature())
+        } catch let failure as FileReader.Failure {
+            throw NanerError.git("cannot record the restore: \(failure.reason)")
+        } catch let error as GitError {
+            throw NanerError.git("cannot record the restore: \(error.message)")
+        }
+    }
+
     /// Writes `.naner/modes` when the permissions changed and stages it.
     private func recordModes(_ table: ModeTable, in index: Index, database: ObjectDatabase) throws {
         let path = locations.home + "/" + ModeTable.path

@@ -23,14 +23,18 @@ extension Workspace {
         let scan = try self.scan(rules: rules, mode: dryRun ? .status : .commit(gitDirectory: locations.repository), index: index)
         let plan = try planRestore(target: target, scan: scan, paths: paths.map { try treePath($0) },
                                    excludes: excludes.map { try treePath($0) })
-        if dryRun || plan.isEmpty { return RestoreReport(plan: plan, safetyPoint: nil, commit: nil) }
+        if dryRun || plan.recordedPaths.isEmpty { return RestoreReport(plan: plan, safetyPoint: nil, commit: nil) }
         if !plan.conflicts.isEmpty && !force { throw NanerError.conflicts(plan.conflicts.map(\.path)) }
         try checkNoEscapingParents(plan.actions.map(\.path))
 
-        let safety = try saveSafetyPoint(scan: scan, reason: "restore \(target.label)", prefix: "pre-restore", now: now)
-        try apply(plan, from: target)
-        let report = try commit(message: "restore \(target.label)")
-        return RestoreReport(plan: plan, safetyPoint: safety, commit: report.commit)
+        var safety: String?
+        if !plan.isEmpty {
+            safety = try saveSafetyPoint(scan: scan, reason: "restore \(target.label)", prefix: "pre-restore", now: now)
+            try apply(plan, from: target)
+        }
+        // Only the restored paths are committed: other uncommitted edits stay uncommitted.
+        let commit = try record(paths: plan.recordedPaths, rules: rules, message: "restore \(target.label)")
+        return RestoreReport(plan: plan, safetyPoint: safety, commit: commit)
     }
 
     /// A backup name, safety point, tag, commit id or revision (`HEAD~2`), or the path of an archive.
@@ -82,6 +86,8 @@ extension Workspace {
         candidates.formUnion(scan.modeTable.modes.keys.filter { !$0.hasSuffix("/") })
 
         var actions: [RestorePlan.Action] = []
+        var alreadyRestored: [String] = []
+        let deleted = Set(scan.changes.filter { $0.kind == .deleted }.map(\.path))
         var unchanged = 0
         for path in candidates.sorted() where selected(path) {
             let file = try target.file(path)
@@ -90,6 +96,8 @@ extension Workspace {
             guard let file else {
                 if local != nil && !keepExtras {
                     actions.append(.init(path: path, kind: .remove, conflict: isEdited, modeOnly: false))
+                } else if local == nil && deleted.contains(path) {
+                    alreadyRestored.append(path)
                 }
                 continue
             }
@@ -106,6 +114,7 @@ extension Workspace {
             let samePermissions = local.isSymlink || local.mode & 0o7777 == Workspace.permissions(for: file, replacing: local)
             if sameContent && samePermissions {
                 unchanged += 1
+                if isEdited { alreadyRestored.append(path) }
             } else {
                 actions.append(.init(path: path, kind: .restore, conflict: isEdited && !sameContent, modeOnly: sameContent))
             }
@@ -114,7 +123,8 @@ extension Workspace {
             ? try target.fileCount()
             : try target.allPaths().filter(selected).count
         let restoring = actions.filter { $0.kind == .restore }.count
-        return RestorePlan(source: target.label, actions: actions, unchangedCount: max(unchanged, selectedTotal - restoring))
+        return RestorePlan(source: target.label, actions: actions, unchangedCount: max(unchanged, selectedTotal - restoring),
+                           alreadyRestored: alreadyRestored)
     }
 
     /// The recorded permissions, or git's default without widening what the local file allows:

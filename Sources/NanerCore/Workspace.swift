@@ -48,8 +48,26 @@ public final class Workspace {
 
     /// Takes the repository's lock for the rest of this object's life.
     public func lockRepository(timeout: Double = Workspace.lockTimeout) throws {
-        if lock == nil { lock = try FileLock(repository: locations.repository, timeout: timeout) }
+        guard lock == nil else { return }
+        lock = try FileLock(repository: locations.repository, timeout: timeout)
+        removeStaleGitLocks()
     }
+
+    /// libgit2 guards each file it rewrites with a `.lock` sibling. Holding naner's
+    /// lock means no other naner runs, so such a file was left by one that was
+    /// killed mid-write; it would block every later write. Say so and remove it.
+    private func removeStaleGitLocks() {
+        let names = ["index.lock", "HEAD.lock", "config.lock", "packed-refs.lock", "refs/heads/main.lock"]
+        for name in names {
+            let path = locations.repository + "/" + name
+            if unlink(path) == 0 {
+                Workspace.warn("removed '\(name)' left in the repository by an interrupted naner")
+            }
+        }
+    }
+
+    /// Where warnings that are not part of a result go; the CLI prints them as `warning:` lines.
+    nonisolated(unsafe) public static var warn: (String) -> Void = { _ in }
 
     /// How long a second naner waits for the first: `NANER_LOCK_TIMEOUT` seconds, default 5.
     public static var lockTimeout: Double {

@@ -27,6 +27,7 @@ struct GlobalOptions: ParsableArguments {
     /// Sets up the console for this command and returns it.
     func console() -> Console {
         Console.standard.configure(color: color, quiet: quiet, verbose: verbose)
+        Workspace.warn = { Console.standard.warning($0) }
         return Console.standard
     }
 

@@ -551,6 +551,345 @@ final class GitignoreTests: XCTestCase {
         XCTAssertLessThan(milliseconds, 2_000)
     }
 
+    // MARK: - The index against the plain scan
+
+    /// The straightforward decision that the index must reproduce: every rule
+    /// of every level, the deepest level first (`levels` are the base rules,
+    /// then the `.gitignore` files from the root down), in a level the last
+    /// matching rule.
+    static func plainDecidingRule(_ path: [UInt8], basenameStart: Int, isDirectory: Bool,
+                                  levels: [[GitignoreRule]]) -> GitignoreRule? {
+        path.withUnsafeBufferPointer { path in
+            for rules in levels.reversed() {
+                for rule in rules.reversed()
+                where rule.matches(path: path, basenameStart: basenameStart, isDirectory: isDirectory) {
+                    return rule
+                }
+            }
+            return nil
+        }
+    }
+
+    /// The levels for the entries of `directory` ("" or "a/b/"): the base
+    /// rules, then the `.gitignore` of every directory from the root down to it.
+    static func plainLevels(_ directory: String, base: [GitignoreRule],
+                            gitignores: [String: [GitignoreRule]]) -> [[GitignoreRule]] {
+        var levels = [base]
+        if let root = gitignores[""] { levels.append(root) }
+        let bytes = Array(directory.utf8)
+        for (offset, byte) in bytes.enumerated() where byte == UInt8(ascii: "/") {
+            if let own = gitignores[String(decoding: bytes[...offset], as: UTF8.self)] { levels.append(own) }
+        }
+        return levels
+    }
+
+    /// `check` the plain way: each parent directory is decided first, and its
+    /// `.gitignore` counts only when it is not ignored.
+    static func plainCheck(_ path: String, isDirectory: Bool, base: [GitignoreRule],
+                           gitignores: [String: [GitignoreRule]]) -> GitignoreRule? {
+        let bytes = Array(path.utf8)
+        var levels = [base]
+        if let root = gitignores[""] { levels.append(root) }
+        var start = 0
+        while let slash = bytes[start...].firstIndex(of: UInt8(ascii: "/")) {
+            if let rule = plainDecidingRule(Array(bytes[..<slash]), basenameStart: start, isDirectory: true, levels: levels),
+               !rule.isNegated {
+                return rule
+            }
+            start = slash + 1
+            if let own = gitignores[String(decoding: bytes[..<start], as: UTF8.self)] { levels.append(own) }
+        }
+        return plainDecidingRule(bytes, basenameStart: start, isDirectory: isDirectory, levels: levels)
+    }
+
+    static func sameRule(_ a: GitignoreRule?, _ b: GitignoreRule?) -> Bool {
+        switch (a, b) {
+        case (nil, nil): return true
+        case let (a?, b?):
+            return a.origin == b.origin && a.pattern == b.pattern && a.isNegated == b.isNegated
+                && a.directoryOnly == b.directoryOnly && a.baseDirectory == b.baseDirectory
+        default: return false
+        }
+    }
+
+    static func describe(_ rule: GitignoreRule?) -> String {
+        guard let rule else { return "nothing" }
+        return "\(rule.origin.file):\(rule.origin.line):\(rule.origin.text)"
+    }
+
+    /// Pattern pieces aimed at every shortcut: literal and suffix tables,
+    /// `*` alone, general globs, brackets, escapes (a trailing backslash
+    /// escapes the '/' that may follow), `**` in all its forms.
+    static let indexSegments = ["a", "b", "ab", "cache", "Cache", ".config", "Code", "User", "node_modules", ".DS_Store",
+                                "x.log", "foo", "foo.tar.gz", "*.log", "*.gz", "*.tar.gz", "*~", "*", "*o", "a*", "foo*",
+                                ".#*", "[ab]*", "?", "b?", "*a*", "[!a]", "\\*", "a\\?", "[[:alpha:]]*", "**", "***", "a**",
+                                "**a", "\\a", "[", "a[b", "c\\", "[a-c]x", "ca?he", "*ache", "\\[ab]", "x[/]y", "*.", "."]
+    static let indexNames = ["a", "b", "ab", "ba", "c", "cache", "Cache", ".config", "Code", "User", "node_modules",
+                             ".DS_Store", "x.log", ".log", "log", "foo", "foo.tar.gz", "a.gz", "tar.gz", "x~", "~", "o",
+                             "io", "foox", ".#x", "[ab]", "*", "?", "a?", "\\", "!a", "#x", "b ", "xy", "x", "y", ".",
+                             String(repeating: "ab", count: 40), "q" + String(repeating: "z", count: 70),
+                             String(repeating: "z", count: 63), String(repeating: "z", count: 64)]
+    static let longPatterns = [String(repeating: "ab", count: 40), String(repeating: "z", count: 63),
+                               String(repeating: "z", count: 64), "*" + String(repeating: "z", count: 62),
+                               "*" + String(repeating: "z", count: 63), "*" + String(repeating: "z", count: 70),
+                               String(repeating: "a/", count: 35) + "*", String(repeating: "*/", count: 40) + "b",
+                               String(repeating: "?", count: 62) + "/*", "/" + String(repeating: "z", count: 66) + "/*"]
+
+    static func indexPattern(_ random: inout SeededGenerator) -> String {
+        func segment() -> String { random.pick(indexSegments) }
+        var pattern: String
+        switch random.below(15) {
+        case 0, 1, 2, 3: pattern = segment()
+        case 4: pattern = "/" + segment()
+        case 5: pattern = segment() + "/" + segment()
+        case 6: pattern = (random.chance(50) ? "/" : "") + segment() + "/" + segment() + "/" + segment()
+        case 7: pattern = "**/" + segment() + (random.chance(50) ? "/" + segment() : "")
+        case 8: pattern = segment() + "/**" + (random.chance(50) ? "/" + segment() : "")
+        case 9: pattern = segment() + "/**/" + segment()
+        case 10: pattern = ".config/" + random.pick(["*", "Code", "*/Cache", "Code/*", "*/" + segment(), segment() + "/*"])
+        case 11: pattern = random.pick(["!", "/", "//", "\\!a", "\\#x", "!/", "!*", "*/", "/*", "**/*", "***/b", "a/***",
+                                        "/*/*", "*/*/*", "a/b/c/d", "**/**", "/**", "a/**/", "x/foo**"])
+        case 12: pattern = random.pick(longPatterns)
+        case 13: pattern = segment() + segment() + (random.chance(50) ? "/" + segment() + segment() : "")
+        default: pattern = segment() + "/*"
+        }
+        if random.chance(25) && !pattern.hasSuffix("/") { pattern += "/" }
+        if random.chance(25) { pattern = "!" + pattern }
+        if random.chance(5) { pattern += "  " }
+        return pattern
+    }
+
+    static func indexRuleFile(_ random: inout SeededGenerator, lines count: Int) -> [UInt8] {
+        var lines: [String] = []
+        for _ in 0..<count { lines.append(random.chance(5) ? "# comment" : indexPattern(&random)) }
+        return Array(lines.joined(separator: "\n").utf8)
+    }
+
+    static func indexName(_ random: inout SeededGenerator) -> [UInt8] {
+        switch random.below(40) {
+        case 0: return []
+        case 1: return Array("a/b".utf8)
+        case 2: return Array("x/".utf8)
+        case 3: return [0x61, 0xFF, 0x62]
+        case 4: return [0x61, 0x00, 0x62]
+        case 5, 6, 7, 8:
+            let alphabet = Array("abcoxz.~*?[]\\ !#".utf8)
+            return (0..<(1 + random.below(6))).map { _ in random.pick(alphabet) }
+        default: return Array(random.pick(indexNames).utf8)
+        }
+    }
+
+    static func indexDirectory(_ random: inout SeededGenerator) -> String {
+        var directory = ""
+        for _ in 0..<random.below(5) {
+            var name = random.pick(indexNames.filter { $0.count < 20 })
+            if random.chance(2) { name = "n\u{0}ul" }
+            directory += name + "/"
+        }
+        return directory
+    }
+
+    /// A random walk over directories (runs in one directory, returns to a
+    /// parent, jumps), with `.gitignore` files handed in and replaced on
+    /// the way and `check` calls in between: the walker entry points must
+    /// name exactly the rule the plain scan names, and `check` the rule the
+    /// plain parent-first decision names.
+    func testIndexAgreesWithThePlainScan() {
+        let seed = ProcessInfo.processInfo.environment["NANER_INDEX_SEED"].flatMap { UInt64($0) } ?? 0x696E_6465_78
+        let trials = ProcessInfo.processInfo.environment["NANER_INDEX_TRIALS"].flatMap { Int($0) } ?? 400
+        var random = SeededGenerator(state: seed)
+        var failures: [String] = []
+        var compared = 0, checked = 0, ignored = 0, decidedByAnchored = 0, decidedByNested = 0
+        for trial in 0..<trials {
+            let baseText = Self.indexRuleFile(&random, lines: 1 + random.below(30))
+            let base = parseGitignore(baseText, baseDirectory: "", file: "exclude")
+            let readsInTree = !random.chance(10)
+            let stack = IgnoreStack(root: "/nonexistent-naner-index", baseRules: base, readInTreeGitignores: readsInTree)
+            var gitignores: [String: [GitignoreRule]] = [:]
+            var texts: [String: [UInt8]] = [:]
+            var directories = (0..<(2 + random.below(8))).map { _ in Self.indexDirectory(&random) }
+            // Every ancestor may be visited, and may hold a .gitignore.
+            for directory in directories {
+                var prefix = ""
+                for component in directory.split(separator: "/", omittingEmptySubsequences: false).dropLast() {
+                    prefix += component + "/"
+                    directories.append(prefix)
+                }
+            }
+            directories.append("")
+            func load(_ directory: String) {
+                let text = Self.indexRuleFile(&random, lines: 1 + random.below(8))
+                stack.loadGitignore(directory: directory, bytes: text)
+                if readsInTree {
+                    gitignores[directory] = parseGitignore(text, baseDirectory: directory, file: directory + ".gitignore")
+                    texts[directory] = text
+                }
+            }
+            for _ in 0..<random.below(4) { load(random.pick(directories)) }
+
+            var current = random.pick(directories)
+            for _ in 0..<150 {
+                switch random.below(100) {
+                case 0..<70: break
+                case 70..<80:
+                    // Back to the parent, as the walker does after a subdirectory.
+                    var bytes = Array(current.utf8.dropLast())
+                    while let last = bytes.last, last != UInt8(ascii: "/") { bytes.removeLast() }
+                    current = String(decoding: bytes, as: UTF8.self)
+                case 80..<97: current = random.pick(directories)
+                default: load(random.pick(directories))
+                }
+                let name = Self.indexName(&random)
+                let isDirectory = random.chance(40)
+                var path = Array(current.utf8)
+                path += name
+                let levels = Self.plainLevels(current, base: base, gitignores: gitignores)
+                let expected = Self.plainDecidingRule(path, basenameStart: current.utf8.count, isDirectory: isDirectory,
+                                                      levels: levels)
+                let found = name.withUnsafeBufferPointer {
+                    stack.decidingRule(parentDirectory: current, name: $0, isDirectory: isDirectory)
+                }
+                let answer = stack.isIgnoredEntry(parentDirectory: current, name: name, isDirectory: isDirectory)
+                compared += 1
+                if expected.map({ !$0.isNegated }) ?? false { ignored += 1 }
+                if let expected, !expected.matchesBasename { decidedByAnchored += 1 }
+                if let expected, expected.origin.file != "exclude" { decidedByNested += 1 }
+                func context() -> String {
+                    "seed \(seed) trial \(trial), reads in-tree files: \(readsInTree)\n--- exclude:\n"
+                        + String(decoding: baseText, as: UTF8.self) + "\n"
+                        + texts.sorted { $0.key < $1.key }
+                            .map { "--- \($0.key.debugDescription).gitignore:\n\(String(decoding: $0.value, as: UTF8.self))\n" }
+                            .joined()
+                        + "entry \(String(decoding: name, as: UTF8.self).debugDescription) of \(current.debugDescription)"
+                        + (isDirectory ? " (directory)" : "")
+                }
+                if !Self.sameRule(found, expected) {
+                    failures.append("\(context()): index says \(Self.describe(found)), plain scan \(Self.describe(expected))")
+                }
+                if answer != (expected.map { !$0.isNegated } ?? false) {
+                    failures.append("\(context()): isIgnoredEntry says \(answer), plain scan \(Self.describe(expected))")
+                }
+                if let text = String(validating: name, as: UTF8.self),
+                   stack.isIgnoredEntry(parentDirectory: current, name: text, isDirectory: isDirectory) != answer {
+                    failures.append("\(context()): the String entry point disagrees")
+                }
+                if random.chance(15), !name.isEmpty, !name.contains(UInt8(ascii: "/")),
+                   let text = String(validating: name, as: UTF8.self) {
+                    let full = current + text
+                    let decision = stack.check(full, isDirectory: isDirectory)
+                    let plain = Self.plainCheck(full, isDirectory: isDirectory, base: base, gitignores: gitignores)
+                    checked += 1
+                    if !Self.sameRule(decision.deciding, plain) || decision.ignored != (plain.map { !$0.isNegated } ?? false) {
+                        failures.append("\(context()): check(\(full.debugDescription)) says \(Self.describe(decision.deciding)), "
+                            + "plain \(Self.describe(plain))")
+                    }
+                }
+            }
+        }
+        print("index vs plain scan: seed \(seed), \(trials) rule sets, \(compared) entries (\(ignored) ignored, "
+              + "\(decidedByAnchored) by an anchored rule, \(decidedByNested) by an in-tree .gitignore), "
+              + "\(checked) checks, \(failures.count) disagreements")
+        XCTAssertGreaterThan(decidedByAnchored, 1_000)
+        XCTAssertGreaterThan(decidedByNested, 1_000)
+        for failure in failures.prefix(10) { XCTFail(failure) }
+        XCTAssertTrue(failures.isEmpty, "\(failures.count) disagreements (seed \(seed))")
+    }
+
+    /// One rule file's index alone: tables plus the rest, for any path and
+    /// basename start, including an empty basename or one holding '/'.
+    func testPackedRulesAgreeWithTheirLinearScan() {
+        var random = SeededGenerator(state: 0x7061_636B)
+        var failures: [String] = []
+        var matched = 0
+        for trial in 0..<300 {
+            let baseDirectory = random.pick(["", "", "a/", "a/b/", "cache/"])
+            let text = Self.indexRuleFile(&random, lines: 1 + random.below(40))
+            var rules = parseGitignore(text, baseDirectory: baseDirectory, file: "f")
+            if random.chance(20) {
+                // Mixed bases: only possible through the base rules' initializer.
+                rules += parseGitignore(Self.indexRuleFile(&random, lines: 5), baseDirectory: "a/", file: "g")
+            }
+            let packed = PackedRules(rules)
+            for _ in 0..<100 {
+                let directory = random.chance(70) ? baseDirectory + Self.indexDirectory(&random) : Self.indexDirectory(&random)
+                let path = Array(directory.utf8) + Self.indexName(&random)
+                var basenameStart = path.count
+                while basenameStart > 0 && path[basenameStart - 1] != UInt8(ascii: "/") { basenameStart -= 1 }
+                if random.chance(10) { basenameStart = random.below(path.count + 1) }
+                let isDirectory = random.chance(40)
+                let (fast, plain) = path.withUnsafeBufferPointer {
+                    (packed.lastMatch($0, basenameStart: basenameStart, isDirectory: isDirectory),
+                     packed.linearLastMatch($0, basenameStart: basenameStart, isDirectory: isDirectory))
+                }
+                if plain != nil { matched += 1 }
+                if !Self.sameRule(fast, plain) {
+                    failures.append("trial \(trial): \(String(decoding: path, as: UTF8.self).debugDescription) from "
+                        + "\(basenameStart): index \(Self.describe(fast)), linear \(Self.describe(plain))\n"
+                        + String(decoding: text, as: UTF8.self))
+                }
+            }
+        }
+        XCTAssertGreaterThan(matched, 5_000)
+        for failure in failures.prefix(10) { XCTFail(failure) }
+        XCTAssertTrue(failures.isEmpty, "\(failures.count) disagreements")
+    }
+
+    /// The per-directory automaton never drops a rule that can match: for
+    /// each anchored pattern and directory, if some entry matches, the rule
+    /// must be alive and able to finish there.
+    func testAutomatonIsASupersetOfWildmatch() {
+        var random = SeededGenerator(state: 0x6E66_61)
+        var checked = 0
+        for _ in 0..<3_000 {
+            var pattern = Self.indexPattern(&random)
+            if pattern.hasPrefix("!") { pattern.removeFirst() }
+            guard let rule = GitignoreRule(line: pattern, origin: RuleOrigin(file: "t", line: 1, text: pattern)),
+                  !rule.matchesBasename, let automaton = RuleIndex.automaton(rule.matchBytes) else { continue }
+            let packed = PackedRules([rule])
+            let index = packed.index
+            XCTAssertEqual(index.pointee.trackedCount, 1, pattern)
+            XCTAssertEqual(automaton.canFinish & (1 << UInt64(automaton.tokens.count)), 1 << UInt64(automaton.tokens.count))
+            for _ in 0..<20 {
+                let directory = Array(Self.indexDirectory(&random).utf8)
+                var name = Self.indexName(&random)
+                if name.isEmpty || name.contains(UInt8(ascii: "/")) { name = [UInt8(ascii: "a")] }
+                let path = directory + name
+                let matches = path.withUnsafeBufferPointer {
+                    rule.matches(path: $0, basenameStart: directory.count, isDirectory: true)
+                }
+                let states = directory.withUnsafeBufferPointer {
+                    index.pointee.advance(0, index.pointee.initialStates(0), over: $0, nulInText: RuleIndex.holdsNul($0))
+                }
+                if matches {
+                    checked += 1
+                    XCTAssertTrue(states != 0 && index.pointee.canFinish(0, states),
+                                  "\(pattern) matches \(String(decoding: path, as: UTF8.self)) but the automaton dropped it")
+                }
+            }
+        }
+        XCTAssertGreaterThan(checked, 500)
+    }
+
+    func testWalkerEntriesWithUnusualDirectoriesAndNames() {
+        // A NUL ends the text for wildmatch, as in C: `a/*x` then matches
+        // "a/x" + NUL + "y/z". Directories on disk never hold one, but the
+        // entry points take any string.
+        let stack = stack("a/*x\na/*\n!*.keep\n**/cache/*\n/b/**/c/\n")
+        let cases: [(String, String, Bool)] = [
+            ("a/x\u{0}y/", "z", true), ("a/xy/", "z", false), ("a/x/", "z", false), ("a/", "z", true),
+            ("a/", "z.keep", false), ("d/cache/", "x", true), ("d/cache/e/", "x", false), ("b/", "c", true),
+            ("b/x/y/", "c", true), ("b/x/y/", "d", false), ("b", "c", true),
+        ]
+        for (parent, name, expected) in cases {
+            let isDirectory = name == "c"
+            XCTAssertEqual(stack.isIgnoredEntry(parentDirectory: parent, name: name, isDirectory: isDirectory), expected,
+                           parent.debugDescription + " " + name)
+        }
+        // Names the walker never passes: empty, or holding '/'. Plain scan.
+        XCTAssertTrue(stack.isIgnoredEntry(parentDirectory: "", name: "a/x", isDirectory: false))
+        XCTAssertFalse(stack.isIgnoredEntry(parentDirectory: "", name: "", isDirectory: false))
+    }
+
     // MARK: - Oracle: the git CLI
 
     /// SplitMix64: small, seedable, and the same on every platform.

@@ -498,6 +498,7 @@ private struct PlanData {
     /// The parent's levels, one segment deeper.
     mutating func addChildLevels(of parent: PlanData, segment: ArraySlice<UInt8>) {
         segment.withUnsafeBufferPointer { segment in
+            let nul = RuleIndex.holdsNul(segment)
             for level in parent.levels {
                 guard level.active else {
                     // Its rules start below some other directory: maybe this one.
@@ -509,7 +510,8 @@ private struct PlanData {
                 parent.alive.withUnsafeBufferPointer { parentAlive in
                     for position in level.aliveStart ..< level.aliveStart + level.aliveCount {
                         let rule = parentAlive[position].rule
-                        let states = index.pointee.advance(Int(rule), parentAlive[position].states, over: segment)
+                        let states = index.pointee.advance(Int(rule), parentAlive[position].states, over: segment,
+                                                                 nulInText: nul)
                         if states != 0 { alive.append(AliveRule(rule: rule, states: states)) }
                     }
                 }
@@ -532,9 +534,10 @@ private struct PlanData {
             guard directory.count >= baseCount && GitignoreRule.equal(directory, 0, base, 0, baseCount) else { return }
             level.active = true
             let below = UnsafeBufferPointer(rebasing: directory[baseCount...])
+            let nul = RuleIndex.holdsNul(below)
             for position in 0 ..< index.pointee.trackedCount {
                 let rule = Int(index.pointee.tracked[position])
-                let states = index.pointee.advance(rule, index.pointee.initialStates(rule), over: below)
+                let states = index.pointee.advance(rule, index.pointee.initialStates(rule), over: below, nulInText: nul)
                 if states != 0 { alive.append(AliveRule(rule: Int32(rule), states: states)) }
             }
         }

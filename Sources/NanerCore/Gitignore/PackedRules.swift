@@ -487,11 +487,20 @@ struct RuleIndex {
         return result
     }
 
+    /// States that stand for "anything may still match": `advance` keeps
+    /// them, `canFinish` accepts them. Used once a directory holds a NUL
+    /// byte, which ends the text for wildmatch as in C, something the
+    /// automaton does not model. (A real set with every state is treated
+    /// the same way, which is merely less selective.)
+    static let unknownStates = UInt64.max
+
     /// The states of tracked rule `rule` after consuming `text`; 0 once it
-    /// can match nothing that starts with what was consumed. (Inlined: a
-    /// call would copy the whole `RuleIndex` out of its pointer.)
+    /// can match nothing that starts with what was consumed. `nulInText`
+    /// is `holdsNul(text)`, found once by the caller. (Inlined: a call
+    /// would copy the whole `RuleIndex` out of its pointer.)
     @inline(__always)
-    func advance(_ rule: Int, _ states: UInt64, over text: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    func advance(_ rule: Int, _ states: UInt64, over text: UnsafeBufferPointer<UInt8>, nulInText: Bool) -> UInt64 {
+        if states == RuleIndex.unknownStates || nulInText { return RuleIndex.unknownStates }
         let entry = entries + rule
         let tokenStart = Int(entry.pointee.tokenStart)
         let tokenCount = Int(entry.pointee.tokenCount)
@@ -547,6 +556,11 @@ struct RuleIndex {
             offset += 1
         }
         return states
+    }
+
+    @inline(__always)
+    static func holdsNul(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        text.count > 0 && memchr(text.baseAddress!, 0, text.count) != nil
     }
 
     /// Whether some name without '/' could finish a match from `states`.

@@ -32,9 +32,14 @@ public struct RestorePlan: Sendable {
     public let actions: [Action]
     /// Files of the backup (within the selection) that are already as it has them.
     public let unchangedCount: Int
+    /// Paths already as the backup has them but not yet committed so: what an
+    /// interrupted restore had written. The rerun records them.
+    public let alreadyRestored: [String]
 
     public var conflicts: [Action] { actions.filter(\.conflict) }
     public var isEmpty: Bool { actions.isEmpty }
+    /// Every path the restore commit records.
+    public var recordedPaths: [String] { actions.map(\.path) + alreadyRestored }
 
     public func count(_ verb: String) -> Int { actions.filter { $0.verb == verb }.count }
 }

@@ -55,7 +55,11 @@ extension Naner {
                 return
             }
             if plan.isEmpty {
-                console.say("nothing to restore: the tree already matches '\(plan.source)'")
+                if let commit = report.commit {
+                    console.say("finished an interrupted restore: [main \(commit.short)] restore \(plan.source)")
+                } else {
+                    console.say("nothing to restore: the tree already matches '\(plan.source)'")
+                }
                 return
             }
             if let safety = report.safetyPoint { console.say("saved the current state as safety point '\(safety)'") }
