@@ -68,6 +68,16 @@ extension Workspace {
             manifest.includedSSHKeys = includeSSHKeys
             var entries = try archiveEntries(of: head)
             if includeSSHKeys { entries += try sshKeyEntries() }
+            // A link to an absolute path (`.config/nvim -> /home/me/dotfiles/nvim`) is fine in the
+            // repository but could lead a restore out of the tree: archives leave such links out.
+            let unsafe = BackupArchive.unsafeEntries(in: entries)
+            if !unsafe.isEmpty {
+                let left = Set(unsafe.map(\.path))
+                entries.removeAll { left.contains($0.path) }
+                manifest.skipped += unsafe.map { .init(path: $0.path, reason: "left out of the archive: \($0.reason)") }
+                manifest.itemsSkipped = manifest.skipped.count
+                unsafe.forEach { Workspace.warn("left '\($0.path)' out of the archive: \($0.reason)") }
+            }
             archive = try BackupArchive.write(entries: entries, manifest: manifest, to: output, name: name, compress: compress)
         }
         return BackupReport(name: name, commit: head, committed: committed, manifest: manifest, archive: archive)

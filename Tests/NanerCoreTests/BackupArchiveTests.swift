@@ -509,9 +509,3 @@ private final class ResultBox: @unchecked Sendable {
     func set(_ error: NanerError?) { lock.withLock { self.error = error } }
     func get() -> NanerError? { lock.withLock { error } }
 }
-final class TmpInfoZipProbe: XCTestCase {
-    func testRead() throws {
-        let r = try BackupArchive.read("/tmp/izprobe/iz.zip")
-        print("READ", r.entries.map { "\($0.path) \($0.content == .symlink(target: ".ssh/config") ? "link" : "file")" })
-    }
-}
