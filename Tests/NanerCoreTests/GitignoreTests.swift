@@ -890,6 +890,21 @@ final class GitignoreTests: XCTestCase {
         XCTAssertFalse(stack.isIgnoredEntry(parentDirectory: "", name: "", isDirectory: false))
     }
 
+    func testWalkerSeesGitignoresThatCheckRead() {
+        // The walker entry points read nothing from disk, but count what
+        // `check` has read, from the next call on, even in the same directory.
+        let root = makeTree(["a/.gitignore": "*.o\n", "a/b/x.o": ""])
+        let stack = stack("*.log\n", root: root)
+        XCTAssertFalse(stack.isIgnoredEntry(parentDirectory: "a/b/", name: "x.o", isDirectory: false))
+        XCTAssertTrue(stack.isIgnoredEntry(parentDirectory: "a/b/", name: "x.log", isDirectory: false))
+        XCTAssertTrue(stack.check("a/b/x.o", isDirectory: false).ignored)
+        XCTAssertTrue(stack.isIgnoredEntry(parentDirectory: "a/b/", name: "x.o", isDirectory: false))
+        let rule = Array("y.o".utf8).withUnsafeBufferPointer {
+            stack.decidingRule(parentDirectory: "a/", name: $0, isDirectory: false)
+        }
+        XCTAssertEqual(rule?.origin.file, "a/.gitignore")
+    }
+
     // MARK: - Oracle: the git CLI
 
     /// SplitMix64: small, seedable, and the same on every platform.

@@ -287,7 +287,7 @@ public final class IgnoreStack {
         }
 
         let key = IgnoreStack.directoryKey(directory)
-        var keyBytes = Array(key.utf8)
+        let keyBytes = Array(key.utf8)
         var segmentEnds = [0]
         for (offset, byte) in keyBytes.enumerated() where byte == ASCII.slash { segmentEnds.append(offset + 1) }
         depth = segmentEnds.count - 1
@@ -295,7 +295,7 @@ public final class IgnoreStack {
 
         // Keep the plans of the ancestors already there.
         var valid = 0
-        while valid < min(validPlans, depth + 1) && plans[valid].isFor(&keyBytes, count: segmentEnds[valid]) {
+        while valid < min(validPlans, depth + 1) && plans[valid].isFor(keyBytes, count: segmentEnds[valid]) {
             valid += 1
         }
         if valid == 0 {
@@ -306,14 +306,14 @@ public final class IgnoreStack {
         }
         while valid <= depth {
             let bytes = keyBytes[..<segmentEnds[valid]]
+            let name = String(decoding: bytes, as: UTF8.self)
             var own: PackedRules?
-            if readsInTreeGitignores, let rules = rulesByDirectory[String(decoding: bytes, as: UTF8.self)], !rules.isEmpty {
-                own = rules
-            }
-            plans[valid].build(bytes: bytes, parent: plans[valid - 1], segmentStart: segmentEnds[valid - 1], own: own)
+            if readsInTreeGitignores, let rules = rulesByDirectory[name], !rules.isEmpty { own = rules }
+            plans[valid].build(directory: name, bytes: bytes, parent: plans[valid - 1], segmentStart: segmentEnds[valid - 1],
+                               own: own)
             valid += 1
         }
-        // Deeper plans were built below other ancestors: drop them.
+        // Deeper plans, if any, are for another branch: simpler to drop them.
         validPlans = depth + 1
         makeCurrent(plans[depth], asked: directory)
     }
@@ -409,7 +409,8 @@ private final class DirectoryPlan {
         pathBytes.deallocate()
     }
 
-    func isFor(_ key: inout [UInt8], count: Int) -> Bool {
+    /// Whether this is the plan of `key[..<count]`.
+    func isFor(_ key: [UInt8], count: Int) -> Bool {
         count == byteCount && key.withUnsafeBufferPointer { memcmp($0.baseAddress!, pathBytes, count) == 0 }
     }
 
@@ -420,23 +421,23 @@ private final class DirectoryPlan {
         data.reset(bytes: [][...])
         for rules in levels { data.addLevel(rules) }
         swap(&data, &self.data)
-        publish()
+        publish(directory: "")
     }
 
-    /// The plan of `parent`'s subdirectory `bytes` (its last segment starts
-    /// at `segmentStart`), whose own `.gitignore` rules are `own`.
-    func build(bytes: ArraySlice<UInt8>, parent: DirectoryPlan, segmentStart: Int, own: PackedRules?) {
+    /// The plan of `parent`'s subdirectory `directory` (as `bytes`, its last
+    /// segment starting at `segmentStart`), whose own `.gitignore` rules are `own`.
+    func build(directory: String, bytes: ArraySlice<UInt8>, parent: DirectoryPlan, segmentStart: Int, own: PackedRules?) {
         var data = PlanData()
         swap(&data, &self.data)
         data.reset(bytes: bytes)
         data.addChildLevels(of: parent.data, segment: bytes[segmentStart...])
         if let own { data.addLevel(own) }
         swap(&data, &self.data)
-        publish()
+        publish(directory: directory)
     }
 
     /// Copies `data` into the hot buffers.
-    private func publish() {
+    private func publish(directory: String) {
         let levels = data.levels
         let candidates = data.candidates
         let bytes = data.bytes
@@ -468,7 +469,7 @@ private final class DirectoryPlan {
         }
         hotLevelCount = levels.count
         byteCount = bytes.count
-        directory = String(decoding: bytes, as: UTF8.self)
+        self.directory = directory
     }
 
     /// The rules behind `hotLevels[level]`.

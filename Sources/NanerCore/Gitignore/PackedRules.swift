@@ -7,7 +7,8 @@ import Glibc
 ///
 /// - basename literals (`.DS_Store`) sit in a hash table, name → highest rule
 ///   index; basename suffix rules (`*.log`, `*.tar.gz`, `*`) in another, keyed
-///   by the suffix, probed once per distinct suffix length;
+///   by the suffix, probed once per distinct suffix length; basename prefix
+///   rules (`.#*`, `.naner-tmp-*`) in a third, keyed by the prefix;
 /// - every other rule is tried the straightforward way, highest index first,
 ///   stopping as soon as its index falls below what the tables found.
 ///
@@ -106,23 +107,28 @@ struct RuleIndex {
 
     let literals: ByteTable
     let suffixes: ByteTable
+    let prefixes: ByteTable
     /// Bit L: some literal has length L (bit 63: length 63 or more).
     let literalLengths: UInt64
     /// Bit L: some suffix has length L (1...63).
     let suffixLengths: UInt64
-    let maximumSuffix: Int
+    /// Bit L: some prefix has length L (1...63).
+    let prefixLengths: UInt64
     /// Highest `*` rule (a suffix of length 0), for files and for directories; -1 if none.
     let starBestFile: Int32
     let starBestAny: Int32
     /// Byte sets, 4 words each, that spare most names any hashing: the first
     /// and the last bytes of the literals, the last bytes of the suffixes,
-    /// then for each suffix length 0...`maximumSuffix` the first bytes of the
-    /// suffixes that long.
+    /// the first bytes of the prefixes, then for each length 0...63 the
+    /// first bytes of the suffixes and the last bytes of the prefixes that long.
     let filters: UnsafeMutablePointer<UInt64>
     static let literalFirstBytes = 0
     static let literalLastBytes = 4
     static let suffixLastBytes = 8
-    static func suffixFirstBytes(_ length: Int) -> Int { 12 + 4 * length }
+    static let prefixFirstBytes = 12
+    static func suffixFirstBytes(_ length: Int) -> Int { 16 + 4 * length }
+    static func prefixLastBytes(_ length: Int) -> Int { 16 + 4 * 64 + 4 * length }
+    static let filterWords = 16 + 8 * 64
 
     /// Rules in no table, highest index first.
     let unindexed: UnsafeMutablePointer<Int32>
@@ -144,19 +150,21 @@ struct RuleIndex {
         entries.reserveCapacity(rules.count)
         var baseStarts: [String: Int] = [:]
         let primaryBase = rules.first?.baseDirectory ?? ""
-        var literalGroups: [[UInt8]: (file: Int32, any: Int32)] = [:]
-        var suffixGroups: [[UInt8]: (file: Int32, any: Int32)] = [:]
+        var literalGroups: [[UInt8]: ByteTable.Best] = [:]
+        var suffixGroups: [[UInt8]: ByteTable.Best] = [:]
+        var prefixGroups: [[UInt8]: ByteTable.Best] = [:]
+        var prefixLengths: UInt64 = 0
         var literalLengths: UInt64 = 0
         var suffixLengths: UInt64 = 0
-        var maximumSuffix = 0
         var starBestFile: Int32 = -1
         var starBestAny: Int32 = -1
         var unindexed: [Int32] = []
         var general: [Int32] = []
         var tracked: [Int32] = []
 
-        func raise(_ group: inout [[UInt8]: (file: Int32, any: Int32)], _ key: [UInt8], _ index: Int32, _ rule: GitignoreRule) {
-            var best = group[key] ?? (-1, -1)
+        /// `key` is in `bytes` from `keyStart` on.
+        func raise(_ group: inout [[UInt8]: ByteTable.Best], _ key: [UInt8], keyStart: Int, _ index: Int32, _ rule: GitignoreRule) {
+            var best = group[key] ?? ByteTable.Best(keyStart: Int32(keyStart), file: -1, any: -1)
             best.any = max(best.any, index)
             if !rule.directoryOnly { best.file = max(best.file, index) }
             group[key] = best
@@ -172,8 +180,9 @@ struct RuleIndex {
                 bytes += rule.baseBytes
                 baseStarts[rule.baseDirectory] = baseStart
             }
+            let patternStart = bytes.count
             var entry = Entry(matcher: rule.matcher, directoryOnly: rule.directoryOnly, isNegated: rule.isNegated,
-                              patternStart: Int32(bytes.count), patternCount: Int32(rule.matchBytes.count),
+                              patternStart: Int32(patternStart), patternCount: Int32(rule.matchBytes.count),
                               literalPrefixLength: Int32(rule.literalPrefixLength),
                               baseStart: Int32(baseStart), baseCount: Int32(rule.baseBytes.count),
                               tokenStart: Int32(tokens.count), tokenCount: -1, canFinish: 0, epsilonSources: 0)
@@ -182,7 +191,7 @@ struct RuleIndex {
             let primary = rule.baseDirectory == primaryBase
             switch rule.matcher {
             case .basenameLiteral where primary && !rule.matchBytes.isEmpty:
-                raise(&literalGroups, rule.matchBytes, index, rule)
+                raise(&literalGroups, rule.matchBytes, keyStart: patternStart, index, rule)
                 literalLengths |= 1 << UInt64(min(rule.matchBytes.count, 63))
             case .basenameSuffix where primary && rule.matchBytes.count - 1 <= RuleIndex.maximumSuffixLength:
                 let suffix = Array(rule.matchBytes.dropFirst())
@@ -190,10 +199,15 @@ struct RuleIndex {
                     starBestAny = max(starBestAny, index)
                     if !rule.directoryOnly { starBestFile = max(starBestFile, index) }
                 } else {
-                    raise(&suffixGroups, suffix, index, rule)
+                    raise(&suffixGroups, suffix, keyStart: patternStart + 1, index, rule)
                     suffixLengths |= 1 << UInt64(suffix.count)
-                    maximumSuffix = max(maximumSuffix, suffix.count)
                 }
+            case .basenameGlob where primary && RuleIndex.prefixLength(rule) != nil:
+                // `literal*`: without WM_PATHNAME the star takes anything,
+                // so the basename has to start with the literal, no more.
+                let length = RuleIndex.prefixLength(rule)!
+                raise(&prefixGroups, Array(rule.matchBytes[..<length]), keyStart: patternStart, index, rule)
+                prefixLengths |= 1 << UInt64(length)
             case .pathLiteral, .pathPrefixThenStar, .pathPrefixThenAnything, .pathGlob:
                 if primary, let automaton = RuleIndex.automaton(rule.matchBytes) {
                     entry.tokenCount = Int32(automaton.tokens.count)
@@ -222,7 +236,7 @@ struct RuleIndex {
             entries.append(entry)
         }
 
-        var filters = [UInt64](repeating: 0, count: RuleIndex.suffixFirstBytes(maximumSuffix + 1))
+        var filters = [UInt64](repeating: 0, count: RuleIndex.filterWords)
         func insert(_ byte: UInt8, at set: Int) { filters[set + Int(byte >> 6)] |= 1 << UInt64(byte & 63) }
         for key in literalGroups.keys {
             insert(key.first!, at: RuleIndex.literalFirstBytes)
@@ -231,6 +245,10 @@ struct RuleIndex {
         for key in suffixGroups.keys {
             insert(key.last!, at: RuleIndex.suffixLastBytes)
             insert(key.first!, at: RuleIndex.suffixFirstBytes(key.count))
+        }
+        for key in prefixGroups.keys {
+            insert(key.first!, at: RuleIndex.prefixFirstBytes)
+            insert(key.last!, at: RuleIndex.prefixLastBytes(key.count))
         }
         self.filters = RuleIndex.copy(filters)
 
@@ -243,11 +261,12 @@ struct RuleIndex {
         self.epsilon = RuleIndex.copy(epsilon)
         primaryBaseStart = baseStarts[primaryBase] ?? 0
         primaryBaseCount = primaryBase.utf8.count
-        literals = ByteTable(literalGroups, keys: self.bytes, keyStarts: RuleIndex.keyStarts(literalGroups.keys, in: rules, entries, suffix: false))
-        suffixes = ByteTable(suffixGroups, keys: self.bytes, keyStarts: RuleIndex.keyStarts(suffixGroups.keys, in: rules, entries, suffix: true))
+        literals = ByteTable(literalGroups)
+        suffixes = ByteTable(suffixGroups)
+        prefixes = ByteTable(prefixGroups)
+        self.prefixLengths = prefixLengths
         self.literalLengths = literalLengths
         self.suffixLengths = suffixLengths
-        self.maximumSuffix = maximumSuffix
         self.starBestFile = starBestFile
         self.starBestAny = starBestAny
         self.unindexed = RuleIndex.copy(unindexed.reversed())
@@ -258,19 +277,13 @@ struct RuleIndex {
         trackedCount = tracked.count
     }
 
-    /// Where each table key's bytes already are in `bytes` (a pattern, or a
-    /// pattern without its leading '*').
-    private static func keyStarts(_ keys: Dictionary<[UInt8], (file: Int32, any: Int32)>.Keys, in rules: [GitignoreRule],
-                                  _ entries: [Entry], suffix: Bool) -> [[UInt8]: Int32] {
-        var starts: [[UInt8]: Int32] = [:]
-        let wanted = Set(keys)
-        for (rule, entry) in zip(rules, entries) where rule.matchesBasename {
-            let key = suffix ? Array(rule.matchBytes.dropFirst()) : rule.matchBytes
-            if starts[key] == nil && wanted.contains(key) {
-                starts[key] = entry.patternStart + (suffix ? 1 : 0)
-            }
-        }
-        return starts
+    /// For a basename glob `literal*` (or `literal**`, the same without
+    /// WM_PATHNAME) with a literal of 1...63 bytes: that length.
+    static func prefixLength(_ rule: GitignoreRule) -> Int? {
+        let length = rule.literalPrefixLength
+        guard rule.matcher == .basenameGlob, length > 0, length <= 63, length < rule.matchBytes.count,
+              rule.matchBytes[length...].allSatisfy({ $0 == ASCII.star }) else { return nil }
+        return length
     }
 
     private static func copy<T>(_ array: [T]) -> UnsafeMutablePointer<T> {
@@ -294,6 +307,7 @@ struct RuleIndex {
         filters.deallocate()
         literals.deallocate()
         suffixes.deallocate()
+        prefixes.deallocate()
     }
 
     // MARK: Matching
@@ -377,6 +391,21 @@ struct RuleIndex {
                     let slot = suffixes.find(ByteTable.hash(suffix, length), suffix, length, keys: bytes)
                     if slot >= 0 {
                         let found = isDirectory ? suffixes.slots[slot].bestAny : suffixes.slots[slot].bestFile
+                        if found > best { best = found }
+                    }
+                }
+            }
+        }
+        if contains(RuleIndex.prefixFirstBytes, start[0]) {
+            var lengths = prefixLengths
+            if nameCount < 63 { lengths &= (2 << UInt64(nameCount)) &- 1 }
+            while lengths != 0 {
+                let length = lengths.trailingZeroBitCount
+                lengths &= lengths &- 1
+                if contains(RuleIndex.prefixLastBytes(length), start[length - 1]) {
+                    let slot = prefixes.find(ByteTable.hash(start, length), start, length, keys: bytes)
+                    if slot >= 0 {
+                        let found = isDirectory ? prefixes.slots[slot].bestAny : prefixes.slots[slot].bestFile
                         if found > best { best = found }
                     }
                 }
@@ -592,8 +621,10 @@ struct ByteTable {
         (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
     }
 
+    /// `key` is never empty: the empty suffix (`*`) and the empty literal
+    /// are kept out of the tables.
     static func hash(_ key: [UInt8]) -> UInt64 {
-        key.withUnsafeBufferPointer { hash($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, $0.count) }
+        key.withUnsafeBufferPointer { hash($0.baseAddress!, $0.count) }
     }
 
     @inline(__always)
@@ -607,10 +638,18 @@ struct ByteTable {
         return hash
     }
 
+    /// What a table is built from: where the key lies in the rule bytes,
+    /// and its highest rule indices.
+    struct Best {
+        var keyStart: Int32
+        var file: Int32
+        var any: Int32
+    }
+
     let slots: UnsafeMutablePointer<Slot>
     let mask: Int
 
-    init(_ groups: [[UInt8]: (file: Int32, any: Int32)], keys: UnsafeMutablePointer<UInt8>, keyStarts: [[UInt8]: Int32]) {
+    init(_ groups: [[UInt8]: Best]) {
         var capacity = 4
         while capacity < groups.count * 2 { capacity *= 2 }
         slots = .allocate(capacity: capacity)
@@ -621,7 +660,7 @@ struct ByteTable {
             let hash = ByteTable.hash(key)
             var slot = ByteTable.home(hash) & mask
             while slots[slot].keyCount >= 0 { slot = (slot + 1) & mask }
-            slots[slot] = Slot(hash: hash, keyStart: keyStarts[key]!, keyCount: Int32(key.count),
+            slots[slot] = Slot(hash: hash, keyStart: best.keyStart, keyCount: Int32(key.count),
                                bestFile: best.file, bestAny: best.any)
         }
     }

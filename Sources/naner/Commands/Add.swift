@@ -4,6 +4,7 @@ import NanerCore
 extension Naner {
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Add files or folders to the include list.",
             discussion: "Paths are absolute, or relative to the current folder (or to the home when you are outside it). 'naner commit' records them."
         )
@@ -34,6 +35,7 @@ extension Naner {
 
     struct Forget: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "forget",
             abstract: "Stop managing files or folders; they stay on disk and in history.",
             discussion: "A path inside an included folder is excluded with a line in .syncignore."
         )

@@ -5,6 +5,7 @@ import NanerCore
 extension Naner {
     struct Backup: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "backup",
             abstract: "Commit pending changes and tag them as a backup.",
             discussion: """
                 The tag message carries the manifest (date, host, tree, naner version, items backed up \
@@ -70,6 +71,7 @@ extension Naner {
 
     struct Backups: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "backups",
             abstract: "List backups and safety points, newest first."
         )
 

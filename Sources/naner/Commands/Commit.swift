@@ -4,6 +4,7 @@ import NanerCore
 extension Naner {
     struct Commit: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "commit",
             abstract: "Record every change in the managed set: edits, new files, deletions.",
             discussion: "Files holding private keys or credentials are refused, never committed; the rest is."
         )

@@ -4,6 +4,7 @@ import NanerCore
 extension Naner {
     struct Diff: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "diff",
             abstract: "Show what 'naner commit' would record, as unified diffs."
         )
 

@@ -4,12 +4,14 @@ import NanerCore
 extension Naner {
     struct Ignore: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "ignore",
             abstract: "Explain which files naner manages.",
             subcommands: [Check.self, Show.self]
         )
 
         struct Check: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "check",
                 abstract: "Say, per path, whether it is managed and which line decides.",
                 discussion: "Agrees with 'git check-ignore --no-index' on the generated rules."
             )
@@ -46,6 +48,7 @@ extension Naner {
 
         struct Show: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "show",
                 abstract: "Print the gitignore rules generated from the include list and .syncignore."
             )
 

@@ -4,6 +4,7 @@ import NanerCore
 extension Naner {
     struct Init: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "init",
             abstract: "Create the repository and commit everything managed, or bring an existing configuration here.",
             discussion: """
                 Lays the default .syncignore and include list (.naner/include) into the tree when they are \

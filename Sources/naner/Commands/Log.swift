@@ -5,6 +5,7 @@ import NanerCore
 extension Naner {
     struct Log: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "log",
             abstract: "Show the history, newest first, with backups marked."
         )
 

@@ -4,6 +4,7 @@ import NanerCore
 extension Naner {
     struct Restore: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "restore",
             abstract: "Bring back a backup, a commit or a portable archive; report first.",
             discussion: """
                 SOURCE is a backup name, a safety point, a tag, a commit id, HEAD~N, or the folder or .zip \

@@ -4,6 +4,7 @@ import NanerCore
 extension Naner {
     struct Status: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "status",
             abstract: "Show changed, new and deleted managed files."
         )
 
