@@ -15,7 +15,8 @@ struct TreeScanner {
 
     let home: String
     let rules: ManagedRules
-    let sizeLimit: Int
+    /// Asked for lazily: it reads the repository's config, which a clean status never needs.
+    let sizeLimit: () -> Int
     let mode: Mode
     var workers = max(1, min(4, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))))
 
@@ -138,7 +139,8 @@ struct TreeScanner {
         let gitDirectory: String?
         if case .commit(let directory) = mode { gitDirectory = directory } else { gitDirectory = nil }
         let explicit = Set(rules.includeList.entries.filter { !$0.isFolder }.map(\.path))
-        let home = self.home, sizeLimit = self.sizeLimit
+        let home = self.home
+        let sizeLimit = candidates.isEmpty ? 0 : self.sizeLimit()
         let lanes = candidates.count < 64 ? 1 : workers
         let failures = ErrorSlot()
         let outcomes = parallelMap(candidates, lanes: lanes, setUp: { () -> ObjectDatabase? in

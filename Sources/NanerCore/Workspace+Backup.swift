@@ -45,7 +45,7 @@ extension Workspace {
             if FileManager.default.fileExists(atPath: target) { throw NanerError.cannotWrite(target, reason: "it already exists") }
         }
         try lockRepository()
-        if backupReference(name) != nil { throw NanerError.backupExists(name) }
+        if try backupReference(name) != nil { throw NanerError.backupExists(name) }
 
         let committed = try commit(message: message ?? "backup \(name)")
         guard let head = try repository.headCommitID() else { throw NanerError.git("nothing to back up: no commit yet") }
@@ -110,15 +110,15 @@ extension Workspace {
     /// `naner backup --delete NAME`: removes a backup's tag or a safety point.
     public func deleteBackup(_ name: String) throws {
         try lockRepository()
-        guard let reference = backupReference(name) else { throw NanerError.unknownBackup(name) }
+        guard let reference = try backupReference(name) else { throw NanerError.unknownBackup(name) }
         do { try repository.deleteReference(reference) } catch let error as GitError {
             throw NanerError.git("cannot delete backup '\(name)': \(error.message)")
         }
     }
 
     /// The full reference of a backup or safety point called `name`.
-    func backupReference(_ name: String) -> String? {
-        for prefix in [BackupName.tagPrefix, BackupName.safetyPrefix] where repository.referenceExists(prefix + name) {
+    func backupReference(_ name: String) throws -> String? {
+        for prefix in [BackupName.tagPrefix, BackupName.safetyPrefix] where try repository.referenceExists(prefix + name) {
             return prefix + name
         }
         return nil

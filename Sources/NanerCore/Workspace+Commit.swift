@@ -28,7 +28,9 @@ extension Workspace {
             ?? repository.index().entries()
         let trackedModes = (try? String(contentsOfFile: locations.home + "/" + ModeTable.path, encoding: .utf8))
             .map(ModeTable.init(text:)) ?? ModeTable()
-        let scanner = TreeScanner(home: locations.home, rules: rules, sizeLimit: sizeLimit, mode: mode)
+        // The size limit needs the repository's config: asked for only when a file must be read.
+        let scanner = TreeScanner(home: locations.home, rules: rules, sizeLimit: { (try? self.sizeLimit) ?? Workspace.defaultSizeLimit },
+                                  mode: mode)
         return try scanner.scan(index: entries,
                                 indexModified: Timestamp.modification(of: locations.repository + "/index"),
                                 trackedModes: trackedModes)
@@ -117,7 +119,7 @@ extension Workspace {
 
     /// `user.name`/`user.email` from git config (repository, global, system), else `$USER@hostname`.
     func signature() -> Signature {
-        if let configured = repository.configuredSignature() { return configured }
+        if let configured = (try? repository)?.configuredSignature() { return configured }
         let environment = ProcessInfo.processInfo.environment
         let user = environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? NSUserName()
         return Signature(name: user, email: "\(user)@\(ProcessInfo.processInfo.hostName)")

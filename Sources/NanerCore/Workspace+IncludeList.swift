@@ -37,6 +37,7 @@ extension Workspace {
         try lockRepository()
         var list = try currentIncludeList()
         var changes: [IncludeChange] = []
+        let sizeLimit = try self.sizeLimit
         for argument in arguments {
             let path = try treePath(argument)
             var status = stat()

@@ -35,7 +35,7 @@ extension Workspace {
         } catch let error as GitError {
             throw NanerError.cannotWrite(gitDir, reason: error.message)
         }
-        let workspace = try Workspace(locations: locations, repository: repository)
+        let workspace = Workspace(locations: locations, repository: repository)
         return (workspace, try workspace.finishInitialization())
     }
 

@@ -44,7 +44,7 @@ extension Workspace {
                 try config.set("core.autocrlf", false)
                 try config.set("core.logAllRefUpdates", true)
                 _ = manager.createFile(atPath: gitDir + "/" + pendingInitMarker, contents: Data((source + "\n").utf8))
-                workspace = try Workspace(locations: locations, repository: repository)
+                workspace = Workspace(locations: locations, repository: repository)
                 try workspace.lockRepository()
                 try repository.createRemote(name: "origin", url: url)
                 try repository.fetch(remote: "origin")

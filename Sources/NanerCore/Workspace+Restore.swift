@@ -46,7 +46,7 @@ extension Workspace {
             return try RestoreTarget.archive(entries, label: source)
         }
         for reference in [BackupName.tagPrefix + source, BackupName.safetyPrefix + source] {
-            if repository.referenceExists(reference), let id = try? repository.resolveCommit(reference) {
+            if try repository.referenceExists(reference), let id = try? repository.resolveCommit(reference) {
                 return try RestoreTarget.commit(id, label: source, head: head, repository: repository)
             }
         }
@@ -179,7 +179,7 @@ extension Workspace {
         let tree = try repository.tree(from: headTree, updating: updates, removing: scan.removals)
         var name = BackupName.automatic(now, prefix: prefix)
         var attempt = 1
-        while repository.referenceExists(BackupName.safetyPrefix + name) {
+        while try repository.referenceExists(BackupName.safetyPrefix + name) {
             attempt += 1
             name = BackupName.automatic(now, prefix: prefix) + "-\(attempt)"
         }

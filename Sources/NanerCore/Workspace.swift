@@ -4,18 +4,34 @@ import GitKit
 /// A home config tree together with its repository: the object every command works on.
 public final class Workspace {
     public let locations: Locations
-    let repository: Repository
-    /// Files larger than this are not committed unless the include list names them.
-    public let sizeLimit: Int
+    private let loader: RepositoryLoader
     private var lock: FileLock?
 
     public static let defaultSizeLimit = 5 * 1024 * 1024
 
-    init(locations: Locations, repository: Repository) throws {
+    /// The opened, checked repository. Opening starts on another thread (libgit2's
+    /// start-up parses the system's TLS certificates), so a status can walk the tree
+    /// meanwhile; the first use waits for it and throws what opening found.
+    var repository: Repository {
+        get throws { try loader.repository() }
+    }
+
+    init(locations: Locations, loader: RepositoryLoader) {
         self.locations = locations
-        self.repository = repository
-        let configured = try? repository.config().int64("naner.maxFileSize")
-        self.sizeLimit = configured.flatMap { $0 > 0 ? Int($0) : nil } ?? Workspace.defaultSizeLimit
+        self.loader = loader
+    }
+
+    convenience init(locations: Locations, repository: Repository) {
+        self.init(locations: locations, loader: RepositoryLoader(repository))
+    }
+
+    /// Files larger than this are not committed unless the include list names them
+    /// (`naner.maxFileSize` in the repository's config).
+    var sizeLimit: Int {
+        get throws {
+            let configured = try? repository.config().int64("naner.maxFileSize")
+            return configured.flatMap { $0 > 0 ? Int($0) : nil } ?? Workspace.defaultSizeLimit
+        }
     }
 
     /// Opens an initialized workspace. Read-only commands run without the lock.
@@ -25,6 +41,12 @@ public final class Workspace {
         guard FileManager.default.fileExists(atPath: gitDir) else {
             throw NanerError.repositoryMissing(gitDir)
         }
+        return Workspace(locations: locations, loader: RepositoryLoader(locations: locations))
+    }
+
+    /// Opens and checks the repository: the work that `RepositoryLoader` runs in the background.
+    static func openRepository(_ locations: Locations) throws -> Repository {
+        let gitDir = locations.repository
         let repository: Repository
         do {
             repository = try Repository.open(gitDir: gitDir, workTree: locations.home)
@@ -43,7 +65,7 @@ public final class Workspace {
         } catch let error as GitError {
             throw NanerError.repositoryCorrupt(gitDir, reason: error.message)
         }
-        return try Workspace(locations: locations, repository: repository)
+        return repository
     }
 
     /// Takes the repository's lock for the rest of this object's life.
@@ -82,6 +104,7 @@ public final class Workspace {
         let path = locations.repository + "/info/exclude"
         let text = rules.excludeFileText
         if (try? String(contentsOfFile: path, encoding: .utf8)) != text {
+            _ = try repository  // never write into a repository that failed its checks
             try AtomicFile.write(Array(text.utf8), to: path, mode: 0o644)
         }
         return rules
@@ -92,6 +115,34 @@ public final class Workspace {
     }
 
     var branchName: String { (try? repository.headBranchName()) ?? "main" }
+}
+
+/// Opens a repository on its own thread and hands it over once: after `repository()`
+/// returns, only the caller's thread uses it, as libgit2 requires.
+final class RepositoryLoader: @unchecked Sendable {
+    private var result: Result<Repository, Error>?
+    private let finished = DispatchSemaphore(value: 0)
+    private var waited = false
+
+    init(_ repository: Repository) {
+        result = .success(repository)
+        waited = true
+    }
+
+    init(locations: Locations) {
+        Thread.detachNewThread { [self] in
+            result = Result { try Workspace.openRepository(locations) }
+            finished.signal()
+        }
+    }
+
+    func repository() throws -> Repository {
+        if !waited {
+            finished.wait()
+            waited = true
+        }
+        return try result!.get()
+    }
 }
 
 /// Writes a whole file through a temporary sibling and a rename, so a reader or a
