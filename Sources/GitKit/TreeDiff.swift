@@ -6,6 +6,8 @@ public struct TreeChange: Sendable {
     /// The blob and mode on the new side; nil when the path is gone there.
     public let newID: ObjectID?
     public let newMode: UInt32
+    /// The path does not exist on the old side.
+    public let isAddition: Bool
 }
 
 extension Repository {
@@ -25,10 +27,10 @@ extension Repository {
         for position in 0..<git_diff_num_deltas(diff) {
             guard let delta = git_diff_get_delta(diff, position)?.pointee else { continue }
             if delta.status == GIT_DELTA_DELETED {
-                result.append(TreeChange(path: String(cString: delta.old_file.path), newID: nil, newMode: 0))
+                result.append(TreeChange(path: String(cString: delta.old_file.path), newID: nil, newMode: 0, isAddition: false))
             } else {
                 result.append(TreeChange(path: String(cString: delta.new_file.path), newID: ObjectID(delta.new_file.id),
-                                         newMode: UInt32(delta.new_file.mode)))
+                                         newMode: UInt32(delta.new_file.mode), isAddition: delta.status == GIT_DELTA_ADDED))
             }
         }
         return result

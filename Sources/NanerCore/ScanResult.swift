@@ -33,6 +33,8 @@ public struct ScanResult: Sendable {
     public internal(set) var notices: [PathProblem] = []
     /// True when some managed file's permissions differ from `.naner/modes`.
     public internal(set) var permissionsChanged = false
+    /// How many files the index tracks (the last commit's files).
+    public internal(set) var trackedCount = 0
 
     /// Index updates a commit applies: new or changed blobs (already written) and removals.
     var updates: [IndexEntry] = []

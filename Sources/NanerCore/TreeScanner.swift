@@ -37,6 +37,7 @@ struct TreeScanner {
         }
 
         var result = ScanResult()
+        result.trackedCount = entries.count
         result.skipped = walker.skipped.map { PathProblem(path: $0.path, reason: $0.reason) }
         result.notices = walker.notices.map { PathProblem(path: $0.path, reason: $0.reason) }
 

@@ -17,10 +17,18 @@ extension Workspace {
     public func restore(_ source: String, paths: [String], excludes: [String], dryRun: Bool, force: Bool,
                         now: Date = Date()) throws -> RestoreReport {
         if !dryRun { try lockRepository() }
-        let target = try restoreTarget(source)
-        let rules = try refreshRules()
-        let index = dryRun ? nil : try repository.index()
-        let scan = try self.scan(rules: rules, mode: dryRun ? .status : .commit(gitDirectory: locations.repository), index: index)
+        // A dry run walks the tree while the repository opens; a real run resolves the
+        // source first, so a wrong name stores nothing.
+        let rules: ManagedRules, scan: ScanResult, target: RestoreTarget
+        if dryRun {
+            rules = try refreshRules()
+            scan = try self.scan(rules: rules, mode: .status)
+            target = try restoreTarget(source)
+        } else {
+            target = try restoreTarget(source)
+            rules = try refreshRules()
+            scan = try self.scan(rules: rules, mode: .commit(gitDirectory: locations.repository), index: try repository.index())
+        }
         let plan = try planRestore(target: target, scan: scan, paths: paths.map { try treePath($0) },
                                    excludes: excludes.map { try treePath($0) })
         if dryRun || plan.recordedPaths.isEmpty { return RestoreReport(plan: plan, safetyPoint: nil, commit: nil) }
@@ -120,7 +128,7 @@ extension Workspace {
             }
         }
         let selectedTotal = paths.isEmpty && excludes.isEmpty
-            ? try target.fileCount()
+            ? try target.fileCount(scan.trackedCount)
             : try target.allPaths().filter(selected).count
         let restoring = actions.filter { $0.kind == .restore }.count
         return RestorePlan(source: target.label, actions: actions, unchangedCount: max(unchanged, selectedTotal - restoring),
@@ -170,13 +178,16 @@ extension Workspace {
                          base: ObjectID?? = .none, parents given: [ObjectID]? = nil) throws -> String {
         let head = try repository.headCommitID()
         let headTree = try base ?? head.map { try repository.commit($0).treeID }
-        var updates = scan.updates
+        // Entries only refreshed (same content, new stat data) change nothing in the tree.
+        let changed = Set(scan.changes.filter { $0.kind == .modified || $0.kind == .added }.map(\.path))
+        var updates = scan.updates.filter { changed.contains($0.path) }
         if scan.permissionsChanged {
             let text = Array(scan.modeTable.text.utf8)
             let id = try text.withUnsafeBytes { try repository.objectDatabase().write($0, kind: .blob) }
             updates.append(IndexEntry(path: ModeTable.path, id: id, mode: IndexEntry.regularMode))
         }
-        let tree = try repository.tree(from: headTree, updating: updates, removing: scan.removals)
+        let tree = try updates.isEmpty && scan.removals.isEmpty && headTree != nil
+            ? headTree! : repository.tree(from: headTree, updating: updates, removing: scan.removals)
         var name = BackupName.automatic(now, prefix: prefix)
         var attempt = 1
         while try repository.referenceExists(BackupName.safetyPrefix + name) {

@@ -19,7 +19,8 @@ struct RestoreTarget {
     private let lookup: (String) throws -> File?
     private let content: (String, File) throws -> [UInt8]
     let allPaths: () throws -> [String]
-    let fileCount: () throws -> Int
+    /// The number of files, given the number in HEAD when it is known (then only the diff counts).
+    let fileCount: (_ headCount: Int?) throws -> Int
 
     func file(_ path: String) throws -> File? { try lookup(path) }
     func bytes(_ path: String, _ file: File) throws -> [UInt8] { try content(path, file) }
@@ -41,7 +42,10 @@ struct RestoreTarget {
             },
             content: { _, file in try repository.blobContent(file.id) },
             allPaths: { try repository.treeFiles(tree).keys.sorted() },
-            fileCount: { try repository.fileCount(in: tree) })
+            fileCount: { headCount in
+                guard let headCount, head != nil else { return try repository.fileCount(in: tree) }
+                return headCount + changes.filter(\.isAddition).count - changes.filter { $0.newID == nil }.count
+            })
     }
 
     /// The files of an archive, already validated by `BackupArchive.read`.
@@ -70,6 +74,6 @@ struct RestoreTarget {
         return RestoreTarget(
             label: label, commit: nil, changedSinceHead: nil, modes: modes,
             lookup: { files[$0]?.0 }, content: { path, _ in files[path]?.1 ?? [] },
-            allPaths: { files.keys.sorted() }, fileCount: { files.count })
+            allPaths: { files.keys.sorted() }, fileCount: { _ in files.count })
     }
 }
