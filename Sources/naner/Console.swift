@@ -53,11 +53,11 @@ final class Console: @unchecked Sendable {
         stderr(paint("hint:", .cyan) + " " + message)
     }
 
-    /// Prints a naner error with its hints and exits with its code.
-    func fail(_ error: NanerError) -> Never {
+    /// Prints a naner error with its hints and returns its exit code.
+    func report(_ error: NanerError) -> Int32 {
         self.error(error.message)
         error.hints.forEach(hint)
-        exit(error.exitCode)
+        return error.exitCode
     }
 
     private func stderr(_ line: String) {

@@ -25,28 +25,36 @@ struct Naner: ParsableCommand {
     /// Parse errors become one `error:` line and exit 64; naner's own errors print
     /// `error:` and `hint:` lines and exit with their code.
     static func main() {
+        let code = runReportingErrors()
+        Workspace.finishBackgroundWork()
+        Foundation.exit(code)
+    }
+
+    /// Runs the command and returns its exit code; errors are printed here.
+    private static func runReportingErrors() -> Int32 {
         do {
             var command = try parseAsRoot()
             try command.run()
+            return 0
         } catch let exit as ExitCode {
-            Foundation.exit(exit.rawValue)
+            return exit.rawValue
         } catch let error as NanerError {
-            Console.standard.fail(error)
+            return Console.standard.report(error)
         } catch {
             let code = exitCode(for: error)
             if code == .success {
                 print(fullMessage(for: error))
-                Foundation.exit(0)
+                return 0
             }
             let message = self.message(for: error)
             if code.rawValue == EX_USAGE || error is ValidationError {
                 let line = message.split(separator: "\n").first.map(String.init) ?? message
                 Console.standard.error(line.lowercasedFirstLetter)
                 Console.standard.hint("see 'naner help' for usage")
-                Foundation.exit(ExitCode.validationFailure.rawValue)
+                return ExitCode.validationFailure.rawValue
             }
             Console.standard.error(message.isEmpty ? "\(error)" : message.lowercasedFirstLetter)
-            Foundation.exit(NanerExit.failure)
+            return NanerExit.failure
         }
     }
 }

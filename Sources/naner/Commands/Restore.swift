@@ -42,7 +42,7 @@ extension Naner {
                 report = try workspace.restore(source, paths: paths, excludes: exclude, dryRun: dryRun, force: force)
             } catch NanerError.conflicts(let conflicting) {
                 for path in conflicting { console.output("conflict: '\(path)' has uncommitted edits") }
-                console.fail(NanerError.conflicts(conflicting))
+                throw NanerError.conflicts(conflicting)
             }
             let plan = report.plan
             if json {
