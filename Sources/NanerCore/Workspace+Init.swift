@@ -25,18 +25,25 @@ extension Workspace {
         }
         let repository: Repository
         do {
-            repository = try Repository.create(gitDir: gitDir, workTree: locations.home)
-            let config = try repository.config()
-            // The managed set must not depend on a global ignore file that differs per machine.
-            try config.set("core.excludesFile", "/dev/null")
-            // Bytes exact: no line-ending conversion.
-            try config.set("core.autocrlf", false)
-            try config.set("core.logAllRefUpdates", true)
+            repository = try createRepository(locations)
         } catch let error as GitError {
             throw NanerError.cannotWrite(gitDir, reason: error.message)
         }
         let workspace = Workspace(locations: locations, repository: repository)
         return (workspace, try workspace.finishInitialization())
+    }
+
+    /// A new repository for the tree, with the settings naner relies on.
+    static func createRepository(_ locations: Locations) throws -> Repository {
+        let repository = try Repository.create(gitDir: locations.repository, workTree: locations.home)
+        let config = try repository.config()
+        // The managed set must not depend on a global ignore file that differs per machine.
+        try config.set("core.excludesFile", "/dev/null")
+        // Bytes exact: no line-ending conversion.
+        try config.set("core.autocrlf", false)
+        // A reflog, so every move of main can be found again.
+        try config.set("core.logAllRefUpdates", true)
+        return repository
     }
 
     private func finishInitialization() throws -> InitOutcome {

@@ -38,11 +38,7 @@ extension Workspace {
                 throw NanerError.sourceMissing(source)
             }
             do {
-                let repository = try Repository.create(gitDir: gitDir, workTree: locations.home)
-                let config = try repository.config()
-                try config.set("core.excludesFile", "/dev/null")
-                try config.set("core.autocrlf", false)
-                try config.set("core.logAllRefUpdates", true)
+                let repository = try createRepository(locations)
                 _ = manager.createFile(atPath: gitDir + "/" + pendingInitMarker, contents: Data((source + "\n").utf8))
                 workspace = Workspace(locations: locations, repository: repository)
                 try workspace.lockRepository()

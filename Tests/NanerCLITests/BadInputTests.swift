@@ -106,12 +106,7 @@ final class BadInputTests: XCTestCase {
         try sandbox.makeTypicalHome()
         XCTAssertExit(sandbox.naner("init"), 0)
         try sandbox.write(".bashrc", "edited\n")
-        let lock = sandbox.repo + "/naner.lock"
-        let holder = Process()
-        // One process that takes the lock as naner does (flock) and records its pid.
-        holder.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        holder.arguments = ["-c", "import fcntl, os, time\nf = open('\(lock)', 'w')\nfcntl.flock(f, fcntl.LOCK_EX)\nf.write(str(os.getpid())); f.flush()\ntime.sleep(30)"]
-        try holder.run()
+        let holder = try sandbox.holdLock()
         defer { if holder.isRunning { holder.terminate() } }
         Thread.sleep(forTimeInterval: 0.5)
         let blocked = sandbox.naner("commit", "-m", "blocked", environment: ["NANER_LOCK_TIMEOUT": "0.5"])

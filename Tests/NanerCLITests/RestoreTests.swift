@@ -203,11 +203,7 @@ final class RestoreTests: XCTestCase {
 
     func testRestoreWaitsForTheLock() throws {
         let sandbox = try homeAfterUpgrade()
-        let lock = sandbox.repo + "/naner.lock"
-        let holder = Process()
-        holder.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        holder.arguments = ["-c", "import fcntl, os, time\nf = open('\(lock)', 'w')\nfcntl.flock(f, fcntl.LOCK_EX)\nf.write(str(os.getpid())); f.flush()\ntime.sleep(30)"]
-        try holder.run()
+        let holder = try sandbox.holdLock()
         defer { holder.terminate(); holder.waitUntilExit() }
         Thread.sleep(forTimeInterval: 0.5)
         let run = sandbox.naner("restore", "pre-v2.0-update", environment: ["NANER_LOCK_TIMEOUT": "0.3"])

@@ -142,6 +142,17 @@ final class Sandbox {
         chmod(home + "/.ssh", 0o700)
     }
 
+    /// Another process holding the repository's lock the way naner does (flock),
+    /// with its pid in the lock file. The caller terminates it.
+    func holdLock() throws -> Process {
+        let lock = repo + "/naner.lock"
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        holder.arguments = ["-c", "import fcntl, os, time\nf = open('\(lock)', 'w')\nfcntl.flock(f, fcntl.LOCK_EX)\nf.write(str(os.getpid())); f.flush()\ntime.sleep(30)"]
+        try holder.run()
+        return holder
+    }
+
     func trackedFiles() -> Set<String> {
         Set(git("ls-files").lines)
     }
