@@ -55,6 +55,17 @@ extension Repository {
         try check(git_reference_delete(reference), "git_reference_delete")
     }
 
+    /// The object a reference names directly (an annotated tag's own id, not its commit).
+    public func referenceTarget(_ name: String) throws -> ObjectID {
+        var reference: OpaquePointer?
+        try check(git_reference_lookup(&reference, pointer, name), "git_reference_lookup")
+        defer { git_reference_free(reference) }
+        var resolved: OpaquePointer?
+        try check(git_reference_resolve(&resolved, reference), "git_reference_resolve")
+        defer { git_reference_free(resolved) }
+        return ObjectID(git_reference_target(resolved)!.pointee)
+    }
+
     /// Every reference matching a glob (`refs/tags/*`), with tag messages read.
     public func references(matching glob: String) throws -> [ReferenceInfo] {
         var iterator: OpaquePointer?

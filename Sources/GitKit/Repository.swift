@@ -34,6 +34,22 @@ public final class Repository {
         return try open(gitDir: gitDir, workTree: workTree)
     }
 
+    /// Creates a bare repository with branch `main` (a sync folder's first push).
+    public static func createBare(at path: String) throws -> Repository {
+        Libgit2.ensureInitialized()
+        var options = git_repository_init_options()
+        try check(git_repository_init_options_init(&options, UInt32(GIT_REPOSITORY_INIT_OPTIONS_VERSION)),
+                  "git_repository_init_options_init")
+        options.flags = GIT_REPOSITORY_INIT_BARE.rawValue | GIT_REPOSITORY_INIT_MKPATH.rawValue
+            | GIT_REPOSITORY_INIT_NO_REINIT.rawValue
+        var out: OpaquePointer?
+        try "main".withCString { head in
+            options.initial_head = head
+            try check(git_repository_init_ext(&out, path, &options), "git_repository_init_ext")
+        }
+        return Repository(out!)
+    }
+
     /// Opens the repository at exactly `gitDir` (no search upwards, no `.git` appended)
     /// and points it at `workTree` for this process only.
     public static func open(gitDir: String, workTree: String?) throws -> Repository {

@@ -164,7 +164,7 @@ extension Repository {
 
     /// Fetches `refspecs` (or the remote's configured ones) from a named remote, or
     /// from a URL through an anonymous remote that leaves no trace in the config.
-    public func fetch(remote nameOrURL: String, refspecs: [String]? = nil, pruning: Bool = false,
+    public func fetch(remote nameOrURL: String, refspecs: [String]? = nil, pruning: Bool = false, tags: Bool = true,
                       options: TransferOptions = TransferOptions()) throws {
         let remote = try lookupOrAnonymous(nameOrURL)
         defer { git_remote_free(remote) }
@@ -172,7 +172,7 @@ extension Repository {
         var fetchOptions = git_fetch_options()
         try check(git_fetch_options_init(&fetchOptions, UInt32(GIT_FETCH_OPTIONS_VERSION)), "git_fetch_options_init")
         fetchOptions.callbacks = try state.callbacks()
-        fetchOptions.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_ALL
+        fetchOptions.download_tags = tags ? GIT_REMOTE_DOWNLOAD_TAGS_ALL : GIT_REMOTE_DOWNLOAD_TAGS_NONE
         fetchOptions.prune = pruning ? GIT_FETCH_PRUNE : GIT_FETCH_NO_PRUNE
         let rc = withStrings(refspecs ?? []) { array in
             withExtendedLifetime(state) {

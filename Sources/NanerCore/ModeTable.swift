@@ -33,6 +33,21 @@ public struct ModeTable: Equatable, Sendable {
         if bits != 0o755 { modes[path + "/"] = bits }
     }
 
+    /// A 3-way merge per path: a side that changed a path's mode (or added or dropped
+    /// it) wins; when both changed it differently, the narrower mode wins.
+    static func merge(base: ModeTable, ours: ModeTable, theirs: ModeTable) -> ModeTable {
+        var result = ModeTable()
+        for path in Set(base.modes.keys).union(ours.modes.keys).union(theirs.modes.keys) {
+            let (was, mine, other) = (base.modes[path], ours.modes[path], theirs.modes[path])
+            let chosen: UInt32?
+            if mine == other || other == was { chosen = mine }
+            else if mine == was { chosen = other }
+            else { chosen = [mine, other].compactMap { $0 }.min { $0.nonzeroBitCount < $1.nonzeroBitCount } }
+            result.modes[path] = chosen
+        }
+        return result
+    }
+
     public var text: String {
         var result = ModeTable.header
         for path in modes.keys.sorted() {

@@ -1,7 +1,7 @@
 /// Everything naner refuses or fails at, as one lowercase line that quotes the
 /// thing concerned, plus hints that say what to do. The CLI prints
 /// `error: MESSAGE` and `hint: HINT` lines and exits with `exitCode`.
-public enum NanerError: Error, Equatable, Sendable {
+public enum NanerError: NanerFailure, Equatable {
     case homeMissing(String)
     case homeNotDirectory(String)
     case repositoryMissing(String)
@@ -128,6 +128,14 @@ public enum NanerError: Error, Equatable, Sendable {
         case .cannotArchive: return ["leave it out of the backup; naner only archives relative paths and symlinks that stay inside the home"]
         }
     }
+}
+
+/// An error naner explains itself: one line, hints, an exit code. Each area keeps
+/// its own enum (`NanerError`, `SyncError`); the CLI prints them all the same way.
+public protocol NanerFailure: Error, Sendable {
+    var message: String { get }
+    var hints: [String] { get }
+    var exitCode: Int32 { get }
 }
 
 extension NanerError {

@@ -42,6 +42,8 @@ extension Workspace {
         guard !message.trimmingBlanks().isEmpty else { throw NanerError.emptyMessage }
         try lockRepository()
         let rules = try refreshRules()
+        // A sync that stopped on conflicts: this commit finishes its merge.
+        let mergeParent = try pendingMergeParent()
         do {
             let index = try repository.index()
             var scan = try scan(rules: rules, mode: .commit(gitDirectory: locations.repository), index: index)
@@ -54,11 +56,12 @@ extension Workspace {
             let tree = try index.writeTree()
             try index.write()
             let head = try repository.headCommitID()
-            if let head, try repository.commit(head).treeID == tree {
+            if let head, mergeParent == nil, try repository.commit(head).treeID == tree {
                 return CommitReport(commit: nil, fileCount: index.count, scan: scan)
             }
-            let id = try repository.createCommit(tree: tree, parents: head.map { [$0] } ?? [], message: normalized(message),
-                                                 signature: signature())
+            let parents = (head.map { [$0] } ?? []) + (mergeParent.map { [$0] } ?? [])
+            let id = try repository.createCommit(tree: tree, parents: parents, message: normalized(message), signature: signature())
+            if mergeParent != nil { finishMerge() }
             return CommitReport(commit: id, fileCount: index.count, scan: scan)
         } catch let error as GitError {
             throw NanerError.git("cannot commit: \(error.message)")

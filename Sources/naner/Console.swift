@@ -30,6 +30,34 @@ final class Console: @unchecked Sendable {
         useColor ? "\u{1B}[\(color.rawValue)m\(text)\u{1B}[0m" : text
     }
 
+    private var progressShown = false
+
+    /// A progress line redrawn in place on stderr; nil (no reporting) with `--quiet`
+    /// or when stderr is not a terminal.
+    func transferProgress() -> ((TransferProgress) -> Void)? {
+        guard !quiet, isatty(STDERR_FILENO) == 1 else { return nil }
+        return { [self] progress in
+            let words: String
+            switch progress.phase {
+            case .receiving: words = "receiving objects"
+            case .indexing: words = "resolving deltas"
+            case .sending: words = "sending objects"
+            }
+            let percent = progress.total > 0 ? progress.done * 100 / progress.total : 100
+            let width = 24, filled = width * percent / 100
+            let bar = String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled)
+            write("\r\(words): [\(bar)] \(percent)% (\(progress.done)/\(progress.total))\u{1B}[K", to: FileHandle.standardError)
+            progressShown = true
+        }
+    }
+
+    /// Ends a progress line so the next line starts clean.
+    func endProgress() {
+        guard progressShown else { return }
+        write("\n", to: FileHandle.standardError)
+        progressShown = false
+    }
+
     /// A result line on stdout, silenced by `--quiet`.
     func say(_ line: String) {
         guard !quiet else { return }
@@ -54,7 +82,7 @@ final class Console: @unchecked Sendable {
     }
 
     /// Prints a naner error with its hints and returns its exit code.
-    func report(_ error: NanerError) -> Int32 {
+    func report(_ error: NanerFailure) -> Int32 {
         self.error(error.message)
         error.hints.forEach(hint)
         return error.exitCode

@@ -18,7 +18,7 @@ struct Naner: ParsableCommand {
         version: version,
         subcommands: [
             Init.self, Status.self, Diff.self, Add.self, Forget.self, Commit.self, Log.self,
-            Backup.self, Backups.self, Restore.self, Ignore.self,
+            Backup.self, Backups.self, Restore.self, Remote.self, Sync.self, Ignore.self,
         ]
     )
 
@@ -38,7 +38,7 @@ struct Naner: ParsableCommand {
             return 0
         } catch let exit as ExitCode {
             return exit.rawValue
-        } catch let error as NanerError {
+        } catch let error as NanerFailure {
             return Console.standard.report(error)
         } catch {
             let code = exitCode(for: error)

@@ -27,7 +27,12 @@ struct RestoreTarget {
 
     /// A commit of `repository`. Only the paths that differ from `head` need comparing.
     static func commit(_ id: ObjectID, label: String, head: ObjectID?, repository: Repository) throws -> RestoreTarget {
-        let tree = try repository.commit(id).treeID
+        try tree(try repository.commit(id).treeID, commit: id, label: label, head: head, repository: repository)
+    }
+
+    /// A tree of `repository` (a merge's result, conflict markers and all), `commit` when it has one.
+    static func tree(_ tree: ObjectID, commit id: ObjectID?, label: String, head: ObjectID?,
+                     repository: Repository) throws -> RestoreTarget {
         let headTree = try head.map { try repository.commit($0).treeID }
         let changes = try repository.changes(from: headTree, to: tree)
         let modes = try repository.entry(at: ModeTable.path, in: tree)

@@ -1,0 +1,85 @@
+import Foundation
+import GitKit
+
+/// A bare repository inside a folder that a sync client copies file by file. Objects
+/// are immutable and safe; refs are not: a clash leaves the loser under a "conflicted
+/// copy" name, and a ref can arrive before the objects it points at.
+struct CloudFolder {
+    /// A file a sync client made beside a ref when two machines wrote it.
+    struct ConflictedCopy: Sendable {
+        /// Relative to the folder, as found: `refs/heads/main (laptop's conflicted copy 2026-11-25)`.
+        let path: String
+        /// The commit it names, when the file holds one that the folder has.
+        let commit: ObjectID?
+    }
+
+    let path: String
+
+    /// Names the four clients give copies (Dropbox, OneDrive, Google Drive, iCloud):
+    /// `main (laptop's conflicted copy 2026-11-25)`, `main-LAPTOP`, `main (1)`, `main 2`.
+    /// naner writes only `main` and tag names, so another name beside one of them is a copy.
+    static func isConflictedCopy(_ name: String, beside original: Set<String>) -> Bool {
+        if name.contains("conflicted copy") { return true }
+        for base in original where name != base && name.hasPrefix(base) {
+            let rest = name.dropFirst(base.count)
+            if rest.hasPrefix(" (") && rest.hasSuffix(")") { return true }  // "main (1)", "main (2)"
+            if rest.hasPrefix(" "), Int(rest.dropFirst()) != nil { return true }  // "main 2"
+            if rest.hasPrefix("-"), !rest.dropFirst().isEmpty, !rest.dropFirst().contains("/") { return true }  // "main-LAPTOP"
+        }
+        return false
+    }
+
+    /// Every copy-named file among the refs and `packed-refs`, and copy-named packs.
+    func conflictedCopies() -> [ConflictedCopy] {
+        var found: [ConflictedCopy] = []
+        let manager = FileManager.default
+        let database = try? Repository.open(gitDir: path, workTree: nil)
+        func commit(in file: String) -> ObjectID? {
+            guard let text = try? String(contentsOfFile: path + "/" + file, encoding: .utf8),
+                  let id = ObjectID(hex: String(text.prefix(40))), let database,
+                  (try? database.commit(id)) != nil else { return nil }
+            return id
+        }
+        for folder in ["refs/heads", "refs/tags"] {
+            guard let names = try? manager.contentsOfDirectory(atPath: path + "/" + folder) else { continue }
+            let originals: Set<String> = folder == "refs/heads" ? ["main"] : Set(names.filter { Repository.isValidReferenceName("refs/tags/" + $0) })
+            for name in names.sorted() where CloudFolder.isConflictedCopy(name, beside: originals)
+                || (folder == "refs/heads" && !Repository.isValidReferenceName("refs/heads/" + name)) {
+                found.append(ConflictedCopy(path: folder + "/" + name, commit: commit(in: folder + "/" + name)))
+            }
+        }
+        if let names = try? manager.contentsOfDirectory(atPath: path) {
+            for name in names.sorted() where name != "packed-refs" && name.hasPrefix("packed-refs") {
+                found.append(ConflictedCopy(path: name, commit: nil))
+            }
+        }
+        if let names = try? manager.contentsOfDirectory(atPath: path + "/objects/pack") {
+            for name in names.sorted() where name.hasPrefix("pack-") && !CloudFolder.isPackName(name) {
+                found.append(ConflictedCopy(path: "objects/pack/" + name, commit: nil))
+            }
+        }
+        return found
+    }
+
+    /// `pack-<40 hex>.pack|.idx|.rev|.keep`: anything else in the pack folder is a copy.
+    static func isPackName(_ name: String) -> Bool {
+        let parts = name.split(separator: ".")
+        guard parts.count == 2, ["pack", "idx", "rev", "keep", "bitmap"].contains(parts[1]) else { return false }
+        let stem = parts[0]
+        return stem.hasPrefix("pack-") && stem.dropFirst(5).count == 40 && stem.dropFirst(5).allSatisfy(\.isHexDigit)
+    }
+
+    /// A ref whose commit (or its tree) is not in the folder yet means the client is
+    /// still copying: nothing of it may be trusted now.
+    func incompleteReference() -> String? {
+        guard let database = try? Repository.open(gitDir: path, workTree: nil) else { return nil }
+        guard let references = try? database.references(matching: "refs/*") else { return "refs" }
+        for reference in references {
+            guard let info = try? database.commit(reference.commit),
+                  (try? database.fileCount(in: info.treeID)) != nil else { return reference.name }
+        }
+        return nil
+    }
+
+    var exists: Bool { FileManager.default.fileExists(atPath: path + "/HEAD") || FileManager.default.fileExists(atPath: path + "/objects") }
+}

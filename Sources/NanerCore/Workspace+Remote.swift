@@ -1,0 +1,42 @@
+import Foundation
+import GitKit
+
+/// A remote as `naner remote list` shows it.
+public struct RemoteInfo: Sendable {
+    public let name: String
+    public let url: String
+}
+
+extension Workspace {
+    /// `naner remote add NAME URL`: the URL is stored without any password in it.
+    public func addRemote(name: String, url: String) throws -> RemoteInfo {
+        guard Repository.isValidRemoteName(name), !name.hasPrefix("-") else { throw SyncError.invalidRemoteName(name) }
+        try lockRepository()
+        if let existing = try repository.remoteURL(name) { throw SyncError.remoteExists(name, url: existing) }
+        let stored = Workspace.remoteURL(Workspace.withoutPassword(url))
+        try repository.createRemote(name: name, url: stored)
+        return RemoteInfo(name: name, url: stored)
+    }
+
+    public func remotes() throws -> [RemoteInfo] {
+        try repository.remoteNames().compactMap { name in try repository.remoteURL(name).map { RemoteInfo(name: name, url: $0) } }
+    }
+
+    /// `naner remote remove NAME`: the remote and what this machine last saw of it.
+    public func removeRemote(name: String) throws {
+        try lockRepository()
+        guard try repository.remoteURL(name) != nil else { throw SyncError.unknownRemote(name) }
+        try repository.deleteRemote(name)
+    }
+
+    /// `https://user:secret@host/x` → `https://user@host/x`: a password never lands in the config.
+    static func withoutPassword(_ url: String) -> String {
+        guard let scheme = url.range(of: "://") else { return url }
+        let rest = url[scheme.upperBound...]
+        let authorityEnd = rest.firstIndex(of: "/") ?? rest.endIndex
+        guard let at = rest[..<authorityEnd].lastIndex(of: "@") else { return url }
+        let userInfo = rest[..<at]
+        guard let colon = userInfo.firstIndex(of: ":") else { return url }
+        return String(url[..<scheme.upperBound]) + userInfo[..<colon] + rest[at...]
+    }
+}

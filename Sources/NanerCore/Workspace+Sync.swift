@@ -1,0 +1,393 @@
+import Foundation
+import GitKit
+
+/// How `naner sync` was asked to run.
+public struct SyncOptions {
+    public var remote: String?
+    public var provider: CloudProvider?
+    public var path: String?
+    public var force = false
+    public var progress: ((TransferProgress) -> Void)?
+    /// The user's own home, where cloud folders live (not the managed tree).
+    public var userHome: String
+
+    public init(remote: String? = nil, provider: CloudProvider? = nil, path: String? = nil, force: Bool = false,
+                userHome: String = ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()) {
+        self.remote = remote
+        self.provider = provider
+        self.path = path
+        self.force = force
+        self.userHome = userHome
+    }
+}
+
+/// What a pull did.
+public enum PullOutcome: Sendable {
+    case remoteEmpty
+    case upToDate
+    case fastForward(to: ObjectID, files: [RestorePlan.Action])
+    case merged(commit: ObjectID, files: [RestorePlan.Action])
+}
+
+/// What a push did.
+public struct PushOutcome: Sendable {
+    /// nil when `main` was already there.
+    public let main: ObjectID?
+    public let tags: [String]
+    public let createdFolder: Bool
+}
+
+public struct SyncReport: Sendable {
+    public let remote: SyncRemote
+    public var pull: PullOutcome?
+    public var push: PushOutcome?
+}
+
+/// What `--dry-run` shows: both sides' commits and files, nothing changed.
+public struct SyncPreview: Sendable {
+    public let remote: SyncRemote
+    public let remoteExists: Bool
+    public let ahead: [CommitInfo]
+    public let behind: [CommitInfo]
+    /// Files the pull would change here, and files the push would change there.
+    public let incoming: [TreeChange]
+    public let outgoing: [TreeChange]
+    public let uncommitted: Int
+}
+
+extension Workspace {
+    static let branch = "refs/heads/main"
+
+    // MARK: Choosing the remote
+
+    /// `--provider`, else `--remote NAME|URL`, else `origin` (or the only remote).
+    func syncRemote(_ options: SyncOptions, creating: Bool) throws -> SyncRemote {
+        if let provider = options.provider {
+            let folder = try provider.folder(userHome: options.userHome, customPath: options.path)
+            let name = provider.rawValue
+            let known = try repository.remoteURL(name)
+            if creating && known != folder {
+                if known != nil { try repository.deleteRemote(name) }
+                try repository.createRemote(name: name, url: folder)
+            }
+            return SyncRemote(name: name, url: folder)
+        }
+        if let given = options.remote {
+            if Repository.isValidRemoteName(given), let url = try repository.remoteURL(given) {
+                return SyncRemote(name: given, url: url)
+            }
+            let url = Workspace.remoteURL(given)
+            if let named = try remotes().first(where: { $0.url == url }) { return SyncRemote(name: named.name, url: url) }
+            guard given.contains("/") || given.contains(":") else { throw SyncError.unknownRemote(given) }
+            // An address given once: its last-seen position still needs a home of its own.
+            let digest = try Array(url.utf8).withUnsafeBytes { try ObjectID.hash($0, kind: .blob) }
+            return SyncRemote(name: "url-" + digest.short, url: url)
+        }
+        let all = try remotes()
+        if let origin = all.first(where: { $0.name == "origin" }) ?? (all.count == 1 ? all[0] : nil) {
+            return SyncRemote(name: origin.name, url: origin.url)
+        }
+        throw SyncError.noRemote
+    }
+
+    // MARK: Talking to the remote
+
+    /// Credentials for a transfer: none of naner's own yet for SSH (OpenSSH brings its
+    /// agent and keys); HTTPS asks `HTTPCredentials`.
+    func credentialSource(for url: String) -> ((CredentialRequest) throws -> Credential)? {
+        nil
+    }
+
+    private func transferOptions(_ options: SyncOptions, url: String) -> TransferOptions {
+        TransferOptions(credentials: credentialSource(for: url), progress: options.progress)
+    }
+
+    /// Checks a folder remote before anything of it is trusted.
+    private func inspectFolder(_ remote: SyncRemote) throws -> Bool {
+        guard let path = remote.folder else { return true }
+        let folder = CloudFolder(path: path.hasPrefix("file://") ? String(path.dropFirst(7)) : path)
+        guard folder.exists else { return false }
+        for copy in folder.conflictedCopies() {
+            let commit = copy.commit.map { " (commit \($0.short))" } ?? ""
+            Workspace.warn("'\(copy.path)' in '\(folder.path)' is a sync client's conflicted copy\(commit); naner does not trust it")
+        }
+        if let reference = folder.incompleteReference() {
+            throw SyncError.folderStillSyncing(folder: folder.path, reference: reference)
+        }
+        return true
+    }
+
+    private func fetch(_ remote: SyncRemote, into prefix: String, tags: Bool, options: SyncOptions) throws {
+        do {
+            try repository.fetch(remote: remote.url, refspecs: ["+refs/heads/*:\(prefix)*"], tags: tags,
+                                 options: transferOptions(options, url: remote.url))
+        } catch let error as GitError {
+            throw SyncError.transferFailed(url: remote.url, reason: error.message)
+        }
+    }
+
+    /// The remote's `main` (or `master`) as fetched under `prefix`.
+    private func fetchedMain(_ prefix: String) -> ObjectID? {
+        ["main", "master"].lazy.compactMap { try? self.repository.resolveCommit(prefix + $0) }.first
+    }
+
+    // MARK: sync
+
+    /// `naner sync`: pull, then push. Stops after the pull when it left conflicts.
+    public func sync(_ options: SyncOptions) throws -> SyncReport {
+        try lockRepository()
+        if MergeState.load(repository: locations.repository) != nil { throw SyncError.mergeInProgress }
+        let remote = try syncRemote(options, creating: true)
+        var report = SyncReport(remote: remote)
+        report.pull = try pull(remote, options)
+        report.push = try push(remote, options)
+        return report
+    }
+
+    public func syncPull(_ options: SyncOptions) throws -> SyncReport {
+        try lockRepository()
+        if MergeState.load(repository: locations.repository) != nil { throw SyncError.mergeInProgress }
+        let remote = try syncRemote(options, creating: true)
+        var report = SyncReport(remote: remote)
+        report.pull = try pull(remote, options)
+        return report
+    }
+
+    public func syncPush(_ options: SyncOptions) throws -> SyncReport {
+        try lockRepository()
+        if MergeState.load(repository: locations.repository) != nil { throw SyncError.mergeInProgress }
+        let remote = try syncRemote(options, creating: true)
+        var report = SyncReport(remote: remote)
+        report.push = try push(remote, options)
+        return report
+    }
+
+    // MARK: pull
+
+    private func pull(_ remote: SyncRemote, _ options: SyncOptions) throws -> PullOutcome {
+        guard try inspectFolder(remote) else { return .remoteEmpty }
+        try fetch(remote, into: remote.trackingPrefix, tags: true, options: options)
+        guard let theirs = fetchedMain(remote.trackingPrefix) else { return .remoteEmpty }
+        guard let ours = try repository.headCommitID() else { throw NanerError.repositoryMissing(locations.repository) }
+        if try ours == theirs || repository.isDescendant(ours, of: theirs) { return .upToDate }
+
+        let rules = try refreshRules()
+        let index = try repository.index()
+        let scan = try self.scan(rules: rules, mode: .commit(gitDirectory: locations.repository), index: index)
+        if try repository.isDescendant(theirs, of: ours) {
+            let target = try RestoreTarget.commit(theirs, label: remote.name, head: ours, repository: repository)
+            let plan = try applyIncoming(target, scan: scan)
+            try repository.setReference(Workspace.branch, to: theirs, message: "naner sync: fast-forward to \(remote.name)")
+            try resetIndex(to: theirs)
+            return .fastForward(to: theirs, files: plan.actions)
+        }
+
+        var conflicts: [String] = []
+        let outcome = try repository.merge(ours: ours, theirs: theirs) { conflict in
+            try resolve(conflict, conflicts: &conflicts)
+        }
+        let message = "merge \(remote.name) into main\n"
+        if conflicts.isEmpty {
+            let commit = try repository.createCommit(tree: outcome.tree, parents: [ours, theirs], message: message,
+                                                     signature: signature(), updateRef: nil)
+            let target = try RestoreTarget.commit(commit, label: remote.name, head: ours, repository: repository)
+            let plan = try applyIncoming(target, scan: scan)
+            try repository.setReference(Workspace.branch, to: commit, message: "naner sync: merge \(remote.name)")
+            try resetIndex(to: commit)
+            return .merged(commit: commit, files: plan.actions)
+        }
+        let target = try RestoreTarget.tree(outcome.tree, commit: nil, label: remote.name, head: ours, repository: repository)
+        let plan = try applyIncoming(target, scan: scan)
+        let state = MergeState(remote: remote.name, ours: ours.hex, theirs: theirs.hex,
+                               written: plan.actions.map(\.path), conflicts: conflicts.sorted())
+        try state.save(repository: locations.repository, message: message)
+        throw SyncError.mergeConflicts(state.conflicts)
+    }
+
+    /// Settles one conflicting path of a merge: the modes table merges per path;
+    /// a text file gets diff3 markers (`local`, `remote`); a path one side deleted
+    /// keeps the other side's content, so nothing is lost. Each is reported but the modes table.
+    private func resolve(_ conflict: MergeConflict, conflicts: inout [String]) throws -> MergeSide? {
+        if conflict.path == ModeTable.path {
+            func table(_ side: MergeSide?) throws -> ModeTable {
+                try side.map { ModeTable(text: String(decoding: try repository.blobContent($0.id), as: UTF8.self)) } ?? ModeTable()
+            }
+            let merged = ModeTable.merge(base: try table(conflict.ancestor), ours: try table(conflict.ours),
+                                         theirs: try table(conflict.theirs))
+            let bytes = Array(merged.text.utf8)
+            let id = try bytes.withUnsafeBytes { try repository.objectDatabase().write($0, kind: .blob) }
+            return MergeSide(id: id, mode: IndexEntry.regularMode)
+        }
+        conflicts.append(conflict.path)
+        guard let ours = conflict.ours, let theirs = conflict.theirs else { return conflict.ours ?? conflict.theirs }
+        if ours.mode == IndexEntry.symlinkMode || theirs.mode == IndexEntry.symlinkMode { return ours }
+        let merged = try repository.mergeFile(ancestor: conflict.ancestor?.id, ours: ours.id, theirs: theirs.id,
+                                              labels: (ours: "local", theirs: "remote"))
+        let id = try merged.bytes.withUnsafeBytes { try repository.objectDatabase().write($0, kind: .blob) }
+        return MergeSide(id: id, mode: ours.mode)
+    }
+
+    /// Writes what changed between HEAD and `target` into the tree, refusing first
+    /// when any of those files has an uncommitted edit.
+    private func applyIncoming(_ target: RestoreTarget, scan: ScanResult) throws -> RestorePlan {
+        let changed = target.changedSinceHead ?? []
+        guard !changed.isEmpty else {
+            return RestorePlan(source: target.label, actions: [], unchangedCount: 0, alreadyRestored: [])
+        }
+        let plan = try planRestore(target: target, scan: scan, paths: changed, excludes: [])
+        if !plan.conflicts.isEmpty { throw SyncError.pullBlocked(plan.conflicts.map(\.path)) }
+        try checkNoEscapingParents(plan.actions.map(\.path))
+        try apply(plan, from: target)
+        return plan
+    }
+
+    // MARK: push
+
+    private func push(_ remote: SyncRemote, _ options: SyncOptions) throws -> PushOutcome {
+        var created = false
+        if !(try inspectFolder(remote)), let folder = remote.folder {
+            do {
+                _ = try Repository.createBare(at: folder)
+            } catch let error as GitError {
+                throw NanerError.cannotWrite(folder, reason: error.message)
+            }
+            created = true
+        }
+        guard let local = try repository.headCommitID() else { throw NanerError.repositoryMissing(locations.repository) }
+        let transfer = transferOptions(options, url: remote.url)
+        let remoteRefs: [String: ObjectID]
+        do {
+            remoteRefs = try repository.listRemote(remote.url, options: transfer)
+        } catch let error as GitError {
+            throw SyncError.transferFailed(url: remote.url, reason: error.message)
+        }
+        let lastSeen = try? repository.resolveCommit(remote.trackingPrefix + "main")
+        var refspecs: [String] = []
+        var pushedMain: ObjectID?
+        switch remoteRefs[Workspace.branch] {
+        case nil:
+            refspecs.append("\(Workspace.branch):\(Workspace.branch)")
+        case local?:
+            break
+        case let there?:
+            let known = (try? repository.commit(there)) != nil
+            if known, try repository.isDescendant(local, of: there) {
+                refspecs.append("\(Workspace.branch):\(Workspace.branch)")
+            } else if options.force {
+                guard there == lastSeen else {
+                    throw SyncError.remoteMoved(remote: remote.name, now: there.short, lastSeen: lastSeen?.short)
+                }
+                refspecs.append("+\(Workspace.branch):\(Workspace.branch)")
+            } else {
+                throw SyncError.remoteHasNewCommits(remote: remote.name)
+            }
+        }
+        if !refspecs.isEmpty { pushedMain = local }
+        // Backups travel with the branch; a tag the remote holds with another target stays as it is there.
+        var tags: [String] = []
+        for tag in try repository.references(matching: "refs/tags/*") {
+            let id = try repository.referenceTarget(tag.name)
+            if let there = remoteRefs[tag.name] {
+                if there != id { Workspace.warn("tag '\(tag.name.dropFirst(10))' differs on '\(remote.name)'; left as it is there") }
+                continue
+            }
+            tags.append(tag.name)
+            refspecs.append("\(tag.name):\(tag.name)")
+        }
+        if refspecs.isEmpty { return PushOutcome(main: nil, tags: [], createdFolder: created) }
+        let answers: [PushedReference]
+        do {
+            answers = try repository.push(remote: remote.url, refspecs: refspecs, options: transfer)
+        } catch let error as GitError {
+            if error.code == -11 { throw SyncError.remoteHasNewCommits(remote: remote.name) }
+            throw SyncError.transferFailed(url: remote.url, reason: error.message)
+        }
+        for answer in answers {
+            guard let reason = answer.rejection else { continue }
+            if answer.name == Workspace.branch {
+                throw SyncError.pushRejected(remote: remote.name, reference: answer.name, reason: reason)
+            }
+            Workspace.warn("remote '\(remote.name)' refused '\(answer.name)': \(reason)")
+            tags.removeAll { $0 == answer.name }
+        }
+        if let pushedMain {
+            try repository.setReference(remote.trackingPrefix + "main", to: pushedMain, message: "naner sync: push")
+        }
+        return PushOutcome(main: pushedMain, tags: tags.map { String($0.dropFirst("refs/tags/".count)) }, createdFolder: created)
+    }
+
+    // MARK: finishing and aborting a merge
+
+    /// The merge a commit finishes: checks no conflict markers remain, returns the
+    /// second parent. nil when no merge is waiting.
+    func pendingMergeParent() throws -> ObjectID? {
+        guard let state = MergeState.load(repository: locations.repository) else { return nil }
+        let left = state.unresolved(home: locations.home)
+        if !left.isEmpty { throw SyncError.conflictMarkersRemain(left) }
+        return ObjectID(hex: state.theirs)
+    }
+
+    func finishMerge() {
+        MergeState.clear(repository: locations.repository)
+    }
+
+    /// `naner sync --abort`: puts back every file the stopped merge wrote, after
+    /// saving the tree as it is now (half-resolved files included) as a safety point.
+    public func abortMerge(now: Date = Date()) throws -> (plan: RestorePlan, safetyPoint: String?) {
+        try lockRepository()
+        guard let state = MergeState.load(repository: locations.repository) else { throw SyncError.noMergeInProgress }
+        guard let head = try repository.headCommitID() else { throw NanerError.repositoryMissing(locations.repository) }
+        let rules = try refreshRules()
+        let scan = try self.scan(rules: rules, mode: .commit(gitDirectory: locations.repository), index: try repository.index())
+        let target = try RestoreTarget.commit(head, label: "HEAD", head: head, repository: repository)
+        let plan = state.written.isEmpty
+            ? RestorePlan(source: "HEAD", actions: [], unchangedCount: 0, alreadyRestored: [])
+            : try planRestore(target: target, scan: scan, paths: state.written, excludes: [])
+        var safety: String?
+        if !plan.isEmpty {
+            safety = try saveSafetyPoint(scan: scan, reason: "sync --abort", prefix: "pre-abort", now: now)
+            try apply(plan, from: target)
+        }
+        try resetIndex(to: head)
+        MergeState.clear(repository: locations.repository)
+        return (plan, safety)
+    }
+
+    // MARK: dry run
+
+    /// `naner sync --dry-run`: fetches into a scratch namespace (no branch, no
+    /// remote-tracking ref and no file changes) and compares both sides.
+    public func previewSync(_ options: SyncOptions) throws -> SyncPreview {
+        let remote = try syncRemote(options, creating: false)
+        let uncommitted = try status().scan.changes.filter { $0.kind != .excluded }.count
+        guard let local = try repository.headCommitID() else { throw NanerError.repositoryMissing(locations.repository) }
+        let localTree = try repository.commit(local).treeID
+        guard try inspectFolder(remote) else {
+            let outgoing = try repository.changes(from: nil, to: localTree)
+            return SyncPreview(remote: remote, remoteExists: false, ahead: try repository.commits(from: local, hiding: []),
+                               behind: [], incoming: [], outgoing: outgoing, uncommitted: uncommitted)
+        }
+        let prefix = "refs/naner/preview/\(remote.name)/"
+        defer {
+            for reference in (try? repository.references(matching: prefix + "*")) ?? [] {
+                try? repository.deleteReference(reference.name)
+            }
+        }
+        try fetch(remote, into: prefix, tags: false, options: options)
+        guard let theirs = fetchedMain(prefix) else {
+            return SyncPreview(remote: remote, remoteExists: true, ahead: try repository.commits(from: local, hiding: []),
+                               behind: [], incoming: [], outgoing: try repository.changes(from: nil, to: localTree),
+                               uncommitted: uncommitted)
+        }
+        let base = try repository.mergeBase(local, theirs)
+        let baseTree = try base.map { try repository.commit($0).treeID }
+        let theirTree = try repository.commit(theirs).treeID
+        return SyncPreview(
+            remote: remote, remoteExists: true,
+            ahead: try repository.commits(from: local, hiding: [theirs]),
+            behind: try repository.commits(from: theirs, hiding: [local]),
+            incoming: base == theirs ? [] : try repository.changes(from: baseTree, to: theirTree),
+            outgoing: base == local ? [] : try repository.changes(from: baseTree, to: localTree),
+            uncommitted: uncommitted)
+    }
+}

@@ -1,0 +1,133 @@
+import ArgumentParser
+import Foundation
+import NanerCore
+
+extension Naner {
+    struct Sync: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "sync",
+            abstract: "Pull and push the configuration through a remote or a cloud folder.",
+            discussion: """
+                DIRECTION is push, pull, or nothing for both (pull, then push). The remote is --remote \
+                NAME|URL, or --provider's folder, else origin. Pull fast-forwards or merges; uncommitted \
+                edits to files the pull would change stop it (commit them first). Conflicting files get \
+                '<<<<<<< local' / '>>>>>>> remote' markers and naner exits 3: edit them and \
+                'naner commit -m MSG', or 'naner sync --abort'. Push is fast-forward only; --force \
+                overwrites the remote only if it is where this machine last saw it.
+                """
+        )
+
+        enum Direction: String, ExpressibleByArgument, CaseIterable { case push, pull }
+
+        @OptionGroup var global: GlobalOptions
+
+        @Argument(help: "push or pull (default: both).")
+        var direction: Direction?
+
+        @Option(help: ArgumentHelp("A remote's name or URL (default: origin).", valueName: "name|url"))
+        var remote: String?
+
+        @Option(help: ArgumentHelp("Sync through a cloud folder: dropbox, onedrive, googledrive or custom (with --path).",
+                                   valueName: "provider"))
+        var provider: String?
+
+        @Option(help: ArgumentHelp("The bare repository's folder for --provider custom.", valueName: "dir"))
+        var path: String?
+
+        @Flag(name: [.customLong("dry-run"), .customLong("what-if")], help: "Show both sides' commits and files; change nothing.")
+        var dryRun = false
+
+        @Flag(help: "Push over the remote's branch, only if it is where this machine last saw it.")
+        var force = false
+
+        @Flag(help: "Put back the files a sync merge with conflicts wrote; end the merge.")
+        var abort = false
+
+        func validate() throws {
+            if let provider, CloudProvider(rawValue: provider.lowercased()) == nil {
+                throw ValidationError("unknown provider '\(provider)': use dropbox, onedrive, googledrive or custom")
+            }
+            if path != nil && provider?.lowercased() != "custom" {
+                throw ValidationError("--path goes with --provider custom")
+            }
+            if provider != nil && remote != nil { throw ValidationError("give --remote or --provider, not both") }
+            if abort && (direction != nil || dryRun || force) { throw ValidationError("--abort takes no other options") }
+        }
+
+        func run() throws {
+            let console = global.console()
+            let workspace = try Workspace.open(global.locations)
+            if abort {
+                let (plan, safety) = try workspace.abortMerge()
+                for action in plan.actions { console.say("put back '\(action.path)'") }
+                if let safety { console.say("saved the half-resolved files as safety point '\(safety)'") }
+                console.say("sync merge aborted")
+                return
+            }
+            var options = SyncOptions(remote: remote, provider: provider.flatMap { CloudProvider(rawValue: $0.lowercased()) },
+                                      path: path, force: force)
+            options.progress = console.transferProgress()
+            if dryRun {
+                SyncPrinter.preview(try workspace.previewSync(options), console: console)
+                return
+            }
+            let report: SyncReport
+            do {
+                switch direction {
+                case .push?: report = try workspace.syncPush(options)
+                case .pull?: report = try workspace.syncPull(options)
+                case nil: report = try workspace.sync(options)
+                }
+            } catch SyncError.mergeConflicts(let paths) {
+                console.endProgress()
+                for path in paths { console.output("conflict: '\(path)'") }
+                throw SyncError.mergeConflicts(paths)
+            }
+            console.endProgress()
+            SyncPrinter.report(report, console: console)
+        }
+    }
+}
+
+/// The words `naner sync` prints.
+enum SyncPrinter {
+    static func report(_ report: SyncReport, console: Console) {
+        let remote = report.remote.name
+        switch report.pull {
+        case nil: break
+        case .remoteEmpty?: console.say("'\(remote)' has no configuration yet: nothing to pull")
+        case .upToDate?: console.say("already up to date with '\(remote)'")
+        case .fastForward(let commit, let files)?:
+            files.forEach { console.say("\($0.kind == .remove ? "removed" : "updated") '\($0.path)'") }
+            console.say("fast-forwarded main to \(commit.short) from '\(remote)'")
+        case .merged(let commit, let files)?:
+            files.forEach { console.say("\($0.kind == .remove ? "removed" : "updated") '\($0.path)'") }
+            console.say("merged '\(remote)' into main: \(commit.short)")
+        }
+        if let push = report.push {
+            if push.createdFolder { console.say("created the bare repository '\(report.remote.url)'") }
+            if let main = push.main { console.say("pushed main (\(main.short)) to '\(remote)'") }
+            if !push.tags.isEmpty { console.say("pushed \(push.tags.count) backup tag\(push.tags.count == 1 ? "" : "s"): \(push.tags.joined(separator: ", "))") }
+            if push.main == nil && push.tags.isEmpty { console.say("'\(remote)' already has everything") }
+        }
+    }
+
+    static func preview(_ preview: SyncPreview, console: Console) {
+        let remote = preview.remote.name
+        if !preview.remoteExists { console.output("'\(remote)' does not exist yet: a push would create it at '\(preview.remote.url)'") }
+        console.output("\(preview.ahead.count) commit\(preview.ahead.count == 1 ? "" : "s") to push, "
+            + "\(preview.behind.count) to pull ('\(remote)')")
+        for commit in preview.behind { console.output("would pull \(commit.id.short) \(commit.summary)") }
+        for change in preview.incoming { console.output("would \(verb(change)) here: '\(change.path)'") }
+        for commit in preview.ahead { console.output("would push \(commit.id.short) \(commit.summary)") }
+        for change in preview.outgoing { console.output("would \(verb(change)) on '\(remote)': '\(change.path)'") }
+        if preview.uncommitted > 0 {
+            console.output("\(preview.uncommitted) uncommitted change\(preview.uncommitted == 1 ? "" : "s") here are not synced until 'naner commit'")
+        }
+        console.output("dry run: nothing changed")
+    }
+
+    private static func verb(_ change: TreeChange) -> String {
+        change.newID == nil ? "remove" : change.isAddition ? "add" : "update"
+    }
+}
