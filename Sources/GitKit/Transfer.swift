@@ -158,6 +158,7 @@ extension Repository {
     }
 
     public static func isValidRemoteName(_ name: String) -> Bool {
+        Libgit2.ensureInitialized()
         var valid: Int32 = 0
         return git_remote_name_is_valid(&valid, name) == 0 && valid != 0
     }

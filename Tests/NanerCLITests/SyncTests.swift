@@ -1,0 +1,290 @@
+import Foundation
+import XCTest
+
+/// `naner sync` between two homes through one bare repository in a folder, as
+/// through a Dropbox folder; the git CLI checks the folder and both repositories.
+final class SyncTests: XCTestCase {
+    private var folderRoot: String!
+    private var folder: String { folderRoot + "/Dropbox/Naner-Config.git" }
+
+    override func setUpWithError() throws {
+        var template = Array("/tmp/naner-cloud.XXXXXX".utf8CString)
+        folderRoot = String(cString: mkdtemp(&template)!)
+    }
+
+    override func tearDown() {
+        try? FileManager.default.removeItem(atPath: folderRoot)
+    }
+
+    /// The git CLI on the shared folder.
+    private func folderGit(_ arguments: String...) -> Sandbox.Run {
+        Sandbox.execute(["/usr/bin/git", "--git-dir=" + folder] + arguments,
+                        environment: ["PATH": "/usr/bin:/bin", "GIT_CONFIG_NOSYSTEM": "1", "HOME": folderRoot], directory: "/")
+    }
+
+    private func sync(_ sandbox: Sandbox, _ arguments: String...) -> Sandbox.Run {
+        sandbox.naner(["sync"] + arguments + ["--provider", "custom", "--path", folder])
+    }
+
+    /// Machine A pushes its configuration to the folder; machine B takes it with init --from.
+    private func twoMachines() throws -> (Sandbox, Sandbox) {
+        let first = try Sandbox()
+        try first.makeTypicalHome()
+        XCTAssertExit(first.naner("init"), 0)
+        XCTAssertExit(first.naner("backup", "--name", "baseline"), 0)
+        let push = sync(first)
+        XCTAssertExit(push, 0)
+        XCTAssertTrue(push.stdout.contains("created the bare repository"), push.stdout)
+        XCTAssertTrue(push.stdout.contains("pushed 1 backup tag: baseline"), push.stdout)
+        let second = try Sandbox()
+        XCTAssertExit(second.naner("init", "--from", folder), 0)
+        return (first, second)
+    }
+
+    private func head(_ sandbox: Sandbox) -> String { sandbox.git("rev-parse", "HEAD").stdout.trimmingCharacters(in: .whitespacesAndNewlines) }
+    private func folderMain() -> String { folderGit("rev-parse", "main").stdout.trimmingCharacters(in: .whitespacesAndNewlines) }
+
+    private func assertFolderSound(file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertExit(folderGit("fsck", "--strict"), 0, file: file, line: line)
+        XCTAssertEqual(folderGit("config", "core.bare").stdout, "true\n", file: file, line: line)
+    }
+
+    func testFirstPushCreatesAPlainBareRepositoryWithTheBackups() throws {
+        let (first, second) = try twoMachines()
+        assertFolderSound()
+        XCTAssertEqual(folderMain(), head(first))
+        XCTAssertEqual(folderGit("tag", "-l").stdout, "baseline\n")
+        XCTAssertEqual(folderGit("cat-file", "-t", "baseline").stdout, "tag\n", "annotated, manifest and all")
+        XCTAssertEqual(head(second), head(first))
+        XCTAssertEqual(second.read(".bashrc"), first.read(".bashrc"))
+        XCTAssertEqual(second.mode(".ssh/config"), 0o600)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder + "/objects/../refs/heads/main.lock"))
+        // A second sync has nothing to do.
+        let again = sync(first)
+        XCTAssertExit(again, 0)
+        XCTAssertTrue(again.stdout.contains("already up to date"), again.stdout)
+        XCTAssertTrue(again.stdout.contains("already has everything"), again.stdout)
+    }
+
+    func testEditsOnBothMachinesMergeAndNothingIsLost() throws {
+        let (first, second) = try twoMachines()
+        try first.write(".vimrc", "set number\nset hlsearch\n")
+        XCTAssertExit(first.naner("commit", "-m", "first: vim search"), 0)
+        XCTAssertExit(sync(first), 0)
+        try second.write(".config/kitty/kitty.conf", "font_size 14\n")
+        try second.write(".bash_aliases", "alias g=git\n")
+        XCTAssertExit(second.naner("commit", "-m", "second: kitty and aliases"), 0)
+
+        let merge = sync(second)
+        XCTAssertExit(merge, 0)
+        XCTAssertTrue(merge.stdout.contains("merged 'custom' into main"), merge.stdout)
+        XCTAssertEqual(String(decoding: second.read(".vimrc")!, as: UTF8.self), "set number\nset hlsearch\n")
+        XCTAssertEqual(second.git("log", "-1", "--format=%P").stdout.split(separator: " ").count, 2, "a merge commit")
+        XCTAssertEqual(folderMain(), head(second))
+        assertFolderSound()
+
+        let pull = sync(first)
+        XCTAssertExit(pull, 0)
+        XCTAssertTrue(pull.stdout.contains("fast-forwarded"), pull.stdout)
+        XCTAssertEqual(head(first), head(second))
+        for path in [".vimrc", ".config/kitty/kitty.conf", ".bash_aliases", ".bashrc", ".ssh/config"] {
+            XCTAssertEqual(first.read(path), second.read(path), path)
+        }
+        for sandbox in [first, second] {
+            XCTAssertEqual(sandbox.git("status", "--porcelain").stdout, "")
+            XCTAssertExit(sandbox.git("fsck", "--strict"), 0)
+            let subjects = sandbox.git("log", "--format=%s").stdout
+            XCTAssertTrue(subjects.contains("first: vim search") && subjects.contains("second: kitty and aliases"), subjects)
+        }
+    }
+
+    func testTrueConflictGetsMarkersAbortsAndResolves() throws {
+        let (first, second) = try twoMachines()
+        try first.write(".bashrc", "export EDITOR=nvim\nalias ll='ls -l'\n")
+        XCTAssertExit(first.naner("commit", "-m", "first: nvim"), 0)
+        XCTAssertExit(sync(first), 0)
+        let remoteBefore = folderMain()
+        try second.write(".bashrc", "export EDITOR=emacs\nalias ll='ls -l'\n")
+        XCTAssertExit(second.naner("commit", "-m", "second: emacs"), 0)
+        let secondHead = head(second)
+
+        let conflicted = sync(second)
+        XCTAssertExit(conflicted, 3)
+        XCTAssertEqual(conflicted.lines, ["conflict: '.bashrc'"])
+        XCTAssertOneErrorLine(conflicted, contains: "1 file conflicts between this machine and the remote: '.bashrc'")
+        let marked = String(decoding: second.read(".bashrc")!, as: UTF8.self)
+        XCTAssertEqual(marked, """
+            <<<<<<< local
+            export EDITOR=emacs
+            ||||||| base
+            export EDITOR=vim
+            =======
+            export EDITOR=nvim
+            >>>>>>> remote
+            alias ll='ls -l'
+
+            """)
+        XCTAssertEqual(folderMain(), remoteBefore, "nothing pushed while conflicts remain")
+        XCTAssertEqual(head(second), secondHead)
+        XCTAssertTrue(second.git("status").stdout.contains("merging"), "git sees the merge too")
+        XCTAssertExit(second.naner("sync", "push", "--provider", "custom", "--path", folder), 3)
+
+        // Abort: the file comes back as it was committed, the half-merged state is kept as a safety point.
+        let abort = second.naner("sync", "--abort")
+        XCTAssertExit(abort, 0)
+        XCTAssertEqual(String(decoding: second.read(".bashrc")!, as: UTF8.self), "export EDITOR=emacs\nalias ll='ls -l'\n")
+        XCTAssertEqual(second.git("status", "--porcelain").stdout, "")
+        XCTAssertEqual(second.git("for-each-ref", "refs/naner/safety").lines.count, 1)
+        XCTAssertExit(second.naner("sync", "--abort"), 1)
+
+        // Again, and resolve this time.
+        XCTAssertExit(sync(second), 3)
+        let early = second.naner("commit", "-m", "too early")
+        XCTAssertExit(early, 1)
+        XCTAssertOneErrorLine(early, contains: "conflict markers remain in '.bashrc'")
+        try second.write(".bashrc", "export EDITOR=nvim\nalias ll='ls -l'\nalias e=emacs\n")
+        XCTAssertExit(second.naner("commit", "-m", "take nvim, keep emacs handy"), 0)
+        let parents = second.git("log", "-1", "--format=%P").stdout.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        XCTAssertEqual(parents, [secondHead, remoteBefore])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: second.repo + "/MERGE_HEAD"))
+        XCTAssertExit(sync(second), 0)
+        XCTAssertEqual(folderMain(), head(second))
+        XCTAssertExit(sync(first), 0)
+        XCTAssertEqual(first.read(".bashrc"), second.read(".bashrc"))
+        assertFolderSound()
+    }
+
+    func testUncommittedEditThatThePullWouldChangeStopsIt() throws {
+        let (first, second) = try twoMachines()
+        try first.write(".vimrc", "set nonumber\n")
+        XCTAssertExit(first.naner("commit", "-m", "first: no numbers"), 0)
+        XCTAssertExit(sync(first), 0)
+        try second.write(".vimrc", "set number\nset list\n")  // not committed
+        let before = head(second)
+        let run = second.naner("sync", "pull", "--provider", "custom", "--path", folder)
+        XCTAssertExit(run, 3)
+        XCTAssertOneErrorLine(run, contains: "uncommitted edits that the pull would change: '.vimrc'")
+        XCTAssertEqual(String(decoding: second.read(".vimrc")!, as: UTF8.self), "set number\nset list\n", "the edit is kept")
+        XCTAssertEqual(head(second), before)
+        // An edit to a file the pull leaves alone does not stand in the way, and stays uncommitted.
+        try second.write(".vimrc", "set number\n")
+        try second.write(".gitconfig", "[user]\n\tname = Second\n")
+        XCTAssertExit(second.naner("sync", "pull", "--provider", "custom", "--path", folder), 0)
+        XCTAssertEqual(String(decoding: second.read(".vimrc")!, as: UTF8.self), "set nonumber\n")
+        XCTAssertEqual(String(decoding: second.read(".gitconfig")!, as: UTF8.self), "[user]\n\tname = Second\n")
+        XCTAssertEqual(second.git("status", "--porcelain").stdout, " M .gitconfig\n")
+    }
+
+    func testPushIsFastForwardOnlyAndForceLeasesOnWhatWasSeen() throws {
+        let (first, second) = try twoMachines()
+        try first.write(".vimrc", "set nonumber\n")
+        XCTAssertExit(first.naner("commit", "-m", "first"), 0)
+        XCTAssertExit(sync(first), 0)
+        let firstPushed = folderMain()
+        try second.write(".vimrc", "set number\nset ruler\n")
+        XCTAssertExit(second.naner("commit", "-m", "second"), 0)
+
+        let refused = second.naner("sync", "push", "--provider", "custom", "--path", folder)
+        XCTAssertExit(refused, 1)
+        XCTAssertOneErrorLine(refused, contains: "remote 'custom' has commits this machine does not have")
+        XCTAssertTrue(refused.stderr.contains("naner sync pull"), refused.stderr)
+        let unseen = second.naner("sync", "push", "--force", "--provider", "custom", "--path", folder)
+        XCTAssertExit(unseen, 1)
+        XCTAssertOneErrorLine(unseen, contains: "moved to \(firstPushed.prefix(7)) since this machine last saw it")
+        XCTAssertEqual(folderMain(), firstPushed)
+
+        // Once this machine has seen it (a pull that stopped on a conflict, then aborted), --force may replace it.
+        XCTAssertExit(sync(second, "pull"), 3)
+        XCTAssertExit(second.naner("sync", "--abort"), 0)
+        XCTAssertExit(second.naner("sync", "push", "--force", "--provider", "custom", "--path", folder), 0)
+        XCTAssertEqual(folderMain(), head(second))
+        assertFolderSound()
+    }
+
+    func testDryRunShowsBothSidesAndChangesNothing() throws {
+        let (first, second) = try twoMachines()
+        try first.write(".vimrc", "set nonumber\n")
+        XCTAssertExit(first.naner("commit", "-m", "first: vim"), 0)
+        XCTAssertExit(sync(first), 0)
+        try second.write(".config/kitty/kitty.conf", "font_size 14\n")
+        XCTAssertExit(second.naner("commit", "-m", "second: kitty"), 0)
+        try second.write(".bashrc", "uncommitted\n")
+        let refsBefore = second.git("for-each-ref").stdout
+        let folderBefore = folderGit("for-each-ref").stdout
+
+        let run = sync(second, "--dry-run")
+        XCTAssertExit(run, 0)
+        XCTAssertTrue(run.stdout.contains("1 commit to push, 1 to pull ('custom')"), run.stdout)
+        XCTAssertTrue(run.stdout.contains("would pull") && run.stdout.contains("first: vim"), run.stdout)
+        XCTAssertTrue(run.stdout.contains("would update here: '.vimrc'"), run.stdout)
+        XCTAssertTrue(run.stdout.contains("would push") && run.stdout.contains("second: kitty"), run.stdout)
+        XCTAssertTrue(run.stdout.contains("would update on 'custom': '.config/kitty/kitty.conf'"), run.stdout)
+        XCTAssertTrue(run.stdout.contains("1 uncommitted change"), run.stdout)
+        XCTAssertEqual(second.git("for-each-ref").stdout, refsBefore, "no ref changed, remote-tracking ones included")
+        XCTAssertEqual(folderGit("for-each-ref").stdout, folderBefore)
+        XCTAssertEqual(String(decoding: second.read(".vimrc")!, as: UTF8.self), "set number\n")
+        XCTAssertEqual(String(decoding: second.read(".bashrc")!, as: UTF8.self), "uncommitted\n")
+    }
+
+    func testProvidersMapToTheirFolders() throws {
+        let sandbox = try Sandbox()
+        try sandbox.makeTypicalHome()
+        XCTAssertExit(sandbox.naner("init"), 0)
+        let userHome = folderRoot!
+        let missing = sandbox.naner(["sync", "--provider", "dropbox"], environment: ["HOME": userHome])
+        XCTAssertExit(missing, 1)
+        XCTAssertOneErrorLine(missing, contains: "Dropbox folder not found at \(userHome)/Dropbox")
+        XCTAssertTrue(missing.stderr.contains("--provider custom --path"), missing.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: userHome + "/Dropbox"))
+
+        // Dropbox's own record of where its folder is wins over the default.
+        let elsewhere = userHome + "/Work Dropbox"
+        try FileManager.default.createDirectory(atPath: elsewhere, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: userHome + "/.dropbox", withIntermediateDirectories: true)
+        try Data(#"{"personal": {"path": "\#(elsewhere)", "host": 1}}"#.utf8).write(to: URL(fileURLWithPath: userHome + "/.dropbox/info.json"))
+        XCTAssertExit(sandbox.naner(["sync", "--provider", "dropbox"], environment: ["HOME": userHome]), 0)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: elsewhere + "/Naner-Config.git/HEAD"))
+        XCTAssertEqual(sandbox.naner("remote", "list").stdout, "dropbox\t\(elsewhere)/Naner-Config.git\n")
+
+        try FileManager.default.createDirectory(atPath: userHome + "/OneDrive", withIntermediateDirectories: true)
+        XCTAssertExit(sandbox.naner(["sync", "push", "--provider", "onedrive"], environment: ["HOME": userHome]), 0)
+        XCTAssertExit(Sandbox.execute(["/usr/bin/git", "--git-dir=" + userHome + "/OneDrive/Naner-Config.git", "fsck", "--strict"],
+                                      environment: ["PATH": "/usr/bin:/bin"], directory: "/"), 0)
+        let noPath = sandbox.naner("sync", "--provider", "custom")
+        XCTAssertExit(noPath, 1)
+        XCTAssertOneErrorLine(noPath, contains: "--provider custom needs --path DIR")
+        let badProvider = sandbox.naner("sync", "--provider", "icloud")
+        XCTAssertExit(badProvider, 64)
+        XCTAssertOneErrorLine(badProvider, contains: "unknown provider 'icloud'")
+    }
+
+    func testRemoteCommands() throws {
+        let sandbox = try Sandbox()
+        try sandbox.makeTypicalHome()
+        XCTAssertExit(sandbox.naner("init"), 0)
+        let none = sandbox.naner("sync")
+        XCTAssertExit(none, 1)
+        XCTAssertOneErrorLine(none, contains: "no remote to sync with")
+
+        XCTAssertExit(sandbox.naner("remote", "add", "origin", "https://me:hunter2@example.com/me/dots.git"), 0)
+        XCTAssertEqual(sandbox.git("config", "remote.origin.url").stdout, "https://me@example.com/me/dots.git\n",
+                       "the password is never stored")
+        XCTAssertExit(sandbox.naner("remote", "add", "laptop", "laptop:/srv/dots.git"), 0)
+        XCTAssertEqual(sandbox.naner("remote", "list").stdout,
+                       "laptop\tlaptop:/srv/dots.git\norigin\thttps://me@example.com/me/dots.git\n")
+        let twice = sandbox.naner("remote", "add", "origin", "/elsewhere")
+        XCTAssertExit(twice, 1)
+        XCTAssertOneErrorLine(twice, contains: "remote 'origin' already exists")
+        let badName = sandbox.naner("remote", "add", "a b", "/x")
+        XCTAssertExit(badName, 1)
+        XCTAssertOneErrorLine(badName, contains: "'a b' cannot be a remote name")
+        XCTAssertExit(sandbox.naner("remote", "remove", "laptop"), 0)
+        let gone = sandbox.naner("remote", "remove", "laptop")
+        XCTAssertExit(gone, 1)
+        XCTAssertOneErrorLine(gone, contains: "no remote named 'laptop'")
+        XCTAssertEqual(sandbox.git("remote").stdout, "origin\n")
+        let unknown = sandbox.naner("sync", "--remote", "nowhere")
+        XCTAssertExit(unknown, 1)
+        XCTAssertOneErrorLine(unknown, contains: "no remote named 'nowhere'")
+    }
+}
