@@ -41,6 +41,7 @@ extension Repository {
     }
 
     /// Points `name` at `commit`, creating or moving it, with a reflog message.
+    /// Points `name` at a commit (or, for `refs/tags/…`, an annotated tag), forced.
     public func setReference(_ name: String, to commit: ObjectID, message: String) throws {
         var oid = commit.raw
         var reference: OpaquePointer?

@@ -104,8 +104,8 @@ extension Workspace {
 
     /// Checks a folder remote before anything of it is trusted.
     private func inspectFolder(_ remote: SyncRemote) throws -> Bool {
-        guard let path = remote.folder else { return true }
-        let folder = CloudFolder(path: path.hasPrefix("file://") ? String(path.dropFirst(7)) : path)
+        guard let path = remote.folderPath else { return true }
+        let folder = CloudFolder(path: path)
         guard folder.exists else { return false }
         for copy in folder.conflictedCopies() {
             let commit = copy.commit.map { " (commit \($0.short))" } ?? ""
@@ -119,11 +119,33 @@ extension Workspace {
 
     private func fetch(_ remote: SyncRemote, into prefix: String, tags: Bool, options: SyncOptions) throws {
         do {
-            try repository.fetch(remote: remote.url, refspecs: ["+refs/heads/*:\(prefix)*"], tags: tags,
-                                 options: transferOptions(options, url: remote.url))
+            if let path = remote.folderPath {
+                try fetchFromFolder(path, remote: remote, into: prefix, tags: tags, options: options)
+            } else {
+                try repository.fetch(remote: remote.url, refspecs: ["+refs/heads/*:\(prefix)*"], tags: tags,
+                                     options: transferOptions(options, url: remote.url))
+            }
         } catch let error as GitError {
             throw SyncError.transferFailed(url: remote.url, reason: error.message)
         }
+    }
+
+    /// A fetch from a repository on this machine, name by name (see `copyObjects`).
+    private func fetchFromFolder(_ path: String, remote: SyncRemote, into prefix: String, tags: Bool,
+                                 options: SyncOptions) throws {
+        let source = try Repository.open(gitDir: path, workTree: nil)
+        let references = CloudFolder(path: path).references(in: source)
+        let heads = references.filter { $0.key.hasPrefix("refs/heads/") }
+        // Commits a sync client kept under a copy's name come along, to be merged like any other head.
+        let copies = CloudFolder(path: path).conflictedCopies().filter { $0.path.hasPrefix("refs/heads/") }.compactMap(\.commit)
+        let newTags = tags ? try references.filter { try $0.key.hasPrefix("refs/tags/") && !repository.referenceExists($0.key) } : [:]
+        let have = try repository.references(matching: "refs/*").map(\.commit) + [repository.headCommitID()].compactMap { $0 }
+        try source.copyObjects(reachableFrom: Array(heads.values) + Array(newTags.values) + copies, hiding: have, into: repository,
+                               progress: options.progress)
+        for (name, id) in heads {
+            try repository.setReference(prefix + name.dropFirst("refs/heads/".count), to: id, message: "naner: fetch \(remote.name)")
+        }
+        for (name, id) in newTags { try repository.setReference(name, to: id, message: "naner: fetch \(remote.name)") }
     }
 
     /// The remote's `main` (or `master`) as fetched under `prefix`.
@@ -169,39 +191,75 @@ extension Workspace {
         try fetch(remote, into: remote.trackingPrefix, tags: true, options: options)
         guard let theirs = fetchedMain(remote.trackingPrefix) else { return .remoteEmpty }
         guard let ours = try repository.headCommitID() else { throw NanerError.repositoryMissing(locations.repository) }
-        if try ours == theirs || repository.isDescendant(ours, of: theirs) { return .upToDate }
+
+        // First the remote's main: a fast-forward, or a merge that may stop on conflicts.
+        var target = ours
+        var merged = false
+        if try !repository.isDescendant(ours, of: theirs) && ours != theirs {
+            if try repository.isDescendant(theirs, of: ours) {
+                target = theirs
+            } else {
+                var conflicts: [String] = []
+                let outcome = try repository.merge(ours: ours, theirs: theirs) { try resolve($0, conflicts: &conflicts) }
+                let message = "merge \(remote.name) into main\n"
+                guard conflicts.isEmpty else {
+                    try stopWithConflicts(outcome, conflicts: conflicts, ours: ours, theirs: theirs, remote: remote, message: message)
+                }
+                target = try repository.createCommit(tree: outcome.tree, parents: [ours, theirs], message: message,
+                                                     signature: signature(), updateRef: nil)
+                merged = true
+            }
+        }
+        // Then every commit a sync client kept as a conflicted copy, when it merges cleanly.
+        for (copy, commit) in try fetchedCopies(remote) {
+            if try commit == target || repository.isDescendant(target, of: commit) { continue }
+            if try repository.isDescendant(commit, of: target) {
+                target = commit
+                continue
+            }
+            var conflicts: [String] = []
+            let outcome = try repository.merge(ours: target, theirs: commit) { try resolve($0, conflicts: &conflicts) }
+            guard conflicts.isEmpty else {
+                Workspace.warn("'\(copy)' conflicts with main in \(conflicts.count) file(s); it stays in the folder for you to merge")
+                continue
+            }
+            target = try repository.createCommit(tree: outcome.tree, parents: [target, commit],
+                                                 message: "merge the conflicted copy '\(copy)' from \(remote.name)\n",
+                                                 signature: signature(), updateRef: nil)
+            merged = true
+        }
+        guard target != ours else { return .upToDate }
 
         let rules = try refreshRules()
-        let index = try repository.index()
-        let scan = try self.scan(rules: rules, mode: .commit(gitDirectory: locations.repository), index: index)
-        if try repository.isDescendant(theirs, of: ours) {
-            let target = try RestoreTarget.commit(theirs, label: remote.name, head: ours, repository: repository)
-            let plan = try applyIncoming(target, scan: scan)
-            try repository.setReference(Workspace.branch, to: theirs, message: "naner sync: fast-forward to \(remote.name)")
-            try resetIndex(to: theirs)
-            return .fastForward(to: theirs, files: plan.actions)
-        }
+        let scan = try self.scan(rules: rules, mode: .commit(gitDirectory: locations.repository), index: try repository.index())
+        let plan = try applyIncoming(try RestoreTarget.commit(target, label: remote.name, head: ours, repository: repository), scan: scan)
+        try repository.setReference(Workspace.branch, to: target,
+                                    message: merged ? "naner sync: merge \(remote.name)" : "naner sync: fast-forward to \(remote.name)")
+        try resetIndex(to: target)
+        return merged ? .merged(commit: target, files: plan.actions) : .fastForward(to: target, files: plan.actions)
+    }
 
-        var conflicts: [String] = []
-        let outcome = try repository.merge(ours: ours, theirs: theirs) { conflict in
-            try resolve(conflict, conflicts: &conflicts)
-        }
-        let message = "merge \(remote.name) into main\n"
-        if conflicts.isEmpty {
-            let commit = try repository.createCommit(tree: outcome.tree, parents: [ours, theirs], message: message,
-                                                     signature: signature(), updateRef: nil)
-            let target = try RestoreTarget.commit(commit, label: remote.name, head: ours, repository: repository)
-            let plan = try applyIncoming(target, scan: scan)
-            try repository.setReference(Workspace.branch, to: commit, message: "naner sync: merge \(remote.name)")
-            try resetIndex(to: commit)
-            return .merged(commit: commit, files: plan.actions)
-        }
+    /// Writes the merge with its conflict markers into the tree and records it as git does; throws the conflicts.
+    private func stopWithConflicts(_ outcome: MergeOutcome, conflicts: [String], ours: ObjectID, theirs: ObjectID,
+                                   remote: SyncRemote, message: String) throws -> Never {
+        let rules = try refreshRules()
+        let scan = try self.scan(rules: rules, mode: .commit(gitDirectory: locations.repository), index: try repository.index())
         let target = try RestoreTarget.tree(outcome.tree, commit: nil, label: remote.name, head: ours, repository: repository)
         let plan = try applyIncoming(target, scan: scan)
         let state = MergeState(remote: remote.name, ours: ours.hex, theirs: theirs.hex,
                                written: plan.actions.map(\.path), conflicts: conflicts.sorted())
         try state.save(repository: locations.repository, message: message)
         throw SyncError.mergeConflicts(state.conflicts)
+    }
+
+    /// Conflicted copies of `main` in a folder remote whose commits the fetch brought: copy → commit.
+    private func fetchedCopies(_ remote: SyncRemote) throws -> [(String, ObjectID)] {
+        guard let path = remote.folderPath else { return [] }
+        let database = try repository.objectDatabase()
+        return CloudFolder(path: path).conflictedCopies().compactMap { copy in
+            guard copy.path.hasPrefix("refs/heads/"), let commit = copy.commit, database.contains(commit) else { return nil }
+            return (copy.path, commit)
+        }
     }
 
     /// Settles one conflicting path of a merge: the modes table merges per path;
@@ -245,7 +303,7 @@ extension Workspace {
 
     private func push(_ remote: SyncRemote, _ options: SyncOptions) throws -> PushOutcome {
         var created = false
-        if !(try inspectFolder(remote)), let folder = remote.folder {
+        if !(try inspectFolder(remote)), let folder = remote.folderPath {
             do {
                 _ = try Repository.createBare(at: folder)
             } catch let error as GitError {
@@ -255,65 +313,98 @@ extension Workspace {
         }
         guard let local = try repository.headCommitID() else { throw NanerError.repositoryMissing(locations.repository) }
         let transfer = transferOptions(options, url: remote.url)
+        let destination: Repository?
         let remoteRefs: [String: ObjectID]
         do {
-            remoteRefs = try repository.listRemote(remote.url, options: transfer)
+            if let path = remote.folderPath {
+                let folder = try Repository.open(gitDir: path, workTree: nil)
+                destination = folder
+                remoteRefs = CloudFolder(path: path).references(in: folder)
+            } else {
+                destination = nil
+                remoteRefs = try repository.listRemote(remote.url, options: transfer)
+            }
         } catch let error as GitError {
             throw SyncError.transferFailed(url: remote.url, reason: error.message)
         }
         let lastSeen = try? repository.resolveCommit(remote.trackingPrefix + "main")
-        var refspecs: [String] = []
-        var pushedMain: ObjectID?
+        var pushMain = false, forced = false
         switch remoteRefs[Workspace.branch] {
         case nil:
-            refspecs.append("\(Workspace.branch):\(Workspace.branch)")
+            pushMain = true
         case local?:
             break
         case let there?:
             let known = (try? repository.commit(there)) != nil
             if known, try repository.isDescendant(local, of: there) {
-                refspecs.append("\(Workspace.branch):\(Workspace.branch)")
+                pushMain = true
             } else if options.force {
                 guard there == lastSeen else {
                     throw SyncError.remoteMoved(remote: remote.name, now: there.short, lastSeen: lastSeen?.short)
                 }
-                refspecs.append("+\(Workspace.branch):\(Workspace.branch)")
+                pushMain = true
+                forced = true
             } else {
                 throw SyncError.remoteHasNewCommits(remote: remote.name)
             }
         }
-        if !refspecs.isEmpty { pushedMain = local }
         // Backups travel with the branch; a tag the remote holds with another target stays as it is there.
-        var tags: [String] = []
+        var tags: [(name: String, id: ObjectID)] = []
         for tag in try repository.references(matching: "refs/tags/*") {
             let id = try repository.referenceTarget(tag.name)
             if let there = remoteRefs[tag.name] {
                 if there != id { Workspace.warn("tag '\(tag.name.dropFirst(10))' differs on '\(remote.name)'; left as it is there") }
                 continue
             }
-            tags.append(tag.name)
-            refspecs.append("\(tag.name):\(tag.name)")
+            tags.append((tag.name, id))
         }
-        if refspecs.isEmpty { return PushOutcome(main: nil, tags: [], createdFolder: created) }
-        let answers: [PushedReference]
+        if !pushMain && tags.isEmpty { return PushOutcome(main: nil, tags: [], createdFolder: created) }
+        var pushedTags = tags.map(\.name)
         do {
-            answers = try repository.push(remote: remote.url, refspecs: refspecs, options: transfer)
+            if let destination {
+                // Objects first, then the tags, then main: a reader that sees the new main has everything it needs.
+                try repository.copyObjects(reachableFrom: (pushMain ? [local] : []) + tags.map(\.id),
+                                           hiding: Array(remoteRefs.values), into: destination, progress: options.progress)
+                for tag in tags { try destination.setReference(tag.name, to: tag.id, message: "naner: push") }
+                if pushMain { try destination.setReference(Workspace.branch, to: local, message: "naner: push") }
+            } else {
+                let refspecs = (pushMain ? ["\(forced ? "+" : "")\(Workspace.branch):\(Workspace.branch)"] : [])
+                    + tags.map { "\($0.name):\($0.name)" }
+                for answer in try repository.push(remote: remote.url, refspecs: refspecs, options: transfer) {
+                    guard let reason = answer.rejection else { continue }
+                    if answer.name == Workspace.branch {
+                        throw SyncError.pushRejected(remote: remote.name, reference: answer.name, reason: reason)
+                    }
+                    Workspace.warn("remote '\(remote.name)' refused '\(answer.name)': \(reason)")
+                    pushedTags.removeAll { $0 == answer.name }
+                }
+            }
         } catch let error as GitError {
             if error.code == -11 { throw SyncError.remoteHasNewCommits(remote: remote.name) }
             throw SyncError.transferFailed(url: remote.url, reason: error.message)
         }
-        for answer in answers {
-            guard let reason = answer.rejection else { continue }
-            if answer.name == Workspace.branch {
-                throw SyncError.pushRejected(remote: remote.name, reference: answer.name, reason: reason)
-            }
-            Workspace.warn("remote '\(remote.name)' refused '\(answer.name)': \(reason)")
-            tags.removeAll { $0 == answer.name }
+        if pushMain {
+            try repository.setReference(remote.trackingPrefix + "main", to: local, message: "naner sync: push")
         }
-        if let pushedMain {
-            try repository.setReference(remote.trackingPrefix + "main", to: pushedMain, message: "naner sync: push")
+        if let path = remote.folderPath, let main = pushMain ? local : remoteRefs[Workspace.branch] {
+            try setAsideMergedCopies(in: CloudFolder(path: path), main: main)
         }
-        return PushOutcome(main: pushedMain, tags: tags.map { String($0.dropFirst("refs/tags/".count)) }, createdFolder: created)
+        return PushOutcome(main: pushMain ? local : nil, tags: pushedTags.map { String($0.dropFirst("refs/tags/".count)) },
+                           createdFolder: created)
+    }
+
+    /// A conflicted copy whose commit the folder's main now contains has served its
+    /// purpose: it moves out of `refs/` (so the folder is plain git again) into
+    /// `naner-conflicted-copies/`, never deleted.
+    private func setAsideMergedCopies(in folder: CloudFolder, main: ObjectID) throws {
+        for copy in folder.conflictedCopies() where copy.path.hasPrefix("refs/heads/") {
+            guard let commit = copy.commit, try commit == main || repository.isDescendant(main, of: commit) else { continue }
+            let aside = folder.path + "/naner-conflicted-copies"
+            try? FileManager.default.createDirectory(atPath: aside, withIntermediateDirectories: true)
+            let name = (copy.path as NSString).lastPathComponent
+            guard rename(folder.path + "/" + copy.path, aside + "/" + name) == 0 else { continue }
+            Workspace.warn("moved '\(copy.path)' to 'naner-conflicted-copies/\(name)': its commit \(commit.short) is part of main now")
+        }
     }
 
     // MARK: finishing and aborting a merge

@@ -287,4 +287,80 @@ final class SyncTests: XCTestCase {
         XCTAssertExit(unknown, 1)
         XCTAssertOneErrorLine(unknown, contains: "no remote named 'nowhere'")
     }
+
+    // MARK: - A sync client copying the folder between machines
+
+    private func shell(_ command: String) {
+        let run = Sandbox.execute(["/bin/sh", "-c", command], environment: ["PATH": "/usr/bin:/bin"], directory: "/")
+        XCTAssertExit(run, 0)
+    }
+
+    /// Two machines push to their own copies of the folder; the client then merges the
+    /// copies as Dropbox does: every object file arrives (objects never clash), the first
+    /// machine's `main` wins and the second's is kept as a conflicted copy.
+    func testConflictedCopiesAreReportedAndNoCommitIsLost() throws {
+        let (first, second) = try twoMachines()
+        let copyA = folderRoot + "/copy-a.git", copyB = folderRoot + "/copy-b.git"
+        shell("cp -a '\(folder)' '\(copyA)' && cp -a '\(folder)' '\(copyB)'")
+        try first.write(".vimrc", "set nonumber\n")
+        XCTAssertExit(first.naner("commit", "-m", "first: offline edit"), 0)
+        XCTAssertExit(first.naner("sync", "--provider", "custom", "--path", copyA), 0)
+        try second.write(".bash_aliases", "alias g=git\n")
+        XCTAssertExit(second.naner("commit", "-m", "second: offline edit"), 0)
+        XCTAssertExit(second.naner("sync", "--provider", "custom", "--path", copyB), 0)
+        let firstCommit = head(first), secondCommit = head(second)
+
+        shell("""
+            cd '\(copyB)' && find objects -type f | while read f; do \
+              [ -e '\(copyA)'/"$f" ] || { mkdir -p "$(dirname '\(copyA)'/"$f")"; cp -p "$f" '\(copyA)'/"$f"; }; done && \
+            cp refs/heads/main '\(copyA)/refs/heads/main (second'"'"'s conflicted copy 2026-11-25)' && \
+            rm -rf '\(folder)' && mv '\(copyA)' '\(folder)'
+            """)
+        XCTAssertEqual(folderMain(), firstCommit)
+
+        // The first machine is told, merges the copy's commit like any remote branch,
+        // pushes, and moves the copy out of refs/ so the folder is plain git again.
+        let told = sync(first)
+        XCTAssertExit(told, 0)
+        XCTAssertTrue(told.stderr.contains("warning: 'refs/heads/main (second's conflicted copy 2026-11-25)'"), told.stderr)
+        XCTAssertTrue(told.stderr.contains(String(secondCommit.prefix(7))), "names the commit the copy holds: \(told.stderr)")
+        XCTAssertTrue(told.stdout.contains("merged 'custom' into main"), told.stdout)
+        XCTAssertTrue(told.stderr.contains("naner-conflicted-copies/"), told.stderr)
+        XCTAssertTrue(first.git("log", "-1", "--format=%s").stdout.contains("merge the conflicted copy"))
+        XCTAssertEqual(String(decoding: first.read(".bash_aliases")!, as: UTF8.self), "alias g=git\n")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder + "/refs/heads/main (second's conflicted copy 2026-11-25)"))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: folder + "/naner-conflicted-copies/main (second's conflicted copy 2026-11-25)"))
+        assertFolderSound()
+
+        // The second machine, which lost the clash, gets both.
+        XCTAssertExit(sync(second), 0)
+        for commit in [firstCommit, secondCommit] {
+            XCTAssertExit(folderGit("merge-base", "--is-ancestor", commit, "main"), 0)
+            XCTAssertExit(second.git("merge-base", "--is-ancestor", commit, "HEAD"), 0)
+        }
+        XCTAssertEqual(head(first), head(second))
+        XCTAssertEqual(String(decoding: second.read(".vimrc")!, as: UTF8.self), "set nonumber\n")
+        XCTAssertEqual(second.git("status", "--porcelain").stdout, "")
+        let quiet = sync(first)
+        XCTAssertExit(quiet, 0)
+        XCTAssertEqual(quiet.stderr, "", "nothing left to report")
+    }
+
+    /// The client copied the ref before the objects it points at: nothing may be trusted yet.
+    func testRefArrivingBeforeItsObjectsChangesNothing() throws {
+        let (first, second) = try twoMachines()
+        try first.write(".vimrc", "set nonumber\n")
+        XCTAssertExit(first.naner("commit", "-m", "first: later"), 0)
+        let partial = folderRoot + "/partial.git"
+        shell("cp -a '\(folder)' '\(partial)'")
+        XCTAssertExit(sync(first), 0)
+        // Only the new ref file has arrived in the partial copy.
+        shell("cp '\(folder)/refs/heads/main' '\(partial)/refs/heads/main'")
+        let refsBefore = second.git("for-each-ref").stdout
+        let run = second.naner("sync", "--provider", "custom", "--path", partial)
+        XCTAssertExit(run, 1)
+        XCTAssertOneErrorLine(run, contains: "is still being copied by a sync client: 'refs/heads/main'")
+        XCTAssertEqual(second.git("for-each-ref").stdout, refsBefore)
+        XCTAssertEqual(String(decoding: second.read(".vimrc")!, as: UTF8.self), "set number\n")
+    }
 }

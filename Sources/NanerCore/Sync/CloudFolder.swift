@@ -73,12 +73,32 @@ struct CloudFolder {
     /// still copying: nothing of it may be trusted now.
     func incompleteReference() -> String? {
         guard let database = try? Repository.open(gitDir: path, workTree: nil) else { return nil }
-        guard let references = try? database.references(matching: "refs/*") else { return "refs" }
-        for reference in references {
-            guard let info = try? database.commit(reference.commit),
-                  (try? database.fileCount(in: info.treeID)) != nil else { return reference.name }
+        for (name, id) in references(in: database).sorted(by: { $0.key < $1.key }) {
+            guard let commit = try? database.peeledCommit(id), let info = try? database.commit(commit),
+                  (try? database.fileCount(in: info.treeID)) != nil else { return name }
         }
         return nil
+    }
+
+    /// `refs/heads/main` (or `master`) and every tag, by name → the object each names.
+    /// Read name by name, so a copy-named file beside them cannot break the listing.
+    func references(in repository: Repository) -> [String: ObjectID] {
+        var names = ["refs/heads/main", "refs/heads/master"]
+        let manager = FileManager.default
+        if let tags = try? manager.contentsOfDirectory(atPath: path + "/refs/tags") {
+            names += tags.map { "refs/tags/" + $0 }
+        }
+        if let packed = try? String(contentsOfFile: path + "/packed-refs", encoding: .utf8) {
+            for line in packed.split(separator: "\n") where !line.hasPrefix("#") && !line.hasPrefix("^") {
+                if let space = line.firstIndex(of: " ") { names.append(String(line[line.index(after: space)...])) }
+            }
+        }
+        var result: [String: ObjectID] = [:]
+        for name in Set(names) where (name.hasPrefix("refs/tags/") || name.hasPrefix("refs/heads/"))
+            && Repository.isValidReferenceName(name) {
+            if let id = repository.referenceTargetIfPresent(name) { result[name] = id }
+        }
+        return result
     }
 
     var exists: Bool { FileManager.default.fileExists(atPath: path + "/HEAD") || FileManager.default.fileExists(atPath: path + "/objects") }

@@ -9,7 +9,10 @@ public struct SyncRemote: Sendable, Equatable {
     public let url: String
     /// A bare repository in a folder (a cloud provider's, or any path): created on
     /// first push, and checked for a sync client's half-copied state and conflicted copies.
-    public var folder: String? { SyncRemote.isLocalPath(url) ? url : nil }
+    public var folderPath: String? {
+        guard SyncRemote.isLocalPath(url) else { return nil }
+        return url.hasPrefix("file://") ? String(url.dropFirst(7)) : url
+    }
 
     public static func isLocalPath(_ url: String) -> Bool {
         if url.hasPrefix("file://") || url.hasPrefix("/") { return true }
