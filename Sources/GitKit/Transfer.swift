@@ -55,6 +55,27 @@ public struct AuthenticationFailed: Error, Sendable {
     public let attempts: Int
 }
 
+/// How a transfer failed, read from libgit2 1.5's errors (checked against a loopback
+/// lighttpd): callers turn these into messages without knowing libgit2's classes.
+extension GitError {
+    /// The server refused every credential, or wanted some and none were offered.
+    public var isAuthentication: Bool { code == GIT_EAUTH.rawValue }
+
+    /// No connection: name resolution, connect or TLS failed. A refused connect is
+    /// reported with the OS class, like local file errors, so the message decides it.
+    public var isUnreachable: Bool {
+        errorClass == GIT_ERROR_NET.rawValue || errorClass == GIT_ERROR_SSL.rawValue
+            || (errorClass == GIT_ERROR_OS.rawValue && message.hasPrefix("failed to connect"))
+    }
+
+    /// The HTTP status of an unexpected answer (`unexpected http status code: 404`).
+    public var httpStatus: Int? {
+        let prefix = "unexpected http status code: "
+        guard errorClass == GIT_ERROR_HTTP.rawValue, message.hasPrefix(prefix) else { return nil }
+        return Int(message.dropFirst(prefix.count).prefix { $0.isNumber })
+    }
+}
+
 /// The state the C callbacks share for one transfer.
 final class TransferState {
     let options: TransferOptions
