@@ -29,10 +29,12 @@ extension Naner {
         func run() throws {
             let console = global.console()
             let locations = global.locations
-            if let from {
+            if let given = from {
+                // Never echo a password written in the URL.
+                let from = HTTPCredentials.redacted(given)
                 let report: Workspace.InitFromReport
                 do {
-                    (_, report) = try Workspace.initialize(from: from, locations, force: force)
+                    (_, report) = try Workspace.initialize(from: given, locations, force: force)
                 } catch NanerError.conflicts(let conflicting) {
                     for path in conflicting { console.output("conflict: '\(path)' differs from the configuration") }
                     console.error("\(conflicting.count) local \(conflicting.count == 1 ? "file differs" : "files differ") from '\(from)'; nothing was overwritten")
