@@ -9,7 +9,8 @@ extension Naner {
             discussion: """
                 Lays the default .syncignore and include list (.naner/include) into the tree when they are \
                 absent. Running it again changes nothing. With --from, brings the configuration of another \
-                machine (a folder or bare repository) onto this one: local files that differ are conflicts \
+                machine (a folder, a bare repository or an http(s) URL; credentials from the URL, NANER_TOKEN \
+                or git's credential helper) onto this one: local files that differ are conflicts \
                 and are kept (exit 3) unless --force, which saves them as a safety point first.
                 """
         )
