@@ -125,8 +125,11 @@ public final class HTTPCredentials {
         process.standardOutput = stdout
         process.standardError = FileHandle.nullDevice
         do { try process.run() } catch { return nil }
-        stdin.fileHandleForWriting.write(Data(input.utf8))
+        // A git that exits before reading must not kill naner with SIGPIPE.
+        let previous = signal(SIGPIPE, SIG_IGN)
+        try? stdin.fileHandleForWriting.write(contentsOf: Data(input.utf8))
         try? stdin.fileHandleForWriting.close()
+        signal(SIGPIPE, previous)
         let output = stdout.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationReason == .exit, process.terminationStatus == 0 else { return nil }
