@@ -125,6 +125,18 @@ final class HTTPTransportTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: second.repo))
     }
 
+    /// The fixture itself, with the git CLI: no fetch or push without a password, both with one.
+    func testServerWantsAuthenticationForFetchAndPush() throws {
+        let environment = first.environment.merging(["GIT_TERMINAL_PROMPT": "0"]) { $1 }
+        let git = { (arguments: [String]) in Sandbox.execute(["/usr/bin/git", "--git-dir=" + self.first.repo] + arguments,
+                                                             environment: environment, directory: self.first.root) }
+        XCTAssertNotEqual(git(["ls-remote", server.url("config.git")]).status, 0, server.describe())
+        XCTAssertNotEqual(git(["push", server.url("config.git"), "main:refs/heads/anonymous"]).status, 0, server.describe())
+        let authorized = server.url("config.git", user: HTTPServer.user, password: HTTPServer.password)
+        XCTAssertExit(git(["push", authorized, "main:refs/heads/pushed"]), 0)
+        XCTAssertTrue(git(["ls-remote", authorized]).stdout.contains("refs/heads/pushed"), server.describe())
+    }
+
     // MARK: - Helpers
 
     /// `naner init --from URL` on the second machine, killed after a minute.
