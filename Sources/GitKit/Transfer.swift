@@ -282,7 +282,7 @@ func percentDecoded(_ text: Substring) -> String {
     var bytes: [UInt8] = []
     var utf8 = Array(text.utf8)[...]
     while let byte = utf8.popFirst() {
-        if byte == UInt8(ascii: "%"), utf8.count >= 2,
+        if byte == UInt8(ascii: "%"), utf8.count >= 2, utf8.prefix(2).allSatisfy({ isxdigit(Int32($0)) != 0 }),
            let value = UInt8(String(decoding: utf8.prefix(2), as: UTF8.self), radix: 16) {
             bytes.append(value)
             utf8 = utf8.dropFirst(2)
