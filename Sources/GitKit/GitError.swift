@@ -5,6 +5,8 @@ public struct GitError: Error, CustomStringConvertible, Sendable {
     public let function: String
     public let code: Int32
     public let message: String
+    /// libgit2's error class (`GIT_ERROR_NET`, `GIT_ERROR_HTTP`, …); 0 when it set none.
+    public var errorClass: Int32 = 0
 
     public var description: String { "\(function): \(message)" }
 
@@ -19,10 +21,12 @@ public struct GitError: Error, CustomStringConvertible, Sendable {
 func check(_ rc: Int32, _ function: String) throws {
     guard rc < 0 else { return }
     var message = "failed with code \(rc)"
+    var errorClass: Int32 = 0
     if let last = git_error_last(), let text = last.pointee.message {
         message = String(cString: text).trimmingTrailingNewlines()
+        errorClass = last.pointee.klass
     }
-    throw GitError(function: function, code: rc, message: message)
+    throw GitError(function: function, code: rc, message: message, errorClass: errorClass)
 }
 
 extension String {

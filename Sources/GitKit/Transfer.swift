@@ -55,14 +55,54 @@ public struct AuthenticationFailed: Error, Sendable {
     public let attempts: Int
 }
 
+/// How a transfer failed, read from libgit2 1.5's errors (checked against a loopback
+/// lighttpd): callers turn these into messages without knowing libgit2's classes.
+extension GitError {
+    /// The server refused every credential, or wanted some and none were offered.
+    public var isAuthentication: Bool { code == GIT_EAUTH.rawValue }
+
+    /// No connection: name resolution, connect or TLS failed. A refused connect is
+    /// reported with the OS class, like local file errors, so the message decides it.
+    public var isUnreachable: Bool {
+        errorClass == GIT_ERROR_NET.rawValue || errorClass == GIT_ERROR_SSL.rawValue
+            || (errorClass == GIT_ERROR_OS.rawValue && message.hasPrefix("failed to connect"))
+    }
+
+    /// The HTTP status of an unexpected answer (`unexpected http status code: 404`).
+    public var httpStatus: Int? {
+        let prefix = "unexpected http status code: "
+        guard errorClass == GIT_ERROR_HTTP.rawValue, message.hasPrefix(prefix) else { return nil }
+        return Int(message.dropFirst(prefix.count).prefix { $0.isNumber })
+    }
+}
+
 /// The state the C callbacks share for one transfer.
 final class TransferState {
     let options: TransferOptions
     var attempts = 0
     var error: Error?
     var pushed: [PushedReference] = []
+    /// The user of a URL whose user was taken out of it for this transfer.
+    var urlUsername: String?
 
     init(_ options: TransferOptions) { self.options = options }
+
+    /// libgit2 1.5 answers an http server's first 401 with the URL's user and an empty
+    /// password before it asks the callback: a refused login on the server every time.
+    /// When there is a callback, the user moves from this transfer's URL into its requests.
+    func takeUserOutOfURL(_ remote: OpaquePointer?) throws {
+        guard options.credentials != nil, let url = git_remote_url(remote).map({ String(cString: $0) }),
+              url.lowercased().hasPrefix("http"), let colon = url.firstIndex(of: ":"), url[colon...].hasPrefix("://") else { return }
+        let schemeEnd = url.index(colon, offsetBy: 3)
+        let rest = url[schemeEnd...]
+        let authorityEnd = rest.firstIndex { "/?#".contains($0) } ?? rest.endIndex
+        guard let at = rest[..<authorityEnd].lastIndex(of: "@") else { return }
+        let userinfo = rest[..<at]
+        guard !userinfo.contains(":"), !userinfo.isEmpty else { return }
+        try check(git_remote_set_instance_url(remote, String(url[..<schemeEnd] + rest[rest.index(after: at)...])),
+                  "git_remote_set_instance_url")
+        urlUsername = percentDecoded(userinfo)
+    }
 
     /// Fills libgit2's callback table; the payload is this object, kept alive by the caller.
     func callbacks() throws -> git_remote_callbacks {
@@ -108,7 +148,7 @@ final class TransferState {
             return GIT_EUSER.rawValue
         }
         let request = CredentialRequest(
-            url: url, username: username,
+            url: url, username: username ?? urlUsername,
             allowsPassword: allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT.rawValue != 0,
             allowsSSHKey: allowed & GIT_CREDENTIAL_SSH_KEY.rawValue != 0, attempt: attempts)
         do {
@@ -170,6 +210,7 @@ extension Repository {
         let remote = try lookupOrAnonymous(nameOrURL)
         defer { git_remote_free(remote) }
         let state = TransferState(options)
+        try state.takeUserOutOfURL(remote)
         var fetchOptions = git_fetch_options()
         try check(git_fetch_options_init(&fetchOptions, UInt32(GIT_FETCH_OPTIONS_VERSION)), "git_fetch_options_init")
         fetchOptions.callbacks = try state.callbacks()
@@ -191,6 +232,7 @@ extension Repository {
         let remote = try lookupOrAnonymous(nameOrURL)
         defer { git_remote_free(remote) }
         let state = TransferState(options)
+        try state.takeUserOutOfURL(remote)
         var pushOptions = git_push_options()
         try check(git_push_options_init(&pushOptions, UInt32(GIT_PUSH_OPTIONS_VERSION)), "git_push_options_init")
         pushOptions.callbacks = try state.callbacks()
@@ -208,6 +250,7 @@ extension Repository {
         let remote = try lookupOrAnonymous(nameOrURL)
         defer { git_remote_free(remote) }
         let state = TransferState(options)
+        try state.takeUserOutOfURL(remote)
         var callbacks = try state.callbacks()
         let rc = withExtendedLifetime(state) {
             git_remote_connect(remote, GIT_DIRECTION_FETCH, &callbacks, nil, nil)
@@ -233,6 +276,22 @@ extension Repository {
         try check(git_remote_create_anonymous(&remote, pointer, nameOrURL), "git_remote_create_anonymous")
         return remote
     }
+}
+
+/// `%40` → `@`, as libgit2 decodes a URL's user; malformed escapes stay as written.
+func percentDecoded(_ text: Substring) -> String {
+    var bytes: [UInt8] = []
+    var utf8 = Array(text.utf8)[...]
+    while let byte = utf8.popFirst() {
+        if byte == UInt8(ascii: "%"), utf8.count >= 2, utf8.prefix(2).allSatisfy({ isxdigit(Int32($0)) != 0 }),
+           let value = UInt8(String(decoding: utf8.prefix(2), as: UTF8.self), radix: 16) {
+            bytes.append(value)
+            utf8 = utf8.dropFirst(2)
+        } else {
+            bytes.append(byte)
+        }
+    }
+    return String(decoding: bytes, as: UTF8.self)
 }
 
 /// Lends C strings as a `git_strarray` for the duration of `body`.

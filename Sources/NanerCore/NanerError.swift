@@ -37,6 +37,9 @@ public enum NanerError: NanerFailure, Equatable {
     case sourceMissing(String)
     case sourceEmpty(String)
     case sourceUnreadable(String, reason: String)
+    case authenticationFailed(String)
+    case remoteUnreachable(String, reason: String)
+    case remoteNotFound(String)
 
     public var message: String {
         switch self {
@@ -71,6 +74,9 @@ public enum NanerError: NanerFailure, Equatable {
         case .sourceMissing(let source): return "configuration '\(source)' does not exist"
         case .sourceEmpty(let source): return "configuration '\(source)' has no branch to bring over"
         case .sourceUnreadable(let source, let reason): return "cannot read configuration '\(source)': \(reason)"
+        case .authenticationFailed(let url): return "authentication failed for '\(url)'"
+        case .remoteUnreachable(let url, let reason): return "cannot reach '\(url)': \(reason.onOneLine)"
+        case .remoteNotFound(let url): return "no configuration repository at '\(url)'"
         case .unsafeTreePath(let path, let through, let target):
             return "will not write '\(path)': its folder '\(through)' is a link to '\(target)', outside the home"
         case .conflicts(let paths):
@@ -114,6 +120,10 @@ public enum NanerError: NanerFailure, Equatable {
         case .sshKeysNeedOutput: return ["naner backup --output DIR --include-ssh-keys writes them into a local archive only"]
         case .sourceMissing, .sourceEmpty, .sourceUnreadable:
             return ["give the repository another machine pushed to, e.g. a folder, a bare repository or a URL"]
+        case .authenticationFailed:
+            return ["check the password or token (in the URL or NANER_TOKEN) and the credential helper: git config credential.helper"]
+        case .remoteUnreachable: return ["check the address and the network, then run the command again"]
+        case .remoteNotFound: return ["check the address; the repository must exist on the server, with the first machine's configuration pushed to it"]
         case .unsafeTreePath: return ["replace the link with a real folder, or leave that path out with --exclude"]
         case .conflicts:
             return ["'naner commit -m MSG' first to keep your edits in history, or --force to save them as a safety point and restore anyway",

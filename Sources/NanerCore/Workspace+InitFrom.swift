@@ -17,9 +17,11 @@ extension Workspace {
     /// are kept (exit 3) unless `force`, which saves them as a safety point first.
     /// Local managed files the configuration lacks are left alone. A rerun after a
     /// refused or interrupted run picks up where it stopped.
-    public static func initialize(from source: String, _ locations: Locations, force: Bool, dryRun: Bool = false,
+    public static func initialize(from given: String, _ locations: Locations, force: Bool, dryRun: Bool = false,
                                   now: Date = Date()) throws -> (Workspace, InitFromReport) {
         try locations.checkHome()
+        // What is stored, logged and shown: the source without a password in its URL.
+        let source = HTTPCredentials.redacted(given)
         let gitDir = locations.repository
         let manager = FileManager.default
         let workspace: Workspace
@@ -30,7 +32,7 @@ extension Workspace {
             }
             try workspace.lockRepository()
         } else {
-            let url = Workspace.remoteURL(source)
+            let url = Workspace.remoteURL(given)
             if let contents = try? manager.contentsOfDirectory(atPath: gitDir), !contents.isEmpty {
                 throw NanerError.cannotWrite(gitDir, reason: "the folder exists and is not a naner repository")
             }
@@ -42,8 +44,8 @@ extension Workspace {
                 _ = manager.createFile(atPath: gitDir + "/" + pendingInitMarker, contents: Data((source + "\n").utf8))
                 workspace = Workspace(locations: locations, repository: repository)
                 try workspace.lockRepository()
-                try repository.createRemote(name: "origin", url: url)
-                try repository.fetch(remote: "origin")
+                try repository.createRemote(name: "origin", url: HTTPCredentials.redacted(url))
+                try workspace.fetchOrigin(url: url)
                 let branches = try repository.references(matching: "refs/remotes/origin/*").filter { !$0.name.hasSuffix("/HEAD") }
                 let preferred = ["main", "master"].compactMap { name in branches.first { $0.name == "refs/remotes/origin/" + name } }
                 guard let branch = preferred.first ?? branches.first else { throw NanerError.sourceEmpty(source) }
@@ -59,6 +61,29 @@ extension Workspace {
             }
         }
         return (workspace, try workspace.finishInitialization(from: source, force: force, now: now))
+    }
+
+    /// Fetches `origin` (stored without a password), answering an http(s) server's
+    /// credential requests; a helper's credential is approved or rejected after.
+    private func fetchOrigin(url: String) throws {
+        let credentials = HTTPCredentials.isHTTP(url) ? HTTPCredentials(url: url, gitDirectory: locations.repository) : nil
+        var options = TransferOptions()
+        if let credentials { options.credentials = { credentials.answer($0) } }
+        let shown = HTTPCredentials.redacted(url)
+        do {
+            try repository.fetch(remote: "origin", options: options)
+            credentials?.succeeded()
+        } catch is AuthenticationFailed {
+            credentials?.failed()
+            throw NanerError.authenticationFailed(shown)
+        } catch let error as GitError where error.isAuthentication {
+            credentials?.failed()
+            throw NanerError.authenticationFailed(shown)
+        } catch let error as GitError where error.httpStatus == 404 {
+            throw NanerError.remoteNotFound(shown)
+        } catch let error as GitError where error.isUnreachable {
+            throw NanerError.remoteUnreachable(shown, reason: error.message)
+        }
     }
 
     /// A plain folder becomes an absolute path; URLs and scp-like addresses stay as given.

@@ -9,7 +9,8 @@ extension Naner {
             discussion: """
                 Lays the default .syncignore and include list (.naner/include) into the tree when they are \
                 absent. Running it again changes nothing. With --from, brings the configuration of another \
-                machine (a folder or bare repository) onto this one: local files that differ are conflicts \
+                machine (a folder, a bare repository or an http(s) URL; credentials from the URL, NANER_TOKEN \
+                or git's credential helper) onto this one: local files that differ are conflicts \
                 and are kept (exit 3) unless --force, which saves them as a safety point first.
                 """
         )
@@ -29,10 +30,12 @@ extension Naner {
         func run() throws {
             let console = global.console()
             let locations = global.locations
-            if let from {
+            if let given = from {
+                // Never echo a password written in the URL.
+                let from = HTTPCredentials.redacted(given)
                 let report: Workspace.InitFromReport
                 do {
-                    (_, report) = try Workspace.initialize(from: from, locations, force: force)
+                    (_, report) = try Workspace.initialize(from: given, locations, force: force)
                 } catch NanerError.conflicts(let conflicting) {
                     for path in conflicting { console.output("conflict: '\(path)' differs from the configuration") }
                     console.error("\(conflicting.count) local \(conflicting.count == 1 ? "file differs" : "files differ") from '\(from)'; nothing was overwritten")

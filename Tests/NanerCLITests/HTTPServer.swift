@@ -1,0 +1,179 @@
+import Foundation
+import XCTest
+
+/// A real lighttpd on 127.0.0.1 serving `git http-backend` under `/git`, every request
+/// behind basic authentication, with repositories in a temporary project root. Logs
+/// stay in its folder; `describe()` adds the error log to assertion messages.
+final class HTTPServer {
+    /// Users the server knows, and their passwords.
+    static let user = "naner"
+    static let password = "s3cret-Pa55"
+    static let tokenUser = "x-access-token"
+    static let token = "tok-0123456789abcdef"
+
+    let root: String
+    let projectRoot: String
+    private(set) var port = 0
+    private var process: Process?
+
+    var errorLogPath: String { root + "/error.log" }
+    var accessLogPath: String { root + "/access.log" }
+
+    init() throws {
+        var template = Array("/tmp/naner-http.XXXXXX".utf8CString)
+        guard let made = mkdtemp(&template) else { throw CocoaError(.fileWriteUnknown) }
+        root = String(cString: made)
+        projectRoot = root + "/repos"
+        try FileManager.default.createDirectory(atPath: projectRoot, withIntermediateDirectories: true)
+        let passwords = root + "/htpasswd"
+        for (index, (user, password)) in [(HTTPServer.user, HTTPServer.password), (HTTPServer.tokenUser, HTTPServer.token)].enumerated() {
+            let made = Sandbox.execute(["/usr/bin/htpasswd", "-b"] + (index == 0 ? ["-c"] : []) + [passwords, user, password],
+                                       environment: [:], directory: root)
+            guard made.status == 0 else { throw ServerError("htpasswd failed: \(made.stderr)") }
+        }
+        // A port that was free a moment ago can be taken before lighttpd binds it: retry.
+        for _ in 0..<5 {
+            port = try HTTPServer.freePort()
+            try writeConfig(passwords: passwords)
+            if try start() { return }
+        }
+        throw ServerError("lighttpd did not start:\n\(describe())")
+    }
+
+    deinit {
+        stop()
+        try? FileManager.default.removeItem(atPath: root)
+    }
+
+    /// `http://[user[:password]@]127.0.0.1:PORT/git/NAME`.
+    func url(_ name: String, user: String? = nil, password: String? = nil) -> String {
+        let userinfo = user.map { $0 + (password.map { ":" + $0 } ?? "") + "@" } ?? ""
+        return "http://\(userinfo)127.0.0.1:\(port)/git/\(name)"
+    }
+
+    /// Publishes a sandbox's naner repository as the bare repository `NAME` (`git clone --bare`).
+    @discardableResult
+    func publish(_ sandbox: Sandbox, as name: String) throws -> String {
+        let path = projectRoot + "/" + name
+        let cloned = Sandbox.execute(["/usr/bin/git", "clone", "--quiet", "--bare", sandbox.repo, path],
+                                     environment: sandbox.environment, directory: root)
+        guard cloned.status == 0 else { throw ServerError("git clone --bare failed: \(cloned.stderr)") }
+        return path
+    }
+
+    /// SIGTERM, then wait for it to exit: lighttpd flushes its logs on the way out.
+    func stop() {
+        guard let process, process.isRunning else { return }
+        process.terminate()
+        process.waitUntilExit()
+        self.process = nil
+    }
+
+    var errorLog: String { (try? String(contentsOfFile: errorLogPath, encoding: .utf8)) ?? "" }
+
+    /// Requests lighttpd refused because the password did not match.
+    var wrongPasswordRequests: Int {
+        errorLog.split(separator: "\n").filter { $0.contains("password doesn't match") }.count
+    }
+
+    /// The logs, for assertion messages.
+    func describe() -> String {
+        let access = (try? String(contentsOfFile: accessLogPath, encoding: .utf8)) ?? ""
+        let output = (try? String(contentsOfFile: root + "/lighttpd.out", encoding: .utf8)) ?? ""
+        return "lighttpd on port \(port)\n--- error.log\n\(errorLog)--- access.log\n\(access)--- output\n\(output)"
+    }
+
+    private func writeConfig(passwords: String) throws {
+        let config = """
+            server.document-root = "\(root)"
+            server.bind = "127.0.0.1"
+            server.port = \(port)
+            server.errorlog = "\(errorLogPath)"
+            accesslog.filename = "\(accessLogPath)"
+            server.modules = ("mod_alias", "mod_auth", "mod_authn_file", "mod_cgi", "mod_setenv", "mod_accesslog")
+            auth.backend = "htpasswd"
+            auth.backend.htpasswd.userfile = "\(passwords)"
+            alias.url += ("/git" => "/usr/lib/git-core/git-http-backend")
+            $HTTP["url"] =~ "^/git" {
+              cgi.assign = ("" => "")
+              setenv.add-environment = ("GIT_PROJECT_ROOT" => "\(projectRoot)", "GIT_HTTP_EXPORT_ALL" => "")
+              # Fetch and push both need a user; mod_auth sets REMOTE_USER, which receive-pack requires.
+              auth.require = ("" => ("method" => "basic", "realm" => "naner", "require" => "valid-user"))
+            }
+            """
+        try config.write(toFile: root + "/lighttpd.conf", atomically: true, encoding: .utf8)
+    }
+
+    /// Starts lighttpd in the foreground; true once it accepts connections, false when it exited (port taken).
+    private func start() throws -> Bool {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/sbin/lighttpd")
+        process.arguments = ["-D", "-f", root + "/lighttpd.conf"]
+        process.environment = ["PATH": "/usr/bin:/bin:/usr/sbin:/sbin"]
+        let outputPath = root + "/lighttpd.out"
+        _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
+        let output = FileHandle(forWritingAtPath: outputPath)
+        output?.seekToEndOfFile()
+        process.standardOutput = output
+        process.standardError = output
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            if !process.isRunning { return false }
+            if HTTPServer.answers(port: port) {
+                // Someone else may hold the port: lighttpd then exits right after.
+                usleep(50_000)
+                guard process.isRunning else { return false }
+                self.process = process
+                return true
+            }
+            usleep(20_000)
+        }
+        process.terminate()
+        process.waitUntilExit()
+        throw ServerError("lighttpd did not answer within 10 s:\n\(describe())")
+    }
+
+    /// A port the kernel just handed out for 127.0.0.1.
+    private static func freePort() throws -> Int {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard socket >= 0 else { throw ServerError("socket: errno \(errno)") }
+        defer { close(socket) }
+        var address = loopback(port: 0)
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Int32 in
+                guard bind(socket, pointer, length) == 0 else { return -1 }
+                return getsockname(socket, pointer, &length)
+            }
+        }
+        guard bound == 0 else { throw ServerError("bind: errno \(errno)") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    private static func answers(port: Int) -> Bool {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard socket >= 0 else { return false }
+        defer { close(socket) }
+        var address = loopback(port: port)
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
+        }
+    }
+
+    private static func loopback(port: Int) -> sockaddr_in {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = UInt16(port).bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return address
+    }
+
+    struct ServerError: Error, CustomStringConvertible {
+        let description: String
+        init(_ description: String) { self.description = description }
+    }
+}
