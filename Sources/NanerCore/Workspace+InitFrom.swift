@@ -63,27 +63,9 @@ extension Workspace {
         return (workspace, try workspace.finishInitialization(from: source, force: force, now: now))
     }
 
-    /// Fetches `origin` (stored without a password), answering an http(s) server's
-    /// credential requests; a helper's credential is approved or rejected after.
+    /// Fetches `origin` (stored without a password) with the URL's credentials.
     private func fetchOrigin(url: String) throws {
-        let credentials = HTTPCredentials.isHTTP(url) ? HTTPCredentials(url: url, gitDirectory: locations.repository) : nil
-        var options = TransferOptions()
-        if let credentials { options.credentials = { credentials.answer($0) } }
-        let shown = HTTPCredentials.redacted(url)
-        do {
-            try repository.fetch(remote: "origin", options: options)
-            credentials?.succeeded()
-        } catch is AuthenticationFailed {
-            credentials?.failed()
-            throw NanerError.authenticationFailed(shown)
-        } catch let error as GitError where error.isAuthentication {
-            credentials?.failed()
-            throw NanerError.authenticationFailed(shown)
-        } catch let error as GitError where error.httpStatus == 404 {
-            throw NanerError.remoteNotFound(shown)
-        } catch let error as GitError where error.isUnreachable {
-            throw NanerError.remoteUnreachable(shown, reason: error.message)
-        }
+        try transfer(url) { options in try repository.fetch(remote: "origin", options: options) }
     }
 
     /// A plain folder becomes an absolute path; URLs and scp-like addresses stay as given.

@@ -13,7 +13,7 @@ extension Workspace {
         guard Repository.isValidRemoteName(name), !name.hasPrefix("-") else { throw SyncError.invalidRemoteName(name) }
         try lockRepository()
         if let existing = try repository.remoteURL(name) { throw SyncError.remoteExists(name, url: existing) }
-        let stored = Workspace.remoteURL(Workspace.withoutPassword(url))
+        let stored = Workspace.remoteURL(HTTPCredentials.redacted(url))
         try repository.createRemote(name: name, url: stored)
         return RemoteInfo(name: name, url: stored)
     }
@@ -27,16 +27,5 @@ extension Workspace {
         try lockRepository()
         guard try repository.remoteURL(name) != nil else { throw SyncError.unknownRemote(name) }
         try repository.deleteRemote(name)
-    }
-
-    /// `https://user:secret@host/x` → `https://user@host/x`: a password never lands in the config.
-    static func withoutPassword(_ url: String) -> String {
-        guard let scheme = url.range(of: "://") else { return url }
-        let rest = url[scheme.upperBound...]
-        let authorityEnd = rest.firstIndex(of: "/") ?? rest.endIndex
-        guard let at = rest[..<authorityEnd].lastIndex(of: "@") else { return url }
-        let userInfo = rest[..<at]
-        guard let colon = userInfo.firstIndex(of: ":") else { return url }
-        return String(url[..<scheme.upperBound]) + userInfo[..<colon] + rest[at...]
     }
 }

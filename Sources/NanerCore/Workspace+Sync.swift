@@ -92,16 +92,6 @@ extension Workspace {
 
     // MARK: Talking to the remote
 
-    /// Credentials for a transfer: none of naner's own yet for SSH (OpenSSH brings its
-    /// agent and keys); HTTPS asks `HTTPCredentials`.
-    func credentialSource(for url: String) -> ((CredentialRequest) throws -> Credential)? {
-        nil
-    }
-
-    private func transferOptions(_ options: SyncOptions, url: String) -> TransferOptions {
-        TransferOptions(credentials: credentialSource(for: url), progress: options.progress)
-    }
-
     /// Checks a folder remote before anything of it is trusted.
     private func inspectFolder(_ remote: SyncRemote) throws -> Bool {
         guard let path = remote.folderPath else { return true }
@@ -122,11 +112,12 @@ extension Workspace {
             if let path = remote.folderPath {
                 try fetchFromFolder(path, remote: remote, into: prefix, tags: tags, options: options)
             } else {
-                try repository.fetch(remote: remote.url, refspecs: ["+refs/heads/*:\(prefix)*"], tags: tags,
-                                     options: transferOptions(options, url: remote.url))
+                try transfer(remote.url, progress: options.progress) { transferOptions in
+                    try repository.fetch(remote: remote.url, refspecs: ["+refs/heads/*:\(prefix)*"], tags: tags, options: transferOptions)
+                }
             }
         } catch let error as GitError {
-            throw SyncError.transferFailed(url: remote.url, reason: error.message)
+            throw SyncError.transferFailed(url: remote.displayURL, reason: error.message)
         }
     }
 
@@ -312,7 +303,6 @@ extension Workspace {
             created = true
         }
         guard let local = try repository.headCommitID() else { throw NanerError.repositoryMissing(locations.repository) }
-        let transfer = transferOptions(options, url: remote.url)
         let destination: Repository?
         let remoteRefs: [String: ObjectID]
         do {
@@ -322,10 +312,10 @@ extension Workspace {
                 remoteRefs = CloudFolder(path: path).references(in: folder)
             } else {
                 destination = nil
-                remoteRefs = try repository.listRemote(remote.url, options: transfer)
+                remoteRefs = try transfer(remote.url) { try repository.listRemote(remote.url, options: $0) }
             }
         } catch let error as GitError {
-            throw SyncError.transferFailed(url: remote.url, reason: error.message)
+            throw SyncError.transferFailed(url: remote.displayURL, reason: error.message)
         }
         let lastSeen = try? repository.resolveCommit(remote.trackingPrefix + "main")
         var pushMain = false, forced = false
@@ -370,7 +360,10 @@ extension Workspace {
             } else {
                 let refspecs = (pushMain ? ["\(forced ? "+" : "")\(Workspace.branch):\(Workspace.branch)"] : [])
                     + tags.map { "\($0.name):\($0.name)" }
-                for answer in try repository.push(remote: remote.url, refspecs: refspecs, options: transfer) {
+                let answers = try transfer(remote.url, progress: options.progress) {
+                    try repository.push(remote: remote.url, refspecs: refspecs, options: $0)
+                }
+                for answer in answers {
                     guard let reason = answer.rejection else { continue }
                     if answer.name == Workspace.branch {
                         throw SyncError.pushRejected(remote: remote.name, reference: answer.name, reason: reason)
@@ -381,7 +374,7 @@ extension Workspace {
             }
         } catch let error as GitError {
             if error.code == -11 { throw SyncError.remoteHasNewCommits(remote: remote.name) }
-            throw SyncError.transferFailed(url: remote.url, reason: error.message)
+            throw SyncError.transferFailed(url: remote.displayURL, reason: error.message)
         }
         if pushMain {
             try repository.setReference(remote.trackingPrefix + "main", to: local, message: "naner sync: push")

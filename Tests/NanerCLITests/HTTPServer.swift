@@ -69,6 +69,25 @@ final class HTTPServer {
         self.process = nil
     }
 
+    /// Starts it again on the same port after `stop()`.
+    func restart() throws {
+        stop()
+        guard try start() else { throw ServerError("lighttpd did not start again:\n\(describe())") }
+    }
+
+    /// lighttpd's pid while it runs (a test's hook may stop it mid-request).
+    var pid: Int32? { process?.processIdentifier }
+
+    /// An empty bare repository `NAME` to push into.
+    @discardableResult
+    func createEmpty(_ name: String) throws -> String {
+        let path = projectRoot + "/" + name
+        let made = Sandbox.execute(["/usr/bin/git", "init", "--quiet", "--bare", "--initial-branch=main", path],
+                                   environment: ["PATH": "/usr/bin:/bin"], directory: root)
+        guard made.status == 0 else { throw ServerError("git init --bare failed: \(made.stderr)") }
+        return path
+    }
+
     var errorLog: String { (try? String(contentsOfFile: errorLogPath, encoding: .utf8)) ?? "" }
 
     /// Requests lighttpd refused because the password did not match.

@@ -6,7 +6,10 @@ public struct SyncRemote: Sendable, Equatable {
     /// The remote's name in the repository (`origin`, `dropbox`); its last-seen
     /// position is kept under `refs/remotes/NAME/`.
     public let name: String
+    /// As given; may hold a password for this run (never stored, never shown).
     public let url: String
+    /// The URL without its password: what messages show.
+    public var displayURL: String { HTTPCredentials.redacted(url) }
     /// A bare repository in a folder (a cloud provider's, or any path): created on
     /// first push, and checked for a sync client's half-copied state and conflicted copies.
     public var folderPath: String? {

@@ -105,7 +105,7 @@ enum SyncPrinter {
             console.say("merged '\(remote)' into main: \(commit.short)")
         }
         if let push = report.push {
-            if push.createdFolder { console.say("created the bare repository '\(report.remote.url)'") }
+            if push.createdFolder { console.say("created the bare repository '\(report.remote.displayURL)'") }
             if let main = push.main { console.say("pushed main (\(main.short)) to '\(remote)'") }
             if !push.tags.isEmpty { console.say("pushed \(push.tags.count) backup tag\(push.tags.count == 1 ? "" : "s"): \(push.tags.joined(separator: ", "))") }
             if push.main == nil && push.tags.isEmpty { console.say("'\(remote)' already has everything") }
@@ -114,7 +114,7 @@ enum SyncPrinter {
 
     static func preview(_ preview: SyncPreview, console: Console) {
         let remote = preview.remote.name
-        if !preview.remoteExists { console.output("'\(remote)' does not exist yet: a push would create it at '\(preview.remote.url)'") }
+        if !preview.remoteExists { console.output("'\(remote)' does not exist yet: a push would create it at '\(preview.remote.displayURL)'") }
         console.output("\(preview.ahead.count) commit\(preview.ahead.count == 1 ? "" : "s") to push, "
             + "\(preview.behind.count) to pull ('\(remote)')")
         for commit in preview.behind { console.output("would pull \(commit.id.short) \(commit.summary)") }
