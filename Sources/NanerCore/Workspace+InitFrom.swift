@@ -45,12 +45,15 @@ extension Workspace {
                 workspace = Workspace(locations: locations, repository: repository)
                 try workspace.lockRepository()
                 try repository.createRemote(name: "origin", url: HTTPCredentials.redacted(url))
-                try workspace.fetchOrigin(url: url)
+                try workspace.fetch(SyncRemote(name: "origin", url: url), into: "refs/remotes/origin/", tags: true, options: SyncOptions())
                 let branches = try repository.references(matching: "refs/remotes/origin/*").filter { !$0.name.hasSuffix("/HEAD") }
                 let preferred = ["main", "master"].compactMap { name in branches.first { $0.name == "refs/remotes/origin/" + name } }
                 guard let branch = preferred.first ?? branches.first else { throw NanerError.sourceEmpty(source) }
                 try repository.setReference("refs/heads/main", to: branch.commit, message: "naner init --from \(source)")
                 try repository.setHead(branch: "main")
+            } catch SyncError.transferFailed(_, let reason) {
+                try? manager.removeItem(atPath: gitDir)
+                throw NanerError.sourceUnreadable(HTTPCredentials.redacted(source), reason: reason)
             } catch let error as GitError {
                 // Leave no half-made repository behind a failed fetch: the next run starts clean.
                 try? manager.removeItem(atPath: gitDir)
@@ -61,11 +64,6 @@ extension Workspace {
             }
         }
         return (workspace, try workspace.finishInitialization(from: source, force: force, now: now))
-    }
-
-    /// Fetches `origin` (stored without a password) with the URL's credentials.
-    private func fetchOrigin(url: String) throws {
-        try transfer(url) { options in try repository.fetch(remote: "origin", options: options) }
     }
 
     /// A plain folder becomes an absolute path; URLs and scp-like addresses stay as given.
@@ -108,7 +106,8 @@ extension Workspace {
     }
 
     /// Makes the index the commit's tree, with the stat data of the files now on disk,
-    /// so the next status does not re-read every file.
+    /// so the next status does not re-read every file. Only for a tree that was just
+    /// laid out whole: a file with an uncommitted edit would look committed.
     func resetIndex(to commit: ObjectID) throws {
         let tree = try repository.commit(commit).treeID
         let index = try repository.index()
@@ -119,5 +118,35 @@ extension Workspace {
         }
         _ = try index.writeTree()
         try index.write()
+    }
+
+    /// Moves the index from one commit to another after `written` files were laid out:
+    /// only those get the stat data from disk; other changed paths get none, so git and
+    /// naner re-read them, and every untouched entry keeps what it had. A file with an
+    /// uncommitted edit therefore still shows as edited.
+    func updateIndex(from old: ObjectID, to new: ObjectID, written: [String]) throws {
+        let index = try repository.index()
+        let written = Set(written)
+        var changed = Set<String>()
+        for change in try repository.changes(from: repository.commit(old).treeID, to: repository.commit(new).treeID) {
+            changed.insert(change.path)
+            guard let id = change.newID else {
+                try index.remove(path: change.path)
+                continue
+            }
+            try index.add(indexEntry(change.path, id: id, mode: change.newMode, fromDisk: written.contains(change.path)))
+        }
+        for entry in index.entries() where written.contains(entry.path) && !changed.contains(entry.path) {
+            try index.add(indexEntry(entry.path, id: entry.id, mode: entry.mode, fromDisk: true))
+        }
+        _ = try index.writeTree()
+        try index.write()
+    }
+
+    private func indexEntry(_ path: String, id: ObjectID, mode: UInt32, fromDisk: Bool) -> IndexEntry {
+        if fromDisk, let status = FileStat(path: locations.home + "/" + path), status.gitMode == mode {
+            return status.indexEntry(path: path, id: id)
+        }
+        return IndexEntry(path: path, id: id, mode: mode)
     }
 }

@@ -107,7 +107,7 @@ extension Workspace {
         return true
     }
 
-    private func fetch(_ remote: SyncRemote, into prefix: String, tags: Bool, options: SyncOptions) throws {
+    func fetch(_ remote: SyncRemote, into prefix: String, tags: Bool, options: SyncOptions) throws {
         do {
             if let path = remote.folderPath {
                 try fetchFromFolder(path, remote: remote, into: prefix, tags: tags, options: options)
@@ -226,7 +226,7 @@ extension Workspace {
         let plan = try applyIncoming(try RestoreTarget.commit(target, label: remote.name, head: ours, repository: repository), scan: scan)
         try repository.setReference(Workspace.branch, to: target,
                                     message: merged ? "naner sync: merge \(remote.name)" : "naner sync: fast-forward to \(remote.name)")
-        try resetIndex(to: target)
+        try updateIndex(from: ours, to: target, written: plan.actions.map(\.path))
         return merged ? .merged(commit: target, files: plan.actions) : .fastForward(to: target, files: plan.actions)
     }
 
@@ -432,7 +432,7 @@ extension Workspace {
             safety = try saveSafetyPoint(scan: scan, reason: "sync --abort", prefix: "pre-abort", now: now)
             try apply(plan, from: target)
         }
-        try resetIndex(to: head)
+        try updateIndex(from: head, to: head, written: plan.actions.map(\.path))
         MergeState.clear(repository: locations.repository)
         return (plan, safety)
     }

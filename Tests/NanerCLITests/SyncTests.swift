@@ -107,6 +107,8 @@ final class SyncTests: XCTestCase {
         try second.write(".bashrc", "export EDITOR=emacs\nalias ll='ls -l'\n")
         XCTAssertExit(second.naner("commit", "-m", "second: emacs"), 0)
         let secondHead = head(second)
+        let gitconfig = second.read(".gitconfig")!
+        try second.write(".gitconfig", "[user]\n\tname = Second\n")  // uncommitted, and no business of the merge
 
         let conflicted = sync(second)
         XCTAssertExit(conflicted, 3)
@@ -133,7 +135,9 @@ final class SyncTests: XCTestCase {
         let abort = second.naner("sync", "--abort")
         XCTAssertExit(abort, 0)
         XCTAssertEqual(String(decoding: second.read(".bashrc")!, as: UTF8.self), "export EDITOR=emacs\nalias ll='ls -l'\n")
-        XCTAssertEqual(second.git("status", "--porcelain").stdout, "")
+        XCTAssertEqual(second.git("status", "--porcelain").stdout, " M .gitconfig\n", "the unrelated edit is still an edit")
+        XCTAssertEqual(second.naner("status", "--short").stdout, "M .gitconfig\n")
+        try second.write(".gitconfig", gitconfig)
         XCTAssertEqual(second.git("for-each-ref", "refs/naner/safety").lines.count, 1)
         XCTAssertExit(second.naner("sync", "--abort"), 1)
 
@@ -173,6 +177,7 @@ final class SyncTests: XCTestCase {
         XCTAssertEqual(String(decoding: second.read(".vimrc")!, as: UTF8.self), "set nonumber\n")
         XCTAssertEqual(String(decoding: second.read(".gitconfig")!, as: UTF8.self), "[user]\n\tname = Second\n")
         XCTAssertEqual(second.git("status", "--porcelain").stdout, " M .gitconfig\n")
+        XCTAssertEqual(second.naner("status", "--short").stdout, "M .gitconfig\n")
     }
 
     func testPushIsFastForwardOnlyAndForceLeasesOnWhatWasSeen() throws {
