@@ -5,6 +5,16 @@ import GitKit
 public struct StatusReport: Sendable {
     public let branch: String
     public let scan: ScanResult
+    /// Where main stands against the sync remote, as of the last sync (no network).
+    public var upstream: UpstreamStatus?
+    /// Files a stopped sync merge left with conflict markers; nil when no merge waits.
+    public var mergeConflicts: [String]?
+}
+
+public struct UpstreamStatus: Sendable {
+    public let remote: String
+    public let ahead: Int
+    public let behind: Int
 }
 
 /// What `naner commit` did.
@@ -19,7 +29,10 @@ extension Workspace {
     public func status() throws -> StatusReport {
         let rules = try refreshRules()
         let scan = try scan(rules: rules, mode: .status)
-        return StatusReport(branch: branchName, scan: scan)
+        var report = StatusReport(branch: branchName, scan: scan)
+        report.upstream = upstreamStatus()
+        report.mergeConflicts = MergeState.load(repository: locations.repository).map { $0.unresolved(home: locations.home) }
+        return report
     }
 
     func scan(rules: ManagedRules, mode: TreeScanner.Mode, index: Index? = nil, entries given: [IndexEntry]? = nil) throws -> ScanResult {

@@ -28,4 +28,13 @@ extension Workspace {
         guard try repository.remoteURL(name) != nil else { throw SyncError.unknownRemote(name) }
         try repository.deleteRemote(name)
     }
+
+    /// main against the default sync remote's last-seen main, from local refs only.
+    func upstreamStatus() -> UpstreamStatus? {
+        guard let remote = try? syncRemote(SyncOptions(), creating: false),
+              let seen = try? repository.resolveCommit(remote.trackingPrefix + "main"),
+              let head = try? repository.headCommitID(),
+              let counts = try? repository.aheadBehind(local: head, upstream: seen) else { return nil }
+        return UpstreamStatus(remote: remote.name, ahead: counts.ahead, behind: counts.behind)
+    }
 }

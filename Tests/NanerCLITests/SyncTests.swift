@@ -74,6 +74,7 @@ final class SyncTests: XCTestCase {
         try second.write(".config/kitty/kitty.conf", "font_size 14\n")
         try second.write(".bash_aliases", "alias g=git\n")
         XCTAssertExit(second.naner("commit", "-m", "second: kitty and aliases"), 0)
+        XCTAssertTrue(second.naner("status").stdout.contains("Ahead of 'origin/main' by 1 commit"), "from the last sync, no network")
 
         let merge = sync(second)
         XCTAssertExit(merge, 0)
@@ -129,6 +130,8 @@ final class SyncTests: XCTestCase {
         XCTAssertEqual(folderMain(), remoteBefore, "nothing pushed while conflicts remain")
         XCTAssertEqual(head(second), secondHead)
         XCTAssertTrue(second.git("status").stdout.contains("merging"), "git sees the merge too")
+        let status = second.naner("status").stdout
+        XCTAssertTrue(status.contains("A sync merge is waiting; conflict markers remain in:\n  both changed: .bashrc"), status)
         XCTAssertExit(second.naner("sync", "push", "--provider", "custom", "--path", folder), 3)
 
         // Abort: the file comes back as it was committed, the half-merged state is kept as a safety point.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import NanerCore
 
 extension Naner {
@@ -54,6 +55,22 @@ struct StatusPrinter {
     func long(_ report: StatusReport) -> String {
         let scan = report.scan
         var lines = ["On branch \(report.branch)"]
+        if let upstream = report.upstream {
+            let name = "'\(upstream.remote)/main'"
+            switch (upstream.ahead, upstream.behind) {
+            case (0, 0): lines.append("Up to date with \(name) as of the last sync.")
+            case (let ahead, 0): lines.append("Ahead of \(name) by \(ahead) commit\(ahead == 1 ? "" : "s"): 'naner sync' pushes them.")
+            case (0, let behind): lines.append("Behind \(name) by \(behind) commit\(behind == 1 ? "" : "s"): 'naner sync' brings them.")
+            case (let ahead, let behind):
+                lines.append("Diverged from \(name): \(ahead) commit\(ahead == 1 ? "" : "s") here, \(behind) there: 'naner sync' merges them.")
+            }
+        }
+        if let conflicts = report.mergeConflicts {
+            lines.append(conflicts.isEmpty
+                ? "A sync merge is waiting: 'naner commit -m MSG' finishes it ('naner sync --abort' undoes it)."
+                : "A sync merge is waiting; conflict markers remain in:")
+            lines += conflicts.map { "  " + console.paint("both changed: " + $0, .red) }
+        }
         if !scan.changes.isEmpty || scan.permissionsChanged {
             lines.append("Changes 'naner commit' will record:")
             for change in scan.changes {
@@ -100,6 +117,8 @@ enum StatusJSON {
             "refused": scan.refused.map { ["path": $0.path, "reason": $0.reason] },
             "skipped": scan.skipped.map { ["path": $0.path, "reason": $0.reason] },
             "permissionsChanged": scan.permissionsChanged,
+            "upstream": report.upstream.map { ["remote": $0.remote, "ahead": $0.ahead, "behind": $0.behind] as [String: Any] } ?? NSNull(),
+            "mergeConflicts": report.mergeConflicts ?? NSNull(),
         ]
     }
 }
