@@ -10,6 +10,7 @@ extension Repository {
     /// annotated tags) and not from `hiding`. Returns how many objects went.
     @discardableResult
     public func copyObjects(reachableFrom tips: [ObjectID], hiding: [ObjectID], into destination: Repository,
+                            phase: TransferProgress.Phase = .sending,
                             progress: ((TransferProgress) -> Void)? = nil) throws -> Int {
         var builder: OpaquePointer?
         try check(git_packbuilder_new(&builder, pointer), "git_packbuilder_new")
@@ -36,7 +37,9 @@ extension Repository {
         try check(git_packbuilder_insert_walk(builder, walk), "git_packbuilder_insert_walk")
         let count = Int(git_packbuilder_object_count(builder))
         guard count > 0 else { return 0 }
-        let state = TransferState(TransferOptions(progress: progress))
+        let state = TransferState(TransferOptions(progress: progress.map { report in
+            { report(TransferProgress(phase: phase, done: $0.done, total: $0.total, bytes: $0.bytes)) }
+        }))
         let rc = withExtendedLifetime(state) {
             git_packbuilder_write(builder, destination.path + "objects/pack", 0, { stats, payload in
                 let state = Unmanaged<TransferState>.fromOpaque(payload!).takeUnretainedValue()

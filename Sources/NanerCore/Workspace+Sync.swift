@@ -132,7 +132,7 @@ extension Workspace {
         let newTags = tags ? try references.filter { try $0.key.hasPrefix("refs/tags/") && !repository.referenceExists($0.key) } : [:]
         let have = try repository.references(matching: "refs/*").map(\.commit) + [repository.headCommitID()].compactMap { $0 }
         try source.copyObjects(reachableFrom: Array(heads.values) + Array(newTags.values) + copies, hiding: have, into: repository,
-                               progress: options.progress)
+                               phase: .receiving, progress: options.progress)
         for (name, id) in heads {
             try repository.setReference(prefix + name.dropFirst("refs/heads/".count), to: id, message: "naner: fetch \(remote.name)")
         }

@@ -371,4 +371,28 @@ final class SyncTests: XCTestCase {
         XCTAssertEqual(second.git("for-each-ref").stdout, refsBefore)
         XCTAssertEqual(String(decoding: second.read(".vimrc")!, as: UTF8.self), "set number\n")
     }
+
+    /// A progress bar on a terminal; nothing with -q or when stderr is not a terminal.
+    func testProgressOnlyOnATerminal() throws {
+        let sandbox = try Sandbox()
+        try sandbox.makeTypicalHome()
+        XCTAssertExit(sandbox.naner("init"), 0)
+        let command = [Sandbox.nanerBinary, "sync", "push", "--provider", "custom", "--path", folder]
+        func onTerminal(_ extra: [String]) -> Sandbox.Run {
+            let quoted = (command + extra).map { "'" + $0 + "'" }.joined(separator: " ")
+            return Sandbox.execute(["/usr/bin/script", "-qec", quoted, "/dev/null"], environment: sandbox.environment, directory: sandbox.home)
+        }
+        let shown = onTerminal([])
+        XCTAssertExit(shown, 0)
+        XCTAssertTrue(shown.stdout.contains("sending objects: ["), shown.stdout)
+        XCTAssertTrue(shown.stdout.contains("100%"), shown.stdout)
+        try FileManager.default.removeItem(atPath: folder)
+        let quiet = onTerminal(["-q"])
+        XCTAssertExit(quiet, 0)
+        XCTAssertFalse(quiet.stdout.contains("objects"), quiet.stdout)
+        try FileManager.default.removeItem(atPath: folder)
+        let piped = sandbox.naner(command.dropFirst().map { $0 })
+        XCTAssertExit(piped, 0)
+        XCTAssertFalse(piped.stderr.contains("objects"), piped.stderr)
+    }
 }
