@@ -34,12 +34,18 @@ extension Repository {
             var raw = commit.raw
             try check(git_revwalk_hide(walk, &raw), "git_revwalk_hide")
         }
-        try check(git_packbuilder_insert_walk(builder, walk), "git_packbuilder_insert_walk")
+        let state = TransferState(TransferOptions(progress: progress.map { report in
+            { report(TransferProgress(phase: $0.phase == .sending ? phase : $0.phase, done: $0.done, total: $0.total, bytes: $0.bytes)) }
+        }))
+        if progress != nil {
+            try check(git_packbuilder_set_callbacks(builder, TransferState.packProgress, Unmanaged.passUnretained(state).toOpaque()),
+                      "git_packbuilder_set_callbacks")
+        }
+        try withExtendedLifetime(state) {
+            try check(git_packbuilder_insert_walk(builder, walk), "git_packbuilder_insert_walk")
+        }
         let count = Int(git_packbuilder_object_count(builder))
         guard count > 0 else { return 0 }
-        let state = TransferState(TransferOptions(progress: progress.map { report in
-            { report(TransferProgress(phase: phase, done: $0.done, total: $0.total, bytes: $0.bytes)) }
-        }))
         let rc = withExtendedLifetime(state) {
             git_packbuilder_write(builder, destination.path + "objects/pack", 0, { stats, payload in
                 let state = Unmanaged<TransferState>.fromOpaque(payload!).takeUnretainedValue()

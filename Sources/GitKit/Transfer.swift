@@ -22,7 +22,7 @@ public enum Credential: Sendable {
 
 /// Counts reported while objects travel.
 public struct TransferProgress: Sendable {
-    public enum Phase: Sendable { case receiving, indexing, sending }
+    public enum Phase: Sendable { case counting, compressing, receiving, indexing, sending }
     public let phase: Phase
     public let done: Int
     public let total: Int
@@ -131,12 +131,21 @@ final class TransferState {
             }
             return 0
         }
+        callbacks.pack_progress = TransferState.packProgress
         callbacks.push_transfer_progress = { current, total, bytes, payload in
             let state = Unmanaged<TransferState>.fromOpaque(payload!).takeUnretainedValue()
             state.options.progress?(TransferProgress(phase: .sending, done: Int(current), total: Int(total), bytes: bytes))
             return 0
         }
         return callbacks
+    }
+
+    /// Counting and compressing objects while a pack is built (push, folder copies).
+    static let packProgress: git_packbuilder_progress = { stage, current, total, payload in
+        let state = Unmanaged<TransferState>.fromOpaque(payload!).takeUnretainedValue()
+        let phase: TransferProgress.Phase = stage == Int32(GIT_PACKBUILDER_ADDING_OBJECTS.rawValue) ? .counting : .compressing
+        state.options.progress?(TransferProgress(phase: phase, done: Int(current), total: Int(total), bytes: 0))
+        return 0
     }
 
     private func credential(_ out: UnsafeMutablePointer<UnsafeMutablePointer<git_credential>?>?, _ url: String,

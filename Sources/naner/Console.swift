@@ -31,6 +31,7 @@ final class Console: @unchecked Sendable {
     }
 
     private var progressShown = false
+    private var lastProgressLine = ""
 
     /// A progress line redrawn in place on stderr; nil (no reporting) with `--quiet`
     /// or when stderr is not a terminal.
@@ -39,14 +40,25 @@ final class Console: @unchecked Sendable {
         return { [self] progress in
             let words: String
             switch progress.phase {
+            case .counting: words = "counting objects"
+            case .compressing: words = "compressing objects"
             case .receiving: words = "receiving objects"
             case .indexing: words = "resolving deltas"
             case .sending: words = "sending objects"
             }
-            let percent = progress.total > 0 ? progress.done * 100 / progress.total : 100
-            let width = 24, filled = width * percent / 100
-            let bar = String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled)
-            write("\r\(words): [\(bar)] \(percent)% (\(progress.done)/\(progress.total))\u{1B}[K", to: FileHandle.standardError)
+            let line: String
+            if progress.total > 0 {
+                let percent = min(progress.done * 100 / progress.total, 100)
+                let width = 24, filled = width * percent / 100
+                let bar = String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled)
+                line = "\(words): [\(bar)] \(percent)% (\(progress.done)/\(progress.total))"
+            } else {
+                line = "\(words): \(progress.done)"  // the total is not known yet
+            }
+            // libgit2 reports far more often than the line changes: redraw only a new line.
+            guard line != lastProgressLine else { return }
+            lastProgressLine = line
+            write("\r\(line)\u{1B}[K", to: FileHandle.standardError)
             progressShown = true
         }
     }
