@@ -16,25 +16,14 @@ public final class Repository {
     /// with a workdir writes a `.git` file into the tree, which would make every git
     /// tool in the home folder think the whole home is a repository.
     public static func create(gitDir: String, workTree: String) throws -> Repository {
-        Libgit2.ensureInitialized()
-        var options = git_repository_init_options()
-        try check(git_repository_init_options_init(&options, UInt32(GIT_REPOSITORY_INIT_OPTIONS_VERSION)),
-                  "git_repository_init_options_init")
-        options.flags = GIT_REPOSITORY_INIT_BARE.rawValue | GIT_REPOSITORY_INIT_MKPATH.rawValue
-            | GIT_REPOSITORY_INIT_NO_REINIT.rawValue
-        var out: OpaquePointer?
-        try "main".withCString { head in
-            options.initial_head = head
-            try check(git_repository_init_ext(&out, gitDir, &options), "git_repository_init_ext")
-        }
-        let bare = Repository(out!)
+        let bare = try createBare(at: gitDir)
         let config = try bare.config()
         try config.set("core.bare", false)
         try config.set("core.worktree", workTree)
         return try open(gitDir: gitDir, workTree: workTree)
     }
 
-    /// Creates a bare repository with branch `main` (a sync folder's first push).
+    /// Creates a bare repository with branch `main` (also a sync folder's first push).
     public static func createBare(at path: String) throws -> Repository {
         Libgit2.ensureInitialized()
         var options = git_repository_init_options()

@@ -146,32 +146,17 @@ extension Workspace {
 
     // MARK: sync
 
-    /// `naner sync`: pull, then push. Stops after the pull when it left conflicts.
-    public func sync(_ options: SyncOptions) throws -> SyncReport {
-        try lockRepository()
-        if MergeState.load(repository: locations.repository) != nil { throw SyncError.mergeInProgress }
-        let remote = try syncRemote(options, creating: true)
-        var report = SyncReport(remote: remote)
-        report.pull = try pull(remote, options)
-        report.push = try push(remote, options)
-        return report
-    }
+    public enum SyncDirection: Sendable { case both, pull, push }
 
-    public func syncPull(_ options: SyncOptions) throws -> SyncReport {
+    /// `naner sync [pull|push]`: both is pull, then push; a pull that stops on
+    /// conflicts throws, so nothing is pushed.
+    public func sync(_ direction: SyncDirection = .both, _ options: SyncOptions) throws -> SyncReport {
         try lockRepository()
         if MergeState.load(repository: locations.repository) != nil { throw SyncError.mergeInProgress }
         let remote = try syncRemote(options, creating: true)
         var report = SyncReport(remote: remote)
-        report.pull = try pull(remote, options)
-        return report
-    }
-
-    public func syncPush(_ options: SyncOptions) throws -> SyncReport {
-        try lockRepository()
-        if MergeState.load(repository: locations.repository) != nil { throw SyncError.mergeInProgress }
-        let remote = try syncRemote(options, creating: true)
-        var report = SyncReport(remote: remote)
-        report.push = try push(remote, options)
+        if direction != .push { report.pull = try pull(remote, options) }
+        if direction != .pull { report.push = try push(remote, options) }
         return report
     }
 

@@ -74,9 +74,9 @@ extension Naner {
             let report: SyncReport
             do {
                 switch direction {
-                case .push?: report = try workspace.syncPush(options)
-                case .pull?: report = try workspace.syncPull(options)
-                case nil: report = try workspace.sync(options)
+                case .push?: report = try workspace.sync(.push, options)
+                case .pull?: report = try workspace.sync(.pull, options)
+                case nil: report = try workspace.sync(.both, options)
                 }
             } catch SyncError.mergeConflicts(let paths) {
                 console.endProgress()
