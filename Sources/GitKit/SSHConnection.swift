@@ -1,0 +1,73 @@
+import Glibc
+
+/// One run of the system `ssh` talking to `git-upload-pack` or `git-receive-pack` on
+/// the remote: the smart protocol goes over ssh's stdin and stdout, ssh's stderr is
+/// kept for the error message. Everything SSH (config aliases, agent, keys,
+/// known_hosts, ProxyJump) is OpenSSH's own.
+final class SSHConnection {
+    let address: SSHAddress
+    let program: [String]
+    private let process: ChildProcess
+
+    /// The error thrown when ssh or the remote ends the conversation; its text is one line.
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// Starts `ssh … -- [user@]host "git-upload-pack '/path'"`.
+    init(url: String, remoteProgram: String) throws {
+        address = try SSHAddress(parsing: url)
+        program = Self.sshProgram()
+        var arguments = ["-o", "BatchMode=yes", "-o", "ConnectTimeout=15"]
+        if let port = address.port { arguments += ["-p", String(port)] }
+        arguments += ["--", address.destination, address.remoteCommand(remoteProgram)]
+        process = try ChildProcess(program + arguments)
+    }
+
+    /// Reads protocol data; a short read is fine. At end of file, ssh's exit decides:
+    /// a failure throws with ssh's own words, a clean exit returns 0.
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        let count = try process.read(into: buffer)
+        if count == 0 { try finish() }
+        return count
+    }
+
+    /// Writes all of `bytes`, or throws (with ssh's words if it has gone away).
+    func write(_ bytes: UnsafeRawBufferPointer) throws {
+        do {
+            try process.write(bytes)
+        } catch let error as SystemCallError where error.code == EPIPE {
+            try finish()
+            throw Failure(description: "ssh closed the connection to '\(address.host)' early")
+        }
+    }
+
+    /// Closes the pipes and reaps ssh, killing it if it does not end by itself.
+    func close() {
+        process.terminate()
+    }
+
+    /// Waits for ssh; throws when it failed.
+    private func finish() throws {
+        let termination = process.wait()
+        guard !termination.succeeded else { return }
+        throw Failure(description: SSHFailure(stderr: process.stderrText, termination: termination,
+                                              address: address, program: program).message)
+    }
+
+    /// The ssh command as git picks it: `GIT_SSH_COMMAND` (a shell command line, run
+    /// as `sh -c '<cmd> "$@"' <cmd> args…`), else `GIT_SSH` (a program), else `ssh`.
+    static func sshProgram() -> [String] {
+        if let command = environment("GIT_SSH_COMMAND") {
+            return ["/bin/sh", "-c", command + " \"$@\"", command]
+        }
+        if let program = environment("GIT_SSH") { return [program] }
+        return ["ssh"]
+    }
+
+    private static func environment(_ name: String) -> String? {
+        guard let value = getenv(name) else { return nil }
+        let text = String(cString: value)
+        return text.isEmpty ? nil : text
+    }
+}
