@@ -1,0 +1,152 @@
+import Foundation
+import XCTest
+
+/// `naner init --from` over SSH: naner runs the system ssh against a real sshd on
+/// loopback; results are checked with the git CLI. The alias `dots` exists only in
+/// the sandbox's ssh config, so libssh2 (which reads no config) could not pass these.
+final class SSHTransportTests: XCTestCase {
+    private var server: SSHServer!
+
+    override func setUpWithError() throws {
+        guard getuid() == 0 else { throw XCTSkip("sshd logins need root (tests run as root in CI)") }
+        server = try SSHServer()
+    }
+
+    override func tearDown() {
+        server = nil
+    }
+
+    private let files = [".bashrc", ".vimrc", ".config/nvim/init.vim", ".config/kitty/kitty.conf"]
+
+    /// A first machine with a committed configuration.
+    private func firstMachine() throws -> Sandbox {
+        let first = try Sandbox()
+        try first.write(".bashrc", "export EDITOR=vim\nalias ll='ls -l'\n")
+        try first.write(".vimrc", "set number\n")
+        try first.write(".config/nvim/init.vim", "set relativenumber\n")
+        try first.write(".config/kitty/kitty.conf", Data([0x66, 0x00, 0xff, 0x0d, 0x0a, 0xc3, 0xa9]))
+        XCTAssertExit(first.naner("init"), 0)
+        XCTAssertExit(first.naner("backup", "--name", "baseline"), 0)
+        return first
+    }
+
+    private func assertBroughtOver(_ second: Sandbox, from first: Sandbox, file: StaticString = #filePath, line: UInt = #line) {
+        for path in files {
+            XCTAssertNotNil(second.read(path), path, file: file, line: line)
+            XCTAssertEqual(second.read(path), first.read(path), path, file: file, line: line)
+        }
+        XCTAssertEqual(second.git("rev-parse", "HEAD").stdout, first.git("rev-parse", "HEAD").stdout, file: file, line: line)
+        XCTAssertEqual(second.git("tag", "-l").stdout, "baseline\n", file: file, line: line)
+        XCTAssertExit(second.git("fsck", "--strict"), 0, file: file, line: line)
+    }
+
+    /// A bare copy of the first machine's repository, at a path that needs quoting.
+    private func bareCopy(of first: Sandbox) throws -> String {
+        let folder = first.root + "/it's shared"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let path = folder + "/config.git"
+        XCTAssertExit(Sandbox.execute(["/usr/bin/git", "clone", "--quiet", "--bare", first.repo, path],
+                                      environment: first.environment, directory: first.root), 0)
+        return path
+    }
+
+    func testScpLikeAddressWithAlias() throws {
+        let first = try firstMachine()
+        let second = try Sandbox()
+        let ssh = try server.configureClient(home: second.home)
+        let run = second.naner("init", "--from", "dots:" + first.repo, environment: ssh)
+        XCTAssertExit(run, 0)
+        XCTAssertTrue(run.stdout.contains("initialized"), run.stdout)
+        assertBroughtOver(second, from: first)
+        XCTAssertEqual(second.git("config", "remote.origin.url").stdout, "dots:\(first.repo)\n")
+    }
+
+    func testSSHURLToPathThatNeedsQuoting() throws {
+        let first = try firstMachine()
+        let bare = try bareCopy(of: first)
+        let second = try Sandbox()
+        let ssh = try server.configureClient(home: second.home)
+        let run = second.naner("init", "--from", "ssh://dots" + bare, environment: ssh)
+        XCTAssertExit(run, 0)
+        assertBroughtOver(second, from: first)
+    }
+
+    func testUnknownHostKeyIsRefusedShowingItsFingerprint() throws {
+        let first = try firstMachine()
+        let second = try Sandbox()
+        let ssh = try server.configureClient(home: second.home, knownHost: .nothing)
+        let run = second.naner("init", "--from", "dots:" + first.repo, environment: ssh)
+        XCTAssertExit(run, 1)
+        XCTAssertOneErrorLine(run, contains: "host key for '127.0.0.1:\(server.port)' is not known (ED25519 \(server.hostFingerprint))")
+        XCTAssertTrue(server.hostFingerprint.hasPrefix("SHA256:"), server.hostFingerprint)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: second.repo), "no repository left behind")
+        XCTAssertFalse(second.exists(".bashrc"))
+        XCTAssertEqual(try String(contentsOfFile: second.home + "/.ssh/known_hosts", encoding: .utf8), "",
+                       "the key was not trusted on the user's behalf")
+    }
+
+    func testChangedHostKeyIsRefused() throws {
+        let first = try firstMachine()
+        let second = try Sandbox()
+        let other = second.root + "/other_host_key"
+        try SSHServer.makeKey(other)
+        let ssh = try server.configureClient(home: second.home, knownHost: .otherKey(other))
+        let run = second.naner("init", "--from", "ssh://dots" + first.repo, environment: ssh)
+        XCTAssertExit(run, 1)
+        XCTAssertOneErrorLine(run, contains: "host key for '127.0.0.1:\(server.port)' has changed (the server now shows ED25519 \(server.hostFingerprint);")
+        XCTAssertTrue(run.stderr.contains("known_hosts:1' holds another"), run.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: second.repo))
+        XCTAssertFalse(second.exists(".bashrc"))
+    }
+
+    func testUnauthorizedClientKey() throws {
+        let first = try firstMachine()
+        let second = try Sandbox()
+        let stranger = second.root + "/stranger_ed25519"
+        try SSHServer.makeKey(stranger)
+        let ssh = try server.configureClient(home: second.home, identity: stranger)
+        let run = second.naner("init", "--from", "dots:" + first.repo, environment: ssh)
+        XCTAssertExit(run, 1)
+        XCTAssertOneErrorLine(run, contains: "Permission denied (publickey)")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: second.repo))
+    }
+
+    func testServerNotListening() throws {
+        let second = try Sandbox()
+        let ssh = try server.configureClient(home: second.home, port: try SSHServer.freePort())
+        let started = Date()
+        let run = second.naner("init", "--from", "dots:/srv/config.git", environment: ssh)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 5, "a refused connection fails at once")
+        XCTAssertExit(run, 1)
+        XCTAssertOneErrorLine(run, contains: "Connection refused")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: second.repo))
+    }
+
+    func testMissingRemoteRepository() throws {
+        let second = try Sandbox()
+        let ssh = try server.configureClient(home: second.home)
+        let run = second.naner("init", "--from", "dots:" + second.root + "/nothing.git", environment: ssh)
+        XCTAssertExit(run, 1)
+        XCTAssertOneErrorLine(run, contains: "does not appear to be a git repository")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: second.repo))
+    }
+
+    /// git's rule: a `/` before the first `:` makes a local path, not `host:path`.
+    func testLocalPathWithColonIsAPath() throws {
+        let first = try firstMachine()
+        let folder = first.root + "/x:y"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        XCTAssertExit(Sandbox.execute(["/usr/bin/git", "clone", "--quiet", "--bare", first.repo, folder + "/config.git"],
+                                      environment: first.environment, directory: first.root), 0)
+        let second = try Sandbox()
+        // No ssh at all: a run of ssh would fail on this command.
+        let run = second.naner("init", "--from", folder + "/config.git", environment: ["GIT_SSH_COMMAND": "false"])
+        XCTAssertExit(run, 0)
+        assertBroughtOver(second, from: first)
+
+        let third = try Sandbox()
+        let missing = third.naner("init", "--from", folder + "/absent.git", environment: ["GIT_SSH_COMMAND": "false"])
+        XCTAssertExit(missing, 1)
+        XCTAssertOneErrorLine(missing, contains: "configuration '\(folder)/absent.git' does not exist")
+    }
+}
