@@ -118,7 +118,7 @@ final class ChildProcess {
         while true {
             var fds = [pollfd(fd: output, events: Int16(POLLIN), revents: 0),
                        pollfd(fd: errors, events: Int16(POLLIN), revents: 0)]
-            if try checkSystem(poll(&fds, 2, -1), "poll") == 0 { continue }
+            guard try waitForEvents(&fds) else { continue }
             if fds[1].revents != 0 { drainStderr() }
             guard fds[0].revents != 0 else { continue }
             let count = Glibc.read(output, buffer.baseAddress, buffer.count)
@@ -135,7 +135,7 @@ final class ChildProcess {
         while offset < bytes.count {
             var fds = [pollfd(fd: input, events: Int16(POLLOUT), revents: 0),
                        pollfd(fd: errors, events: Int16(POLLIN), revents: 0)]
-            if try checkSystem(poll(&fds, 2, -1), "poll") == 0 { continue }
+            guard try waitForEvents(&fds) else { continue }
             if fds[1].revents != 0 { drainStderr() }
             guard fds[0].revents != 0 else { continue }
             let count = Glibc.write(input, bytes.baseAddress! + offset, bytes.count - offset)
@@ -204,6 +204,13 @@ final class ChildProcess {
     }
 
     // MARK: - Private
+
+    /// `poll` without a timeout; false when a signal interrupted it.
+    private func waitForEvents(_ fds: inout [pollfd]) throws -> Bool {
+        let ready = poll(&fds, nfds_t(fds.count), -1)
+        if ready == -1 && errno == EINTR { return false }
+        return try checkSystem(ready, "poll") > 0
+    }
 
     /// Reads once from stderr, keeping only the tail; closes it at end of file.
     private func drainStderr() {
