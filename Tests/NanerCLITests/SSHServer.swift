@@ -83,7 +83,8 @@ final class SSHServer {
         case otherKey(String)
     }
 
-    /// Writes `home/.ssh/config` with the alias `dots` for this server, and
+    /// Writes `home/.ssh/config` with the alias `dots` for this server (the key and
+    /// known_hosts apply to every host, so `ssh://user@127.0.0.1:port/…` works too), and
     /// `home/.ssh/known_hosts`. Returns the environment naner needs: OpenSSH reads
     /// `~/.ssh` from the passwd entry, not `$HOME`, so ssh is pointed at the config.
     func configureClient(home: String, identity: String? = nil, port: Int? = nil,
@@ -97,6 +98,7 @@ final class SSHServer {
               HostName 127.0.0.1
               Port \(port)
               User \(user)
+            Host *
               IdentityFile \(identity ?? clientKey)
               IdentitiesOnly yes
               UserKnownHostsFile \(folder)/known_hosts

@@ -71,6 +71,23 @@ final class SSHTransportTests: XCTestCase {
         assertBroughtOver(second, from: first)
     }
 
+    /// No alias: user and port come from the URL (`-p`, `user@host`); `GIT_SSH` names
+    /// a program, run without a shell.
+    func testSSHURLWithUserAndPortThroughGitSSHProgram() throws {
+        let first = try firstMachine()
+        let second = try Sandbox()
+        let ssh = try server.configureClient(home: second.home)
+        let wrapper = second.root + "/my ssh"
+        try "#!/bin/sh\nexec ssh -F '\(second.home)/.ssh/config' \"$@\"\n".write(toFile: wrapper, atomically: true, encoding: .utf8)
+        chmod(wrapper, 0o755)
+        XCTAssertNotNil(ssh["GIT_SSH_COMMAND"])
+        let url = "ssh://\(server.user)@127.0.0.1:\(server.port)\(first.repo)"
+        let run = second.naner("init", "--from", url, environment: ["GIT_SSH": wrapper])
+        XCTAssertExit(run, 0)
+        assertBroughtOver(second, from: first)
+        XCTAssertEqual(second.git("config", "remote.origin.url").stdout, url + "\n")
+    }
+
     func testUnknownHostKeyIsRefusedShowingItsFingerprint() throws {
         let first = try firstMachine()
         let second = try Sandbox()
