@@ -148,6 +148,42 @@ final class SSHTransportTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: second.repo))
     }
 
+    /// The exact ssh command line for each address form, recorded by a stand-in for ssh.
+    func testSSHCommandLines() throws {
+        let sandbox = try Sandbox()
+        let record = sandbox.root + "/argv"
+        let fake = sandbox.root + "/fake-ssh"
+        try "#!/bin/sh\nprintf '%s\\n' \"$@\" > '\(record)'\necho 'fake ssh: no network here' >&2\nexit 255\n"
+            .write(toFile: fake, atomically: true, encoding: .utf8)
+        chmod(fake, 0o755)
+        let options = ["-o", "BatchMode=yes", "-o", "ConnectTimeout=15"]
+        let cases: [(String, [String])] = [
+            ("dots:/srv/dots.git", options + ["--", "dots", "git-upload-pack '/srv/dots.git'"]),
+            ("bob@dots:rel/dots.git", options + ["--", "bob@dots", "git-upload-pack 'rel/dots.git'"]),
+            ("ssh://alice@example.com:2222/~/dots.git",
+             options + ["-p", "2222", "--", "alice@example.com", "git-upload-pack '~/dots.git'"]),
+            ("git+ssh://[::1]/srv/it's!.git", options + ["--", "::1", "git-upload-pack '/srv/it'\\''s'\\!'.git'"]),
+            ("ssh+git://dots/srv/a b.git", options + ["--", "dots", "git-upload-pack '/srv/a b.git'"]),
+        ]
+        for (url, expected) in cases {
+            try? FileManager.default.removeItem(atPath: record)
+            let run = sandbox.naner("init", "--from", url, environment: ["GIT_SSH_COMMAND": fake])
+            XCTAssertExit(run, 1)
+            XCTAssertOneErrorLine(run, contains: "cannot read configuration '\(url)': fake ssh: no network here")
+            let argv = (try? String(contentsOfFile: record, encoding: .utf8))?.split(separator: "\n", omittingEmptySubsequences: false)
+                .dropLast().map(String.init)
+            XCTAssertEqual(argv, expected, url)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: sandbox.repo))
+        }
+        // A host that would read as an option is refused before ssh runs.
+        try? FileManager.default.removeItem(atPath: record)
+        let option = sandbox.naner("init", "--from", "ssh://-oProxyCommand=touch%20x/srv/dots.git",
+                                   environment: ["GIT_SSH_COMMAND": fake])
+        XCTAssertExit(option, 1)
+        XCTAssertOneErrorLine(option, contains: "may not start with '-'")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: record))
+    }
+
     /// git's rule: a `/` before the first `:` makes a local path, not `host:path`.
     func testLocalPathWithColonIsAPath() throws {
         let first = try firstMachine()
