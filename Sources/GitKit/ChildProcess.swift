@@ -75,7 +75,8 @@ final class ChildProcess {
             }
             try checkSpawn(naner_spawn_close_from(&actions, 3), "posix_spawn_file_actions_addclosefrom_np")
 
-            // naner ignores SIGPIPE; the child gets it back, and an empty signal mask.
+            // The child starts with SIGPIPE at its default and nothing blocked, whatever
+            // this process inherited.
             var attributes = posix_spawnattr_t()
             try checkSpawn(posix_spawnattr_init(&attributes), "posix_spawnattr_init")
             defer { posix_spawnattr_destroy(&attributes) }
@@ -128,7 +129,7 @@ final class ChildProcess {
     }
 
     /// Writes all of `bytes` to the child's stdin. A child that has gone away gives
-    /// `EPIPE` (SIGPIPE is ignored), never a dead naner.
+    /// `EPIPE` (SIGPIPE is held off during the write), never a dead naner.
     func write(_ bytes: UnsafeRawBufferPointer) throws {
         guard input >= 0 else { throw SystemCallError(function: "write", code: EPIPE) }
         var offset = 0
@@ -138,7 +139,7 @@ final class ChildProcess {
             guard try waitForEvents(&fds) else { continue }
             if fds[1].revents != 0 { drainStderr() }
             guard fds[0].revents != 0 else { continue }
-            let count = Glibc.write(input, bytes.baseAddress! + offset, bytes.count - offset)
+            let count = Self.withSIGPIPEBlocked { Glibc.write(input, bytes.baseAddress! + offset, bytes.count - offset) }
             if count < 0 && errno == EINTR { continue }
             offset += try checkSystem(count, "write")
         }
@@ -204,6 +205,29 @@ final class ChildProcess {
     }
 
     // MARK: - Private
+
+    /// Runs `body` with SIGPIPE blocked on this thread and discards a SIGPIPE it raised,
+    /// so a write to a child that has exited fails with EPIPE instead of killing naner
+    /// (the final flush libgit2 writes can come after ssh is gone). Not `SIG_IGN`
+    /// process-wide as git does: Foundation's `FileHandle.write` then crashes on a
+    /// closed stdout (`naner log | head`) where SIGPIPE would have ended naner quietly.
+    /// SIGPIPE from write(2) is sent to the writing thread, so blocking it here suffices.
+    private static func withSIGPIPEBlocked<T>(_ body: () -> T) -> T {
+        var pipeSignal = sigset_t(), previous = sigset_t(), pendingBefore = sigset_t()
+        sigemptyset(&pipeSignal)
+        sigaddset(&pipeSignal, SIGPIPE)
+        sigpending(&pendingBefore)
+        pthread_sigmask(SIG_BLOCK, &pipeSignal, &previous)
+        let result = body()
+        var pending = sigset_t()
+        sigpending(&pending)
+        if sigismember(&pending, SIGPIPE) == 1 && sigismember(&pendingBefore, SIGPIPE) == 0 {
+            var now = timespec(tv_sec: 0, tv_nsec: 0)
+            while sigtimedwait(&pipeSignal, nil, &now) == -1 && errno == EINTR {}
+        }
+        pthread_sigmask(SIG_SETMASK, &previous, nil)
+        return result
+    }
 
     /// `poll` without a timeout; false when a signal interrupted it.
     private func waitForEvents(_ fds: inout [pollfd]) throws -> Bool {

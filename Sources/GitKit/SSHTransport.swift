@@ -1,5 +1,4 @@
 import CLibgit2
-import Glibc
 
 /// libgit2's `ssh` transport replaced by one that runs the system OpenSSH client, so
 /// `~/.ssh/config`, ssh-agent and known_hosts work as they do for git (libssh2 reads
@@ -11,10 +10,9 @@ import Glibc
 enum SSHTransport {
     /// Registers `ssh`, `ssh+git` and `git+ssh` (libgit2 appends `://` itself; scp-like
     /// `host:path` addresses reach the `ssh` one). Call once, right after `git_libgit2_init`.
+    /// SIGPIPE is held off around each write to ssh (see `ChildProcess.write`) rather
+    /// than ignored process-wide.
     static func register() throws {
-        // A write of the final flush can come after ssh has exited: as git does, take
-        // EPIPE as an error rather than letting SIGPIPE kill naner.
-        signal(SIGPIPE, SIG_IGN)
         // libgit2 keeps this pointer for the life of the process.
         let definition = UnsafeMutablePointer<git_smart_subtransport_definition>.allocate(capacity: 1)
         definition.initialize(to: git_smart_subtransport_definition(callback: { out, _, _ in

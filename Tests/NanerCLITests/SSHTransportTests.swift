@@ -184,6 +184,24 @@ final class SSHTransportTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: record))
     }
 
+    /// An ssh that advertises a branch and is gone before naner writes what it wants:
+    /// the write meets a closed pipe every time (the stand-in closes its stdin first),
+    /// which must be an error with ssh's words, not a death by SIGPIPE (exit 141).
+    func testServerGoneBeforeTheRequestIsAnErrorNotSIGPIPE() throws {
+        let sandbox = try Sandbox()
+        let advertisement = sandbox.root + "/advertisement"
+        let ref = Data("0123456789abcdef0123456789abcdef01234567 refs/heads/main\u{0}ofs-delta\n".utf8)
+        try (Data(String(format: "%04x", ref.count + 4).utf8) + ref + Data("0000".utf8)).write(to: URL(fileURLWithPath: advertisement))
+        let fake = sandbox.root + "/gone-ssh"
+        try "#!/bin/sh\nexec 0<&-\ncat '\(advertisement)'\necho 'fake ssh: the server went away' >&2\nexit 1\n"
+            .write(toFile: fake, atomically: true, encoding: .utf8)
+        chmod(fake, 0o755)
+        let run = sandbox.naner("init", "--from", "dots:/srv/dots.git", environment: ["GIT_SSH": fake])
+        XCTAssertExit(run, 1)
+        XCTAssertOneErrorLine(run, contains: "fake ssh: the server went away")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: sandbox.repo))
+    }
+
     /// git's rule: a `/` before the first `:` makes a local path, not `host:path`.
     func testLocalPathWithColonIsAPath() throws {
         let first = try firstMachine()
