@@ -6,7 +6,8 @@ struct SystemCallError: Error, CustomStringConvertible {
     let function: String
     let code: Int32
 
-    var description: String { "\(function): \(String(cString: strerror(code)))" }
+    var reason: String { String(cString: strerror(code)) }
+    var description: String { "\(function): \(reason)" }
 }
 
 /// Throws a `SystemCallError` for a call returning -1 and setting `errno`.
@@ -96,7 +97,7 @@ final class ChildProcess {
             let result = arguments[0].contains("/")
                 ? posix_spawn(&child, arguments[0], &actions, &attributes, argv, environ)
                 : posix_spawnp(&child, arguments[0], &actions, &attributes, argv, environ)
-            try checkSpawn(result, spawn + " " + arguments[0])
+            try checkSpawn(result, spawn)
             pid = child
         } catch {
             closeOpened()

@@ -21,7 +21,12 @@ final class SSHConnection {
         var arguments = ["-o", "BatchMode=yes", "-o", "ConnectTimeout=15"]
         if let port = address.port { arguments += ["-p", String(port)] }
         arguments += ["--", address.destination, address.remoteCommand(remoteProgram)]
-        process = try ChildProcess(program + arguments)
+        do {
+            process = try ChildProcess(program + arguments)
+        } catch let error as SystemCallError where error.function.hasPrefix("posix_spawn") {
+            throw Failure(description: "cannot run '\(program[0])': \(error.reason); install the OpenSSH client, "
+                + "or name an ssh command in GIT_SSH_COMMAND")
+        }
     }
 
     /// Reads protocol data; a short read is fine. At end of file, ssh's exit decides:

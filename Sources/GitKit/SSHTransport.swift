@@ -31,7 +31,7 @@ enum SSHTransport {
         switch error {
         case let error as SSHConnection.Failure: text = error.description
         case let error as SSHAddress.Invalid: text = error.description
-        case let error as SystemCallError: text = "cannot run ssh: \(error)"
+        case let error as SystemCallError: text = "lost the connection to ssh: \(error)"
         default: text = "\(error)"
         }
         _ = git_error_set_str(Int32(GIT_ERROR_SSH.rawValue), text)

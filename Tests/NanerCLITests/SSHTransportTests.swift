@@ -202,6 +202,15 @@ final class SSHTransportTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: sandbox.repo))
     }
 
+    func testMissingSSHProgram() throws {
+        let sandbox = try Sandbox()
+        let missing = sandbox.root + "/no-such-ssh"
+        let run = sandbox.naner("init", "--from", "dots:/srv/dots.git", environment: ["GIT_SSH": missing])
+        XCTAssertExit(run, 1)
+        XCTAssertOneErrorLine(run, contains: "cannot run '\(missing)': No such file or directory")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: sandbox.repo))
+    }
+
     /// git's rule: a `/` before the first `:` makes a local path, not `host:path`.
     func testLocalPathWithColonIsAPath() throws {
         let first = try firstMachine()
