@@ -1,3 +1,4 @@
+import CLibgit2
 import Glibc
 
 /// One run of the system `ssh` talking to `git-upload-pack` or `git-receive-pack` on
@@ -17,7 +18,7 @@ final class SSHConnection {
     /// Starts `ssh … -- [user@]host "git-upload-pack '/path'"`.
     init(url: String, remoteProgram: String) throws {
         address = try SSHAddress(parsing: url)
-        program = Self.sshProgram()
+        program = try Self.sshProgram()
         var arguments = ["-o", "BatchMode=yes", "-o", "ConnectTimeout=15"]
         if let port = address.port { arguments += ["-p", String(port)] }
         arguments += ["--", address.destination, address.remoteCommand(remoteProgram)]
@@ -60,14 +61,23 @@ final class SSHConnection {
                                               address: address, program: program).message)
     }
 
-    /// The ssh command as git picks it: `GIT_SSH_COMMAND` (a shell command line, run
-    /// as `sh -c '<cmd> "$@"' <cmd> args…`), else `GIT_SSH` (a program), else `ssh`.
-    static func sshProgram() -> [String] {
-        if let command = environment("GIT_SSH_COMMAND") {
+    /// The ssh command as git picks it: `GIT_SSH_COMMAND`, else `core.sshCommand` (both
+    /// shell command lines, run as `sh -c '<cmd> "$@"' <cmd> args…`), else `GIT_SSH`
+    /// (a program), else `ssh`. `core.sshCommand` is read from the user's and the
+    /// system's git config only: libgit2 does not tell a transport which repository it serves.
+    static func sshProgram() throws -> [String] {
+        if let command = try environment("GIT_SSH_COMMAND") ?? configuredCommand() {
             return ["/bin/sh", "-c", command + " \"$@\"", command]
         }
         if let program = environment("GIT_SSH") { return [program] }
         return ["ssh"]
+    }
+
+    private static func configuredCommand() throws -> String? {
+        var pointer: OpaquePointer?
+        try check(git_config_open_default(&pointer), "git_config_open_default")
+        let command = try Config(pointer!).string("core.sshCommand")
+        return command?.isEmpty == false ? command : nil
     }
 
     private static func environment(_ name: String) -> String? {

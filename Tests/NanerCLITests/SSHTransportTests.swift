@@ -175,6 +175,19 @@ final class SSHTransportTests: XCTestCase {
             XCTAssertEqual(argv, expected, url)
             XCTAssertFalse(FileManager.default.fileExists(atPath: sandbox.repo))
         }
+        // core.sshCommand from the user's git config, below GIT_SSH_COMMAND as in git.
+        try? FileManager.default.removeItem(atPath: record)
+        try sandbox.write(".gitconfig", "[core]\n\tsshCommand = \(fake) -o Marker=config\n")
+        let configured = sandbox.naner("init", "--from", "dots:/srv/dots.git")
+        XCTAssertOneErrorLine(configured, contains: "fake ssh: no network here")
+        XCTAssertEqual(try? String(contentsOfFile: record, encoding: .utf8),
+                       (["-o", "Marker=config"] + options + ["--", "dots", "git-upload-pack '/srv/dots.git'", ""]).joined(separator: "\n"))
+        try? FileManager.default.removeItem(atPath: record)
+        XCTAssertExit(sandbox.naner("init", "--from", "dots:/srv/dots.git", environment: ["GIT_SSH_COMMAND": fake]), 1)
+        XCTAssertEqual(try? String(contentsOfFile: record, encoding: .utf8),
+                       (options + ["--", "dots", "git-upload-pack '/srv/dots.git'", ""]).joined(separator: "\n"))
+        try FileManager.default.removeItem(atPath: sandbox.home + "/.gitconfig")
+
         // A host that would read as an option is refused before ssh runs.
         try? FileManager.default.removeItem(atPath: record)
         let option = sandbox.naner("init", "--from", "ssh://-oProxyCommand=touch%20x/srv/dots.git",
