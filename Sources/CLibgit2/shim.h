@@ -4,6 +4,7 @@
 #include <git2/sys/odb_backend.h>
 #include <git2/sys/mempack.h>
 #include <git2/sys/index.h>
+#include "ssh_transport.h"
 
 /* git_libgit2_opts is variadic, which Swift cannot call: one inline wrapper per option. */
 static inline int naner_git_enable_fsync_gitdir(int enabled) {

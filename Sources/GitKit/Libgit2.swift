@@ -5,6 +5,9 @@ import CLibgit2
 public enum Libgit2 {
     private static let initialized: Bool = {
         git_libgit2_init()
+        // ssh:// and scp-like remotes run the system ssh (see SSHTransport). Only a
+        // bug can make this fail (a scheme registered twice).
+        do { try SSHTransport.register() } catch { fatalError("registering the ssh transport: \(error)") }
         // The repository lives under the user's own data folder; owner checks add
         // nothing there and break tests run as another uid on shared temp folders.
         _ = naner_git_set_owner_validation(0)
