@@ -19,28 +19,6 @@ extension Repository {
         return encoded
     }
 
-    /// Fetches a remote's branches and tags (`refs/remotes/NAME/*`, `refs/tags/*`).
-    public func fetch(remote name: String) throws {
-        var remote: OpaquePointer?
-        try check(git_remote_lookup(&remote, pointer, name), "git_remote_lookup")
-        defer { git_remote_free(remote) }
-        var options = git_fetch_options()
-        try check(git_fetch_options_init(&options, UInt32(GIT_FETCH_OPTIONS_VERSION)), "git_fetch_options_init")
-        options.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_ALL
-        try check(git_remote_fetch(remote, nil, &options, "naner: fetch"), "git_remote_fetch")
-    }
-
-    /// The branch a remote's HEAD names (`main`), from the last fetch; nil when unknown.
-    public func remoteDefaultBranch(remote name: String) -> String? {
-        var reference: OpaquePointer?
-        guard git_reference_lookup(&reference, pointer, "refs/remotes/\(name)/HEAD") == 0 else { return nil }
-        defer { git_reference_free(reference) }
-        guard let target = git_reference_symbolic_target(reference) else { return nil }
-        let prefix = "refs/remotes/\(name)/"
-        let full = String(cString: target)
-        return full.hasPrefix(prefix) ? String(full.dropFirst(prefix.count)) : nil
-    }
-
     /// Points `HEAD` at `refs/heads/BRANCH` (which may not exist yet).
     public func setHead(branch: String) throws {
         try check(git_repository_set_head(pointer, "refs/heads/" + branch), "git_repository_set_head")

@@ -14,7 +14,10 @@ public struct SyncRemote: Sendable, Equatable {
     /// first push, and checked for a sync client's half-copied state and conflicted copies.
     public var folderPath: String? {
         guard SyncRemote.isLocalPath(url) else { return nil }
-        return url.hasPrefix("file://") ? String(url.dropFirst(7)) : url
+        // file:// URLs are how a path with a ':' is stored (see Repository.createRemote).
+        guard url.hasPrefix("file://") else { return url }
+        let path = String(url.dropFirst(7))
+        return path.removingPercentEncoding ?? path
     }
 
     public static func isLocalPath(_ url: String) -> Bool {
