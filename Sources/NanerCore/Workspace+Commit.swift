@@ -55,6 +55,8 @@ extension Workspace {
         guard !message.trimmingBlanks().isEmpty else { throw NanerError.emptyMessage }
         try lockRepository()
         let rules = try refreshRules()
+        // A pull killed while laying files out is finished first: its files are not edits.
+        try finishInterruptedPull()
         // A sync that stopped on conflicts: this commit finishes its merge.
         let mergeParent = try pendingMergeParent()
         do {

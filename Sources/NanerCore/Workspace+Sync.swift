@@ -153,6 +153,7 @@ extension Workspace {
     public func sync(_ direction: SyncDirection = .both, _ options: SyncOptions) throws -> SyncReport {
         try lockRepository()
         if MergeState.load(repository: locations.repository) != nil { throw SyncError.mergeInProgress }
+        try finishInterruptedPull()
         let remote = try syncRemote(options, creating: true)
         var report = SyncReport(remote: remote)
         if direction != .push { report.pull = try pull(remote, options) }
@@ -205,13 +206,8 @@ extension Workspace {
             merged = true
         }
         guard target != ours else { return .upToDate }
-
-        let rules = try refreshRules()
-        let scan = try self.scan(rules: rules, mode: .commit(gitDirectory: locations.repository), index: try repository.index())
-        let plan = try applyIncoming(try RestoreTarget.commit(target, label: remote.name, head: ours, repository: repository), scan: scan)
-        try repository.setReference(Workspace.branch, to: target,
-                                    message: merged ? "naner sync: merge \(remote.name)" : "naner sync: fast-forward to \(remote.name)")
-        try updateIndex(from: ours, to: target, written: plan.actions.map(\.path))
+        let plan = try layOut(from: ours, to: target, label: remote.name,
+                              message: merged ? "naner sync: merge \(remote.name)" : "naner sync: fast-forward to \(remote.name)")
         return merged ? .merged(commit: target, files: plan.actions) : .fastForward(to: target, files: plan.actions)
     }
 
@@ -263,7 +259,7 @@ extension Workspace {
 
     /// Writes what changed between HEAD and `target` into the tree, refusing first
     /// when any of those files has an uncommitted edit.
-    private func applyIncoming(_ target: RestoreTarget, scan: ScanResult) throws -> RestorePlan {
+    func applyIncoming(_ target: RestoreTarget, scan: ScanResult) throws -> RestorePlan {
         let changed = target.changedSinceHead ?? []
         guard !changed.isEmpty else {
             return RestorePlan(source: target.label, actions: [], unchangedCount: 0, alreadyRestored: [])
