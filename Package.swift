@@ -10,6 +10,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+        // scrypt (_CryptoExtras) and AES-GCM for encrypted backup archives.
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.0"..<"4.0.0"),
     ],
     targets: [
         // libgit2 from the system (Debian: libgit2-dev); only GitKit imports it.
@@ -34,6 +36,8 @@ let package = Package(
             dependencies: [
                 "GitKit",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             plugins: ["EmbedResourcesPlugin"]
         ),

@@ -37,6 +37,9 @@ public enum NanerError: NanerFailure, Equatable {
     case sourceMissing(String)
     case sourceEmpty(String)
     case sourceUnreadable(String, reason: String)
+    case passphraseNeeded(String)
+    case wrongPassphrase(String)
+    case passphraseMismatch
     case authenticationFailed(String)
     case remoteUnreachable(String, reason: String)
     case remoteNotFound(String)
@@ -74,6 +77,9 @@ public enum NanerError: NanerFailure, Equatable {
         case .sourceMissing(let source): return "configuration '\(source)' does not exist"
         case .sourceEmpty(let source): return "configuration '\(source)' has no branch to bring over"
         case .sourceUnreadable(let source, let reason): return "cannot read configuration '\(source)': \(reason)"
+        case .passphraseNeeded(let archive): return "'\(archive)' needs a passphrase"
+        case .wrongPassphrase(let archive): return "wrong passphrase for '\(archive)', or the archive was altered"
+        case .passphraseMismatch: return "the two passphrases differ"
         case .authenticationFailed(let url): return "authentication failed for '\(url)'"
         case .remoteUnreachable(let url, let reason): return "cannot reach '\(url)': \(reason.onOneLine)"
         case .remoteNotFound(let url): return "no configuration repository at '\(url)'"
@@ -118,6 +124,9 @@ public enum NanerError: NanerFailure, Equatable {
         case .unknownBackup, .unknownReference: return ["'naner backups' lists the backups; 'naner log' the commits"]
         case .outputMissing: return ["create it first, or choose another folder with --output"]
         case .sshKeysNeedOutput: return ["naner backup --output DIR --include-ssh-keys writes them into a local archive only"]
+        case .passphraseNeeded: return ["set NANER_PASSPHRASE, or run naner on a terminal to be asked"]
+        case .wrongPassphrase: return ["nothing was written; try again with the passphrase the backup was made with"]
+        case .passphraseMismatch: return ["nothing was written; type the same passphrase twice"]
         case .sourceMissing, .sourceEmpty, .sourceUnreadable:
             return ["give the repository another machine pushed to, e.g. a folder, a bare repository or a URL"]
         case .authenticationFailed:

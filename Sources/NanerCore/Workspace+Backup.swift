@@ -32,7 +32,7 @@ extension Workspace {
     /// `naner backup`: commits pending changes, then tags the result with the manifest
     /// as the tag message; `output` also writes a portable archive.
     public func backup(name requested: String?, message: String?, output: String?, compress: Bool,
-                       includeSSHKeys: Bool, now: Date = Date()) throws -> BackupReport {
+                       includeSSHKeys: Bool, encrypt: Bool = false, now: Date = Date()) throws -> BackupReport {
         let name = requested ?? BackupName.automatic(now)
         try BackupName.validate(name)
         if includeSSHKeys && output == nil { throw NanerError.sshKeysNeedOutput }
@@ -41,9 +41,11 @@ extension Workspace {
             guard FileManager.default.fileExists(atPath: output, isDirectory: &isDirectory), isDirectory.boolValue else {
                 throw NanerError.outputMissing(output)
             }
-            let target = output + "/" + name + (compress ? ".zip" : "")
+            let target = output + "/" + name + (encrypt ? EncryptedArchive.fileExtension : compress ? ".zip" : "")
             if FileManager.default.fileExists(atPath: target) { throw NanerError.cannotWrite(target, reason: "it already exists") }
         }
+        // Asked before anything changes: a missing or mistyped passphrase leaves no trace.
+        let passphrase = try encrypt ? BackupArchive.passphrase(name + EncryptedArchive.fileExtension, true) : nil
         try lockRepository()
         if try backupReference(name) != nil { throw NanerError.backupExists(name) }
 
@@ -78,7 +80,8 @@ extension Workspace {
                 manifest.itemsSkipped = manifest.skipped.count
                 unsafe.forEach { Workspace.warn("left '\($0.path)' out of the archive: \($0.reason)") }
             }
-            archive = try BackupArchive.write(entries: entries, manifest: manifest, to: output, name: name, compress: compress)
+            archive = try BackupArchive.write(entries: entries, manifest: manifest, to: output, name: name, compress: compress,
+                                              passphrase: passphrase)
         }
         return BackupReport(name: name, commit: head, committed: committed, manifest: manifest, archive: archive)
     }

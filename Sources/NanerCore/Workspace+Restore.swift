@@ -49,7 +49,7 @@ extension Workspace {
     func restoreTarget(_ source: String) throws -> RestoreTarget {
         let head = try repository.headCommitID()
         let absolute = Paths.absolute(source)
-        if FileManager.default.fileExists(atPath: absolute) && (source.contains("/") || source.hasSuffix(".zip")) {
+        if FileManager.default.fileExists(atPath: absolute) && (source.contains("/") || source.hasSuffix(".zip") || source.hasSuffix(EncryptedArchive.fileExtension)) {
             let (_, entries) = try BackupArchive.read(absolute)
             return try RestoreTarget.archive(entries, label: source)
         }

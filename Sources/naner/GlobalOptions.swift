@@ -28,6 +28,7 @@ struct GlobalOptions: ParsableArguments {
     func console() -> Console {
         Console.standard.configure(color: color, quiet: quiet, verbose: verbose)
         Workspace.warn = { Console.standard.warning($0) }
+        PassphrasePrompt.install()
         return Console.standard
     }
 

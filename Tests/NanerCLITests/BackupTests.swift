@@ -100,7 +100,11 @@ final class BackupTests: XCTestCase {
         XCTAssertExit(noOutput, 64)
         XCTAssertOneErrorLine(noOutput, contains: "--include-ssh-keys needs --output")
 
-        let keys = sandbox.naner("backup", "--name", "full", "--output", out, "--compress", "--include-ssh-keys")
+        let unsealed = sandbox.naner("backup", "--name", "full", "--output", out, "--compress", "--include-ssh-keys")
+        XCTAssertExit(unsealed, 64)
+        XCTAssertOneErrorLine(unsealed, contains: "add --encrypt, or --no-encrypt to write them in the clear")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out + "/full.zip"))
+        let keys = sandbox.naner("backup", "--name", "full", "--output", out, "--compress", "--include-ssh-keys", "--no-encrypt")
         XCTAssertExit(keys, 0)
         XCTAssertTrue(keys.stderr.contains("warning: SSH keys are sensitive"), keys.stderr)
         let listing = Sandbox.execute(["/usr/bin/python3", "-c", "import zipfile,sys; print('\\n'.join(zipfile.ZipFile(sys.argv[1]).namelist()))", out + "/full.zip"],

@@ -16,7 +16,7 @@ public enum BackupArchive {
     /// stay symlinks. The folder is made 0700 and the zip 0600: they may hold
     /// SSH keys.
     public static func write(entries: [ArchiveEntry], manifest: BackupManifest, to directory: String,
-                             name: String, compress: Bool) throws -> String {
+                             name: String, compress: Bool, passphrase: String? = nil) throws -> String {
         if let reason = nameProblem(name) { throw NanerError.invalidBackupName(name, reason: reason) }
         var status = stat()
         guard stat(directory, &status) == 0 else {
@@ -31,20 +31,25 @@ public enum BackupArchive {
             throw NanerError.cannotArchive(problem.path, reason: problem.reason)
         }
 
-        let target = join(directory, compress ? name + ".zip" : name)
+        let fileName = passphrase != nil ? name + EncryptedArchive.fileExtension : compress ? name + ".zip" : name
+        let target = join(directory, fileName)
         guard !exists(target) else { throw NanerError.archiveExists(target) }
-        let temporary = join(directory, ".\(compress ? name + ".zip" : name).naner-tmp-\(getpid())")
+        let temporary = join(directory, ".\(fileName).naner-tmp-\(getpid())")
         removeTree(temporary)
 
         let sorted = entries.sorted { ArchiveSafety.precedes($0.path, $1.path) }
         let manifestEntry = ArchiveEntry.file(BackupManifest.fileName, Array(manifest.json().utf8), mode: 0o644)
         do {
-            if compress {
+            if let passphrase {
+                // Built and sealed in memory: no byte of the plain archive reaches the disk.
+                let zip = try ZipArchive.bytes(([manifestEntry] + sorted).map { ($0.path, $0.content) })
+                try writeFile(temporary, try EncryptedArchive.seal(zip, passphrase: passphrase), mode: 0o600, shown: target)
+            } else if compress {
                 try writeZip([manifestEntry] + sorted, temporary: temporary, target: target)
             } else {
                 try writeFolder(sorted + [manifestEntry], temporary: temporary, target: target)
             }
-            try moveIntoPlace(temporary, target, isFolder: !compress)
+            try moveIntoPlace(temporary, target, isFolder: !compress && passphrase == nil)
         } catch {
             removeTree(temporary)
             throw error
@@ -74,11 +79,22 @@ public enum BackupArchive {
         case S_IFDIR:
             items = try FolderReader.read(path)
         case S_IFREG:
-            let bytes: [UInt8]
+            var bytes: [UInt8]
             do {
                 bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
             } catch {
                 throw NanerError.cannotRead(path, reason: (error as NSError).localizedDescription)
+            }
+            if EncryptedArchive.isEncrypted(bytes) {
+                let passphrase = try BackupArchive.passphrase(path, false)
+                do {
+                    bytes = try EncryptedArchive.open(bytes, passphrase: passphrase)
+                } catch {
+                    switch error {
+                    case .wrongPassphrase: throw NanerError.wrongPassphrase(path)
+                    case .malformed(let reason): throw NanerError.archiveDamaged(path, reason: reason)
+                    }
+                }
             }
             guard bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) || bytes.starts(with: [0x50, 0x4B, 0x05, 0x06]) else {
                 throw NanerError.notABackup(path, reason: "it is neither a folder nor a zip file")
@@ -96,6 +112,15 @@ public enum BackupArchive {
             throw NanerError.notABackup(path, reason: "it is neither a folder nor a zip file")
         }
         return try check(items, archive: path)
+    }
+
+    /// Where a passphrase comes from: `(archive, confirm)`. `NANER_PASSPHRASE` by default;
+    /// the CLI adds a prompt on the terminal. Never a command-line argument.
+    nonisolated(unsafe) public static var passphrase: (_ archive: String, _ confirm: Bool) throws -> String = { archive, _ in
+        guard let given = ProcessInfo.processInfo.environment["NANER_PASSPHRASE"], !given.isEmpty else {
+            throw NanerError.passphraseNeeded(archive)
+        }
+        return given
     }
 
     /// The entries `write` would refuse, with the reason, in path order: the

@@ -27,6 +27,18 @@ enum ZipArchive {
     static func write(_ items: [(path: String, content: ArchiveEntry.Content)], to path: String,
                       compress: Bool = true, date: Date = Date()) throws {
         let archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .create)
+        try add(items, to: archive, compress: compress, date: date)
+    }
+
+    /// The same zip, built in memory (to be encrypted before any byte reaches the disk).
+    static func bytes(_ items: [(path: String, content: ArchiveEntry.Content)], date: Date = Date()) throws -> [UInt8] {
+        let archive = try Archive(accessMode: .create)
+        try add(items, to: archive, compress: true, date: date)
+        return archive.data.map { [UInt8]($0) } ?? []
+    }
+
+    private static func add(_ items: [(path: String, content: ArchiveEntry.Content)], to archive: Archive,
+                            compress: Bool, date: Date) throws {
         for item in items {
             switch item.content {
             case .file(let bytes, let mode):

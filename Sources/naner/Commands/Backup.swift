@@ -31,6 +31,14 @@ extension Naner {
         @Flag(help: "With --output: add private SSH keys (~/.ssh/id_*) to the archive, never to the repository.")
         var includeSSHKeys = false
 
+        @Flag(help: ArgumentHelp(
+            "With --output: one NAME.zip.enc sealed with a passphrase (NANER_PASSPHRASE, or asked on a terminal).",
+            discussion: "scrypt derives the key, AES-256-GCM seals the zip; see the README for the format."))
+        var encrypt = false
+
+        @Flag(help: "With --include-ssh-keys: write the keys without encryption, knowingly.")
+        var noEncrypt = false
+
         @Option(help: ArgumentHelp("Delete a backup or safety point instead.", valueName: "name"))
         var delete: String?
 
@@ -38,6 +46,11 @@ extension Naner {
             if compress && output == nil { throw ValidationError("--compress needs --output DIR") }
             if includeSSHKeys && output == nil {
                 throw ValidationError("--include-ssh-keys needs --output DIR: SSH keys never enter the repository")
+            }
+            if encrypt && output == nil { throw ValidationError("--encrypt needs --output DIR") }
+            if encrypt && noEncrypt { throw ValidationError("give --encrypt or --no-encrypt, not both") }
+            if includeSSHKeys && !encrypt && !noEncrypt {
+                throw ValidationError("--include-ssh-keys writes private keys: add --encrypt, or --no-encrypt to write them in the clear")
             }
             if delete != nil && (name != nil || output != nil || message != nil) {
                 throw ValidationError("--delete takes no other backup options")
@@ -52,13 +65,13 @@ extension Naner {
                 console.say("deleted backup '\(delete)'")
                 return
             }
-            if includeSSHKeys {
+            if includeSSHKeys && !encrypt {
                 console.warning("SSH keys are sensitive: do not upload this archive to cloud storage without encryption")
                 console.warning("keys in a backup can reach your servers if the backup is compromised")
                 console.hint("keep it on an encrypted disk or offline; consider passphrase-protected keys")
             }
             let report = try workspace.backup(name: name, message: message, output: output.map { Paths.absolute($0) },
-                                              compress: compress, includeSSHKeys: includeSSHKeys)
+                                              compress: compress || encrypt, includeSSHKeys: includeSSHKeys, encrypt: encrypt)
             let printer = CommitPrinter(console: console)
             printer.printWarnings(report.committed.scan)
             if let commit = report.committed.commit {
