@@ -202,40 +202,76 @@ extension Workspace {
 
     /// Writes the plan's files: each beside itself, then renamed over the old one,
     /// so a restore killed at any moment leaves every file wholly old or wholly new.
+    /// Contents are read from the repository on this thread (libgit2 handles stay on
+    /// one thread); the writes, a handful of system calls each, run on two.
     func apply(_ plan: RestorePlan, from target: RestoreTarget) throws {
-        for action in plan.actions {
-            let absolute = locations.home + "/" + action.path
-            switch action.kind {
-            case .remove:
-                if unlink(absolute) != 0 && errno != ENOENT {
-                    throw NanerError.cannotWrite(absolute, reason: String(cString: strerror(errno)))
-                }
-            case .restore:
-                guard let file = try target.file(action.path) else { continue }
-                let local = FileStat(path: absolute)
-                let mode = Workspace.permissions(for: file, replacing: local)
-                try makeParents(of: action.path, modes: target.modes)
-                if action.modeOnly, let local, !local.isSymlink {
-                    guard chmod(absolute, mode_t(mode)) == 0 else {
-                        throw NanerError.cannotWrite(absolute, reason: String(cString: strerror(errno)))
+        var folders = Set<String>()
+        for batch in stride(from: 0, to: plan.actions.count, by: 256).map({ plan.actions[$0..<min($0 + 256, plan.actions.count)] }) {
+            var writes: [FileWrite] = []
+            for action in batch {
+                let absolute = locations.home + "/" + action.path
+                switch action.kind {
+                case .remove:
+                    // At once, in plan order: a file may give way to a folder of the same name.
+                    try FileWrite(path: absolute, content: .remove).perform()
+                case .restore:
+                    guard let file = try target.file(action.path) else { continue }
+                    let local = FileStat(path: absolute)
+                    let mode = Workspace.permissions(for: file, replacing: local)
+                    try makeParents(of: action.path, modes: target.modes, known: &folders)
+                    if action.modeOnly, let local, !local.isSymlink {
+                        writes.append(FileWrite(path: absolute, content: .mode(mode)))
+                    } else if file.gitMode == IndexEntry.symlinkMode {
+                        writes.append(FileWrite(path: absolute, content: .symlink(String(decoding: try target.bytes(action.path, file), as: UTF8.self))))
+                    } else {
+                        writes.append(FileWrite(path: absolute, content: .file(try target.bytes(action.path, file), mode)))
                     }
-                    continue
                 }
-                let bytes = try target.bytes(action.path, file)
-                if file.gitMode == IndexEntry.symlinkMode {
-                    try AtomicFile.symlink(String(decoding: bytes, as: UTF8.self), at: absolute)
-                } else {
-                    try AtomicFile.write(bytes, to: absolute, mode: mode_t(mode))
+            }
+            let failures = parallelMap(writes, lanes: writes.count > 16 ? 2 : 1) { write -> Error? in
+                do { try write.perform() } catch { return error }
+                return nil
+            }
+            if let failure = failures.lazy.compactMap({ $0 }).first { throw failure }
+        }
+    }
+
+    /// One file of a plan, ready to write without touching the repository.
+    private struct FileWrite {
+        enum Content {
+            case remove
+            case mode(UInt32)
+            case symlink(String)
+            case file([UInt8], UInt32)
+        }
+
+        let path: String
+        let content: Content
+
+        func perform() throws {
+            switch content {
+            case .remove:
+                if unlink(path) != 0 && errno != ENOENT {
+                    throw NanerError.cannotWrite(path, reason: String(cString: strerror(errno)))
                 }
+            case .mode(let mode):
+                guard chmod(path, mode_t(mode)) == 0 else {
+                    throw NanerError.cannotWrite(path, reason: String(cString: strerror(errno)))
+                }
+            case .symlink(let target):
+                try AtomicFile.symlink(target, at: path)
+            case .file(let bytes, let mode):
+                try AtomicFile.write(bytes, to: path, mode: mode_t(mode))
             }
         }
     }
 
     /// Creates missing folders with their recorded modes (`.ssh/` 0700); fixes recorded ones.
-    private func makeParents(of path: String, modes: ModeTable) throws {
+    private func makeParents(of path: String, modes: ModeTable, known: inout Set<String>) throws {
         var folder = ""
         for component in path.split(separator: "/").dropLast() {
             folder += (folder.isEmpty ? "" : "/") + component
+            guard known.insert(folder).inserted else { continue }  // made or checked for an earlier file
             let absolute = locations.home + "/" + folder
             let recorded = modes.modes[folder + "/"]
             var status = stat()
