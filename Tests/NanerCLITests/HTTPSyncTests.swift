@@ -62,6 +62,11 @@ final class HTTPSyncTests: XCTestCase {
         XCTAssertEqual(first.git("status", "--porcelain").stdout, "")
         XCTAssertExit(serverGit("fsck", "--strict"), 0)
         XCTAssertFalse(first.git("config", "--list").stdout.contains(HTTPServer.password), "no password in the config")
+        XCTAssertNoSecrets(gitDir: bare)
+        for file in ["config", "logs/HEAD", "logs/refs/heads/main", "logs/refs/remotes/origin/main", "FETCH_HEAD"] {
+            let text = (try? String(contentsOfFile: first.repo + "/" + file, encoding: .utf8)) ?? ""
+            XCTAssertFalse(text.contains(HTTPServer.password), "the password in \(file)")
+        }
     }
 
     func testWrongPasswordIsOneLineAndChangesNothing() throws {

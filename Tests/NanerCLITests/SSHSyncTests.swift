@@ -73,6 +73,7 @@ final class SSHSyncTests: XCTestCase {
         XCTAssertExit(first.naner(["sync"], environment: ssh), 0)
         XCTAssertEqual(serverMain(), head(first))
         XCTAssertEqual(serverGit("log", "-1", "--format=%P", "main").stdout.split(separator: " ").count, 2, "a merge commit")
+        XCTAssertNoSecrets(gitDir: bare)
         XCTAssertExit(serverGit("fsck", "--strict"), 0)
     }
 

@@ -175,3 +175,29 @@ func XCTAssertOneErrorLine(_ run: Sandbox.Run, contains fragment: String, file: 
     let other = run.stderr.split(separator: "\n").filter { !$0.hasPrefix("error:") && !$0.hasPrefix("hint:") }
     XCTAssertTrue(other.isEmpty, "unexpected stderr lines:\n\(run.stderr)", file: file, line: line)
 }
+
+/// Reads every object reachable in a repository (the git CLI as the oracle) and fails
+/// when any holds a private key or token, or any tree names a path that must never
+/// leave the machine.
+func XCTAssertNoSecrets(gitDir: String, forbiddenPaths: [String] = [".ssh/id_ed25519", ".bash_history", ".cache/", "Projects/"],
+                        file: StaticString = #filePath, line: UInt = #line) {
+    let environment = ["PATH": "/usr/bin:/bin", "GIT_CONFIG_NOSYSTEM": "1", "HOME": "/nonexistent"]
+    let listing = Sandbox.execute(["/usr/bin/git", "--git-dir=" + gitDir, "rev-list", "--objects", "--all", "--reflog"],
+                                  environment: environment, directory: "/")
+    XCTAssertExit(listing, 0, file: file, line: line)
+    let ids = listing.lines.map { String($0.prefix(40)) }
+    XCTAssertFalse(ids.isEmpty, "no objects in '\(gitDir)'", file: file, line: line)
+    for path in listing.lines.compactMap({ $0.count > 41 ? String($0.dropFirst(41)) : nil }) {
+        // A folder (trailing slash) forbids everything in it; a file only itself (its .pub may travel).
+        for forbidden in forbiddenPaths where path == forbidden || path + "/" == forbidden
+            || (forbidden.hasSuffix("/") && path.hasPrefix(forbidden)) {
+            XCTFail("'\(path)' reached '\(gitDir)'", file: file, line: line)
+        }
+    }
+    let contents = Sandbox.execute(["/usr/bin/git", "--git-dir=" + gitDir, "cat-file", "--batch"], environment: environment,
+                                   directory: "/", input: Data((ids.joined(separator: "\n") + "\n").utf8))
+    XCTAssertExit(contents, 0, file: file, line: line)
+    for secret in ["PRIVATE KEY-----", "ghp_", "github_pat_", "AKIA", "hunter2"] where contents.stdout.contains(secret) {
+        XCTFail("an object in '\(gitDir)' holds '\(secret)'", file: file, line: line)
+    }
+}

@@ -395,4 +395,27 @@ final class SyncTests: XCTestCase {
         XCTAssertExit(piped, 0)
         XCTAssertFalse(piped.stderr.contains("objects"), piped.stderr)
     }
+
+    /// Secrets refused on this machine never reach the folder, in any object of any commit or tag.
+    func testNoSecretReachesTheRemote() throws {
+        let sandbox = try Sandbox()
+        try sandbox.makeTypicalHome()
+        try sandbox.write(".config/gh/hosts.yml", "github.com:\n  oauth_token: ghp_0123456789abcdefghijABCDEFGHIJ012345\n")
+        try sandbox.write(".config/aws/credentials", "[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n")
+        try sandbox.write(".config/app/remote.conf", "url = https://me:hunter2@example.com/repo.git\n")
+        try sandbox.write(".ssh/old_key", "-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n", mode: 0o600)
+        XCTAssertExit(sandbox.naner("init"), 0)
+        XCTAssertExit(sandbox.naner("backup", "--name", "all"), 0)
+        XCTAssertExit(sandbox.naner("remote", "add", "origin", "https://me:hunter2@example.com/me/dots.git"), 0)
+        XCTAssertExit(sync(sandbox), 0)
+        assertFolderSound()
+        XCTAssertNoSecrets(gitDir: folder, forbiddenPaths: [".ssh/id_ed25519", ".ssh/old_key", ".bash_history", ".cache/", "Projects/",
+                                                            ".config/gh/hosts.yml", ".config/aws/credentials"])
+        XCTAssertNoSecrets(gitDir: sandbox.repo, forbiddenPaths: [".ssh/old_key"])
+        for file in ["config", "logs/HEAD", "logs/refs/heads/main", "packed-refs"] {
+            let text = (try? String(contentsOfFile: sandbox.repo + "/" + file, encoding: .utf8)) ?? ""
+            XCTAssertFalse(text.contains("hunter2"), "a password in \(file)")
+        }
+        XCTAssertTrue(sandbox.exists(".config/gh/hosts.yml"), "refused, never touched")
+    }
 }
