@@ -44,7 +44,10 @@ public enum NanerError: NanerFailure, Equatable {
     case remoteUnreachable(String, reason: String)
     case remoteNotFound(String)
 
-    public var message: String {
+    /// Always one line: names quoted from a file or another machine may hold control characters.
+    public var message: String { text.onOneLine }
+
+    private var text: String {
         switch self {
         case .homeMissing(let path): return "home folder '\(path)' does not exist"
         case .homeNotDirectory(let path): return "home '\(path)' is not a folder"

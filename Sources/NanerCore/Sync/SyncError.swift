@@ -18,7 +18,10 @@ public enum SyncError: NanerFailure, Equatable {
     case conflictMarkersRemain([String])
     case remoteEmpty(remote: String)
 
-    public var message: String {
+    /// Always one line: names quoted from a file or another machine may hold control characters.
+    public var message: String { text.onOneLine }
+
+    private var text: String {
         switch self {
         case .noRemote: return "no remote to sync with"
         case .unknownRemote(let name): return "no remote named '\(name)'"
