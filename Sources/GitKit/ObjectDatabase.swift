@@ -27,6 +27,49 @@ extension Repository {
         return ObjectDatabase(out!)
     }
 
+    /// A blob's size, read from its header without inflating it.
+    public func blobSize(_ id: ObjectID) throws -> Int {
+        let database = try objectDatabase()
+        var oid = id.raw
+        var size = 0
+        var type = GIT_OBJECT_ANY
+        try check(git_odb_read_header(&size, &type, database.pointer, &oid), "git_odb_read_header")
+        return size
+    }
+
+    /// Hands a blob's bytes over in pieces of at most 1 MiB, never holding it whole when
+    /// the object database can stream it (loose objects); otherwise from one buffer.
+    public func streamBlob(_ id: ObjectID, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+        let database = try objectDatabase()
+        var oid = id.raw
+        var stream: UnsafeMutablePointer<git_odb_stream>?
+        var length = 0
+        var type = GIT_OBJECT_ANY
+        guard git_odb_open_rstream(&stream, &length, &type, database.pointer, &oid) == 0, let stream else {
+            try withBlobContent(id, body)
+            return
+        }
+        defer { git_odb_stream_free(stream) }
+        var buffer = [CChar](repeating: 0, count: 1 << 20)
+        var remaining = length
+        while remaining > 0 {
+            let count = git_odb_stream_read(stream, &buffer, min(buffer.count, remaining))
+            try check(count, "git_odb_stream_read")
+            guard count > 0 else { throw GitError(function: "git_odb_stream_read", code: -1, message: "the object ends early") }
+            try buffer.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[..<Int(count)])) }
+            remaining -= Int(count)
+        }
+    }
+
+    /// Lends a blob's bytes without copying them (a restore writes a large file straight from libgit2's buffer).
+    public func withBlobContent<Result>(_ id: ObjectID, _ body: (UnsafeRawBufferPointer) throws -> Result) throws -> Result {
+        var oid = id.raw
+        var blob: OpaquePointer?
+        try check(git_blob_lookup(&blob, pointer, &oid), "git_blob_lookup")
+        defer { git_blob_free(blob) }
+        return try body(UnsafeRawBufferPointer(start: git_blob_rawcontent(blob), count: Int(git_blob_rawsize(blob))))
+    }
+
     /// The bytes of a blob.
     public func blobContent(_ id: ObjectID) throws -> [UInt8] {
         var oid = id.raw

@@ -46,10 +46,18 @@ final class TreeWalker {
         var entries: [(name: String, type: UInt8)] = []
         var hasGitignore = false
         while let entry = readdir(handle) {
-            let name = withUnsafePointer(to: &entry.pointee.d_name) {
-                String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self))
+            let decoded = withUnsafePointer(to: &entry.pointee.d_name) { pointer -> (String, Bool) in
+                let raw = UnsafeRawPointer(pointer).assumingMemoryBound(to: CChar.self)
+                if let valid = String(validatingCString: raw) { return (valid, true) }
+                return (String(cString: raw), false)
             }
+            let name = decoded.0
             if name == "." || name == ".." { continue }
+            guard decoded.1 else {
+                // Swift strings, git's tools and other machines would each see another name.
+                skipped.append((directory + name, "its name is not valid UTF-8; rename it to manage it"))
+                continue
+            }
             if name == ".git" {
                 // A folder with its own repository belongs to that repository, as git sees it.
                 if !directory.isEmpty {

@@ -223,6 +223,9 @@ extension Workspace {
                         writes.append(FileWrite(path: absolute, content: .mode(mode)))
                     } else if file.gitMode == IndexEntry.symlinkMode {
                         writes.append(FileWrite(path: absolute, content: .symlink(String(decoding: try target.bytes(action.path, file), as: UTF8.self))))
+                    } else if let source = target.repository, try source.blobSize(file.id) > Workspace.streamedFileSize {
+                        // Written at once, streamed from the repository: never two copies of a large file in memory.
+                        try AtomicFile.write(to: absolute, mode: mode_t(mode)) { emit in try source.streamBlob(file.id, emit) }
                     } else {
                         writes.append(FileWrite(path: absolute, content: .file(try target.bytes(action.path, file), mode)))
                     }
@@ -235,6 +238,9 @@ extension Workspace {
             if let failure = failures.lazy.compactMap({ $0 }).first { throw failure }
         }
     }
+
+    /// Files larger than this are written one at a time, straight from the repository.
+    static let streamedFileSize = 8 << 20
 
     /// One file of a plan, ready to write without touching the repository.
     private struct FileWrite {

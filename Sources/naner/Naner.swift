@@ -25,6 +25,9 @@ struct Naner: ParsableCommand {
     /// Parse errors become one `error:` line and exit 64; naner's own errors print
     /// `error:` and `hint:` lines and exit with their code.
     static func main() {
+        // Past a file size limit (a full quota), a write should fail with EFBIG and be
+        // reported, not kill naner between a temporary file and its rename.
+        signal(SIGXFSZ, SIG_IGN)
         let code = runReportingErrors()
         Workspace.finishBackgroundWork()
         Foundation.exit(code)

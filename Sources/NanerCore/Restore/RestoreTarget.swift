@@ -22,6 +22,9 @@ struct RestoreTarget {
     /// The number of files, given the number in HEAD when it is known (then only the diff counts).
     let fileCount: (_ headCount: Int?) throws -> Int
 
+    /// Writes a large file of a commit straight from libgit2's buffer; nil for other targets.
+    var repository: Repository? = nil
+
     func file(_ path: String) throws -> File? { try lookup(path) }
     func bytes(_ path: String, _ file: File) throws -> [UInt8] { try content(path, file) }
 
@@ -40,7 +43,7 @@ struct RestoreTarget {
         func permissions(_ path: String, _ gitMode: UInt32) -> UInt32 {
             modes.modes[path] ?? (gitMode == IndexEntry.executableMode ? 0o755 : 0o644)
         }
-        return RestoreTarget(
+        var target = RestoreTarget(
             label: label, commit: id, changedSinceHead: changes.map(\.path), modes: modes,
             lookup: { path in
                 try repository.entry(at: path, in: tree).map { File(id: $0.id, gitMode: $0.mode, permissions: permissions(path, $0.mode)) }
@@ -51,6 +54,8 @@ struct RestoreTarget {
                 guard let headCount, head != nil else { return try repository.fileCount(in: tree) }
                 return headCount + changes.filter(\.isAddition).count - changes.filter { $0.newID == nil }.count
             })
+        target.repository = repository
+        return target
     }
 
     /// The files of an archive, already validated by `BackupArchive.read`.

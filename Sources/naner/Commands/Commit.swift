@@ -44,7 +44,7 @@ struct CommitPrinter {
         for problem in scan.refused {
             console.warning("not committing '\(problem.path)': it \(problem.reason)")
         }
-        for problem in scan.skipped {
+        for problem in scan.skipped + scan.notices {
             console.warning("skipping '\(problem.path)': \(problem.reason)")
         }
         if scan.skipped.contains(where: { $0.reason.contains("limit") }) {

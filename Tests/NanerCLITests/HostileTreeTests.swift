@@ -1,0 +1,223 @@
+import Foundation
+import XCTest
+
+/// Odd and hostile trees: names git and shells trip over, links, special files,
+/// a file too large for memory, read-only places, a full disk, many naners at once.
+final class HostileTreeTests: XCTestCase {
+    /// Writes a file whose name is given as raw bytes (not necessarily UTF-8).
+    private func writeRaw(_ folder: String, name: [UInt8], content: String) throws {
+        let path = Array(folder.utf8) + [UInt8(ascii: "/")] + name + [0]
+        let fd = path.withUnsafeBufferPointer { $0.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_WRONLY | O_CREAT | O_TRUNC, 0o644) } }
+        guard fd >= 0 else { throw POSIXError(.init(rawValue: errno)!) }
+        _ = content.withCString { write(fd, $0, strlen($0)) }
+        close(fd)
+    }
+
+    func testOddNamesRoundTripByteForByte() throws {
+        let sandbox = try Sandbox()
+        try sandbox.write(".bashrc", "x\n")
+        let names = ["with space.conf", "tab\there.conf", "new\nline.conf", "-leading-dash.conf", "--", "quote\"s.conf",
+                     "back\\slash.conf", "ünïcödé.conf", "emoji-🙂.conf", String(repeating: "n", count: 255)]
+        for (index, name) in names.enumerated() { try sandbox.write(".config/odd/" + name, "content \(index)\n") }
+        // Close to PATH_MAX: 15 folders of 250 bytes.
+        var deep = ".config/deep"
+        for level in 0..<15 { deep += "/" + String(repeating: Character(UnicodeScalar(UInt8(97 + level))), count: 250) }
+        try sandbox.write(deep + "/f", "deep\n")
+        XCTAssertGreaterThan((sandbox.home + "/" + deep + "/f").utf8.count, 3800)
+        XCTAssertExit(sandbox.naner("init"), 0)
+
+        let tracked = sandbox.git("ls-files", "-z").stdout.split(separator: "\0").map(String.init)
+        for name in names { XCTAssertTrue(tracked.contains(".config/odd/" + name), "'\(name)' not committed") }
+        XCTAssertTrue(tracked.contains(deep + "/f"))
+        XCTAssertEqual(sandbox.git("status", "--porcelain").stdout, "")
+        XCTAssertExit(sandbox.git("fsck", "--strict"), 0)
+
+        // Gone and restored: the same bytes under the same names.
+        try FileManager.default.removeItem(atPath: sandbox.home + "/.config")
+        XCTAssertExit(sandbox.naner("commit", "-m", "all gone"), 0)
+        XCTAssertExit(sandbox.naner("restore", "HEAD~1"), 0)
+        for (index, name) in names.enumerated() {
+            XCTAssertEqual(sandbox.read(".config/odd/" + name).map { String(decoding: $0, as: UTF8.self) }, "content \(index)\n", name)
+        }
+        XCTAssertEqual(sandbox.read(deep + "/f"), Data("deep\n".utf8))
+        XCTAssertEqual(sandbox.git("status", "--porcelain").stdout, "")
+        let short = sandbox.naner("status", "--short")
+        XCTAssertEqual(short.stdout, "")
+
+        // A name that is not UTF-8 cannot round-trip through every tool: it is skipped, and said so.
+        try writeRaw(sandbox.home + "/.config/odd", name: Array("latin1-".utf8) + [0xE9, 0xFF] + Array(".conf".utf8), content: "x\n")
+        let commit = sandbox.naner("commit", "-m", "odd name")
+        XCTAssertExit(commit, 0)
+        XCTAssertTrue(commit.stderr.contains("warning:") && commit.stderr.contains("UTF-8"), commit.stderr)
+        XCTAssertEqual(commit.stderr.split(separator: "\n").filter { $0.hasPrefix("warning:") }.count, 1, commit.stderr)
+        XCTAssertExit(sandbox.git("fsck", "--strict"), 0)
+    }
+
+    func testLinksAreCommittedAsLinksAndNeverFollowedOut() throws {
+        let sandbox = try Sandbox()
+        try sandbox.write(".config/nvim/init.vim", "set number\n")
+        symlink("init.vim", sandbox.home + "/.config/nvim/vimrc")
+        symlink("/etc/passwd", sandbox.home + "/.config/passwd-link")
+        symlink("/etc", sandbox.home + "/.config/etc-link")
+        XCTAssertExit(sandbox.naner("init"), 0)
+        let staged = sandbox.git("ls-files", "-s", ".config").lines
+        XCTAssertTrue(staged.contains { $0.hasPrefix("120000") && $0.hasSuffix(".config/nvim/vimrc") }, "\(staged)")
+        XCTAssertTrue(staged.contains { $0.hasPrefix("120000") && $0.hasSuffix(".config/passwd-link") }, "the link, not /etc/passwd")
+        XCTAssertFalse(staged.contains { $0.contains(".config/etc-link/") }, "never walked into /etc")
+        XCTAssertEqual(sandbox.git("show", "HEAD:.config/passwd-link").stdout, "/etc/passwd")
+
+        try FileManager.default.removeItem(atPath: sandbox.home + "/.config/nvim/vimrc")
+        XCTAssertExit(sandbox.naner("restore", "HEAD", "--force"), 0)
+        XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: sandbox.home + "/.config/nvim/vimrc"), "init.vim")
+
+        // The folder replaced by a link to another place: the restore refuses to write through it.
+        let elsewhere = sandbox.root + "/elsewhere"
+        try FileManager.default.createDirectory(atPath: elsewhere, withIntermediateDirectories: true)
+        try FileManager.default.moveItem(atPath: sandbox.home + "/.config/nvim", toPath: sandbox.root + "/nvim-moved")
+        symlink(elsewhere, sandbox.home + "/.config/nvim")
+        let refused = sandbox.naner("restore", "HEAD", "--force")
+        XCTAssertExit(refused, 1)
+        XCTAssertOneErrorLine(refused, contains: "will not write '.config/nvim/")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: elsewhere), [], "nothing written through the link")
+    }
+
+    func testSpecialFilesAreSkippedWithAWarningNeverOpened() throws {
+        let sandbox = try Sandbox()
+        try sandbox.write(".config/app/app.conf", "x\n")
+        XCTAssertEqual(mkfifo(sandbox.home + "/.config/app/fifo", 0o644), 0)
+        let socketPath = sandbox.home + "/.config/app/socket"
+        let socket = Glibc.socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            for (index, byte) in socketPath.utf8.prefix(raw.count - 1).enumerated() { raw[index] = byte }
+        }
+        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) } }
+        defer { close(socket) }
+        let device = getuid() == 0 && mknod(sandbox.home + "/.config/app/null", S_IFCHR | 0o644, dev_t((1 << 8) | 3)) == 0
+
+        // A FIFO that is opened blocks forever: a hang here would mean naner opened it.
+        let started = Date()
+        let run = sandbox.naner("init")
+        XCTAssertExit(run, 0)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 20)
+        let tracked = sandbox.trackedFiles()
+        XCTAssertTrue(tracked.contains(".config/app/app.conf"))
+        for name in ["fifo", "socket", "null"] { XCTAssertFalse(tracked.contains(".config/app/" + name), name) }
+        XCTAssertTrue(run.stderr.contains("fifo"), run.stderr)
+        if bound == 0 { XCTAssertTrue(run.stderr.contains("socket"), run.stderr) }
+        if device { XCTAssertTrue(run.stderr.contains("null"), run.stderr) }
+        XCTAssertExit(sandbox.naner("status"), 0)
+        XCTAssertExit(sandbox.git("fsck", "--strict"), 0)
+    }
+
+    /// A 200 MB file, added explicitly (it is over the size limit): committed and
+    /// restored byte for byte; the peak RSS of each is measured and printed.
+    func testTwoHundredMegabyteFile() throws {
+        let sandbox = try Sandbox()
+        try sandbox.write(".bashrc", "x\n")
+        XCTAssertExit(sandbox.naner("init"), 0)
+        let size = 200 * 1024 * 1024
+        let path = sandbox.home + "/.config/big/blob.bin"
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        // Not compressible to nothing: a repeating 1 MiB block of pseudo-random bytes.
+        var generator = SeededGenerator(seed: 200)
+        let block = Data((0..<(1 << 20)).map { _ in UInt8.random(in: 0...255, using: &generator) })
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        for _ in 0..<(size >> 20) { handle.write(block) }
+        try handle.close()
+
+        func peak(_ arguments: [String]) -> (Sandbox.Run, Int) {
+            let rss = sandbox.root + "/rss"
+            let run = Sandbox.execute(["/usr/bin/time", "-f", "%M", "-o", rss, Sandbox.nanerBinary] + arguments,
+                                      environment: sandbox.environment, directory: sandbox.home)
+            let kib = Int((try? String(contentsOfFile: rss, encoding: .utf8))?.split(separator: "\n").last ?? "") ?? -1
+            return (run, kib)
+        }
+        XCTAssertExit(sandbox.naner("add", ".config/big/blob.bin"), 0)
+        let (commit, commitRSS) = peak(["commit", "-m", "big"])
+        XCTAssertExit(commit, 0)
+        XCTAssertEqual(sandbox.git("cat-file", "-s", "HEAD:.config/big/blob.bin").stdout, "\(size)\n")
+        try FileManager.default.removeItem(atPath: path)
+        XCTAssertExit(sandbox.naner("commit", "-m", "gone"), 0)
+        let (restore, restoreRSS) = peak(["restore", "HEAD~1", "--", ".config/big"])
+        XCTAssertExit(restore, 0)
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        XCTAssertEqual(attributes[.size] as? Int, size)
+        let head = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+        XCTAssertEqual(try head.read(upToCount: 1 << 20), block)
+        try head.close()
+        print("200 MB file: commit peak RSS \(commitRSS / 1024) MiB, restore peak RSS \(restoreRSS / 1024) MiB "
+              + "(\(String(format: "%.2f", Double(max(commitRSS, restoreRSS)) * 1024 / Double(size)))× the file)")
+        XCTAssertLessThanOrEqual(max(commitRSS, restoreRSS) * 1024, size * 3 / 2, "peak RSS at most 1.5× the file")
+    }
+
+    func testReadOnlyFolderAndFullDiskAreOneLineAndLeaveNoPartialFile() throws {
+        let sandbox = try Sandbox()
+        try sandbox.write(".config/app/settings.conf", String(repeating: "setting = value\n", count: 20_000))  // ~300 KB
+        try sandbox.write(".config/ro/locked.conf", "before\n")
+        XCTAssertExit(sandbox.naner("init"), 0)
+        try sandbox.write(".config/ro/locked.conf", "after\n")
+        XCTAssertExit(sandbox.naner("commit", "-m", "after"), 0)
+
+        // A read-only folder (root ignores permissions, so only when not root).
+        if getuid() != 0 {
+            chmod(sandbox.home + "/.config/ro", 0o555)
+            defer { chmod(sandbox.home + "/.config/ro", 0o755) }
+            let refused = sandbox.naner("restore", "HEAD~1", "--force")
+            XCTAssertExit(refused, 1)
+            XCTAssertOneErrorLine(refused, contains: "cannot write")
+            XCTAssertEqual(String(decoding: sandbox.read(".config/ro/locked.conf")!, as: UTF8.self), "after\n")
+        }
+
+        // A full disk, as a file size limit: writes fail with EFBIG instead of killing naner.
+        try sandbox.write(".config/app/settings.conf", "short\n")
+        XCTAssertExit(sandbox.naner("commit", "-m", "short"), 0)
+        let limited = Sandbox.execute(["/bin/sh", "-c", "ulimit -f 64; exec \"$0\" restore HEAD~1 --force", Sandbox.nanerBinary],
+                                      environment: sandbox.environment, directory: sandbox.home)
+        XCTAssertExit(limited, 1)
+        XCTAssertOneErrorLine(limited, contains: "settings.conf")
+        XCTAssertEqual(String(decoding: sandbox.read(".config/app/settings.conf")!, as: UTF8.self), "short\n", "wholly old")
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: sandbox.home + "/.config/app").filter { $0.contains("naner-tmp") }
+        XCTAssertEqual(leftovers, [], "no partial file left")
+        XCTAssertExit(sandbox.git("fsck", "--strict"), 0)
+        XCTAssertExit(sandbox.naner("restore", "HEAD~1", "--force"), 0)
+        XCTAssertEqual(sandbox.read(".config/app/settings.conf")?.count, 16 * 20_000)
+    }
+
+    /// Two, then ten naners at once on one repository: each finishes or says who
+    /// holds the lock; the repository stays consistent and nothing is lost.
+    func testManyNanersAtOnceAreSerialized() throws {
+        let sandbox = try Sandbox()
+        try sandbox.write(".bashrc", "x\n")
+        XCTAssertExit(sandbox.naner("init"), 0)
+        for count in [2, 10] {
+            var processes: [(Process, String)] = []
+            for index in 0..<count {
+                try sandbox.write(".config/many/f\(count)-\(index).conf", "\(index)\n")
+                let errors = sandbox.root + "/err-\(count)-\(index)"
+                _ = FileManager.default.createFile(atPath: errors, contents: nil)
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: Sandbox.nanerBinary)
+                process.arguments = index % 2 == 0 ? ["commit", "-m", "writer \(index)"] : ["backup", "--name", "b\(count)-\(index)"]
+                process.environment = sandbox.environment.merging(["NANER_LOCK_TIMEOUT": "30"]) { $1 }
+                process.currentDirectoryURL = URL(fileURLWithPath: sandbox.home)
+                process.standardOutput = FileHandle.nullDevice
+                process.standardError = FileHandle(forWritingAtPath: errors)
+                processes.append((process, errors))
+            }
+            for (process, _) in processes { try process.run() }
+            for (process, errors) in processes {
+                process.waitUntilExit()
+                XCTAssertEqual(process.terminationStatus, 0, (try? String(contentsOfFile: errors, encoding: .utf8)) ?? "")
+            }
+            XCTAssertExit(sandbox.git("fsck", "--strict"), 0)
+            XCTAssertEqual(sandbox.git("status", "--porcelain").stdout, "", "every file committed by one of them")
+            for index in 0..<count {
+                XCTAssertEqual(sandbox.git("show", "HEAD:.config/many/f\(count)-\(index).conf").stdout, "\(index)\n")
+            }
+            XCTAssertEqual(sandbox.git("tag").lines.filter { $0.hasPrefix("b\(count)-") }.count, count / 2)
+        }
+    }
+}
