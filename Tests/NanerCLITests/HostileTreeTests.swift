@@ -161,15 +161,21 @@ final class HostileTreeTests: XCTestCase {
         try sandbox.write(".config/ro/locked.conf", "after\n")
         XCTAssertExit(sandbox.naner("commit", "-m", "after"), 0)
 
-        // A read-only folder (root ignores permissions, so only when not root).
-        if getuid() != 0 {
-            chmod(sandbox.home + "/.config/ro", 0o555)
-            defer { chmod(sandbox.home + "/.config/ro", 0o755) }
-            let refused = sandbox.naner("restore", "HEAD~1", "--force")
-            XCTAssertExit(refused, 1)
-            XCTAssertOneErrorLine(refused, contains: "cannot write")
-            XCTAssertEqual(String(decoding: sandbox.read(".config/ro/locked.conf")!, as: UTF8.self), "after\n")
-        }
+        // A read-only folder. Root ignores permissions, so as root naner runs as 'nobody'
+        // (setpriv) on a sandbox handed to nobody for the moment.
+        let asNobody = getuid() == 0
+        if asNobody { XCTAssertExit(Sandbox.execute(["/bin/chown", "-R", "65534:65534", sandbox.root], environment: [:], directory: "/"), 0) }
+        chmod(sandbox.home + "/.config/ro", 0o555)
+        let prefix = asNobody ? ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"] : []
+        let refused = Sandbox.execute(prefix + [Sandbox.nanerBinary, "restore", "HEAD~1", "--force"],
+                                      environment: sandbox.environment, directory: sandbox.home)
+        chmod(sandbox.home + "/.config/ro", 0o755)
+        if asNobody { XCTAssertExit(Sandbox.execute(["/bin/chown", "-R", "0:0", sandbox.root], environment: [:], directory: "/"), 0) }
+        XCTAssertExit(refused, 1)
+        XCTAssertOneErrorLine(refused, contains: "cannot write '\(sandbox.home)/.config/ro/locked.conf': Permission denied")
+        XCTAssertEqual(String(decoding: sandbox.read(".config/ro/locked.conf")!, as: UTF8.self), "after\n")
+        XCTAssertExit(sandbox.git("fsck", "--strict"), 0)
+        XCTAssertEqual(sandbox.git("status", "--porcelain").stdout, "", "nothing half-restored")
 
         // A full disk, as a file size limit: writes fail with EFBIG instead of killing naner.
         try sandbox.write(".config/app/settings.conf", "short\n")
