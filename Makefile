@@ -4,6 +4,8 @@ SWIFT ?= swift
 # Release builds carry the Swift runtime inside the binary: it starts faster and runs
 # on a machine with no Swift toolchain (only libgit2 is needed).
 RELEASE_FLAGS ?= --static-swift-stdlib
+# What `make install` builds; the tests install a debug build into a scratch folder.
+INSTALL_CONFIG ?= release
 # Debian packages: libgit2 to build; git as the tests' oracle; servers for the sync tests;
 # hyperfine and GNU time for the bench; python3 for the test-home generator.
 DEB_PACKAGES := libgit2-dev pkg-config git lighttpd apache2-utils openssh-server hyperfine time python3
@@ -31,6 +33,7 @@ release: deps
 test: build
 	$(SWIFT) build --build-tests
 	NANER_BIN="$$($(SWIFT) build --show-bin-path)/naner" $(SWIFT) test --skip-build --disable-swift-testing
+	Tests/tools/check-install
 
 demo: release
 	Tests/tools/demo "$$($(SWIFT) build -c release $(RELEASE_FLAGS) --show-bin-path)/naner"
@@ -38,9 +41,19 @@ demo: release
 bench: release
 	Tests/tools/bench "$$($(SWIFT) build -c release $(RELEASE_FLAGS) --show-bin-path)/naner"
 
-install: release
-	install -d "$(DESTDIR)$(PREFIX)/bin"
-	install -m 0755 "$$($(SWIFT) build -c release $(RELEASE_FLAGS) --show-bin-path)/naner" "$(DESTDIR)$(PREFIX)/bin/naner"
+install: deps
+	$(SWIFT) build -c $(INSTALL_CONFIG) $(if $(filter release,$(INSTALL_CONFIG)),$(RELEASE_FLAGS))
+	bin="$$($(SWIFT) build -c $(INSTALL_CONFIG) $(if $(filter release,$(INSTALL_CONFIG)),$(RELEASE_FLAGS)) --show-bin-path)/naner"; \
+	install -d "$(DESTDIR)$(PREFIX)/bin" "$(DESTDIR)$(PREFIX)/share/man/man1" \
+		"$(DESTDIR)$(PREFIX)/share/bash-completion/completions" "$(DESTDIR)$(PREFIX)/share/zsh/site-functions" \
+		"$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d" && \
+	install -m 0755 "$$bin" "$(DESTDIR)$(PREFIX)/bin/naner" && \
+	"$$bin" --generate-completion-script bash > "$(DESTDIR)$(PREFIX)/share/bash-completion/completions/naner" && \
+	"$$bin" --generate-completion-script zsh > "$(DESTDIR)$(PREFIX)/share/zsh/site-functions/_naner" && \
+	"$$bin" --generate-completion-script fish > "$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/naner.fish"
+	# The man page comes from the command definitions (swift-argument-parser's generate-manual plugin).
+	$(SWIFT) package generate-manual --configuration $(INSTALL_CONFIG) > /dev/null
+	install -m 0644 .build/plugins/GenerateManual/outputs/naner/naner.1 "$(DESTDIR)$(PREFIX)/share/man/man1/naner.1"
 
 clean:
 	rm -rf .build
