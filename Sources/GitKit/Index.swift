@@ -86,8 +86,11 @@ public final class Index {
         }
     }
 
+    /// Removes a path's entry; a path the index does not hold is already removed.
     public func remove(path: String) throws {
-        try check(git_index_remove(pointer, path, 0), "git_index_remove")
+        let rc = git_index_remove(pointer, path, 0)
+        if rc == GIT_ENOTFOUND.rawValue { return }
+        try check(rc, "git_index_remove")
     }
 
     /// Replaces the whole index with the contents of a tree.

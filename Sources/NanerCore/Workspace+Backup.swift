@@ -167,3 +167,42 @@ extension Workspace {
 
     public static let version = "0.1.0"
 }
+
+/// One backup or safety point in full, as `naner show` prints it.
+public struct BackupDetails: Sendable {
+    public struct File: Sendable {
+        public let path: String
+        /// Permission bits as a restore gives them (from the backup's `.naner/modes`); symlinks 0o777.
+        public let mode: UInt32
+        public let isSymlink: Bool
+    }
+
+    public let info: BackupInfo
+    /// The manifest a backup's tag carries; nil for safety points.
+    public let manifest: BackupManifest?
+    public let files: [File]
+}
+
+extension Workspace {
+    /// `naner show NAME`: a backup's manifest and every file it holds.
+    public func showBackup(_ name: String) throws -> BackupDetails {
+        guard try backupReference(name) != nil, let info = try backups().first(where: { $0.name == name }) else {
+            throw NanerError.unknownBackup(name)
+        }
+        var manifest: BackupManifest?
+        if info.kind == .backup, let tag = try repository.references(matching: BackupName.tagPrefix + name).first {
+            manifest = tag.tagMessage.flatMap(Workspace.manifest(inTagMessage:))
+        }
+        let tree = try repository.commit(info.commit).treeID
+        let entries = try repository.treeFiles(tree)
+        let modes = try entries[ModeTable.path].map { ModeTable(text: String(decoding: try repository.blobContent($0.id), as: UTF8.self)) }
+            ?? ModeTable()
+        let files = entries.keys.sorted().map { path -> BackupDetails.File in
+            let gitMode = entries[path]!.mode
+            let isSymlink = gitMode == IndexEntry.symlinkMode
+            let mode = isSymlink ? 0o777 : modes.modes[path] ?? (gitMode == IndexEntry.executableMode ? 0o755 : 0o644)
+            return BackupDetails.File(path: path, mode: mode, isSymlink: isSymlink)
+        }
+        return BackupDetails(info: info, manifest: manifest, files: files)
+    }
+}

@@ -76,8 +76,10 @@ extension Workspace {
         func selected(_ path: String) -> Bool {
             (paths.isEmpty || within(path, paths)) && !within(path, excludes)
         }
-        let edited = Set(scan.changes.filter { $0.kind != .excluded && $0.kind != .deleted }.map(\.path)
-            + scan.refused.map(\.path) + scan.skipped.map(\.path))
+        // Files naner refuses to store (secrets) or cannot read: no safety point could keep
+        // them, so nothing may overwrite or remove them.
+        let untouchable = Dictionary((scan.refused + scan.skipped).map { ($0.path, $0.reason) }, uniquingKeysWith: { first, _ in first })
+        let edited = Set(scan.changes.filter { $0.kind != .excluded && $0.kind != .deleted }.map(\.path))
         var candidates = Set(scan.changes.filter { $0.kind != .excluded }.map(\.path)).union(edited)
         let changedSinceHead: Set<String>
         if let changed = target.changedSinceHead {
@@ -99,6 +101,10 @@ extension Workspace {
         var unchanged = 0
         for path in candidates.sorted() where selected(path) {
             let file = try target.file(path)
+            if let reason = untouchable[path] {
+                if file != nil { Workspace.warn("leaving '\(path)' as it is: naner does not store it (\(reason))") }
+                continue
+            }
             let local = FileStat(path: locations.home + "/" + path)
             let isEdited = edited.contains(path)
             guard let file else {

@@ -43,6 +43,9 @@ extension Naner {
         @Flag(help: "Put back the files a sync merge with conflicts wrote; end the merge.")
         var abort = false
 
+        @Flag(help: "With --dry-run: print the comparison as JSON.")
+        var json = false
+
         func validate() throws {
             if let provider, CloudProvider(rawValue: provider.lowercased()) == nil {
                 throw ValidationError("unknown provider '\(provider)': use dropbox, onedrive, googledrive or custom")
@@ -52,6 +55,7 @@ extension Naner {
             }
             if provider != nil && remote != nil { throw ValidationError("give --remote or --provider, not both") }
             if abort && (direction != nil || dryRun || force) { throw ValidationError("--abort takes no other options") }
+            if json && !dryRun { throw ValidationError("--json goes with --dry-run") }
         }
 
         func run() throws {
@@ -68,7 +72,12 @@ extension Naner {
                                       path: path, force: force)
             options.progress = console.transferProgress()
             if dryRun {
-                SyncPrinter.preview(try workspace.previewSync(options), console: console)
+                let preview = try workspace.previewSync(options)
+                if json {
+                    console.output(JSON.encode(SyncPrinter.object(preview)))
+                } else {
+                    SyncPrinter.preview(preview, console: console)
+                }
                 return
             }
             let report: SyncReport
@@ -125,6 +134,21 @@ enum SyncPrinter {
             console.output("\(preview.uncommitted) uncommitted change\(preview.uncommitted == 1 ? "" : "s") here are not synced until 'naner commit'")
         }
         console.output("dry run: nothing changed")
+    }
+
+    static func object(_ preview: SyncPreview) -> [String: Any] {
+        func commits(_ list: [CommitInfo]) -> [[String: Any]] {
+            list.map { ["commit": $0.id.hex, "summary": $0.summary, "author": $0.authorName] }
+        }
+        func files(_ list: [TreeChange]) -> [[String: Any]] {
+            list.map { ["path": $0.path, "change": verb($0)] }
+        }
+        return [
+            "remote": preview.remote.name, "url": preview.remote.displayURL, "remoteExists": preview.remoteExists,
+            "toPush": commits(preview.ahead), "toPull": commits(preview.behind),
+            "filesHere": files(preview.incoming), "filesThere": files(preview.outgoing),
+            "uncommitted": preview.uncommitted,
+        ]
     }
 
     private static func verb(_ change: TreeChange) -> String {
