@@ -33,7 +33,7 @@ final class HTTPServer {
         }
         // A port that was free a moment ago can be taken before lighttpd binds it: retry.
         for _ in 0..<5 {
-            port = try HTTPServer.freePort()
+            port = try Loopback.freePort()
             try writeConfig(passwords: passwords)
             if try start() { return }
         }
@@ -140,7 +140,7 @@ final class HTTPServer {
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {
             if !process.isRunning { return false }
-            if HTTPServer.answers(port: port) {
+            if Loopback.accepts(port: port) {
                 // Someone else may hold the port: lighttpd then exits right after.
                 usleep(50_000)
                 guard process.isRunning else { return false }
@@ -152,43 +152,6 @@ final class HTTPServer {
         process.terminate()
         process.waitUntilExit()
         throw ServerError("lighttpd did not answer within 10 s:\n\(describe())")
-    }
-
-    /// A port the kernel just handed out for 127.0.0.1.
-    private static func freePort() throws -> Int {
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard socket >= 0 else { throw ServerError("socket: errno \(errno)") }
-        defer { close(socket) }
-        var address = loopback(port: 0)
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Int32 in
-                guard bind(socket, pointer, length) == 0 else { return -1 }
-                return getsockname(socket, pointer, &length)
-            }
-        }
-        guard bound == 0 else { throw ServerError("bind: errno \(errno)") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    private static func answers(port: Int) -> Bool {
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard socket >= 0 else { return false }
-        defer { close(socket) }
-        var address = loopback(port: port)
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-            }
-        }
-    }
-
-    private static func loopback(port: Int) -> sockaddr_in {
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = UInt16(port).bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return address
     }
 
     struct ServerError: Error, CustomStringConvertible {

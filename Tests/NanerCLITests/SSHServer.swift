@@ -29,7 +29,7 @@ final class SSHServer {
         var attempt = 0
         while true {
             attempt += 1
-            let port = try SSHServer.freePort()
+            let port = try Loopback.freePort()
             let config = root + "/sshd_config"
             try """
             ListenAddress 127.0.0.1
@@ -142,42 +142,6 @@ final class SSHServer {
         chmod(path, 0o600)
     }
 
-    /// A port nothing listens on right now.
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
-        defer { close(fd) }
-        var address = loopback(port: 0)
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
-                bind(fd, socketAddress, length) == 0 ? getsockname(fd, socketAddress, &length) : -1
-            }
-        }
-        guard bound == 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    static func accepts(port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var address = loopback(port: port)
-        return withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-            }
-        }
-    }
-
-    private static func loopback(port: Int) -> sockaddr_in {
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = UInt16(port).bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return address
-    }
-
     private static func spawn(_ arguments: [String], log: String) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -205,7 +169,7 @@ final class SSHServer {
     private static func waitUntilListening(port: Int, pid: pid_t) -> Start {
         var status: Int32 = 0
         for _ in 0..<100 {
-            if accepts(port: port) { return .listening }
+            if Loopback.accepts(port: port) { return .listening }
             if waitpid(pid, &status, WNOHANG) == pid { return .exited }
             usleep(50_000)
         }

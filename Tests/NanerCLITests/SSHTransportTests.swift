@@ -130,7 +130,7 @@ final class SSHTransportTests: XCTestCase {
 
     func testServerNotListening() throws {
         let second = try Sandbox()
-        let ssh = try server.configureClient(home: second.home, port: try SSHServer.freePort())
+        let ssh = try server.configureClient(home: second.home, port: try Loopback.freePort())
         let started = Date()
         let run = second.naner("init", "--from", "dots:/srv/config.git", environment: ssh)
         XCTAssertLessThan(Date().timeIntervalSince(started), 5, "a refused connection fails at once")
