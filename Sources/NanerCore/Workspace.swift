@@ -70,17 +70,22 @@ public final class Workspace {
 
     /// Takes the repository's lock for the rest of this object's life.
     public func lockRepository(timeout: Double = Workspace.lockTimeout) throws {
+        try lockRepository(timeout: timeout, removingStaleGitLocks: true)
+    }
+
+    func lockRepository(timeout: Double, removingStaleGitLocks: Bool) throws {
         guard lock == nil else { return }
         lock = try FileLock(repository: locations.repository, timeout: timeout)
-        removeStaleGitLocks()
+        if removingStaleGitLocks { removeStaleGitLocks() }
     }
 
     /// libgit2 guards each file it rewrites with a `.lock` sibling. Holding naner's
     /// lock means no other naner runs, so such a file was left by one that was
     /// killed mid-write; it would block every later write. Say so and remove it.
+    static let gitLockFiles = ["index.lock", "HEAD.lock", "config.lock", "packed-refs.lock", "refs/heads/main.lock"]
+
     private func removeStaleGitLocks() {
-        let names = ["index.lock", "HEAD.lock", "config.lock", "packed-refs.lock", "refs/heads/main.lock"]
-        for name in names {
+        for name in Workspace.gitLockFiles {
             let path = locations.repository + "/" + name
             if unlink(path) == 0 {
                 Workspace.warn("removed '\(name)' left in the repository by an interrupted naner")

@@ -1,0 +1,48 @@
+import ArgumentParser
+import NanerCore
+
+extension Naner {
+    struct Doctor: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "doctor",
+            abstract: "Check the repository, locks, safety points, permissions, tracked secrets and remotes.",
+            discussion: "Each finding is one line with a hint. Exits 0 only when everything is healthy; 1 otherwise."
+        )
+
+        @OptionGroup var global: GlobalOptions
+
+        @Flag(help: "Repair what is safe to repair (stale lock files, old safety points) and say what was done.")
+        var fix = false
+
+        @Flag(help: "Print the findings as JSON.")
+        var json = false
+
+        func run() throws {
+            let workspace = try global.workspace()
+            let console = Console.standard
+            let findings = try workspace.doctor(fix: fix)
+            let open = findings.filter { $0.fixed == nil }
+            if json {
+                console.output(JSON.encode([
+                    "healthy": open.isEmpty,
+                    "findings": findings.map { finding -> [String: Any] in
+                        var item: [String: Any] = ["check": finding.check.rawValue, "message": finding.message, "hint": finding.hint]
+                        if let fixed = finding.fixed { item["fixed"] = fixed }
+                        return item
+                    },
+                ] as [String: Any]))
+            } else {
+                for finding in findings {
+                    if let fixed = finding.fixed {
+                        console.say("fixed: \(fixed)")
+                    } else {
+                        console.warning(finding.message)
+                        console.hint(finding.hint)
+                    }
+                }
+                if open.isEmpty { console.say(findings.isEmpty ? "everything is healthy" : "everything is healthy now") }
+            }
+            if !open.isEmpty { throw ExitCode(NanerExit.failure) }
+        }
+    }
+}
