@@ -40,6 +40,8 @@ public enum NanerError: NanerFailure, Equatable {
     case passphraseNeeded(String)
     case wrongPassphrase(String)
     case passphraseMismatch
+    case invalidScheduleTime(String)
+    case noScheduler
     case authenticationFailed(String)
     case remoteUnreachable(String, reason: String)
     case remoteNotFound(String)
@@ -83,6 +85,8 @@ public enum NanerError: NanerFailure, Equatable {
         case .passphraseNeeded(let archive): return "'\(archive)' needs a passphrase"
         case .wrongPassphrase(let archive): return "wrong passphrase for '\(archive)', or the archive was altered"
         case .passphraseMismatch: return "the two passphrases differ"
+        case .invalidScheduleTime(let time): return "'\(time)' is not a time of day"
+        case .noScheduler: return "this machine has neither a systemd user session nor crontab"
         case .authenticationFailed(let url): return "authentication failed for '\(url)'"
         case .remoteUnreachable(let url, let reason): return "cannot reach '\(url)': \(reason.onOneLine)"
         case .remoteNotFound(let url): return "no configuration repository at '\(url)'"
@@ -130,6 +134,8 @@ public enum NanerError: NanerFailure, Equatable {
         case .passphraseNeeded: return ["set NANER_PASSPHRASE, or run naner on a terminal to be asked"]
         case .wrongPassphrase: return ["nothing was written; try again with the passphrase the backup was made with"]
         case .passphraseMismatch: return ["nothing was written; type the same passphrase twice"]
+        case .invalidScheduleTime: return ["give it as HH:MM on a 24-hour clock, e.g. --at 03:30"]
+        case .noScheduler: return ["install cron (apt install cron), or run naner backup from your own scheduler"]
         case .sourceMissing, .sourceEmpty, .sourceUnreadable:
             return ["give the repository another machine pushed to, e.g. a folder, a bare repository or a URL"]
         case .authenticationFailed:
