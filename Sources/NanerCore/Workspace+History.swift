@@ -26,9 +26,21 @@ extension Workspace {
 
     /// `naner diff [PATH…]`: what `naner commit` would record, as unified diffs.
     /// Refused files are listed by the caller from `scan.refused`, never shown.
-    public func diff(paths arguments: [String]) throws -> (diffs: [FileDiff], scan: ScanResult) {
+    /// A backup, safety point, tag or commit that `naner diff` compares the tree with,
+    /// when `argument` names one and no file of the tree.
+    public func diffBase(_ argument: String) -> ObjectID? {
+        if FileManager.default.fileExists(atPath: Paths.absolute(argument)) && argument.contains("/") { return nil }
+        if let reference = try? backupReference(argument), let id = try? repository.resolveCommit(reference) { return id }
+        if (try? treePath(argument)).map({ FileManager.default.fileExists(atPath: locations.home + "/" + $0) }) == true { return nil }
+        return try? repository.resolveCommit(argument)
+    }
+
+    /// `naner diff [NAME] [PATH…]`: what `naner commit` would record, or with `base`,
+    /// how the tree differs from that backup or commit.
+    public func diff(paths arguments: [String], against base: ObjectID? = nil) throws -> (diffs: [FileDiff], scan: ScanResult) {
         let filters = try arguments.map { try treePath($0) }
         let scan = try status().scan
+        if let base { return (try diff(against: base, scan: scan, filters: filters), scan) }
         let entries = Dictionary(try repository.index().entries().map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
         func selected(_ path: String) -> Bool {
             filters.isEmpty || filters.contains { path == $0 || path.hasPrefix($0 + "/") }
@@ -50,6 +62,27 @@ extension Workspace {
             diffs.append(FileDiff(change: change, patch: patch))
         }
         return (diffs, scan)
+    }
+
+    private func diff(against base: ObjectID, scan: ScanResult, filters: [String]) throws -> [FileDiff] {
+        func selected(_ path: String) -> Bool { filters.isEmpty || filters.contains { path == $0 || path.hasPrefix($0 + "/") } }
+        let baseTree = try repository.commit(base).treeID
+        let refused = Set((scan.refused + scan.skipped).map(\.path))
+        var paths = Set(scan.changes.filter { $0.kind != .excluded }.map(\.path))
+        if let head = try repository.headCommitID() {
+            paths.formUnion(try repository.changes(from: baseTree, to: repository.commit(head).treeID).map(\.path))
+        }
+        var diffs: [FileDiff] = []
+        for path in paths.sorted() where selected(path) && !refused.contains(path) {
+            let absolute = locations.home + "/" + path
+            let old = try repository.entry(at: path, in: baseTree)?.id
+            let status = FileStat(path: absolute)
+            let bytes = try status.map { $0.isSymlink ? try FileReader.readLink(absolute) : try FileReader.read(absolute) }
+            if let old, let bytes, try bytes.withUnsafeBytes({ try ObjectID.hash($0, kind: .blob) }) == old { continue }
+            let kind: FileChange.Kind = old == nil ? .added : bytes == nil ? .deleted : .modified
+            diffs.append(FileDiff(change: FileChange(path: path, kind: kind, rule: nil), patch: try repository.unifiedDiff(path: path, old: old, new: bytes)))
+        }
+        return diffs
     }
 }
 

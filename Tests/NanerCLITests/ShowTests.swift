@@ -45,4 +45,28 @@ final class ShowTests: XCTestCase {
         XCTAssertExit(unknown, 1)
         XCTAssertOneErrorLine(unknown, contains: "no backup named 'nope'")
     }
+
+    /// `naner diff NAME [PATH…]`: the tree now against a backup, committed or not.
+    func testDiffAgainstABackup() throws {
+        let sandbox = try Sandbox()
+        try sandbox.makeTypicalHome()
+        XCTAssertExit(sandbox.naner("init"), 0)
+        XCTAssertExit(sandbox.naner("backup", "--name", "before"), 0)
+        try sandbox.write(".vimrc", "set number\nset ruler\n")
+        XCTAssertExit(sandbox.naner("commit", "-m", "ruler"), 0)
+        try sandbox.write(".bashrc", "export EDITOR=nvim\n")  // not committed
+        let run = sandbox.naner("diff", "before")
+        XCTAssertExit(run, 0)
+        XCTAssertTrue(run.stdout.contains("+++ b/.vimrc") && run.stdout.contains("+set ruler"), run.stdout)
+        XCTAssertTrue(run.stdout.contains("+++ b/.bashrc") && run.stdout.contains("-export EDITOR=vim"), run.stdout)
+        // The same lines as git's own diff of that backup against the tree.
+        let git = sandbox.git("diff", "before", "--", ".vimrc").stdout
+        let changed = git.split(separator: "\n").filter { $0.hasPrefix("+") || $0.hasPrefix("-") }
+        XCTAssertFalse(changed.isEmpty)
+        XCTAssertTrue(Set(changed).isSubset(of: Set(run.stdout.split(separator: "\n"))), git)
+        let only = sandbox.naner("diff", "before", ".vimrc")
+        XCTAssertFalse(only.stdout.contains(".bashrc"), only.stdout)
+        // A path that exists is a path, not a backup name.
+        XCTAssertTrue(sandbox.naner("diff", ".bashrc").stdout.contains("+export EDITOR=nvim"))
+    }
 }

@@ -5,7 +5,8 @@ extension Naner {
     struct Diff: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "diff",
-            abstract: "Show what 'naner commit' would record, as unified diffs."
+            abstract: "Show what 'naner commit' would record, or how the tree differs from a backup, as unified diffs.",
+            discussion: "naner diff NAME [PATH…] compares the files now with a backup, safety point, tag or commit."
         )
 
         @OptionGroup var global: GlobalOptions
@@ -16,7 +17,8 @@ extension Naner {
         func run() throws {
             let workspace = try global.workspace()
             let console = Console.standard
-            let (diffs, scan) = try workspace.diff(paths: paths)
+            let base = paths.first.flatMap(workspace.diffBase)
+            let (diffs, scan) = try workspace.diff(paths: base == nil ? paths : Array(paths.dropFirst()), against: base)
             for diff in diffs {
                 if diff.change.kind == .excluded {
                     console.output(console.paint("# \(diff.change.path): no longer managed; the next commit stops tracking it", .yellow))
