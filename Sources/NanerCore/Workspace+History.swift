@@ -6,6 +6,9 @@ public struct LogEntry: Sendable {
     public let commit: CommitInfo
     /// Backups (tags) that point at this commit.
     public let backups: [String]
+    /// Safety points saved on top of this commit (uncommitted edits a restore, merge or
+    /// init was about to overwrite).
+    public var safetyPoints: [String] = []
 }
 
 /// What `naner diff` shows for one path.
@@ -19,8 +22,15 @@ extension Workspace {
     public func log(limit: Int?) throws -> [LogEntry] {
         guard let head = try repository.headCommitID() else { return [] }
         let tags = try repository.tagsByCommit()
+        var safety: [ObjectID: [String]] = [:]
+        for reference in try repository.references(matching: BackupName.safetyPrefix + "*") {
+            guard let parent = try repository.commit(reference.commit).parentIDs.first else { continue }
+            safety[parent, default: []].append(String(reference.name.dropFirst(BackupName.safetyPrefix.count)))
+        }
         return try repository.history(from: head, limit: limit).map {
-            LogEntry(commit: $0, backups: (tags[$0.id] ?? []).sorted())
+            var entry = LogEntry(commit: $0, backups: (tags[$0.id] ?? []).sorted())
+            entry.safetyPoints = (safety[$0.id] ?? []).sorted()
+            return entry
         }
     }
 

@@ -36,6 +36,9 @@ final class ShowTests: XCTestCase {
         XCTAssertExit(sandbox.naner("restore", "pre-v2.0-update", "--force"), 0)
         XCTAssertTrue(sandbox.exists(".config/tool/token.conf"), "a refused secret is never removed by a restore: no safety point could hold it")
         let safety = try XCTUnwrap(sandbox.git("for-each-ref", "--format=%(refname:lstrip=3)", "refs/naner/safety").lines.first)
+        let log = sandbox.naner("log").lines
+        XCTAssertTrue(log.contains { $0.contains("(backup: pre-v2.0-update)") && $0.contains("(safety point: \(safety))") },
+                      "the commit the edits were made on carries both marks: \(log)")
         let shown = sandbox.naner("show", safety, "--json")
         XCTAssertExit(shown, 0)
         let safetyObject = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any])

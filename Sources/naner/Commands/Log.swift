@@ -6,7 +6,7 @@ extension Naner {
     struct Log: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "log",
-            abstract: "Show the history, newest first, with backups marked."
+            abstract: "Show the history, newest first, with backups and safety points marked."
         )
 
         @OptionGroup var global: GlobalOptions
@@ -31,6 +31,9 @@ extension Naner {
                 var line = console.paint(entry.commit.id.short, .yellow) + " " + Self.date(entry.commit) + " " + entry.commit.summary
                 if !entry.backups.isEmpty {
                     line += " " + console.paint("(backup: \(entry.backups.joined(separator: ", ")))", .green)
+                }
+                if !entry.safetyPoints.isEmpty {
+                    line += " " + console.paint("(safety point: \(entry.safetyPoints.joined(separator: ", ")))", .cyan)
                 }
                 text += line + "\n"
             }
