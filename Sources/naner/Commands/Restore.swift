@@ -86,7 +86,7 @@ struct RestorePrinter {
     func summary(_ plan: RestorePlan, dryRun: Bool) -> String {
         let counts = ["restore", "overwrite", "remove"].map { (verb: $0, count: plan.count($0)) }
         let parts = counts.map { "\($0.count) to \($0.verb)" } + ["\(plan.unchangedCount) unchanged"]
-        let head = dryRun ? "restore of '\(plan.source)' would change \(plan.actions.count) files" : "restored '\(plan.source)'"
+        let head = dryRun ? "restore of '\(plan.source)' would change \(plan.actions.count) file\(plan.actions.count == 1 ? "" : "s")" : "restored '\(plan.source)'"
         let conflicts = dryRun && !plan.conflicts.isEmpty
             ? "; \(plan.conflicts.count) \(plan.conflicts.count == 1 ? "conflict needs" : "conflicts need") --force or 'naner commit' first"
             : ""
