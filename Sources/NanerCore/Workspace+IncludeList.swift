@@ -27,7 +27,8 @@ extension Workspace {
         case added(String)
         case alreadyIncluded(String, by: String)
         case removed(String)
-        case excludedBySyncIgnore(String)
+        /// `inside`: the included folder it lies in, when the exclusion was added to keep it out.
+        case excludedBySyncIgnore(String, inside: String?)
     }
 
     /// `naner add PATH…`: grows the include list. A file already inside an included
@@ -64,7 +65,7 @@ extension Workspace {
                 let path = written.hasSuffix("/") ? String(written.dropLast()) : written
                 let decision = stack.check(path, isDirectory: written.hasSuffix("/"))
                 if decision.ignored, let rule = decision.deciding?.origin, rule.file == SyncIgnore.path {
-                    return .excludedBySyncIgnore(written)
+                    return .excludedBySyncIgnore(written, inside: nil)
                 }
             }
             return change
@@ -94,7 +95,7 @@ extension Workspace {
             var status = stat()
             let isFolder = lstat(locations.home + "/" + path, &status) == 0 && status.st_mode & S_IFMT == S_IFDIR
             exclusions.append("/" + SyncIgnore.literal(path) + (isFolder ? "/" : ""))
-            changes.append(.excludedBySyncIgnore(path + (isFolder ? "/" : "") + " (inside '\(folder.written)')"))
+            changes.append(.excludedBySyncIgnore(path + (isFolder ? "/" : ""), inside: folder.written))
         }
         try saveIncludeList(list)
         if !exclusions.isEmpty {

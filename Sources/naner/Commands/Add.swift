@@ -22,7 +22,7 @@ extension Naner {
                 case .added(let path): console.say("added '\(path)' to the include list")
                 case .alreadyIncluded(let path, let entry):
                     console.say("'\(path)' is already managed (include list: '\(entry)')")
-                case .excludedBySyncIgnore(let path):
+                case .excludedBySyncIgnore(let path, _):
                     console.say("added '\(path)' to the include list")
                     console.warning("'\(path)' stays unmanaged: .syncignore excludes it")
                     console.hint("'naner ignore check \(path)' shows the line")
@@ -51,7 +51,8 @@ extension Naner {
             for change in try workspace.forget(paths) {
                 switch change {
                 case .removed(let path): console.say("removed '\(path)' from the include list")
-                case .excludedBySyncIgnore(let path): console.say("excluded '\(path)' in .syncignore")
+                case .excludedBySyncIgnore(let path, let folder):
+                    console.say("excluded '\(path)' in .syncignore" + (folder.map { " (it is inside the included '\($0)')" } ?? ""))
                 case .added, .alreadyIncluded: break
                 }
             }
