@@ -8,18 +8,7 @@ import XCTest
 /// manifests, zip archives and the modes file. None may crash or hang, and every
 /// rejection must be one line.
 final class FuzzTests: XCTestCase {
-    private struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
-    private var random = Generator(state: 10_000_2026)
+    private var random = GitignoreTests.SeededGenerator(state: 10_000_2026)
 
     /// Interesting bytes for these formats: separators, globs, escapes, JSON and zip structure.
     private let alphabet: [UInt8] = Array("/\\*?[]!#~. \t\r\n-_:{}\",0123456789abcxyzPK\u{3}\u{4}".utf8) + [0, 0x80, 0xC3, 0xFF, 0xE2]
