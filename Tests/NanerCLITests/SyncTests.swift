@@ -263,6 +263,13 @@ final class SyncTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: elsewhere + "/Naner-Config.git/HEAD"))
         XCTAssertEqual(sandbox.naner("remote", "list").stdout, "dropbox\t\(elsewhere)/Naner-Config.git\n")
 
+        // A new machine starts from the same provider's folder.
+        let laptop = try Sandbox()
+        XCTAssertExit(laptop.naner(["init", "--provider", "dropbox"], environment: ["HOME": userHome]), 0)
+        XCTAssertEqual(laptop.read(".bashrc"), sandbox.read(".bashrc"))
+        XCTAssertEqual(laptop.naner("remote", "list").stdout, "origin\t\(elsewhere)/Naner-Config.git\n")
+        XCTAssertExit(laptop.naner("init", "--provider", "icloud"), 64)
+
         try FileManager.default.createDirectory(atPath: userHome + "/OneDrive", withIntermediateDirectories: true)
         XCTAssertExit(sandbox.naner(["sync", "push", "--provider", "onedrive"], environment: ["HOME": userHome]), 0)
         XCTAssertExit(Sandbox.execute(["/usr/bin/git", "--git-dir=" + userHome + "/OneDrive/Naner-Config.git", "fsck", "--strict"],
