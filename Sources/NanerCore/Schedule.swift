@@ -99,7 +99,9 @@ public struct Scheduler: Sendable {
     }
 
     func cronLine(_ schedule: Schedule) -> String {
-        "\(schedule.cronTime) \(command.map(Scheduler.shellQuoted).joined(separator: " ")) \(Scheduler.cronMarker)"
+        // cron reads an unescaped '%' as a newline, even inside quotes.
+        let words = command.map(Scheduler.shellQuoted).joined(separator: " ").replacingOccurrences(of: "%", with: "\\%")
+        return "\(schedule.cronTime) \(words) \(Scheduler.cronMarker)"
     }
 
     static func systemdQuoted(_ word: String) -> String {
