@@ -79,7 +79,7 @@ extension Workspace {
     /// libgit2's `.lock` files left by a killed process block every later write.
     private func staleLocks(fix: Bool) -> [DoctorFinding] {
         var findings: [DoctorFinding] = []
-        for name in Workspace.gitLockFiles where FileManager.default.fileExists(atPath: locations.repository + "/" + name) {
+        for name in gitLockFiles() {
             var finding = DoctorFinding(check: .lock, message: "'\(name)' was left in the repository by a process that died",
                                         hint: "'naner doctor --fix' removes it when no naner runs")
             // Holding naner's own lock proves no naner is writing.

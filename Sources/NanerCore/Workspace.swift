@@ -82,10 +82,18 @@ public final class Workspace {
     /// libgit2 guards each file it rewrites with a `.lock` sibling. Holding naner's
     /// lock means no other naner runs, so such a file was left by one that was
     /// killed mid-write; it would block every later write. Say so and remove it.
-    static let gitLockFiles = ["index.lock", "HEAD.lock", "config.lock", "packed-refs.lock", "refs/heads/main.lock"]
+    /// Every `.lock` file libgit2 may leave: beside the index, HEAD, the config and
+    /// packed-refs, and beside any ref (a safety point's, a tag's, a remote's).
+    func gitLockFiles() -> [String] {
+        var names = ["index.lock", "HEAD.lock", "config.lock", "packed-refs.lock"]
+        if let walker = FileManager.default.enumerator(atPath: locations.repository + "/refs") {
+            for case let path as String in walker where path.hasSuffix(".lock") { names.append("refs/" + path) }
+        }
+        return names.filter { FileManager.default.fileExists(atPath: locations.repository + "/" + $0) }
+    }
 
     private func removeStaleGitLocks() {
-        for name in Workspace.gitLockFiles {
+        for name in gitLockFiles() {
             let path = locations.repository + "/" + name
             if unlink(path) == 0 {
                 Workspace.warn("removed '\(name)' left in the repository by an interrupted naner")

@@ -29,6 +29,9 @@ final class DoctorTests: XCTestCase {
         XCTAssertExit(sandbox.naner("remote", "add", "origin", "http://127.0.0.1:1/config.git"), 0)
         XCTAssertExit(sandbox.naner("remote", "add", "dropbox", sandbox.root + "/Dropbox/Naner-Config.git"), 0)
         _ = FileManager.default.createFile(atPath: sandbox.repo + "/index.lock", contents: nil)
+        // A restore killed while saving its safety point leaves the ref's lock file.
+        try FileManager.default.createDirectory(atPath: sandbox.repo + "/refs/naner/safety", withIntermediateDirectories: true)
+        _ = FileManager.default.createFile(atPath: sandbox.repo + "/refs/naner/safety/pre-restore-2026-11-26-034548.lock", contents: nil)
 
         let sick = sandbox.naner("doctor", "--json")
         XCTAssertExit(sick, 1)
@@ -37,6 +40,7 @@ final class DoctorTests: XCTestCase {
             XCTAssertTrue(found.contains(check), "\(check) not found in \(found)")
         }
         XCTAssertEqual(found.filter { $0 == "remote" }.count, 2, "both remotes")
+        XCTAssertEqual(found.filter { $0 == "lock" }.count, 2, "the index's and the safety point's")
         let text = sandbox.naner("doctor")
         XCTAssertExit(text, 1)
         let warnings = text.stderr.split(separator: "\n").filter { $0.hasPrefix("warning:") }
@@ -53,6 +57,7 @@ final class DoctorTests: XCTestCase {
         XCTAssertTrue(fixed.stdout.contains("fixed: removed 'index.lock'"), fixed.stdout)
         XCTAssertTrue(fixed.stdout.contains("fixed: deleted safety point 'pre-restore-"), fixed.stdout)
         XCTAssertFalse(FileManager.default.fileExists(atPath: sandbox.repo + "/index.lock"))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: sandbox.repo + "/refs/naner/safety/pre-restore-2026-11-26-034548.lock"))
         XCTAssertEqual(sandbox.git("for-each-ref", "refs/naner/safety").stdout, "")
         let after = try checks(sandbox.naner("doctor", "--json"))
         XCTAssertFalse(after.contains("lock") || after.contains("safety-points"), "\(after)")
