@@ -21,31 +21,20 @@ extension Naner {
         @Option(help: ArgumentHelp("An existing configuration repository to start from.", valueName: "url-or-path"))
         var from: String?
 
-        @Option(help: ArgumentHelp("Start from a cloud folder's configuration: dropbox, onedrive, googledrive or custom (with --path).",
-                                   valueName: "provider"))
-        var provider: String?
-
-        @Option(help: ArgumentHelp("The bare repository's folder for --provider custom.", valueName: "dir"))
-        var path: String?
+        @OptionGroup var cloud: ProviderOptions
 
         @Flag(help: "With --from: overwrite differing local files after saving them as a safety point.")
         var force = false
 
         func validate() throws {
-            if let provider, CloudProvider(rawValue: provider.lowercased()) == nil {
-                throw ValidationError("unknown provider '\(provider)': use dropbox, onedrive, googledrive or custom")
-            }
-            if path != nil && provider?.lowercased() != "custom" { throw ValidationError("--path goes with --provider custom") }
-            if from != nil && provider != nil { throw ValidationError("give --from or --provider, not both") }
-            if force && from == nil && provider == nil { throw ValidationError("--force needs --from or --provider") }
+            if from != nil && cloud.provider != nil { throw ValidationError("give --from or --provider, not both") }
+            if force && from == nil && cloud.provider == nil { throw ValidationError("--force needs --from or --provider") }
         }
 
         func run() throws {
             let console = global.console()
             let locations = global.locations
-            let source = try from ?? provider.flatMap { CloudProvider(rawValue: $0.lowercased()) }.map {
-                try $0.folder(userHome: ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory(), customPath: path)
-            }
+            let source = try from ?? cloud.folder()
             if let given = source {
                 // Never echo a password written in the URL.
                 let from = HTTPCredentials.redacted(given)

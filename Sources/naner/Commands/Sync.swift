@@ -27,12 +27,7 @@ extension Naner {
         @Option(help: ArgumentHelp("A remote's name or URL (default: origin).", valueName: "name|url"))
         var remote: String?
 
-        @Option(help: ArgumentHelp("Sync through a cloud folder: dropbox, onedrive, googledrive or custom (with --path).",
-                                   valueName: "provider"))
-        var provider: String?
-
-        @Option(help: ArgumentHelp("The bare repository's folder for --provider custom.", valueName: "dir"))
-        var path: String?
+        @OptionGroup var cloud: ProviderOptions
 
         @Flag(name: [.customLong("dry-run"), .customLong("what-if")], help: "Show both sides' commits and files; change nothing.")
         var dryRun = false
@@ -47,13 +42,7 @@ extension Naner {
         var json = false
 
         func validate() throws {
-            if let provider, CloudProvider(rawValue: provider.lowercased()) == nil {
-                throw ValidationError("unknown provider '\(provider)': use dropbox, onedrive, googledrive or custom")
-            }
-            if path != nil && provider?.lowercased() != "custom" {
-                throw ValidationError("--path goes with --provider custom")
-            }
-            if provider != nil && remote != nil { throw ValidationError("give --remote or --provider, not both") }
+            if cloud.provider != nil && remote != nil { throw ValidationError("give --remote or --provider, not both") }
             if abort && (direction != nil || dryRun || force) { throw ValidationError("--abort takes no other options") }
             if json && !dryRun { throw ValidationError("--json goes with --dry-run") }
         }
@@ -68,8 +57,7 @@ extension Naner {
                 console.say("sync merge aborted")
                 return
             }
-            var options = SyncOptions(remote: remote, provider: provider.flatMap { CloudProvider(rawValue: $0.lowercased()) },
-                                      path: path, force: force)
+            var options = SyncOptions(remote: remote, provider: cloud.cloudProvider, path: cloud.path, force: force)
             options.progress = console.transferProgress()
             if dryRun {
                 let preview = try workspace.previewSync(options)
