@@ -92,7 +92,8 @@ extension Workspace {
 
     // MARK: Talking to the remote
 
-    /// Checks a folder remote before anything of it is trusted.
+    /// Checks a folder remote before anything of it is trusted; false when it does not exist yet
+    /// (true for remotes that are not folders).
     private func inspectFolder(_ remote: SyncRemote) throws -> Bool {
         guard let path = remote.folderPath else { return true }
         let folder = CloudFolder(path: path)
@@ -156,15 +157,17 @@ extension Workspace {
         try finishInterruptedPull()
         let remote = try syncRemote(options, creating: true)
         var report = SyncReport(remote: remote)
-        if direction != .push { report.pull = try pull(remote, options) }
-        if direction != .pull { report.push = try push(remote, options) }
+        // A folder is inspected once: the pull does not write to it.
+        let folderPresent = try inspectFolder(remote)
+        if direction != .push { report.pull = try pull(remote, options, folderPresent: folderPresent) }
+        if direction != .pull { report.push = try push(remote, options, folderPresent: folderPresent) }
         return report
     }
 
     // MARK: pull
 
-    private func pull(_ remote: SyncRemote, _ options: SyncOptions) throws -> PullOutcome {
-        guard try inspectFolder(remote) else { return .remoteEmpty }
+    private func pull(_ remote: SyncRemote, _ options: SyncOptions, folderPresent: Bool) throws -> PullOutcome {
+        guard folderPresent else { return .remoteEmpty }
         try fetch(remote, into: remote.trackingPrefix, tags: true, options: options)
         guard let theirs = fetchedMain(remote.trackingPrefix) else { return .remoteEmpty }
         guard let ours = try repository.headCommitID() else { throw NanerError.repositoryMissing(locations.repository) }
@@ -273,9 +276,9 @@ extension Workspace {
 
     // MARK: push
 
-    private func push(_ remote: SyncRemote, _ options: SyncOptions) throws -> PushOutcome {
+    private func push(_ remote: SyncRemote, _ options: SyncOptions, folderPresent: Bool) throws -> PushOutcome {
         var created = false
-        if !(try inspectFolder(remote)), let folder = remote.folderPath {
+        if !folderPresent, let folder = remote.folderPath {
             do {
                 _ = try Repository.createBare(at: folder)
             } catch let error as GitError {

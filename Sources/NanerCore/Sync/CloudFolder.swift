@@ -73,9 +73,12 @@ struct CloudFolder {
     /// still copying: nothing of it may be trusted now.
     func incompleteReference() -> String? {
         guard let database = try? Repository.open(gitDir: path, workTree: nil) else { return nil }
+        // Backups mostly share their trees: each distinct tree is walked once.
+        var walked = Set<ObjectID>()
         for (name, id) in references(in: database).sorted(by: { $0.key < $1.key }) {
-            guard let commit = try? database.peeledCommit(id), let info = try? database.commit(commit),
-                  (try? database.fileCount(in: info.treeID)) != nil else { return name }
+            guard let commit = try? database.peeledCommit(id), let info = try? database.commit(commit) else { return name }
+            guard walked.insert(info.treeID).inserted else { continue }
+            if (try? database.fileCount(in: info.treeID)) == nil { return name }
         }
         return nil
     }
