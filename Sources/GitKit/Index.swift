@@ -68,6 +68,11 @@ public final class Index {
         return result
     }
 
+    /// Whether the index holds `path` (at stage 0).
+    public func contains(path: String) -> Bool {
+        git_index_get_bypath(pointer, path, 0) != nil
+    }
+
     /// Adds or replaces an entry whose blob is already in the object database.
     public func add(_ entry: IndexEntry) throws {
         var raw = git_index_entry()

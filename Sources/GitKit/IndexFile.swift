@@ -10,8 +10,34 @@ import Glibc
 /// callers then fall back to libgit2.
 public enum IndexFile {
     public static func readEntries(atPath path: String) -> [IndexEntry]? {
+        read(atPath: path)?.entries
+    }
+
+    /// The entries and the file's trailing checksum, which names this exact content.
+    public static func read(atPath path: String) -> (entries: [IndexEntry], checksum: String)? {
         guard let bytes = readAll(path), bytes.count >= 12 + 20 else { return nil }
-        return bytes.withUnsafeBufferPointer { parse($0) }
+        guard let entries = bytes.withUnsafeBufferPointer({ parse($0) }) else { return nil }
+        return (entries, hex(bytes.suffix(20)))
+    }
+
+    /// The trailing checksum of the index file at `path`, nil when there is none.
+    public static func checksum(atPath path: String) -> String? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var status = stat()
+        guard fstat(fd, &status) == 0, status.st_size >= 12 + 20 else { return nil }
+        var trailer = [UInt8](repeating: 0, count: 20)
+        let count = trailer.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, 20, status.st_size - 20) }
+        return count == 20 ? hex(trailer[...]) : nil
+    }
+
+    private static func hex(_ bytes: ArraySlice<UInt8>) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        text.reserveCapacity(bytes.count * 2)
+        for byte in bytes { text += [digits[Int(byte >> 4)], digits[Int(byte & 15)]] }
+        return String(decoding: text, as: UTF8.self)
     }
 
     static func parse(_ data: UnsafeBufferPointer<UInt8>) -> [IndexEntry]? {
@@ -71,7 +97,7 @@ public enum IndexFile {
         var bytes = [UInt8](repeating: 0, count: size)
         var filled = 0
         while filled < size {
-            let count = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + filled, size - filled) }
+            let count = bytes.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + filled, size - filled) }
             if count < 0 && errno == EINTR { continue }
             guard count > 0 else { return nil }
             filled += count

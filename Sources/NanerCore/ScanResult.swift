@@ -40,6 +40,8 @@ public struct ScanResult: Sendable {
     var updates: [IndexEntry] = []
     var removals: [String] = []
     var modeTable = ModeTable()
+    /// The walk behind this result, for a commit to remember once the index is written.
+    var walk: WalkCache?
 
     /// Clean means the same as an empty `git status --porcelain` on the same rules,
     /// plus permissions, which git cannot see.

@@ -18,76 +18,103 @@ struct TreeScanner {
     /// Asked for lazily: it reads the repository's config, which a clean status never needs.
     let sizeLimit: () -> Int
     let mode: Mode
+    /// Where an earlier walk may be remembered (`WalkCache`); nil: always walk.
+    var walkCache: WalkCache.Context? = nil
+    /// Whether a fresh walk is written to the cache at once (a status) or left to the
+    /// caller, which changes the index first and knows its new checksum (a commit).
+    var savesWalk = true
     var workers = max(1, min(4, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))))
 
     func scan(index entries: [IndexEntry], indexModified: Timestamp?, trackedModes: ModeTable?) throws -> ScanResult {
         let home = self.home
         let stack = rules.makeStack(home: home)
         let walker = TreeWalker(root: home, stack: stack)
-        // One lane walks the managed folders while the other stats tracked files;
-        // the walker joins the stat work when its walk is done.
+        let start = Timestamp.now
+        let cached = walkCache.flatMap(WalkCache.load)
+        let cacheIsCurrent = Flag()
+        // One lane checks the remembered walk, or walks the managed folders, while the
+        // other stats tracked files; it joins the stat work when it is done.
         var trackedStats = [FileStat?](repeating: nil, count: entries.count)
         trackedStats.withUnsafeMutableBufferPointer { output in
             let batch = StatBatch(home: home, paths: entries.map(\.path), output: output)
-            let walking = UnsafeSendable(value: walker)
+            let walking = UnsafeSendable(value: (walker, cached))
             runConcurrently(lanes: max(2, workers)) { lane in
-                if lane == 0 { walking.value.walk() }
+                if lane == 0 {
+                    let (walker, cached) = walking.value
+                    if let cached, cached.isCurrent(home: home) { cacheIsCurrent.value = true } else { walker.walk() }
+                }
                 batch.work()
             }
         }
 
         var result = ScanResult()
         result.trackedCount = entries.count
-        result.skipped = walker.skipped.map { PathProblem(path: $0.path, reason: $0.reason) }
-        result.notices = walker.notices.map { PathProblem(path: $0.path, reason: $0.reason) }
-
-        // Walked files that the index does not know are new; tracked files the walk
-        // did not reach are deleted or excluded now.
-        var tracked: [String: Int] = [:]
-        tracked.reserveCapacity(entries.count)
-        for (position, entry) in entries.enumerated() { tracked[entry.path] = position }
-        var walked = [Bool](repeating: false, count: entries.count)
-        var newPaths: [String] = []
-        for found in walker.files {
-            if let position = tracked[found.path] { walked[position] = true } else { newPaths.append(found.path) }
+        let walk: WalkCache
+        var walked = [Bool](repeating: true, count: entries.count)
+        if let cached, cacheIsCurrent.value {
+            walk = cached
+            if !walk.unwalkedTracked.isEmpty {
+                let unwalked = Set(walk.unwalkedTracked)
+                for (position, entry) in entries.enumerated() where unwalked.contains(entry.path) { walked[position] = false }
+            }
+        } else {
+            walk = TreeScanner.summarize(walker, entries: entries, walked: &walked)
+            if let walkCache, walker.listedEveryFolder {
+                if walk.isSettled(before: start) {
+                    if savesWalk { walk.save(walkCache) }
+                    result.walk = walk
+                } else if savesWalk {
+                    WalkCache.remove(walkCache)
+                }
+            }
         }
+        if !savesWalk && cacheIsCurrent.value { result.walk = walk }
+        result.skipped = walk.skipped.map { PathProblem(path: $0.path, reason: $0.reason) }
+        result.notices = walk.notices.map { PathProblem(path: $0.path, reason: $0.reason) }
+        let newPaths = walk.newFiles
         let paths = entries.map(\.path) + newPaths
         let stats = trackedStats + parallelMap(newPaths, lanes: workers) { FileStat(path: home + "/" + $0) }
 
-        // Decide, per path, whether its content must be read.
+        // Decide, per path, whether its content must be read. A file that stays managed
+        // counts for `.naner/modes`: its bits are recorded as it is kept.
         var candidates: [Candidate] = []
-        var kept: [(path: String, mode: UInt32)] = []
-        for (position, path) in paths.enumerated() {
+        var modes = ModeTable()
+        var kept = [Bool](repeating: false, count: paths.count)
+        func keep(_ position: Int, _ status: FileStat) {
+            kept[position] = true
+            if status.mode & UInt32(S_IFMT) == UInt32(S_IFREG) { modes.recordFile(paths[position], mode: status.mode) }
+        }
+        for position in paths.indices {
             let status = stats[position]
-            let entry = position < entries.count ? entries[position] : nil
-            if let entry {
-                guard let status else {
+            guard position < entries.count else {
+                if let status { candidates.append(Candidate(position: position, path: paths[position], status: status, entry: nil)) }
+                continue
+            }
+            let path = paths[position]
+            guard let status else {
+                result.changes.append(FileChange(path: path, kind: .deleted, rule: nil))
+                result.removals.append(path)
+                continue
+            }
+            if !walked[position] {
+                // Reached through a linked folder: as git does, the file is gone from the tree.
+                if TreeScanner.hasSymlinkLeadingPath(path, home: home) {
                     result.changes.append(FileChange(path: path, kind: .deleted, rule: nil))
                     result.removals.append(path)
                     continue
                 }
-                if !walked[position] {
-                    // Reached through a linked folder: as git does, the file is gone from the tree.
-                    if TreeScanner.hasSymlinkLeadingPath(path, home: home) {
-                        result.changes.append(FileChange(path: path, kind: .deleted, rule: nil))
-                        result.removals.append(path)
-                        continue
-                    }
-                    let decision = stack.check(path, isDirectory: false)
-                    if decision.ignored && !ManagedRules.ownFiles.contains(path) {
-                        result.changes.append(FileChange(path: path, kind: .excluded, rule: decision.deciding?.origin))
-                        result.removals.append(path)
-                        continue
-                    }
-                }
-                if status.matches(entry) && !status.isRacy(comparedTo: indexModified) {
-                    kept.append((path, status.mode))
+                let decision = stack.check(path, isDirectory: false)
+                if decision.ignored && !ManagedRules.ownFiles.contains(path) {
+                    result.changes.append(FileChange(path: path, kind: .excluded, rule: decision.deciding?.origin))
+                    result.removals.append(path)
                     continue
                 }
-                candidates.append(Candidate(path: path, status: status, entry: entry))
-            } else if let status {
-                candidates.append(Candidate(path: path, status: status, entry: nil))
             }
+            if status.matches(entries[position]) && !status.isRacy(comparedTo: indexModified) {
+                keep(position, status)
+                continue
+            }
+            candidates.append(Candidate(position: position, path: path, status: status, entry: entries[position]))
         }
 
         let outcomes = try readAndStore(candidates)
@@ -95,10 +122,10 @@ struct TreeScanner {
             switch outcome {
             case .refused(let reason):
                 result.refused.append(PathProblem(path: candidate.path, reason: reason))
-                if candidate.entry != nil { kept.append((candidate.path, candidate.status.mode)) }
+                if candidate.entry != nil { keep(candidate.position, candidate.status) }
             case .skipped(let reason):
                 result.skipped.append(PathProblem(path: candidate.path, reason: reason))
-                if candidate.entry != nil { kept.append((candidate.path, candidate.status.mode)) }
+                if candidate.entry != nil { keep(candidate.position, candidate.status) }
             case .stored(let id):
                 let newEntry = candidate.status.indexEntry(path: candidate.path, id: id)
                 if let entry = candidate.entry {
@@ -110,19 +137,55 @@ struct TreeScanner {
                 }
                 // Unchanged content with new stat data is refreshed too, as git does.
                 result.updates.append(newEntry)
-                kept.append((candidate.path, candidate.status.mode))
+                keep(candidate.position, candidate.status)
             }
         }
 
-        result.modeTable = modeTable(for: kept, folderModes: walker.folderModes)
+        // Folders are recorded when they lead to a managed file; almost all are 0755,
+        // so only the few others are looked up (tracked paths are sorted: a range each).
+        for (folder, mode) in walk.folderModes {
+            let prefix = Array((folder + "/").utf8)
+            var position = TreeScanner.firstPosition(notBefore: prefix, in: entries)
+            var leads = false
+            while !leads && position < entries.count && entries[position].path.utf8.starts(with: prefix) {
+                leads = kept[position]
+                position += 1
+            }
+            if !leads {
+                leads = newPaths.indices.contains { kept[entries.count + $0] && newPaths[$0].utf8.starts(with: prefix) }
+            }
+            if leads { modes.recordFolder(folder, mode: mode) }
+        }
+        result.modeTable = modes
         if let trackedModes { result.permissionsChanged = trackedModes != result.modeTable }
         result.changes.sort { $0.path < $1.path }
         return result
     }
 
+    /// A fresh walk compared with the index: walked files the index does not know
+    /// are new; tracked files the walk did not reach (`walked` false) are deleted
+    /// or excluded now.
+    private static func summarize(_ walker: TreeWalker, entries: [IndexEntry], walked: inout [Bool]) -> WalkCache {
+        var tracked: [String: Int] = [:]
+        tracked.reserveCapacity(entries.count)
+        for (position, entry) in entries.enumerated() { tracked[entry.path] = position }
+        for position in walked.indices { walked[position] = false }
+        var walk = WalkCache()
+        for found in walker.files {
+            if let position = tracked[found.path] { walked[position] = true } else { walk.newFiles.append(found.path) }
+        }
+        walk.unwalkedTracked = entries.indices.filter { !walked[$0] }.map { entries[$0].path }
+        walk.folders = walker.folders
+        walk.skipped = walker.skipped
+        walk.notices = walker.notices
+        return walk
+    }
+
     // MARK: - Content
 
     struct Candidate {
+        /// In the scan's list of paths: tracked ones in index order, then new ones.
+        let position: Int
         let path: String
         let status: FileStat
         let entry: IndexEntry?
@@ -195,19 +258,20 @@ struct TreeScanner {
 
     // MARK: - Modes
 
-    private func modeTable(for files: [(path: String, mode: UInt32)], folderModes: [String: UInt32]) -> ModeTable {
-        var table = ModeTable()
-        for (path, mode) in files where mode & UInt32(S_IFMT) == UInt32(S_IFREG) {
-            table.recordFile(path, mode: mode)
+    /// The first index entry whose path is not before `prefix` in git's byte order.
+    static func firstPosition(notBefore prefix: [UInt8], in entries: [IndexEntry]) -> Int {
+        var low = 0, high = entries.count
+        while low < high {
+            let middle = (low + high) / 2
+            if entries[middle].path.utf8.lexicographicallyPrecedes(prefix) { low = middle + 1 } else { high = middle }
         }
-        // Folders are recorded when they lead to a managed file; almost all are 0755,
-        // so only the few others are looked up.
-        for (folder, mode) in folderModes where mode != 0o755 {
-            let prefix = folder + "/"
-            if files.contains(where: { $0.path.hasPrefix(prefix) }) { table.recordFolder(folder, mode: mode) }
-        }
-        return table
+        return low
     }
+}
+
+/// A flag one thread sets and another reads after joining it.
+final class Flag: @unchecked Sendable {
+    var value = false
 }
 
 /// A sizes as people read them: `12.3 MiB`.

@@ -13,12 +13,14 @@ final class TreeWalker {
     let root: String
     let stack: IgnoreStack
     private(set) var files: [Found] = []
-    /// Permission bits of every folder walked, by relative path without a trailing slash.
-    private(set) var folderModes: [String: UInt32] = [:]
     /// Problems that make a path unmanageable (git shows these as untracked too).
     private(set) var skipped: [(path: String, reason: String)] = []
     /// Entries git does not show at all (FIFOs, sockets, devices): said once, never blocking.
     private(set) var notices: [(path: String, reason: String)] = []
+    /// Every folder listed, with the stat data a `WalkCache` checks next time.
+    private(set) var folders: [WalkCache.Folder] = []
+    /// False when some folder could not be listed: such a walk is not worth remembering.
+    private(set) var listedEveryFolder = true
 
     init(root: String, stack: IgnoreStack) {
         self.root = root
@@ -34,15 +36,19 @@ final class TreeWalker {
         let absolute = directory.isEmpty ? root : root + "/" + String(directory.dropLast())
         guard let handle = opendir(absolute) else {
             skipped.append((directory, "cannot read folder: " + String(cString: strerror(errno))))
+            listedEveryFolder = false
             return
         }
         defer { closedir(handle) }
-        if !directory.isEmpty {
-            var status = stat()
-            if fstat(dirfd(handle), &status) == 0 {
-                folderModes[String(directory.dropLast())] = UInt32(status.st_mode) & 0o7777
-            }
+        // Stat data before the listing: a change while listing shows as a changed folder next time.
+        var status = stat()
+        guard fstat(dirfd(handle), &status) == 0 else {
+            listedEveryFolder = false
+            return
         }
+        let folderPath = String(directory.dropLast())
+        let folderRecord = folders.count
+        folders.append(WalkCache.Folder(path: folderPath, key: WalkCache.StatKey(status), mode: UInt32(status.st_mode) & 0o7777))
         var entries: [(name: String, type: UInt8)] = []
         var hasGitignore = false
         while let entry = readdir(handle) {
@@ -69,8 +75,9 @@ final class TreeWalker {
             if name == ".gitignore" { hasGitignore = true }
             entries.append((name, entry.pointee.d_type))
         }
-        if hasGitignore, let bytes = readSmallFile(absolute + "/.gitignore") {
-            stack.loadGitignore(directory: directory, bytes: bytes)
+        if hasGitignore {
+            folders[folderRecord].gitignore = WalkCache.StatKey.of(absolute + "/.gitignore")
+            if let bytes = readSmallFile(absolute + "/.gitignore") { stack.loadGitignore(directory: directory, bytes: bytes) }
         }
         for (name, rawType) in entries {
             var type = rawType

@@ -35,15 +35,34 @@ extension Workspace {
         return report
     }
 
-    func scan(rules: ManagedRules, mode: TreeScanner.Mode, index: Index? = nil, entries given: [IndexEntry]? = nil) throws -> ScanResult {
+    /// `freshIndex`: `index` is as loaded from the index file, unchanged, so the file's
+    /// checksum names its paths and the walk remembered for them (`WalkCache`) may serve.
+    func scan(rules: ManagedRules, mode: TreeScanner.Mode, index: Index? = nil, freshIndex: Bool = false,
+              entries given: [IndexEntry]? = nil) throws -> ScanResult {
         // A status reads the index file directly (see IndexFile); a commit has libgit2's loaded anyway.
-        let entries = try given ?? index?.entries() ?? IndexFile.readEntries(atPath: locations.repository + "/index")
-            ?? repository.index().entries()
+        let indexPath = locations.repository + "/index"
+        let entries: [IndexEntry]
+        var checksum: String?
+        if let given {
+            entries = given
+        } else if let index {
+            entries = index.entries()
+            if freshIndex { checksum = IndexFile.checksum(atPath: indexPath) }
+        } else if let read = IndexFile.read(atPath: indexPath) {
+            (entries, checksum) = (read.entries, read.checksum)
+        } else {
+            entries = try repository.index().entries()
+        }
         let trackedModes = (try? String(contentsOfFile: locations.home + "/" + ModeTable.path, encoding: .utf8))
             .map(ModeTable.init(text:)) ?? ModeTable()
         // The size limit needs the repository's config: asked for only when a file must be read.
-        let scanner = TreeScanner(home: locations.home, rules: rules, sizeLimit: { (try? self.sizeLimit) ?? Workspace.defaultSizeLimit },
+        var scanner = TreeScanner(home: locations.home, rules: rules, sizeLimit: { (try? self.sizeLimit) ?? Workspace.defaultSizeLimit },
                                   mode: mode)
+        scanner.walkCache = checksum.map {
+            WalkCache.Context(repository: locations.repository, home: locations.home, rules: rules, indexChecksum: $0)
+        }
+        // A scan that goes on to change the index leaves remembering its walk to its caller.
+        scanner.savesWalk = index == nil
         return try scanner.scan(index: entries,
                                 indexModified: Timestamp.modification(of: locations.repository + "/index"),
                                 trackedModes: trackedModes)
@@ -61,7 +80,8 @@ extension Workspace {
         let mergeParent = try pendingMergeParent()
         do {
             let index = try repository.index()
-            var scan = try scan(rules: rules, mode: .commit(gitDirectory: locations.repository), index: index)
+            var scan = try scan(rules: rules, mode: .commit(gitDirectory: locations.repository), index: index,
+                                freshIndex: mergeParent == nil)
             for path in scan.removals { try index.remove(path: path) }
             for entry in scan.updates { try index.add(entry) }
             try recordModes(scan.modeTable, in: index, database: repository.objectDatabase())
@@ -70,6 +90,7 @@ extension Workspace {
             // file then keeps, so the next commit rebuilds only the folders that changed.
             let tree = try index.writeTree()
             try index.write()
+            rememberWalk(scan.walk, rules: rules, index: index)
             let head = try repository.headCommitID()
             if let head, mergeParent == nil, try repository.commit(head).treeID == tree {
                 return CommitReport(commit: nil, fileCount: index.count, scan: scan)
@@ -114,6 +135,16 @@ extension Workspace {
         } catch let error as GitError {
             throw NanerError.git("cannot record the restore: \(error.message)")
         }
+    }
+
+    /// After a commit wrote the index, the walk its scan made (or found remembered)
+    /// still describes the tree: only the index's side moved. New files it staged are
+    /// tracked now, tracked files it removed are gone from the index.
+    private func rememberWalk(_ walk: WalkCache?, rules: ManagedRules, index: Index) {
+        guard var walk, let checksum = IndexFile.checksum(atPath: locations.repository + "/index") else { return }
+        walk.newFiles.removeAll { index.contains(path: $0) }
+        walk.unwalkedTracked.removeAll { !index.contains(path: $0) }
+        walk.save(WalkCache.Context(repository: locations.repository, home: locations.home, rules: rules, indexChecksum: checksum))
     }
 
     /// Writes `.naner/modes` when the permissions changed and stages it.

@@ -27,7 +27,8 @@ extension Workspace {
         } else {
             target = try restoreTarget(source)
             rules = try refreshRules()
-            scan = try self.scan(rules: rules, mode: .commit(gitDirectory: locations.repository), index: try repository.index())
+            scan = try self.scan(rules: rules, mode: .commit(gitDirectory: locations.repository), index: try repository.index(),
+                                 freshIndex: true)
         }
         let plan = try planRestore(target: target, scan: scan, paths: paths.map { try treePath($0) },
                                    excludes: excludes.map { try treePath($0) })

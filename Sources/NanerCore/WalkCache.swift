@@ -1,0 +1,264 @@
+import Crypto
+import Glibc
+
+/// What the last full walk of the managed folders found, so that the next scan
+/// need not list them again while nothing in them changed: git's untracked cache,
+/// in spirit. Kept in `REPO/naner-walk-cache`; deleting it only costs one walk.
+///
+/// Why it is sound: creating, removing or renaming an entry changes its folder's
+/// ctime, and so does every chmod or utime, which cannot set a ctime back. So
+/// when every walked folder still has the device, inode, mtime and ctime it had,
+/// and every `.gitignore` the walk read is unchanged too, the folders list what
+/// they listed then. If the rules and the index's paths (its checksum) are also
+/// the same, the walk's result is the recorded one. Anything else, and the scan
+/// walks the tree as always. A walk whose folders changed in the last few seconds
+/// is not recorded ("racy", as git says): a second change within one tick of the
+/// file system's clock would not show in the timestamps.
+struct WalkCache {
+    static let fileName = "naner-walk-cache"
+    static let header = "naner walk cache 1"
+    /// How old a folder's last change must be before its timestamps are trusted:
+    /// more than the coarsest clock of the file systems a home lives on (FAT: 2 s).
+    static let settledSeconds = 3
+
+    /// The stat data that changes whenever a folder's entries (or a file's content) may have.
+    struct StatKey: Equatable {
+        var device: UInt64
+        var inode: UInt64
+        var modified: Timestamp
+        var changed: Timestamp
+
+        init(_ status: stat) {
+            device = UInt64(status.st_dev)
+            inode = UInt64(status.st_ino)
+            modified = Timestamp(seconds: status.st_mtim.tv_sec, nanoseconds: status.st_mtim.tv_nsec)
+            changed = Timestamp(seconds: status.st_ctim.tv_sec, nanoseconds: status.st_ctim.tv_nsec)
+        }
+
+        init(device: UInt64, inode: UInt64, modified: Timestamp, changed: Timestamp) {
+            self.device = device
+            self.inode = inode
+            self.modified = modified
+            self.changed = changed
+        }
+
+        /// `lstat` of `path` (`stat` for the tree's root, which may be a link).
+        static func of(_ path: String, following: Bool = false) -> StatKey? {
+            var status = stat()
+            guard (following ? stat(path, &status) : lstat(path, &status)) == 0 else { return nil }
+            return StatKey(status)
+        }
+
+        func isSettled(before start: Timestamp) -> Bool {
+            max(modified, changed).seconds + WalkCache.settledSeconds < start.seconds
+        }
+
+        var text: String {
+            "\(device):\(inode):\(modified.seconds).\(modified.nanoseconds):\(changed.seconds).\(changed.nanoseconds)"
+        }
+    }
+
+    /// A walked folder: "" for the root, else a relative path without a trailing slash.
+    struct Folder {
+        var path: String
+        var key: StatKey
+        var mode: UInt32
+        /// The folder's `.gitignore` as it was read, when it has one.
+        var gitignore: StatKey?
+    }
+
+    /// What the cache is valid for: the tree, its rules, and the index's paths.
+    struct Context {
+        let file: String
+        let home: String
+        let rulesDigest: String
+        let indexChecksum: String
+
+        init(repository: String, home: String, rules: ManagedRules, indexChecksum: String) {
+            file = repository + "/" + WalkCache.fileName
+            self.home = home
+            rulesDigest = SHA256.hash(data: Array(rules.excludeFileText.utf8)).map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+            self.indexChecksum = indexChecksum
+        }
+
+        func with(indexChecksum: String) -> Context {
+            Context(file: file, home: home, rulesDigest: rulesDigest, indexChecksum: indexChecksum)
+        }
+
+        private init(file: String, home: String, rulesDigest: String, indexChecksum: String) {
+            self.file = file
+            self.home = home
+            self.rulesDigest = rulesDigest
+            self.indexChecksum = indexChecksum
+        }
+    }
+
+    var folders: [Folder] = []
+    /// Managed files the walk found that the index does not track.
+    var newFiles: [String] = []
+    /// Tracked files the walk did not reach (excluded now, deleted, or behind a link).
+    var unwalkedTracked: [String] = []
+    var skipped: [(path: String, reason: String)] = []
+    var notices: [(path: String, reason: String)] = []
+
+    /// Permission bits of the walked folders other than 0755 (the only ones `.naner/modes` records).
+    var folderModes: [String: UInt32] {
+        var modes: [String: UInt32] = [:]
+        for folder in folders where !folder.path.isEmpty && folder.mode != 0o755 { modes[folder.path] = folder.mode }
+        return modes
+    }
+
+    /// True when every recorded folder and `.gitignore` is as it was.
+    func isCurrent(home: String) -> Bool {
+        for folder in folders {
+            let absolute = folder.path.isEmpty ? home : home + "/" + folder.path
+            guard StatKey.of(absolute, following: folder.path.isEmpty) == folder.key else { return false }
+            if let gitignore = folder.gitignore, StatKey.of(absolute + "/.gitignore") != gitignore { return false }
+        }
+        return !folders.isEmpty
+    }
+
+    /// Whether every timestamp is old enough to be trusted next time.
+    func isSettled(before start: Timestamp) -> Bool {
+        folders.allSatisfy { $0.key.isSettled(before: start) && ($0.gitignore?.isSettled(before: start) ?? true) }
+    }
+
+    // MARK: - File
+
+    static func load(_ context: Context) -> WalkCache? {
+        guard let bytes = try? FileReader.read(context.file) else { return nil }
+        return bytes.withUnsafeBufferPointer { parse(LineReader($0), context) }
+    }
+
+    /// Read byte by byte: a status reads this file on every run, and a thousand
+    /// lines through `String.split` cost more than the walk they spare.
+    private static func parse(_ reader: LineReader, _ context: Context) -> WalkCache? {
+        var reader = reader
+        guard reader.nextLine() == header, reader.nextLine() == "home " + ModeTable.quote(context.home),
+              reader.nextLine() == "rules " + context.rulesDigest, reader.nextLine() == "index " + context.indexChecksum
+        else { return nil }
+        var cache = WalkCache()
+        while true {
+            guard let word = reader.word() else { return nil }
+            switch word {
+            case "folder":
+                // folder KEY MODE GITIGNORE-KEY|- PATH
+                guard let key = reader.statKey(), let mode = reader.number(radix: 8, then: UInt8(ascii: " ")) else { return nil }
+                var gitignore: StatKey?
+                if reader.skip("- ") == false {
+                    guard let found = reader.statKey() else { return nil }
+                    gitignore = found
+                }
+                guard let path = reader.nextLine() else { return nil }
+                cache.folders.append(Folder(path: ModeTable.unquote(path), key: key, mode: UInt32(mode), gitignore: gitignore))
+            case "new", "unwalked":
+                guard let path = reader.nextLine() else { return nil }
+                if word == "new" { cache.newFiles.append(ModeTable.unquote(path)) } else { cache.unwalkedTracked.append(ModeTable.unquote(path)) }
+            case "skipped", "notice":
+                guard let line = reader.nextLine(), let tab = line.firstIndex(of: "\t") else { return nil }
+                let problem = (ModeTable.unquote(String(line[..<tab])), String(line[line.index(after: tab)...]))
+                if word == "skipped" { cache.skipped.append(problem) } else { cache.notices.append(problem) }
+            case "end":
+                return reader.atEnd ? cache : nil
+            default:
+                return nil
+            }
+        }
+    }
+
+    /// A cursor over the cache file's bytes.
+    private struct LineReader {
+        let bytes: UnsafeBufferPointer<UInt8>
+        var position = 0
+
+        init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+        var atEnd: Bool { position == bytes.count }
+
+        /// The rest of the line, without its newline; nil at the end of the file.
+        mutating func nextLine() -> String? {
+            guard let end = find(UInt8(ascii: "\n")) else { return nil }
+            defer { position = end + 1 }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[position..<end]), as: UTF8.self)
+        }
+
+        /// The next word and the space or newline after it.
+        mutating func word() -> String? {
+            var end = position
+            while end < bytes.count && bytes[end] != UInt8(ascii: " ") && bytes[end] != UInt8(ascii: "\n") { end += 1 }
+            guard end < bytes.count else { return nil }
+            defer { position = end + 1 }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[position..<end]), as: UTF8.self)
+        }
+
+        mutating func skip(_ text: StaticString) -> Bool {
+            let count = text.utf8CodeUnitCount
+            guard position + count <= bytes.count,
+                  memcmp(bytes.baseAddress! + position, text.utf8Start, count) == 0 else { return false }
+            position += count
+            return true
+        }
+
+        /// Digits up to `separator`, which is consumed.
+        mutating func number(radix: Int = 10, then separator: UInt8) -> Int? {
+            var value = 0, digits = 0
+            while position < bytes.count, bytes[position] != separator {
+                let digit = Int(bytes[position]) - 48
+                guard digit >= 0 && digit < radix else { return nil }
+                value = value * radix + digit
+                digits += 1
+                position += 1
+            }
+            guard digits > 0 && digits <= 18 && position < bytes.count else { return nil }
+            position += 1
+            return value
+        }
+
+        /// `DEVICE:INODE:MS.MNS:CS.CNS` and the space after it.
+        mutating func statKey() -> StatKey? {
+            let colon = UInt8(ascii: ":"), dot = UInt8(ascii: "."), space = UInt8(ascii: " ")
+            guard let device = number(then: colon), let inode = number(then: colon),
+                  let modifiedSeconds = number(then: dot), let modifiedNanoseconds = number(then: colon),
+                  let changedSeconds = number(then: dot), let changedNanoseconds = number(then: space) else { return nil }
+            return StatKey(device: UInt64(device), inode: UInt64(inode),
+                           modified: Timestamp(seconds: modifiedSeconds, nanoseconds: modifiedNanoseconds),
+                           changed: Timestamp(seconds: changedSeconds, nanoseconds: changedNanoseconds))
+        }
+
+        private func find(_ byte: UInt8) -> Int? {
+            var index = position
+            while index < bytes.count && bytes[index] != byte { index += 1 }
+            return index < bytes.count ? index : nil
+        }
+    }
+
+    /// Writes the cache for `context`; a cache that cannot be written is simply not there.
+    func save(_ context: Context) {
+        var text = WalkCache.header + "\n"
+        text += "home " + ModeTable.quote(context.home) + "\n"
+        text += "rules " + context.rulesDigest + "\n"
+        text += "index " + context.indexChecksum + "\n"
+        for folder in folders {
+            text += "folder \(folder.key.text) \(String(folder.mode, radix: 8)) \(folder.gitignore?.text ?? "-") \(ModeTable.quote(folder.path))\n"
+        }
+        for path in newFiles { text += "new " + ModeTable.quote(path) + "\n" }
+        for path in unwalkedTracked { text += "unwalked " + ModeTable.quote(path) + "\n" }
+        for (path, reason) in skipped { text += "skipped " + ModeTable.quote(path) + "\t" + reason.onOneLine + "\n" }
+        for (path, reason) in notices { text += "notice " + ModeTable.quote(path) + "\t" + reason.onOneLine + "\n" }
+        text += "end\n"
+        try? AtomicFile.write(Array(text.utf8), to: context.file, mode: 0o644)
+    }
+
+    static func remove(_ context: Context) {
+        unlink(context.file)
+    }
+}
+
+extension Timestamp {
+    /// The file system's idea of now (the coarse clock it stamps files with).
+    static var now: Timestamp {
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME_COARSE, &time)
+        return Timestamp(seconds: time.tv_sec, nanoseconds: time.tv_nsec)
+    }
+}

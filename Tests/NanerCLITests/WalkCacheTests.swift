@@ -1,0 +1,106 @@
+import Foundation
+import XCTest
+
+/// The remembered walk (`REPO/naner-walk-cache`) spares a status the listing of
+/// folders that did not change. These tests let it settle (its timestamps are
+/// trusted only once a few seconds old), change the tree in the ways that do and
+/// do not touch a folder, and check naner against `git status` each time.
+final class WalkCacheTests: XCTestCase {
+    private let settle: UInt32 = 4
+
+    func testARememberedWalkStillSeesEveryChange() throws {
+        let sandbox = try Sandbox()
+        try sandbox.makeTypicalHome()
+        try sandbox.write(".config/kitty/.gitignore", "extra.conf\n")
+        try sandbox.write(".config/kitty/extra.conf", "ignored for now\n")
+        XCTAssertExit(sandbox.naner("init"), 0)
+        XCTAssertFalse(sandbox.trackedFiles().contains(".config/kitty/extra.conf"))
+
+        // Remembered: the cache names the index it was made for.
+        try remember(sandbox)
+        XCTAssertEqual(changes(sandbox), [])
+
+        // A new file in a folder the walk remembers: the folder changed.
+        try sandbox.write(".config/nvim/lua/new.lua", "return {}\n")
+        XCTAssertEqual(changes(sandbox), [".config/nvim/lua/new.lua"])
+        XCTAssertEqual(changes(sandbox), agreedWithGit(sandbox))
+        XCTAssertExit(sandbox.naner("commit", "-m", "new.lua"), 0)
+
+        // A .gitignore rewritten in place leaves its folder as it was; it is checked too.
+        try remember(sandbox)
+        let handle = try XCTUnwrap(FileHandle(forWritingAtPath: sandbox.home + "/.config/kitty/.gitignore"))
+        try handle.truncate(atOffset: 0)
+        try handle.write(contentsOf: Data("# nothing ignored\n".utf8))
+        try handle.close()
+        XCTAssertEqual(changes(sandbox), [".config/kitty/.gitignore", ".config/kitty/extra.conf"])
+        XCTAssertEqual(changes(sandbox), agreedWithGit(sandbox))
+        XCTAssertExit(sandbox.naner("commit", "-m", "extra.conf"), 0)
+        XCTAssertTrue(sandbox.trackedFiles().contains(".config/kitty/extra.conf"))
+
+        // A deleted file and a file replaced by a folder of the same name.
+        try remember(sandbox)
+        try FileManager.default.removeItem(atPath: sandbox.home + "/.config/kitty/kitty.conf")
+        try FileManager.default.removeItem(atPath: sandbox.home + "/.vimrc")
+        try sandbox.write(".vimrc/inner", "now a folder\n")
+        XCTAssertEqual(changes(sandbox), agreedWithGit(sandbox))
+        XCTAssertEqual(changes(sandbox), [".config/kitty/kitty.conf", ".vimrc", ".vimrc/inner"])
+        XCTAssertExit(sandbox.git("fsck", "--strict"), 0)
+    }
+
+    func testACommitRemembersItsWalkForTheNewIndex() throws {
+        let sandbox = try Sandbox()
+        try sandbox.makeTypicalHome()
+        XCTAssertExit(sandbox.naner("init"), 0)
+        try sandbox.write(".config/nvim/later.lua", "return {}\n")
+        try remember(sandbox)
+        XCTAssertEqual(changes(sandbox), [".config/nvim/later.lua"])
+
+        // Edits in place change no folder: the commit keeps the walk, for its own index,
+        // where the file that was new is tracked now.
+        try sandbox.write(".bashrc", "export EDITOR=nvim\n")
+        let handle = try XCTUnwrap(FileHandle(forWritingAtPath: sandbox.home + "/.config/nvim/init.vim"))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data("set list\n".utf8))
+        try handle.close()
+        XCTAssertExit(sandbox.naner("commit", "-m", "edits"), 0)
+        XCTAssertEqual(try cachedIndex(sandbox), try indexChecksum(sandbox), "the commit rewrote the cache for its index")
+        XCTAssertTrue(sandbox.trackedFiles().contains(".config/nvim/later.lua"))
+        XCTAssertEqual(changes(sandbox), [])
+        XCTAssertEqual(sandbox.git("status", "--porcelain").stdout, "")
+
+        // Rules that change make the remembered walk void: a newly included folder is walked.
+        try sandbox.write("Projects/web/style.css", "body {}\n")
+        try remember(sandbox)
+        XCTAssertExit(sandbox.naner("add", "Projects/web"), 0)
+        XCTAssertEqual(changes(sandbox), agreedWithGit(sandbox))
+        XCTAssertTrue(changes(sandbox).isSuperset(of: ["Projects/web/index.html", "Projects/web/style.css"]), "\(changes(sandbox))")
+    }
+
+    // MARK: - Helpers
+
+    /// Lets the tree's timestamps settle, then runs a status that remembers its walk.
+    private func remember(_ sandbox: Sandbox, file: StaticString = #filePath, line: UInt = #line) throws {
+        sleep(settle)
+        XCTAssertExit(sandbox.naner("status"), 0, file: file, line: line)
+        XCTAssertEqual(try cachedIndex(sandbox), try indexChecksum(sandbox), "status remembered its walk", file: file, line: line)
+    }
+
+    private func changes(_ sandbox: Sandbox) -> Set<String> {
+        Set(sandbox.naner("status", "--short").lines.map { String($0.dropFirst(2)) })
+    }
+
+    private func agreedWithGit(_ sandbox: Sandbox) -> Set<String> {
+        Set(sandbox.git("status", "--porcelain", "-uall").lines.map { String($0.dropFirst(3)) })
+    }
+
+    private func cachedIndex(_ sandbox: Sandbox) throws -> String? {
+        let text = try String(contentsOfFile: sandbox.repo + "/naner-walk-cache", encoding: .utf8)
+        return text.split(separator: "\n").first { $0.hasPrefix("index ") }.map { String($0.dropFirst(6)) }
+    }
+
+    /// The index file's trailing checksum, as git writes it.
+    private func indexChecksum(_ sandbox: Sandbox) throws -> String {
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: sandbox.repo + "/index"))
+        return bytes.suffix(20).map { String(format: "%02x", $0) }.joined()
+    }
+}
