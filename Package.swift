@@ -48,7 +48,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "NanerCoreTests", dependencies: ["NanerCore"]),
+        .testTarget(name: "NanerCoreTests", dependencies: ["NanerCore", "GitKit"]),
         .testTarget(name: "NanerCLITests", dependencies: ["NanerCore"]),
     ],
     swiftLanguageModes: [.v6]
