@@ -1,4 +1,5 @@
 import CLibgit2
+import Glibc
 
 /// One path that differs between two trees.
 public struct TreeChange: Sendable {
@@ -90,8 +91,52 @@ extension Repository {
     }
 
     /// A tree made from `base` with entries replaced or removed, written to the
-    /// object database without touching the repository's index (for safety points).
+    /// object database without touching the repository's index (for safety points
+    /// and restores). Only the subtrees on the way to a change are read and written
+    /// (`git_tree_create_updated`); loading the whole tree into an index would read
+    /// every folder's tree.
     public func tree(from base: ObjectID?, updating updates: [IndexEntry], removing removals: [String]) throws -> ObjectID {
+        // A file that became a folder or the reverse is beyond git_tree_create_updated: the index sorts it out.
+        func folders(of paths: [String]) -> Set<Substring> {
+            var result = Set<Substring>()
+            for path in paths {
+                var folder = Substring(path)
+                while let slash = folder.lastIndex(of: "/") {
+                    folder = folder[..<slash]
+                    if !result.insert(folder).inserted { break }
+                }
+            }
+            return result
+        }
+        var swapsKind = false
+        if !removals.isEmpty && !updates.isEmpty {
+            let updatedFolders = folders(of: updates.map(\.path)), removedFolders = folders(of: removals)
+            swapsKind = removals.contains { updatedFolders.contains(Substring($0)) }
+                || updates.contains { removedFolders.contains(Substring($0.path)) }
+        }
+        guard let base, !swapsKind else { return try treeThroughIndex(from: base, updating: updates, removing: removals) }
+        // A path given twice: the last entry wins, as it would in an index.
+        var latest: [String: IndexEntry] = [:]
+        for entry in updates { latest[entry.path] = entry }
+        // A path the base does not hold is already removed (libgit2 would call it an error).
+        let removing = try removals.filter { try latest[$0] == nil && entry(at: $0, in: base) != nil }
+        var changes: [(path: String, remove: Bool, id: ObjectID, mode: UInt32)] =
+            latest.values.map { ($0.path, false, $0.id, $0.mode) } + removing.map { ($0, true, ObjectID(bytes: (0, 0, 0)), 0) }
+        changes.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+        let paths = changes.map { strdup($0.path) }
+        defer { paths.forEach { free($0) } }
+        var list = changes.enumerated().map { position, change in
+            git_tree_update(action: change.remove ? GIT_TREE_UPDATE_REMOVE : GIT_TREE_UPDATE_UPSERT, id: change.id.raw,
+                            filemode: git_filemode_t(rawValue: change.mode), path: paths[position])
+        }
+        let baseline = try lookupTree(base)
+        defer { git_tree_free(baseline) }
+        var oid = git_oid()
+        try check(git_tree_create_updated(&oid, pointer, baseline, list.count, &list), "git_tree_create_updated")
+        return ObjectID(oid)
+    }
+
+    private func treeThroughIndex(from base: ObjectID?, updating updates: [IndexEntry], removing removals: [String]) throws -> ObjectID {
         var raw: OpaquePointer?
         try check(git_index_new(&raw), "git_index_new")
         let index = Index(raw!)

@@ -80,16 +80,19 @@ extension Workspace {
         let mergeParent = try pendingMergeParent()
         do {
             let index = try repository.index()
+            // The index as loaded is the file on disk, unless a merge is being finished.
+            let known = mergeParent == nil ? IndexTree.current(repository: locations.repository) : nil
             var scan = try scan(rules: rules, mode: .commit(gitDirectory: locations.repository), index: index,
                                 freshIndex: mergeParent == nil)
             for path in scan.removals { try index.remove(path: path) }
             for entry in scan.updates { try index.add(entry) }
-            try recordModes(scan.modeTable, in: index, database: repository.objectDatabase())
+            let modes = try recordModes(scan.modeTable, in: index, database: repository.objectDatabase())
             scan.permissionsChanged = false
-            // Trees first: writing them fills the index's tree cache, which the index
-            // file then keeps, so the next commit rebuilds only the folders that changed.
-            let tree = try index.writeTree()
+            // Trees first: when libgit2 writes them, it fills the index's tree cache, which
+            // the index file then keeps.
+            let tree = try writeTree(of: index, known: known, updates: scan.updates + [modes], removals: scan.removals)
             try index.write()
+            IndexTree.remember(tree, repository: locations.repository)
             rememberWalk(scan.walk, rules: rules, index: index)
             let head = try repository.headCommitID()
             if let head, mergeParent == nil, try repository.commit(head).treeID == tree {
@@ -110,22 +113,28 @@ extension Workspace {
     func record(paths: [String], rules: ManagedRules, message: String) throws -> ObjectID? {
         do {
             let index = try repository.index()
+            let known = IndexTree.current(repository: locations.repository)
             let database = try repository.objectDatabase()
             let stack = rules.makeStack(home: locations.home)
+            var added: [IndexEntry] = [], removed: [String] = []
             for path in Set(paths).sorted() {
                 let absolute = locations.home + "/" + path
                 guard let status = FileStat(path: absolute), !TreeScanner.hasSymlinkLeadingPath(path, home: locations.home) else {
                     try index.remove(path: path)
+                    removed.append(path)
                     continue
                 }
                 if stack.check(path, isDirectory: false).ignored && !ManagedRules.ownFiles.contains(path) { continue }
                 let bytes = status.isSymlink ? try FileReader.readLink(absolute) : try FileReader.read(absolute)
                 if !status.isSymlink && SecretGuard.findSecret(in: bytes) != nil { continue }
                 let id = try bytes.withUnsafeBytes { try database.write($0, kind: .blob) }
-                try index.add(status.indexEntry(path: path, id: id))
+                let entry = status.indexEntry(path: path, id: id)
+                try index.add(entry)
+                added.append(entry)
             }
-            let tree = try index.writeTree()
+            let tree = try writeTree(of: index, known: known, updates: added, removals: removed)
             try index.write()
+            IndexTree.remember(tree, repository: locations.repository)
             let head = try repository.headCommitID()
             if let head, try repository.commit(head).treeID == tree { return nil }
             return try repository.createCommit(tree: tree, parents: head.map { [$0] } ?? [], message: message + "\n",
@@ -148,7 +157,7 @@ extension Workspace {
     }
 
     /// Writes `.naner/modes` when the permissions changed and stages it.
-    private func recordModes(_ table: ModeTable, in index: Index, database: ObjectDatabase) throws {
+    private func recordModes(_ table: ModeTable, in index: Index, database: ObjectDatabase) throws -> IndexEntry {
         let path = locations.home + "/" + ModeTable.path
         let text = Array(table.text.utf8)
         if FileManager.default.contents(atPath: path).map(Array.init) != text {
@@ -156,7 +165,9 @@ extension Workspace {
         }
         guard let status = FileStat(path: path) else { throw NanerError.cannotRead(path, reason: "vanished while committing") }
         let id = try text.withUnsafeBytes { try database.write($0, kind: .blob) }
-        try index.add(status.indexEntry(path: ModeTable.path, id: id))
+        let entry = status.indexEntry(path: ModeTable.path, id: id)
+        try index.add(entry)
+        return entry
     }
 
     /// git's message cleanup, minimally: no trailing blanks, one final newline.

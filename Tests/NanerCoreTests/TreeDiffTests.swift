@@ -3,7 +3,8 @@ import GitKit
 import XCTest
 
 /// `Repository.changes(from:to:)` prunes unchanged subtrees by id; `git diff-tree`
-/// is the oracle on random pairs of trees with every kind of change.
+/// is the oracle on random pairs of trees with every kind of change. Applying the
+/// changes with `tree(from:updating:removing:)` must give the new tree back.
 final class TreeDiffTests: XCTestCase {
     func testAgreesWithGitDiffTreeOnRandomTrees() throws {
         let root = NSTemporaryDirectory() + "naner-treediff-\(UUID().uuidString)"
@@ -84,6 +85,11 @@ final class TreeDiffTests: XCTestCase {
                 // An addition: no file at that path before (a folder there does not count).
                 if change.newID != nil { XCTAssertEqual(change.isAddition, before[change.path] == nil, change.path) }
             }
+            // Applying the changes to the old tree gives the new one, id for id.
+            let updates = changes.compactMap { change in change.newID.map { IndexEntry(path: change.path, id: $0, mode: change.newMode) } }
+            let removals = changes.filter { $0.newID == nil }.map(\.path)
+            XCTAssertEqual(try repository.tree(from: oldTree, updating: updates, removing: removals), newTree,
+                           "\(old ?? "empty") → \(new)")
             compared += changes.count
         }
         XCTAssertGreaterThan(compared, 100, "the random trees differ enough to test something")
