@@ -28,20 +28,26 @@ struct TreeScanner {
     func scan(index entries: [IndexEntry], indexModified: Timestamp?, trackedModes: ModeTable?) throws -> ScanResult {
         let home = self.home
         let stack = rules.makeStack(home: home)
-        let walker = TreeWalker(root: home, stack: stack)
         let start = Timestamp.now
-        let cached = walkCache.flatMap(WalkCache.load)
-        let cacheIsCurrent = Flag()
-        // One lane checks the remembered walk, or walks the managed folders, while the
-        // other stats tracked files; it joins the stat work when it is done.
+        let walking = Walking()
+        // One lane checks the remembered walk, or walks the managed folders (listing
+        // only those that changed since), while the other stats tracked files; it joins
+        // the stat work when it is done.
         var trackedStats = [FileStat?](repeating: nil, count: entries.count)
         trackedStats.withUnsafeMutableBufferPointer { output in
             let batch = StatBatch(home: home, paths: entries.map(\.path), output: output)
-            let walking = UnsafeSendable(value: (walker, cached))
+            let context = UnsafeSendable(value: (walkCache, stack))
             runConcurrently(lanes: max(2, workers)) { lane in
                 if lane == 0 {
-                    let (walker, cached) = walking.value
-                    if let cached, cached.isCurrent(home: home) { cacheIsCurrent.value = true } else { walker.walk() }
+                    let (walkCache, stack) = context.value
+                    var cached = walkCache.flatMap(WalkCache.load)
+                    if let current = cached, current.matchesIndex, current.isCurrent(home: home) {
+                        walking.current = current
+                    } else {
+                        let remembered = cached?.loadEntries() == true ? cached?.folders ?? [] : []
+                        walking.walker = TreeWalker(root: home, stack: stack, remembered: remembered, start: start)
+                        walking.walker!.walk()
+                    }
                 }
                 batch.work()
             }
@@ -51,24 +57,21 @@ struct TreeScanner {
         result.trackedCount = entries.count
         let walk: WalkCache
         var walked = [Bool](repeating: true, count: entries.count)
-        if let cached, cacheIsCurrent.value {
-            walk = cached
+        if let current = walking.current {
+            walk = current
             if !walk.unwalkedTracked.isEmpty {
                 let unwalked = Set(walk.unwalkedTracked)
                 for (position, entry) in entries.enumerated() where unwalked.contains(entry.path) { walked[position] = false }
             }
+            if !savesWalk { result.walk = walk }
         } else {
+            let walker = walking.walker!
             walk = TreeScanner.summarize(walker, entries: entries, walked: &walked)
             if let walkCache, walker.listedEveryFolder {
-                if walk.isSettled(before: start) {
-                    if savesWalk { walk.save(walkCache) }
-                    result.walk = walk
-                } else if savesWalk {
-                    WalkCache.remove(walkCache)
-                }
+                if savesWalk { walk.save(walkCache) }
+                result.walk = walk
             }
         }
-        if !savesWalk && cacheIsCurrent.value { result.walk = walk }
         result.skipped = walk.skipped.map { PathProblem(path: $0.path, reason: $0.reason) }
         result.notices = walk.notices.map { PathProblem(path: $0.path, reason: $0.reason) }
         let newPaths = walk.newFiles
@@ -269,9 +272,11 @@ struct TreeScanner {
     }
 }
 
-/// A flag one thread sets and another reads after joining it.
-final class Flag: @unchecked Sendable {
-    var value = false
+/// What the walking lane found: the remembered walk when it is current, else its
+/// walker. Set on that lane, read after joining it.
+final class Walking: @unchecked Sendable {
+    var current: WalkCache?
+    var walker: TreeWalker?
 }
 
 /// A sizes as people read them: `12.3 MiB`.

@@ -4,6 +4,12 @@ import Glibc
 /// only when the rules keep it, so caches and projects beside the managed set
 /// cost one directory entry each, never a walk. Uses `d_type` so listing needs
 /// no `stat` per entry.
+///
+/// Given the folders an earlier walk listed (`remembered`, see `WalkCache`), a
+/// folder whose stat data and `.gitignore` are as recorded is not listed again:
+/// its recorded entries are used. A folder whose `.gitignore` changed (or
+/// appeared, or went) is listed with everything below it, since its rules
+/// decided what was recorded there.
 final class TreeWalker {
     struct Found {
         var path: String
@@ -17,23 +23,64 @@ final class TreeWalker {
     private(set) var skipped: [(path: String, reason: String)] = []
     /// Entries git does not show at all (FIFOs, sockets, devices): said once, never blocking.
     private(set) var notices: [(path: String, reason: String)] = []
-    /// Every folder listed, with the stat data a `WalkCache` checks next time.
+    /// Every folder walked, with its entries and the stat data a `WalkCache` checks next time.
     private(set) var folders: [WalkCache.Folder] = []
     /// False when some folder could not be listed: such a walk is not worth remembering.
     private(set) var listedEveryFolder = true
+    /// How many folders were listed (the others came from `remembered`).
+    private(set) var listedCount = 0
 
-    init(root: String, stack: IgnoreStack) {
+    private let remembered: [String: WalkCache.Folder]
+    /// When the walk started: a folder changed since (or just before) is recorded as racy.
+    private let start: Timestamp
+
+    init(root: String, stack: IgnoreStack, remembered: [WalkCache.Folder] = [], start: Timestamp = .now) {
         self.root = root
         self.stack = stack
+        self.start = start
+        var byPath: [String: WalkCache.Folder] = [:]
+        for folder in remembered { byPath[folder.path] = folder }
+        self.remembered = byPath
     }
 
     func walk() {
-        walk(directory: "")
+        walk(directory: "", listingAll: false)
     }
 
     /// `directory` is "" for the root, else a relative path ending in `/`.
-    private func walk(directory: String) {
-        let absolute = directory.isEmpty ? root : root + "/" + String(directory.dropLast())
+    /// `listingAll`: a `.gitignore` above changed, so nothing recorded below counts.
+    private func walk(directory: String, listingAll: Bool) {
+        let folderPath = String(directory.dropLast())
+        let absolute = directory.isEmpty ? root : root + "/" + folderPath
+        let known = listingAll ? nil : remembered[folderPath]
+        if let known, known.isTrusted, WalkCache.StatKey.of(absolute, following: directory.isEmpty) == known.key,
+           known.gitignore == nil || WalkCache.StatKey.of(absolute + "/.gitignore") == known.gitignore {
+            replay(known, directory: directory, absolute: absolute)
+        } else {
+            list(directory: directory, absolute: absolute, known: known, listingAll: listingAll)
+        }
+    }
+
+    /// Uses what an earlier walk recorded for an unchanged folder.
+    private func replay(_ folder: WalkCache.Folder, directory: String, absolute: String) {
+        folders.append(folder)
+        if folder.gitignore != nil, let bytes = readSmallFile(absolute + "/.gitignore") {
+            stack.loadGitignore(directory: directory, bytes: bytes)
+        }
+        for problem in folder.problems {
+            if problem.isNotice { notices.append((problem.path, problem.reason)) } else { skipped.append((problem.path, problem.reason)) }
+        }
+        for entry in folder.entries {
+            switch entry.kind {
+            case .folder: walk(directory: directory + entry.name + "/", listingAll: false)
+            case .file: files.append(Found(path: directory + entry.name, isSymlink: false))
+            case .link: files.append(Found(path: directory + entry.name, isSymlink: true))
+            }
+        }
+    }
+
+    private func list(directory: String, absolute: String, known: WalkCache.Folder?, listingAll: Bool) {
+        listedCount += 1
         guard let handle = opendir(absolute) else {
             skipped.append((directory, "cannot read folder: " + String(cString: strerror(errno))))
             listedEveryFolder = false
@@ -46,9 +93,17 @@ final class TreeWalker {
             listedEveryFolder = false
             return
         }
-        let folderPath = String(directory.dropLast())
-        let folderRecord = folders.count
-        folders.append(WalkCache.Folder(path: folderPath, key: WalkCache.StatKey(status), mode: UInt32(status.st_mode) & 0o7777))
+        let record = folders.count
+        let key = WalkCache.StatKey(status)
+        folders.append(WalkCache.Folder(path: String(directory.dropLast()), key: key,
+                                        mode: UInt32(status.st_mode) & 0o7777, isRacy: !key.isSettled(before: start)))
+        // Recorded entries below were decided by this folder's `.gitignore` too: when it is not
+        // the one recorded (or was too fresh to trust), nothing recorded below counts.
+        var rulesChanged = known.map { $0.gitignoreIsRacy || $0.gitignore != nil } ?? true
+        func problem(_ path: String, _ reason: String, notice: Bool = false) {
+            if notice { notices.append((path, reason)) } else { skipped.append((path, reason)) }
+            folders[record].problems.append(WalkCache.Problem(path: path, reason: reason, isNotice: notice))
+        }
         var entries: [(name: String, type: UInt8)] = []
         var hasGitignore = false
         while let entry = readdir(handle) {
@@ -61,13 +116,13 @@ final class TreeWalker {
             if name == "." || name == ".." { continue }
             guard decoded.1 else {
                 // Swift strings, git's tools and other machines would each see another name.
-                skipped.append((directory + name, "its name is not valid UTF-8; rename it to manage it"))
+                problem(directory + name, "its name is not valid UTF-8; rename it to manage it")
                 continue
             }
             if name == ".git" {
                 // A folder with its own repository belongs to that repository, as git sees it.
                 if !directory.isEmpty {
-                    skipped.append((String(directory.dropLast()), "a git repository of its own"))
+                    problem(String(directory.dropLast()), "a git repository of its own")
                     return
                 }
                 continue
@@ -76,7 +131,10 @@ final class TreeWalker {
             entries.append((name, entry.pointee.d_type))
         }
         if hasGitignore {
-            folders[folderRecord].gitignore = WalkCache.StatKey.of(absolute + "/.gitignore")
+            let gitignore = WalkCache.StatKey.of(absolute + "/.gitignore")
+            folders[record].gitignore = gitignore
+            folders[record].gitignoreIsRacy = !(gitignore?.isSettled(before: start) ?? false)
+            rulesChanged = known.map { $0.gitignoreIsRacy || gitignore == nil || gitignore != $0.gitignore } ?? true
             if let bytes = readSmallFile(absolute + "/.gitignore") { stack.loadGitignore(directory: directory, bytes: bytes) }
         }
         for (name, rawType) in entries {
@@ -90,10 +148,17 @@ final class TreeWalker {
             if stack.isIgnoredEntry(parentDirectory: directory, name: name, isDirectory: isDirectory) { continue }
             let path = directory + name
             switch Int(type) {
-            case Int(DT_DIR): walk(directory: path + "/")
-            case Int(DT_REG): files.append(Found(path: path, isSymlink: false))
-            case Int(DT_LNK): files.append(Found(path: path, isSymlink: true))
-            default: notices.append((path, "not a regular file, link or folder"))
+            case Int(DT_DIR):
+                folders[record].entries.append(WalkCache.Entry(name: name, kind: .folder))
+                walk(directory: path + "/", listingAll: listingAll || rulesChanged)
+            case Int(DT_REG):
+                folders[record].entries.append(WalkCache.Entry(name: name, kind: .file))
+                files.append(Found(path: path, isSymlink: false))
+            case Int(DT_LNK):
+                folders[record].entries.append(WalkCache.Entry(name: name, kind: .link))
+                files.append(Found(path: path, isSymlink: true))
+            default:
+                problem(path, "not a regular file, link or folder", notice: true)
             }
         }
     }

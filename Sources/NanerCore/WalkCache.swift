@@ -1,22 +1,27 @@
 import Crypto
 import Glibc
 
-/// What the last full walk of the managed folders found, so that the next scan
-/// need not list them again while nothing in them changed: git's untracked cache,
-/// in spirit. Kept in `REPO/naner-walk-cache`; deleting it only costs one walk.
+/// What the last walk of the managed folders found, so that the next scan need
+/// not list them again while nothing in them changed: git's untracked cache, in
+/// spirit. Kept in `REPO/naner-walk-cache`; deleting it only costs one walk.
 ///
 /// Why it is sound: creating, removing or renaming an entry changes its folder's
-/// ctime, and so does every chmod or utime, which cannot set a ctime back. So
-/// when every walked folder still has the device, inode, mtime and ctime it had,
-/// and every `.gitignore` the walk read is unchanged too, the folders list what
-/// they listed then. If the rules and the index's paths (its checksum) are also
-/// the same, the walk's result is the recorded one. Anything else, and the scan
-/// walks the tree as always. A walk whose folders changed in the last few seconds
-/// is not recorded ("racy", as git says): a second change within one tick of the
-/// file system's clock would not show in the timestamps.
+/// ctime, and so does every chmod or utime, which cannot set a ctime back. So a
+/// folder that still has the device, inode, mtime and ctime it had, under a
+/// `.gitignore` (its own and those above) that did not change either, lists what
+/// it listed then. Two levels use that:
+///
+/// - every folder unchanged, and the same rules and index (its checksum): the
+///   walk's result against the index is the recorded one, and no folder is listed;
+/// - otherwise the walker lists only the folders that changed and takes the
+///   recorded entries of the others (`TreeWalker`).
+///
+/// A folder or `.gitignore` changed within a few seconds of the walk is recorded
+/// as racy, as git says, and listed again next time: a second change within one
+/// tick of the file system's clock would not show in its timestamps.
 struct WalkCache {
     static let fileName = "naner-walk-cache"
-    static let header = "naner walk cache 1"
+    static let header = "naner walk cache 2"
     /// How old a folder's last change must be before its timestamps are trusted:
     /// more than the coarsest clock of the file systems a home lives on (FAT: 2 s).
     static let settledSeconds = 3
@@ -63,8 +68,35 @@ struct WalkCache {
         var path: String
         var key: StatKey
         var mode: UInt32
+        /// Changed within a few seconds of the walk: listed again next time.
+        var isRacy = false
         /// The folder's `.gitignore` as it was read, when it has one.
         var gitignore: StatKey?
+        var gitignoreIsRacy = false
+        /// The entries the rules keep: files, links and folders.
+        var entries: [Entry] = []
+        /// Problems found while listing it (names that are not UTF-8, nested repositories, FIFOs).
+        var problems: [Problem] = []
+
+        /// Whether its recorded entries may stand for it (when its stat data still matches).
+        var isTrusted: Bool { !isRacy && !gitignoreIsRacy }
+    }
+
+    struct Entry {
+        enum Kind: UInt8 {
+            case file = 0x66    // "f"
+            case link = 0x6C    // "l"
+            case folder = 0x64  // "d"
+        }
+        var name: String
+        var kind: Kind
+    }
+
+    struct Problem {
+        var path: String
+        var reason: String
+        /// A notice (never blocking) rather than a skipped path.
+        var isNotice: Bool
     }
 
     /// What the cache is valid for: the tree, its rules, and the index's paths.
@@ -80,26 +112,22 @@ struct WalkCache {
             rulesDigest = SHA256.hash(data: Array(rules.excludeFileText.utf8)).map { String($0, radix: 16).leftPadded(to: 2) }.joined()
             self.indexChecksum = indexChecksum
         }
-
-        func with(indexChecksum: String) -> Context {
-            Context(file: file, home: home, rulesDigest: rulesDigest, indexChecksum: indexChecksum)
-        }
-
-        private init(file: String, home: String, rulesDigest: String, indexChecksum: String) {
-            self.file = file
-            self.home = home
-            self.rulesDigest = rulesDigest
-            self.indexChecksum = indexChecksum
-        }
     }
 
     var folders: [Folder] = []
+    /// Made for the index the context names: then the summary below holds.
+    var matchesIndex = true
     /// Managed files the walk found that the index does not track.
     var newFiles: [String] = []
     /// Tracked files the walk did not reach (excluded now, deleted, or behind a link).
     var unwalkedTracked: [String] = []
     var skipped: [(path: String, reason: String)] = []
     var notices: [(path: String, reason: String)] = []
+    /// The file as read, and where its entries start, for `loadEntries`.
+    private var bytes: [UInt8]?
+    private var entriesOffset: Int?
+    /// False for a cache read without its entries: saving it again copies them as read.
+    private var hasEntries = true
 
     /// Permission bits of the walked folders other than 0755 (the only ones `.naner/modes` records).
     var folderModes: [String: UInt32] {
@@ -108,9 +136,10 @@ struct WalkCache {
         return modes
     }
 
-    /// True when every recorded folder and `.gitignore` is as it was.
+    /// True when every recorded folder and `.gitignore` is as it was, and was settled.
     func isCurrent(home: String) -> Bool {
         for folder in folders {
+            guard folder.isTrusted else { return false }
             let absolute = folder.path.isEmpty ? home : home + "/" + folder.path
             guard StatKey.of(absolute, following: folder.path.isEmpty) == folder.key else { return false }
             if let gitignore = folder.gitignore, StatKey.of(absolute + "/.gitignore") != gitignore { return false }
@@ -118,16 +147,19 @@ struct WalkCache {
         return !folders.isEmpty
     }
 
-    /// Whether every timestamp is old enough to be trusted next time.
-    func isSettled(before start: Timestamp) -> Bool {
-        folders.allSatisfy { $0.key.isSettled(before: start) && ($0.gitignore?.isSettled(before: start) ?? true) }
-    }
-
     // MARK: - File
 
+    /// The cache for `context`'s tree and rules, with its folders but not yet their
+    /// entries (`loadEntries`), which only a walk needs. `matchesIndex` says whether it
+    /// was made for the index `context` names.
     static func load(_ context: Context) -> WalkCache? {
-        guard let bytes = try? FileReader.read(context.file) else { return nil }
-        return bytes.withUnsafeBufferPointer { parse(LineReader($0), context) }
+        guard let bytes = try? FileReader.read(context.file), bytes.count > 4, bytes.suffix(4) == Array("end\n".utf8) else {
+            return nil
+        }
+        var cache = bytes.withUnsafeBufferPointer { parse(LineReader($0), context) }
+        cache?.bytes = bytes
+        cache?.hasEntries = false
+        return cache
     }
 
     /// Read byte by byte: a status reads this file on every run, and a thousand
@@ -135,22 +167,25 @@ struct WalkCache {
     private static func parse(_ reader: LineReader, _ context: Context) -> WalkCache? {
         var reader = reader
         guard reader.nextLine() == header, reader.nextLine() == "home " + ModeTable.quote(context.home),
-              reader.nextLine() == "rules " + context.rulesDigest, reader.nextLine() == "index " + context.indexChecksum
-        else { return nil }
+              reader.nextLine() == "rules " + context.rulesDigest, let index = reader.nextLine() else { return nil }
         var cache = WalkCache()
+        cache.matchesIndex = index == "index " + context.indexChecksum
         while true {
             guard let word = reader.word() else { return nil }
             switch word {
             case "folder":
-                // folder KEY MODE GITIGNORE-KEY|- PATH
+                // folder KEY MODE GITIGNORE-KEY|- FLAGS PATH, FLAGS: "-" or "r" (racy), "g" (.gitignore racy)
                 guard let key = reader.statKey(), let mode = reader.number(radix: 8, then: UInt8(ascii: " ")) else { return nil }
-                var gitignore: StatKey?
+                var folder = Folder(path: "", key: key, mode: UInt32(mode))
                 if reader.skip("- ") == false {
                     guard let found = reader.statKey() else { return nil }
-                    gitignore = found
+                    folder.gitignore = found
                 }
-                guard let path = reader.nextLine() else { return nil }
-                cache.folders.append(Folder(path: ModeTable.unquote(path), key: key, mode: UInt32(mode), gitignore: gitignore))
+                guard let flags = reader.word(), let path = reader.nextLine() else { return nil }
+                folder.isRacy = flags.contains("r")
+                folder.gitignoreIsRacy = flags.contains("g")
+                folder.path = ModeTable.unquote(path)
+                cache.folders.append(folder)
             case "new", "unwalked":
                 guard let path = reader.nextLine() else { return nil }
                 if word == "new" { cache.newFiles.append(ModeTable.unquote(path)) } else { cache.unwalkedTracked.append(ModeTable.unquote(path)) }
@@ -158,12 +193,84 @@ struct WalkCache {
                 guard let line = reader.nextLine(), let tab = line.firstIndex(of: "\t") else { return nil }
                 let problem = (ModeTable.unquote(String(line[..<tab])), String(line[line.index(after: tab)...]))
                 if word == "skipped" { cache.skipped.append(problem) } else { cache.notices.append(problem) }
-            case "end":
-                return reader.atEnd ? cache : nil
+            case "entries":
+                cache.entriesOffset = reader.position
+                return cache
             default:
                 return nil
             }
         }
+    }
+
+    /// Reads each folder's entries (the second part of the file); false when they are damaged.
+    mutating func loadEntries() -> Bool {
+        guard let bytes, let entriesOffset else { return false }
+        var folders = self.folders
+        let loaded = bytes.withUnsafeBufferPointer { buffer -> Bool in
+            var reader = LineReader(buffer)
+            reader.position = entriesOffset
+            var current = -1
+            while let word = reader.word() {
+                switch word {
+                case "in":
+                    current += 1
+                    guard current < folders.count, reader.nextLine() != nil else { return false }
+                case "f", "l", "d":
+                    guard current >= 0, let name = reader.nextLine(), let kind = Entry.Kind(rawValue: word.utf8.first!) else { return false }
+                    folders[current].entries.append(Entry(name: ModeTable.unquote(name), kind: kind))
+                case "s", "n":
+                    guard current >= 0, let line = reader.nextLine(), let tab = line.firstIndex(of: "\t") else { return false }
+                    folders[current].problems.append(Problem(path: ModeTable.unquote(String(line[..<tab])),
+                                                             reason: String(line[line.index(after: tab)...]), isNotice: word == "n"))
+                case "end":
+                    return current == folders.count - 1 && reader.atEnd
+                default:
+                    return false
+                }
+            }
+            return false
+        }
+        if loaded {
+            self.folders = folders
+            hasEntries = true
+        }
+        return loaded
+    }
+
+    /// Writes the cache for `context`; a cache that cannot be written is simply not there.
+    func save(_ context: Context) {
+        var text = WalkCache.header + "\n"
+        text += "home " + ModeTable.quote(context.home) + "\n"
+        text += "rules " + context.rulesDigest + "\n"
+        text += "index " + context.indexChecksum + "\n"
+        for folder in folders {
+            let flags = (folder.isRacy ? "r" : "") + (folder.gitignoreIsRacy ? "g" : "")
+            text += "folder \(folder.key.text) \(String(folder.mode, radix: 8)) \(folder.gitignore?.text ?? "-") "
+            text += (flags.isEmpty ? "-" : flags) + " " + ModeTable.quote(folder.path) + "\n"
+        }
+        for path in newFiles { text += "new " + ModeTable.quote(path) + "\n" }
+        for path in unwalkedTracked { text += "unwalked " + ModeTable.quote(path) + "\n" }
+        for (path, reason) in skipped { text += "skipped " + ModeTable.quote(path) + "\t" + reason.onOneLine + "\n" }
+        for (path, reason) in notices { text += "notice " + ModeTable.quote(path) + "\t" + reason.onOneLine + "\n" }
+        text += "entries\n"
+        if !hasEntries, let bytes, let entriesOffset {
+            // Read without its entries, which did not change: they are copied as they were.
+            var data = Array(text.utf8)
+            data += bytes[entriesOffset...]
+            try? AtomicFile.write(data, to: context.file, mode: 0o644)
+            return
+        }
+        for folder in folders {
+            text += "in " + ModeTable.quote(folder.path) + "\n"
+            for entry in folder.entries {
+                text += String(UnicodeScalar(entry.kind.rawValue)) + " " + ModeTable.quote(entry.name) + "\n"
+            }
+            for problem in folder.problems {
+                text += (problem.isNotice ? "n " : "s ") + ModeTable.quote(problem.path) + "\t" + problem.reason.onOneLine + "\n"
+            }
+        }
+        text += "end\n"
+        try? AtomicFile.write(Array(text.utf8), to: context.file, mode: 0o644)
     }
 
     /// A cursor over the cache file's bytes.
@@ -232,26 +339,6 @@ struct WalkCache {
         }
     }
 
-    /// Writes the cache for `context`; a cache that cannot be written is simply not there.
-    func save(_ context: Context) {
-        var text = WalkCache.header + "\n"
-        text += "home " + ModeTable.quote(context.home) + "\n"
-        text += "rules " + context.rulesDigest + "\n"
-        text += "index " + context.indexChecksum + "\n"
-        for folder in folders {
-            text += "folder \(folder.key.text) \(String(folder.mode, radix: 8)) \(folder.gitignore?.text ?? "-") \(ModeTable.quote(folder.path))\n"
-        }
-        for path in newFiles { text += "new " + ModeTable.quote(path) + "\n" }
-        for path in unwalkedTracked { text += "unwalked " + ModeTable.quote(path) + "\n" }
-        for (path, reason) in skipped { text += "skipped " + ModeTable.quote(path) + "\t" + reason.onOneLine + "\n" }
-        for (path, reason) in notices { text += "notice " + ModeTable.quote(path) + "\t" + reason.onOneLine + "\n" }
-        text += "end\n"
-        try? AtomicFile.write(Array(text.utf8), to: context.file, mode: 0o644)
-    }
-
-    static func remove(_ context: Context) {
-        unlink(context.file)
-    }
 }
 
 extension Timestamp {

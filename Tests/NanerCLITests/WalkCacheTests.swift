@@ -76,6 +76,34 @@ final class WalkCacheTests: XCTestCase {
         XCTAssertTrue(changes(sandbox).isSuperset(of: ["Projects/web/index.html", "Projects/web/style.css"]), "\(changes(sandbox))")
     }
 
+    func testAFolderBelowAChangedGitignoreIsListedAgain() throws {
+        let sandbox = try Sandbox()
+        try sandbox.makeTypicalHome()
+        try sandbox.write(".config/kitty/.gitignore", "themes/dark.conf\n")
+        try sandbox.write(".config/kitty/themes/dark.conf", "background #000\n")
+        try sandbox.write(".config/kitty/themes/light.conf", "background #fff\n")
+        XCTAssertExit(sandbox.naner("init"), 0)
+        XCTAssertFalse(sandbox.trackedFiles().contains(".config/kitty/themes/dark.conf"))
+
+        // The home's root changes (a shell rewrote its history): only it is listed again,
+        // and every other folder's remembered entries still count.
+        try remember(sandbox)
+        try sandbox.write(".new_history", "ls\n")
+        try FileManager.default.removeItem(atPath: sandbox.home + "/.bash_history")
+        XCTAssertEqual(changes(sandbox), agreedWithGit(sandbox))
+        XCTAssertEqual(changes(sandbox), [])
+
+        // The folder above `themes/` gets another .gitignore, rewritten in place: `themes/`
+        // itself did not change, but what its rules keep did.
+        try remember(sandbox)
+        let handle = try XCTUnwrap(FileHandle(forWritingAtPath: sandbox.home + "/.config/kitty/.gitignore"))
+        try handle.truncate(atOffset: 0)
+        try handle.write(contentsOf: Data("# nothing ignored\n".utf8))
+        try handle.close()
+        XCTAssertEqual(changes(sandbox), agreedWithGit(sandbox))
+        XCTAssertEqual(changes(sandbox), [".config/kitty/.gitignore", ".config/kitty/themes/dark.conf"])
+    }
+
     // MARK: - Helpers
 
     /// Lets the tree's timestamps settle, then runs a status that remembers its walk.
