@@ -44,8 +44,10 @@ struct TreeScanner {
                     if let current = cached, current.matchesIndex, current.isCurrent(home: home) {
                         walking.current = current
                     } else {
-                        let remembered = cached?.loadEntries() == true ? cached?.folders ?? [] : []
-                        walking.walker = TreeWalker(root: home, stack: stack, remembered: remembered, start: start)
+                        let loaded = cached?.loadEntries() == true
+                        walking.remembered = loaded ? cached : nil
+                        walking.walker = TreeWalker(root: home, stack: stack, remembered: loaded ? cached?.folders ?? [] : [],
+                                                    start: start)
                         walking.walker!.walk()
                     }
                 }
@@ -57,12 +59,14 @@ struct TreeScanner {
         result.trackedCount = entries.count
         let walk: WalkCache
         var walked = [Bool](repeating: true, count: entries.count)
-        if let current = walking.current {
+        if let current = walking.current ?? walking.unchangedWalk {
+            // Nothing the walk lists changed since it was remembered, for this index.
             walk = current
             if !walk.unwalkedTracked.isEmpty {
                 let unwalked = Set(walk.unwalkedTracked)
                 for (position, entry) in entries.enumerated() where unwalked.contains(entry.path) { walked[position] = false }
             }
+            if let walkCache, savesWalk, walking.walker?.settledNewly == true { walk.save(walkCache) }
             if !savesWalk { result.walk = walk }
         } else {
             let walker = walking.walker!
@@ -277,6 +281,19 @@ struct TreeScanner {
 final class Walking: @unchecked Sendable {
     var current: WalkCache?
     var walker: TreeWalker?
+    /// The remembered walk the walker started from.
+    var remembered: WalkCache?
+
+    /// The remembered walk with the walker's folders, when the folders it listed again
+    /// hold what they held (the home's root rewritten by a shell, say) and the walk was
+    /// remembered for this index: its result against the index still holds.
+    var unchangedWalk: WalkCache? {
+        guard var remembered, remembered.matchesIndex, let walker, walker.listedEveryFolder, !walker.changedListing else {
+            return nil
+        }
+        remembered.folders = walker.folders
+        return remembered
+    }
 }
 
 /// A sizes as people read them: `12.3 MiB`.

@@ -27,8 +27,12 @@ final class TreeWalker {
     private(set) var folders: [WalkCache.Folder] = []
     /// False when some folder could not be listed: such a walk is not worth remembering.
     private(set) var listedEveryFolder = true
-    /// How many folders were listed (the others came from `remembered`).
-    private(set) var listedCount = 0
+    /// Whether some folder listed now holds other entries (or problems) than it had
+    /// when remembered, or was not remembered: only then can the walk's result differ.
+    private(set) var changedListing = false
+    /// Whether some folder listed now can be trusted next time with new stat data:
+    /// then remembering this walk again spares listing it next time.
+    private(set) var settledNewly = false
 
     private let remembered: [String: WalkCache.Folder]
     /// When the walk started: a folder changed since (or just before) is recorded as racy.
@@ -80,7 +84,6 @@ final class TreeWalker {
     }
 
     private func list(directory: String, absolute: String, known: WalkCache.Folder?, listingAll: Bool) {
-        listedCount += 1
         guard let handle = opendir(absolute) else {
             skipped.append((directory, "cannot read folder: " + String(cString: strerror(errno))))
             listedEveryFolder = false
@@ -123,6 +126,7 @@ final class TreeWalker {
                 // A folder with its own repository belongs to that repository, as git sees it.
                 if !directory.isEmpty {
                     problem(String(directory.dropLast()), "a git repository of its own")
+                    compare(folders[record], with: known)
                     return
                 }
                 continue
@@ -161,6 +165,17 @@ final class TreeWalker {
                 problem(path, "not a regular file, link or folder", notice: true)
             }
         }
+        compare(folders[record], with: known)
+    }
+
+    /// Compares a folder just listed with what was remembered of it.
+    private func compare(_ folder: WalkCache.Folder, with known: WalkCache.Folder?) {
+        guard let known, folder.entries == known.entries, folder.problems == known.problems,
+              folder.gitignore == known.gitignore, folder.mode == known.mode else {
+            changedListing = true
+            return
+        }
+        if folder.isTrusted && (folder.key != known.key || !known.isTrusted) { settledNewly = true }
     }
 
     static func directoryEntryType(_ mode: mode_t) -> UInt8 {

@@ -82,7 +82,7 @@ struct WalkCache {
         var isTrusted: Bool { !isRacy && !gitignoreIsRacy }
     }
 
-    struct Entry {
+    struct Entry: Equatable {
         enum Kind: UInt8 {
             case file = 0x66    // "f"
             case link = 0x6C    // "l"
@@ -92,7 +92,7 @@ struct WalkCache {
         var kind: Kind
     }
 
-    struct Problem {
+    struct Problem: Equatable {
         var path: String
         var reason: String
         /// A notice (never blocking) rather than a skipped path.
