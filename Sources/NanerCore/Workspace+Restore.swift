@@ -21,9 +21,11 @@ extension Workspace {
         // source first, so a wrong name stores nothing.
         let rules: ManagedRules, scan: ScanResult, target: RestoreTarget
         if dryRun {
+            let resolving = resolvingInBackground(source)
             rules = try refreshRules()
             scan = try self.scan(rules: rules, mode: .status)
-            target = try restoreTarget(source)
+            _ = try repository  // its checks (another home's repository, a damaged one) come first
+            target = try resolving?.target() ?? restoreTarget(source)
         } else {
             target = try restoreTarget(source)
             rules = try refreshRules()
@@ -48,6 +50,29 @@ extension Workspace {
 
     /// A backup name, safety point, tag, commit id or revision (`HEAD~2`), or the path of an archive.
     func restoreTarget(_ source: String) throws -> RestoreTarget {
+        try restoreTarget(source, in: repository)
+    }
+
+    /// Resolves a backup, tag or revision on a thread of its own with a repository handle
+    /// of its own, while the caller walks the tree. nil for an archive (which may ask for a
+    /// passphrase). Whatever fails there is left to `restoreTarget`, which says it.
+    private func resolvingInBackground(_ source: String) -> PendingTarget? {
+        if FileManager.default.fileExists(atPath: Paths.absolute(source)) || source.hasSuffix(".zip")
+            || source.hasSuffix(EncryptedArchive.fileExtension) { return nil }
+        let pending = PendingTarget()
+        let locations = self.locations
+        pending.thread = BackgroundThreads.start {
+            pending.result = try? Workspace.restoreTarget(
+                source, in: Repository.open(gitDir: locations.repository, workTree: locations.home), home: locations.home)
+        }
+        return pending
+    }
+
+    func restoreTarget(_ source: String, in repository: Repository) throws -> RestoreTarget {
+        try Workspace.restoreTarget(source, in: repository, home: locations.home)
+    }
+
+    private static func restoreTarget(_ source: String, in repository: Repository, home: String) throws -> RestoreTarget {
         let head = try repository.headCommitID()
         let absolute = Paths.absolute(source)
         if FileManager.default.fileExists(atPath: absolute) && (source.contains("/") || source.hasSuffix(".zip") || source.hasSuffix(EncryptedArchive.fileExtension)) {
@@ -55,7 +80,7 @@ extension Workspace {
             return try RestoreTarget.archive(entries, label: source)
         }
         for reference in [BackupName.tagPrefix + source, BackupName.safetyPrefix + source] {
-            if try repository.referenceExists(reference), let id = try? repository.resolveCommit(reference) {
+            if repository.referenceExists(reference), let id = try? repository.resolveCommit(reference) {
                 return try RestoreTarget.commit(id, label: source, head: head, repository: repository)
             }
         }
@@ -297,5 +322,18 @@ extension Workspace {
                 chmod(absolute, mode_t(recorded))
             }
         }
+    }
+}
+
+/// A restore target resolved on another thread; `target()` waits for it, then the
+/// target's repository handle belongs to the caller's thread.
+final class PendingTarget: @unchecked Sendable {
+    var thread: BackgroundThreads.Handle?
+    var result: RestoreTarget?
+
+    func target() -> RestoreTarget? {
+        if let thread { BackgroundThreads.join(thread) }
+        thread = nil
+        return result
     }
 }

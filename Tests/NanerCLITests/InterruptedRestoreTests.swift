@@ -2,7 +2,9 @@ import Foundation
 import XCTest
 
 /// A restore killed at any moment leaves every file wholly old or wholly new,
-/// a consistent repository, and a rerun that finishes the job.
+/// a consistent repository, and a rerun that finishes the job. Half the kills
+/// come at a random moment of the whole run, half while it writes files (once a
+/// randomly chosen file has its new content), where a torn state could arise.
 final class InterruptedRestoreTests: XCTestCase {
     func testRestoreKilledAtRandomMomentsIsNeverHalfDone() throws {
         let sandbox = try Sandbox()
@@ -19,11 +21,15 @@ final class InterruptedRestoreTests: XCTestCase {
         for (index, path) in paths.enumerated() { try sandbox.write(path, content("B", index)) }
         XCTAssertExit(sandbox.naner("backup", "--name", "b"), 0)
 
-        // How long a whole restore takes here, to spread the kills over it.
-        let started = Date()
-        XCTAssertExit(sandbox.naner("restore", "a", "--force"), 0)
-        let duration = Date().timeIntervalSince(started)
-        XCTAssertExit(sandbox.naner("restore", "b", "--force"), 0)
+        // How long a whole restore takes here, to spread the kills over it: the middle of
+        // four, since the first ones still walk the whole new tree (see WalkCache).
+        var durations: [TimeInterval] = []
+        for name in ["a", "b", "a", "b"] {
+            let started = Date()
+            XCTAssertExit(sandbox.naner("restore", name, "--force"), 0)
+            durations.append(Date().timeIntervalSince(started))
+        }
+        let duration = durations.sorted()[2]
 
         var random = SeededGenerator(seed: 50_2026)
         var failures: [String] = []
@@ -38,8 +44,18 @@ final class InterruptedRestoreTests: XCTestCase {
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
-            let delay = Double(random.next(in: 0...1000)) / 1000 * duration * 1.1
-            Thread.sleep(forTimeInterval: delay)
+            if trial % 2 == 0 {
+                // Any moment of the whole run.
+                let delay = Double(random.next(in: 0...1000)) / 1000 * duration * 1.1
+                Thread.sleep(forTimeInterval: delay)
+            } else {
+                // While it writes: once a randomly chosen file has its new content.
+                let chosen = random.next(in: 0...(count - 1))
+                let deadline = Date().addingTimeInterval(duration * 3 + 1)
+                while sandbox.read(paths[chosen]) != content("A", chosen) && Date() < deadline {
+                    Thread.sleep(forTimeInterval: 0.0002)
+                }
+            }
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
 
