@@ -9,10 +9,6 @@ import Glibc
 /// Returns nil for anything else (version 4, split index, a damaged header), and
 /// callers then fall back to libgit2.
 public enum IndexFile {
-    public static func readEntries(atPath path: String) -> [IndexEntry]? {
-        read(atPath: path)?.entries
-    }
-
     /// The entries and the file's trailing checksum, which names this exact content.
     public static func read(atPath path: String) -> (entries: [IndexEntry], checksum: String)? {
         guard let bytes = readAll(path), bytes.count >= 12 + 20 else { return nil }

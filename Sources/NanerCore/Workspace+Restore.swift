@@ -50,7 +50,7 @@ extension Workspace {
 
     /// A backup name, safety point, tag, commit id or revision (`HEAD~2`), or the path of an archive.
     func restoreTarget(_ source: String) throws -> RestoreTarget {
-        try restoreTarget(source, in: repository)
+        try Workspace.restoreTarget(source, in: repository)
     }
 
     /// Resolves a backup, tag or revision on a thread of its own with a repository handle
@@ -63,16 +63,12 @@ extension Workspace {
         let locations = self.locations
         pending.thread = BackgroundThreads.start {
             pending.result = try? Workspace.restoreTarget(
-                source, in: Repository.open(gitDir: locations.repository, workTree: locations.home), home: locations.home)
+                source, in: Repository.open(gitDir: locations.repository, workTree: locations.home))
         }
         return pending
     }
 
-    func restoreTarget(_ source: String, in repository: Repository) throws -> RestoreTarget {
-        try Workspace.restoreTarget(source, in: repository, home: locations.home)
-    }
-
-    private static func restoreTarget(_ source: String, in repository: Repository, home: String) throws -> RestoreTarget {
+    private static func restoreTarget(_ source: String, in repository: Repository) throws -> RestoreTarget {
         let head = try repository.headCommitID()
         let absolute = Paths.absolute(source)
         if FileManager.default.fileExists(atPath: absolute) && (source.contains("/") || source.hasSuffix(".zip") || source.hasSuffix(EncryptedArchive.fileExtension)) {
