@@ -1,24 +1,44 @@
 import CLibgit2
+import Glibc
 
 /// Process-wide libgit2 setup. `git_libgit2_init` must precede every other call;
 /// we never shut down because threads may still hold handles at exit.
 public enum Libgit2 {
-    private static let initialized: Bool = {
-        git_libgit2_init()
-        // ssh:// and scp-like remotes run the system ssh (see SSHTransport). Only a
-        // bug can make this fail (a scheme registered twice).
-        do { try SSHTransport.register() } catch { fatalError("registering the ssh transport: \(error)") }
-        // The repository lives under the user's own data folder; owner checks add
-        // nothing there and break tests run as another uid on shared temp folders.
-        _ = naner_git_set_owner_validation(0)
-        // naner writes every blob it stages before staging it, so checking that each
-        // of 20,000 index entries exists while writing trees is pure cost.
-        _ = naner_git_enable_strict_object_creation(0)
-        return true
-    }()
+    /// Taken with a plain mutex rather than a `static let`: Swift's once waits in a
+    /// priority-inheritance futex, on which the kernel spins while the owner runs, and
+    /// `git_libgit2_init` runs for milliseconds (it parses the CA bundle). A second
+    /// thread opening a repository meanwhile burnt a CPU that the tree scan needed.
+    private static let initialization = Initialization()
+
+    private final class Initialization: @unchecked Sendable {
+        private var mutex = pthread_mutex_t()
+        private var done = false
+
+        init() { pthread_mutex_init(&mutex, nil) }
+
+        func run(_ body: () -> Void) {
+            pthread_mutex_lock(&mutex)
+            defer { pthread_mutex_unlock(&mutex) }
+            if !done {
+                body()
+                done = true
+            }
+        }
+    }
 
     public static func ensureInitialized() {
-        _ = initialized
+        initialization.run {
+            git_libgit2_init()
+            // ssh:// and scp-like remotes run the system ssh (see SSHTransport). Only a
+            // bug can make this fail (a scheme registered twice).
+            do { try SSHTransport.register() } catch { fatalError("registering the ssh transport: \(error)") }
+            // The repository lives under the user's own data folder; owner checks add
+            // nothing there and break tests run as another uid on shared temp folders.
+            _ = naner_git_set_owner_validation(0)
+            // naner writes every blob it stages before staging it, so checking that each
+            // of 20,000 index entries exists while writing trees is pure cost.
+            _ = naner_git_enable_strict_object_creation(0)
+        }
     }
 
     /// fsync objects, refs and the index before renaming them into place, so a
