@@ -37,7 +37,7 @@ struct FileStat: Sendable {
     }
 
     /// `name` inside the open folder `directory`, without following a final link.
-    init?(directory: Int32, name: String) {
+    init?(directory: Int32, name: UnsafePointer<CChar>) {
         var status = stat()
         guard fstatat(directory, name, &status, AT_SYMLINK_NOFOLLOW) == 0 else { return nil }
         self.init(status)

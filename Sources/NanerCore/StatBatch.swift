@@ -24,21 +24,30 @@ final class StatBatch: @unchecked Sendable {
 
     /// Claims chunks until none is left; any number of threads may call it.
     func work() {
-        var folder: Substring? = nil
+        // The folder open now, as the bytes of its tree path (empty for the root).
+        var folder: [UInt8]? = nil
         var folderDescriptor: Int32 = -1
         defer { if folderDescriptor >= 0 { close(folderDescriptor) } }
         while let range = claim() {
             for index in range {
-                let path = paths[index]
-                let slash = path.utf8.lastIndex(of: UInt8(ascii: "/"))
-                let parent = slash.map { path[..<$0] } ?? ""
-                if parent != folder {
-                    if folderDescriptor >= 0 { close(folderDescriptor) }
-                    folder = parent
-                    folderDescriptor = open(parent.isEmpty ? home : home + "/" + parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+                // Works on the path's C string: the name is its tail, so nothing is copied.
+                output[index] = paths[index].withCString { path -> FileStat? in
+                    let slash = strrchr(path, Int32(UInt8(ascii: "/")))
+                    let parentLength = slash.map { path.distance(to: $0) } ?? 0
+                    let sameFolder = folder.map { known in
+                        known.count == parentLength
+                            && (parentLength == 0 || known.withUnsafeBufferPointer { memcmp($0.baseAddress!, path, parentLength) == 0 })
+                    } ?? false
+                    if !sameFolder {
+                        if folderDescriptor >= 0 { close(folderDescriptor) }
+                        let parent = UnsafeRawBufferPointer(start: path, count: parentLength)
+                        folder = Array(parent)
+                        let absolute = parentLength == 0 ? home : home + "/" + String(decoding: parent, as: UTF8.self)
+                        folderDescriptor = open(absolute, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+                    }
+                    guard folderDescriptor >= 0 else { return nil }
+                    return FileStat(directory: folderDescriptor, name: slash.map { UnsafePointer($0 + 1) } ?? path)
                 }
-                let name = slash.map { String(path[path.utf8.index(after: $0)...]) } ?? path
-                output[index] = folderDescriptor >= 0 ? FileStat(directory: folderDescriptor, name: name) : nil
             }
         }
     }
