@@ -36,19 +36,30 @@ struct TreeScanner {
         var trackedStats = [FileStat?](repeating: nil, count: entries.count)
         trackedStats.withUnsafeMutableBufferPointer { output in
             let batch = StatBatch(home: home, paths: entries.map(\.path), output: output)
-            let context = UnsafeSendable(value: (walkCache, stack))
+            let context = UnsafeSendable(value: (walkCache, stack, rules))
             runConcurrently(lanes: max(2, workers)) { lane in
                 if lane == 0 {
-                    let (walkCache, stack) = context.value
-                    var cached = walkCache.flatMap(WalkCache.load)
-                    if let current = cached, current.matchesIndex, current.isCurrent(home: home) {
-                        walking.current = current
-                    } else {
-                        let loaded = cached?.loadEntries() == true
-                        walking.remembered = loaded ? cached : nil
-                        walking.walker = TreeWalker(root: home, stack: stack, remembered: loaded ? cached?.folders ?? [] : [],
+                    let (walkCache, stack, rules) = context.value
+                    let cached = walkCache.flatMap(WalkCache.load)
+                    var stackUsed = false
+                    if let remembered = cached, remembered.matchesIndex, let changed = remembered.changedFolders(home: home) {
+                        stackUsed = !changed.isEmpty
+                        if changed.isEmpty {
+                            walking.current = remembered
+                        } else if let relisted = TreeWalker.relist(changed, of: remembered, root: home, stack: stack, start: start) {
+                            (walking.current, walking.settledNewly) = relisted
+                        }
+                    }
+                    if walking.current == nil {
+                        var remembered = cached
+                        let loaded = remembered?.loadEntries() == true
+                        walking.remembered = loaded ? remembered : nil
+                        // A fresh stack: relisting read rules that may have changed since.
+                        walking.stack = stackUsed ? rules.makeStack(home: home) : stack
+                        walking.walker = TreeWalker(root: home, stack: walking.stack!, remembered: loaded ? remembered?.folders ?? [] : [],
                                                     start: start)
                         walking.walker!.walk()
+                        walking.settledNewly = walking.walker!.settledNewly
                     }
                 }
                 batch.work()
@@ -66,7 +77,7 @@ struct TreeScanner {
                 let unwalked = Set(walk.unwalkedTracked)
                 for (position, entry) in entries.enumerated() where unwalked.contains(entry.path) { walked[position] = false }
             }
-            if let walkCache, savesWalk, walking.walker?.settledNewly == true { walk.save(walkCache) }
+            if let walkCache, savesWalk, walking.settledNewly { walk.save(walkCache) }
             if !savesWalk { result.walk = walk }
         } else {
             let walker = walking.walker!
@@ -110,7 +121,7 @@ struct TreeScanner {
                     result.removals.append(path)
                     continue
                 }
-                let decision = stack.check(path, isDirectory: false)
+                let decision = (walking.stack ?? stack).check(path, isDirectory: false)
                 if decision.ignored && !ManagedRules.ownFiles.contains(path) {
                     result.changes.append(FileChange(path: path, kind: .excluded, rule: decision.deciding?.origin))
                     result.removals.append(path)
@@ -281,6 +292,10 @@ struct TreeScanner {
 final class Walking: @unchecked Sendable {
     var current: WalkCache?
     var walker: TreeWalker?
+    /// The rules the walker used, when not the scan's own stack.
+    var stack: IgnoreStack?
+    /// Some folder listed again can be trusted from now on: the walk is worth saving.
+    var settledNewly = false
     /// The remembered walk the walker started from.
     var remembered: WalkCache?
 

@@ -37,11 +37,14 @@ final class TreeWalker {
     private let remembered: [String: WalkCache.Folder]
     /// When the walk started: a folder changed since (or just before) is recorded as racy.
     private let start: Timestamp
+    /// False to list folders one by one, without what is below them (`relist`).
+    private let descends: Bool
 
-    init(root: String, stack: IgnoreStack, remembered: [WalkCache.Folder] = [], start: Timestamp = .now) {
+    init(root: String, stack: IgnoreStack, remembered: [WalkCache.Folder] = [], start: Timestamp = .now, descends: Bool = true) {
         self.root = root
         self.stack = stack
         self.start = start
+        self.descends = descends
         var byPath: [String: WalkCache.Folder] = [:]
         for folder in remembered { byPath[folder.path] = folder }
         self.remembered = byPath
@@ -154,7 +157,7 @@ final class TreeWalker {
             switch Int(type) {
             case Int(DT_DIR):
                 folders[record].entries.append(WalkCache.Entry(name: name, kind: .folder))
-                walk(directory: path + "/", listingAll: listingAll || rulesChanged)
+                if descends { walk(directory: path + "/", listingAll: listingAll || rulesChanged) }
             case Int(DT_REG):
                 folders[record].entries.append(WalkCache.Entry(name: name, kind: .file))
                 files.append(Found(path: path, isSymlink: false))
@@ -176,6 +179,34 @@ final class TreeWalker {
             return
         }
         if folder.isTrusted && (folder.key != known.key || !known.isTrusted) { settledNewly = true }
+    }
+
+    /// The remembered walk with the folders at `positions` (those whose stat data changed,
+    /// or that were racy) listed again, each alone. When each holds the entries, problems,
+    /// mode and `.gitignore` it held, nothing the walk found can differ, and its result
+    /// against the index holds. nil as soon as one differs: then only a walk will do.
+    /// `settledNewly`: some folder can be trusted from now on, so the walk is worth saving.
+    static func relist(_ positions: [Int], of remembered: WalkCache, root: String, stack: IgnoreStack,
+                       start: Timestamp) -> (walk: WalkCache, settledNewly: Bool)? {
+        var walk = remembered
+        guard walk.loadEntries(of: Set(positions)) else { return nil }
+        let walker = TreeWalker(root: root, stack: stack, start: start, descends: false)
+        // A walk would have read the `.gitignore` files above each folder on its way down.
+        let ruled = walk.folders.filter { $0.gitignore != nil }.map(\.path)
+        var loaded: Set<String> = []
+        for position in positions {
+            let path = walk.folders[position].path
+            for above in ruled where !loaded.contains(above) && above != path && (above.isEmpty || path.hasPrefix(above + "/")) {
+                let directory = above.isEmpty ? "" : above + "/"
+                if let bytes = readSmallFile(root + "/" + directory + ".gitignore") { stack.loadGitignore(directory: directory, bytes: bytes) }
+                loaded.insert(above)
+            }
+            let absolute = path.isEmpty ? root : root + "/" + path
+            walker.list(directory: path.isEmpty ? "" : path + "/", absolute: absolute, known: walk.folders[position], listingAll: false)
+            guard walker.listedEveryFolder, !walker.changedListing, let listed = walker.folders.last else { return nil }
+            walk.folders[position] = listed
+        }
+        return (walk, walker.settledNewly)
     }
 
     static func directoryEntryType(_ mode: mode_t) -> UInt8 {

@@ -9,12 +9,15 @@ import Glibc
 /// ctime, and so does every chmod or utime, which cannot set a ctime back. So a
 /// folder that still has the device, inode, mtime and ctime it had, under a
 /// `.gitignore` (its own and those above) that did not change either, lists what
-/// it listed then. Two levels use that:
+/// it listed then. Three levels use that:
 ///
 /// - every folder unchanged, and the same rules and index (its checksum): the
 ///   walk's result against the index is the recorded one, and no folder is listed;
+/// - some folders changed, but listed again (each alone) they hold the entries
+///   they held: a shell rewrote its history beside them, an editor's swap file
+///   came and went. The recorded result still holds (`TreeWalker.relist`);
 /// - otherwise the walker lists only the folders that changed and takes the
-///   recorded entries of the others (`TreeWalker`).
+///   recorded entries of the others.
 ///
 /// A folder or `.gitignore` changed within a few seconds of the walk is recorded
 /// as racy, as git says, and listed again next time: a second change within one
@@ -136,15 +139,20 @@ struct WalkCache {
         return modes
     }
 
-    /// True when every recorded folder and `.gitignore` is as it was, and was settled.
-    func isCurrent(home: String) -> Bool {
-        for folder in folders {
-            guard folder.isTrusted else { return false }
+    /// Positions of the folders that may list something else now: their stat data
+    /// changed, or they were racy when recorded. nil when a `.gitignore` changed (or
+    /// was racy): what was recorded below it was decided by other rules.
+    func changedFolders(home: String) -> [Int]? {
+        guard !folders.isEmpty else { return nil }
+        var changed: [Int] = []
+        for (position, folder) in folders.enumerated() {
             let absolute = folder.path.isEmpty ? home : home + "/" + folder.path
-            guard StatKey.of(absolute, following: folder.path.isEmpty) == folder.key else { return false }
-            if let gitignore = folder.gitignore, StatKey.of(absolute + "/.gitignore") != gitignore { return false }
+            if let gitignore = folder.gitignore, folder.gitignoreIsRacy || StatKey.of(absolute + "/.gitignore") != gitignore {
+                return nil
+            }
+            if folder.isRacy || StatKey.of(absolute, following: folder.path.isEmpty) != folder.key { changed.append(position) }
         }
-        return !folders.isEmpty
+        return changed
     }
 
     // MARK: - File
@@ -153,7 +161,8 @@ struct WalkCache {
     /// entries (`loadEntries`), which only a walk needs. `matchesIndex` says whether it
     /// was made for the index `context` names.
     static func load(_ context: Context) -> WalkCache? {
-        guard let bytes = try? FileReader.read(context.file), bytes.count > 4, bytes.suffix(4) == Array("end\n".utf8) else {
+        guard let bytes = try? FileReader.read(context.file), bytes.count > 4,
+              bytes[(bytes.count - 4)...].elementsEqual("end\n".utf8) else {
             return nil
         }
         var cache = bytes.withUnsafeBufferPointer { parse(LineReader($0), context) }
@@ -202,37 +211,46 @@ struct WalkCache {
         }
     }
 
-    /// Reads each folder's entries (the second part of the file); false when they are damaged.
-    mutating func loadEntries() -> Bool {
+    /// Reads the entries (the second part of the file) of the folders at `positions`, or of
+    /// every folder; false when they are damaged. Read for some folders only, the entries
+    /// are saved again as they were read.
+    mutating func loadEntries(of positions: Set<Int>? = nil) -> Bool {
         guard let bytes, let entriesOffset else { return false }
         var folders = self.folders
         let loaded = bytes.withUnsafeBufferPointer { buffer -> Bool in
             var reader = LineReader(buffer)
             reader.position = entriesOffset
             var current = -1
-            while let word = reader.word() {
-                switch word {
-                case "in":
+            while true {
+                if reader.skip("in ") {
                     current += 1
-                    guard current < folders.count, reader.nextLine() != nil else { return false }
+                    guard current < folders.count, reader.skipLine() else { return false }
+                    if let positions, !positions.contains(current) {
+                        // Not asked for: its lines are passed over without being decoded.
+                        while !reader.atEnd && !reader.startsWith("in ") && !reader.startsWith("end\n") {
+                            guard reader.skipLine() else { return false }
+                        }
+                    }
+                    continue
+                }
+                if reader.skip("end\n") { return current == folders.count - 1 && reader.atEnd }
+                guard current >= 0, let word = reader.word() else { return false }
+                switch word {
                 case "f", "l", "d":
-                    guard current >= 0, let name = reader.nextLine(), let kind = Entry.Kind(rawValue: word.utf8.first!) else { return false }
+                    guard let name = reader.nextLine(), let kind = Entry.Kind(rawValue: word.utf8.first!) else { return false }
                     folders[current].entries.append(Entry(name: ModeTable.unquote(name), kind: kind))
                 case "s", "n":
-                    guard current >= 0, let line = reader.nextLine(), let tab = line.firstIndex(of: "\t") else { return false }
+                    guard let line = reader.nextLine(), let tab = line.firstIndex(of: "\t") else { return false }
                     folders[current].problems.append(Problem(path: ModeTable.unquote(String(line[..<tab])),
                                                              reason: String(line[line.index(after: tab)...]), isNotice: word == "n"))
-                case "end":
-                    return current == folders.count - 1 && reader.atEnd
                 default:
                     return false
                 }
             }
-            return false
         }
         if loaded {
             self.folders = folders
-            hasEntries = true
+            hasEntries = positions == nil
         }
         return loaded
     }
@@ -298,11 +316,21 @@ struct WalkCache {
             return String(decoding: UnsafeBufferPointer(rebasing: bytes[position..<end]), as: UTF8.self)
         }
 
-        mutating func skip(_ text: StaticString) -> Bool {
+        func startsWith(_ text: StaticString) -> Bool {
             let count = text.utf8CodeUnitCount
-            guard position + count <= bytes.count,
-                  memcmp(bytes.baseAddress! + position, text.utf8Start, count) == 0 else { return false }
-            position += count
+            return position + count <= bytes.count && memcmp(bytes.baseAddress! + position, text.utf8Start, count) == 0
+        }
+
+        mutating func skip(_ text: StaticString) -> Bool {
+            guard startsWith(text) else { return false }
+            position += text.utf8CodeUnitCount
+            return true
+        }
+
+        /// Passes over the rest of the line; false at the end of the file.
+        mutating func skipLine() -> Bool {
+            guard let end = find(UInt8(ascii: "\n")) else { return false }
+            position = end + 1
             return true
         }
 
@@ -333,9 +361,10 @@ struct WalkCache {
         }
 
         private func find(_ byte: UInt8) -> Int? {
-            var index = position
-            while index < bytes.count && bytes[index] != byte { index += 1 }
-            return index < bytes.count ? index : nil
+            guard position < bytes.count, let found = memchr(bytes.baseAddress! + position, Int32(byte), bytes.count - position) else {
+                return nil
+            }
+            return bytes.baseAddress!.distance(to: found.assumingMemoryBound(to: UInt8.self))
         }
     }
 

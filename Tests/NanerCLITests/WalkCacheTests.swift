@@ -104,6 +104,51 @@ final class WalkCacheTests: XCTestCase {
         XCTAssertEqual(changes(sandbox), [".config/kitty/.gitignore", ".config/kitty/themes/dark.conf"])
     }
 
+    func testFoldersListedAgainAloneStillSeeEveryChange() throws {
+        let sandbox = try Sandbox()
+        try sandbox.makeTypicalHome()
+        try sandbox.write(".config/kitty/.gitignore", "themes/*.swp\n")
+        try sandbox.write(".config/kitty/themes/dark.conf", "background #000\n")
+        XCTAssertExit(sandbox.naner("init"), 0)
+
+        // Folders that changed but hold what they held: an editor's swap file came and
+        // went in one, another got a file its parent's .gitignore ignores, and the home's
+        // root had its history rewritten. The remembered result holds: nothing changed.
+        try remember(sandbox)
+        let before = try cacheModified(sandbox)
+        try sandbox.write(".config/nvim/.init.vim.swp", "swap\n")
+        try FileManager.default.removeItem(atPath: sandbox.home + "/.config/nvim/.init.vim.swp")
+        try sandbox.write(".config/kitty/themes/.dark.conf.swp", "swap\n")
+        try sandbox.write(".bash_history.new", "ls\n")
+        XCTAssertEqual(rename(sandbox.home + "/.bash_history.new", sandbox.home + "/.bash_history"), 0)
+        XCTAssertEqual(changes(sandbox), agreedWithGit(sandbox))
+        XCTAssertEqual(changes(sandbox), [])
+        // Once they are old enough to be trusted, the walk is remembered with their new stat data.
+        sleep(settle)
+        XCTAssertExit(sandbox.naner("status"), 0)
+        XCTAssertNotEqual(try cacheModified(sandbox), before, "the walk was remembered again")
+
+        // Several folders changed and one of them lists something new: each folder is
+        // compared with what it held, not with another's entries.
+        try remember(sandbox)
+        try sandbox.write(".config/nvim/.init.vim.swp", "swap\n")
+        try FileManager.default.removeItem(atPath: sandbox.home + "/.config/nvim/.init.vim.swp")
+        try sandbox.write(".config/kitty/themes/.light.conf.swp", "swap\n")
+        try sandbox.write(".ssh/config.tmp", "")
+        try FileManager.default.removeItem(atPath: sandbox.home + "/.ssh/config.tmp")
+        try sandbox.write(".config/kitty/extra.conf", "font_family mono\n")
+        XCTAssertEqual(changes(sandbox), agreedWithGit(sandbox))
+        XCTAssertEqual(changes(sandbox), [".config/kitty/extra.conf"])
+
+        // A file that is no longer ignored in a folder that changed alone.
+        XCTAssertExit(sandbox.naner("commit", "-m", "extra"), 0)
+        try remember(sandbox)
+        try FileManager.default.removeItem(atPath: sandbox.home + "/.config/kitty/themes/.light.conf.swp")
+        try sandbox.write(".config/kitty/themes/light.conf", "background #fff\n")
+        XCTAssertEqual(changes(sandbox), agreedWithGit(sandbox))
+        XCTAssertEqual(changes(sandbox), [".config/kitty/themes/light.conf"])
+    }
+
     // MARK: - Helpers
 
     /// Lets the tree's timestamps settle, then runs a status that remembers its walk.
@@ -119,6 +164,10 @@ final class WalkCacheTests: XCTestCase {
 
     private func agreedWithGit(_ sandbox: Sandbox) -> Set<String> {
         Set(sandbox.git("status", "--porcelain", "-uall").lines.map { String($0.dropFirst(3)) })
+    }
+
+    private func cacheModified(_ sandbox: Sandbox) throws -> Date? {
+        try FileManager.default.attributesOfItem(atPath: sandbox.repo + "/naner-walk-cache")[.modificationDate] as? Date
     }
 
     private func cachedIndex(_ sandbox: Sandbox) throws -> String? {
