@@ -21,7 +21,10 @@ let package = Package(
             providers: [.apt(["libgit2-dev"])]
         ),
         // Owned handles, typed errors and callback boxes around libgit2.
-        .target(name: "GitKit", dependencies: ["CLibgit2"]),
+        .target(
+            name: "GitKit",
+            dependencies: ["CLibgit2", .product(name: "Crypto", package: "swift-crypto")]  // SHA-1 of the packs it writes
+        ),
         // Turns the default .syncignore and templates/ into Swift source, so an
         // installed binary needs no files beside it.
         .executableTarget(name: "EmbedResources"),

@@ -5,6 +5,8 @@
 #include <git2/sys/mempack.h>
 #include <git2/sys/index.h>
 #include "ssh_transport.h"
+/* zlib, which libgit2 itself links: GitKit deflates pack entries (PackWriter). */
+#include <zlib.h>
 
 /* git_libgit2_opts is variadic, which Swift cannot call: one inline wrapper per option. */
 static inline int naner_git_enable_fsync_gitdir(int enabled) {

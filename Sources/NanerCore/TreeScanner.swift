@@ -225,6 +225,8 @@ struct TreeScanner {
         let sizeLimit = candidates.isEmpty ? 0 : self.sizeLimit()
         let lanes = candidates.count < 64 ? 1 : workers
         let failures = ErrorSlot()
+        // Many new objects (a first commit) go into packs rather than a loose file each.
+        let packs = gitDirectory.flatMap { candidates.count >= TreeScanner.packingThreshold ? PackWriter(gitDirectory: $0) : nil }
         let outcomes = parallelMap(candidates, lanes: lanes, setUp: { () -> ObjectDatabase? in
             guard let gitDirectory else { return nil }
             do { return try Repository.open(gitDir: gitDirectory, workTree: nil).objectDatabase() } catch {
@@ -251,6 +253,11 @@ struct TreeScanner {
             }
             do {
                 let id = try bytes.withUnsafeBytes { raw in
+                    if let packs, raw.count <= PackWriter.largestObject {
+                        let object = try PackedObject(raw, kind: .blob)
+                        try packs.add(object)
+                        return object.id
+                    }
                     if let database { return try database.write(raw, kind: .blob) }
                     return try ObjectID.hash(raw, kind: .blob)
                 }
@@ -261,8 +268,12 @@ struct TreeScanner {
             }
         }
         if let error = failures.error { throw error }
+        try packs?.finish()
         return outcomes
     }
+
+    /// From how many files to store a commit's new blobs as packs.
+    static let packingThreshold = 256
 
     static func hasSymlinkLeadingPath(_ path: String, home: String) -> Bool {
         var parent = Substring(path)

@@ -76,10 +76,11 @@ extension Workspace {
         return findings
     }
 
-    /// libgit2's `.lock` files left by a killed process block every later write.
+    /// libgit2's `.lock` files left by a killed process block every later write; its
+    /// half-written packs only take space.
     private func staleLocks(fix: Bool) -> [DoctorFinding] {
         var findings: [DoctorFinding] = []
-        for name in gitLockFiles() {
+        for name in gitLockFiles() + halfWrittenPacks() {
             var finding = DoctorFinding(check: .lock, message: "'\(name)' was left in the repository by a process that died",
                                         hint: "'naner doctor --fix' removes it when no naner runs")
             // Holding naner's own lock proves no naner is writing.

@@ -92,8 +92,16 @@ public final class Workspace {
         return names.filter { FileManager.default.fileExists(atPath: locations.repository + "/" + $0) }
     }
 
+    /// Packs libgit2's indexer was still writing when their naner was killed (a first
+    /// commit stores its files as a pack): never read, only space, and git calls them garbage.
+    func halfWrittenPacks() -> [String] {
+        let folder = "objects/pack"
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: locations.repository + "/" + folder)) ?? []
+        return names.filter { $0.hasPrefix("pack_git2_") }.map { folder + "/" + $0 }
+    }
+
     private func removeStaleGitLocks() {
-        for name in gitLockFiles() {
+        for name in gitLockFiles() + halfWrittenPacks() {
             let path = locations.repository + "/" + name
             if unlink(path) == 0 {
                 Workspace.warn("removed '\(name)' left in the repository by an interrupted naner")

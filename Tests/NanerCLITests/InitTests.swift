@@ -93,4 +93,48 @@ final class InitTests: XCTestCase {
                                    environment: sandbox.environment, directory: sandbox.home).stdout
         XCTAssertEqual(blob, binary.map { String(format: "%02x", $0) }.joined())
     }
+
+    /// A first commit of many files stores them as a pack, not a file each; what git
+    /// reads back must be the same: every file's bytes, nothing refused, a sound repository.
+    func testALargeFirstCommitIsPackedAndExact() throws {
+        let sandbox = try Sandbox()
+        try sandbox.makeTypicalHome()
+        var expected: [String: Data] = [:]
+        for number in 0..<400 {
+            // Some files share their content, one is empty; a file over 1 MiB is stored loose beside the pack.
+            let content = number % 7 == 0 ? Data("shared\n".utf8) : Data("setting \(number) = \(number * 31)\n".utf8)
+            let path = ".config/many/d\(number % 13)/f\(number).conf"
+            try sandbox.write(path, number == 5 ? Data() : content)
+            expected[path] = number == 5 ? Data() : content
+        }
+        let large = Data((0..<(1 << 20) + 100).map { UInt8(truncatingIfNeeded: $0 &* 7) })
+        try sandbox.write(".config/many/large.bin", large)
+        try sandbox.write(".config/many/deploy.conf", "-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n")
+        XCTAssertExit(sandbox.naner("init"), 0)
+
+        let counts = sandbox.git("count-objects", "-v").lines
+        let inPack = counts.first { $0.hasPrefix("in-pack: ") }.flatMap { Int($0.dropFirst(9)) } ?? 0
+        XCTAssertGreaterThan(inPack, 300, "the new files went into a pack: \(counts)")
+        XCTAssertExit(sandbox.git("fsck", "--strict"), 0)
+        XCTAssertEqual(sandbox.git("status", "--porcelain").stdout, "?? .config/many/deploy.conf\n", "all but the refused key committed")
+        for (path, content) in expected {
+            XCTAssertEqual(sandbox.git("cat-file", "-p", "HEAD:" + path).stdout, String(decoding: content, as: UTF8.self), path)
+        }
+        // Equal ids are equal bytes (fsck checked that each object hashes to its id).
+        XCTAssertEqual(sandbox.git("rev-parse", "HEAD:.config/many/large.bin").stdout,
+                       sandbox.git("hash-object", sandbox.home + "/.config/many/large.bin").stdout)
+        XCTAssertFalse(sandbox.trackedFiles().contains(".config/many/deploy.conf"), "a secret is refused in a pack too")
+        let secretID = sandbox.git("hash-object", sandbox.home + "/.config/many/deploy.conf").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        XCTAssertNotEqual(sandbox.git("cat-file", "-e", secretID).status, 0, "the refused secret was never stored")
+
+        // A pack whose writing was killed is garbage to git: doctor names it, and the next
+        // naner that takes the lock removes it.
+        let halfWritten = "objects/pack/pack_git2_1e30118a79075f4f"
+        try Data("PACK".utf8).write(to: URL(fileURLWithPath: sandbox.repo + "/" + halfWritten))
+        XCTAssertTrue(sandbox.naner("doctor").stderr.contains("'\(halfWritten)' was left"))
+        let commit = sandbox.naner("commit", "-m", "nothing")
+        XCTAssertTrue(commit.stderr.contains("warning: removed '\(halfWritten)'"), commit.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: sandbox.repo + "/" + halfWritten))
+        XCTAssertEqual(sandbox.git("count-objects", "-v").lines.first { $0.hasPrefix("garbage: ") }, "garbage: 0")
+    }
 }

@@ -94,24 +94,4 @@ final class TreeDiffTests: XCTestCase {
         }
         XCTAssertGreaterThan(compared, 100, "the random trees differ enough to test something")
     }
-
-    private struct Output {
-        let status: Int32
-        let stdout: String
-        var lines: [String] { stdout.split(separator: "\n").map(String.init) }
-    }
-
-    private func git(_ directory: String, _ arguments: String...) -> Output {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
-        process.arguments = ["-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "core.quotepath=off"] + arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try? process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Output(status: process.terminationStatus, stdout: String(decoding: data, as: UTF8.self))
-    }
 }
