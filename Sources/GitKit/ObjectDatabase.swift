@@ -14,9 +14,33 @@ public final class ObjectDatabase {
         return ObjectID(oid)
     }
 
+    /// An object read whole and made ready for a pack.
+    func packed(_ id: ObjectID) throws -> PackedObject {
+        var raw = id.raw
+        var object: OpaquePointer?
+        try check(git_odb_read(&object, pointer, &raw), "git_odb_read")
+        defer { git_odb_object_free(object) }
+        let kind: ObjectKind
+        switch git_odb_object_type(object) {
+        case GIT_OBJECT_BLOB: kind = .blob
+        case GIT_OBJECT_TREE: kind = .tree
+        case GIT_OBJECT_COMMIT: kind = .commit
+        case GIT_OBJECT_TAG: kind = .tag
+        default: throw GitError(function: "git_odb_read", code: -1, message: "object \(id) has an unknown type")
+        }
+        return try PackedObject(UnsafeRawBufferPointer(start: git_odb_object_data(object), count: git_odb_object_size(object)), kind: kind)
+    }
+
     public func contains(_ id: ObjectID) -> Bool {
         var oid = id.raw
         return git_odb_exists(pointer, &oid) != 0
+    }
+
+    /// Like `contains`, without rereading the pack folder when the object is not
+    /// found: asked of thousands of objects a new repository lacks.
+    func containsKnown(_ id: ObjectID) -> Bool {
+        var oid = id.raw
+        return git_odb_exists_ext(pointer, &oid, UInt32(GIT_ODB_LOOKUP_NO_REFRESH.rawValue)) != 0
     }
 }
 

@@ -65,3 +65,50 @@ final class InitFromTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: sandbox.repo))
     }
 }
+
+/// A configuration committed as a pack travels through a cloud folder as that pack,
+/// copied whole; what is new later travels as a pack of its own.
+final class PackedSyncTests: XCTestCase {
+    func testPacksTravelWholeAndLaterChangesTravelAlone() throws {
+        let first = try Sandbox()
+        try first.makeTypicalHome()
+        for number in 0..<300 { try first.write(".config/many/f\(number).conf", "value \(number)\n") }
+        XCTAssertExit(first.naner("init"), 0)
+        XCTAssertExit(first.naner("backup", "--name", "baseline"), 0)
+        let folder = first.root + "/Cloud/Naner-Config.git"
+        XCTAssertExit(first.naner("sync", "push", "--provider", "custom", "--path", folder), 0)
+
+        let ours = try packs(first.repo)
+        XCTAssertEqual(ours.count, 1, "the first commit's files are one pack")
+        XCTAssertTrue(try packs(folder).isSuperset(of: ours), "the pack was copied as it is")
+        XCTAssertExit(Sandbox.execute(["/usr/bin/git", "--git-dir=" + folder, "fsck", "--strict"],
+                                      environment: first.environment, directory: first.root), 0)
+        let pushedMain = Sandbox.execute(["/usr/bin/git", "--git-dir=" + folder, "rev-parse", "main", "baseline"],
+                                         environment: first.environment, directory: first.root).stdout
+        XCTAssertEqual(pushedMain, first.git("rev-parse", "main", "baseline").stdout)
+
+        // An edit travels alone: one more pack in the folder, not a second copy of everything.
+        let before = try packs(folder)
+        try first.write(".config/many/f7.conf", "value seven\n")
+        XCTAssertExit(first.naner("commit", "-m", "seven"), 0)
+        XCTAssertExit(first.naner("sync", "push", "--provider", "custom", "--path", folder), 0)
+        let added = try packs(folder).subtracting(before)
+        XCTAssertEqual(added.count, 1)
+        let index = try Data(contentsOf: URL(fileURLWithPath: folder + "/objects/pack/" + added.first!.replacingOccurrences(of: ".pack", with: ".idx")))
+        let listed = Sandbox.execute(["/usr/bin/git", "show-index"], environment: first.environment, directory: first.root, input: index)
+        XCTAssertEqual(listed.lines.count, 5, "the commit, three trees and the file: \(listed.stdout)")
+
+        // A new machine gets every file through the folder, byte for byte.
+        let second = try Sandbox()
+        XCTAssertExit(second.naner("init", "--from", folder), 0)
+        XCTAssertEqual(second.read(".config/many/f7.conf"), Data("value seven\n".utf8))
+        XCTAssertEqual(second.read(".config/many/f299.conf"), Data("value 299\n".utf8))
+        XCTAssertEqual(second.git("rev-parse", "HEAD", "baseline").stdout, first.git("rev-parse", "HEAD", "baseline").stdout)
+        XCTAssertEqual(second.git("status", "--porcelain").stdout, "")
+        XCTAssertExit(second.git("fsck", "--strict"), 0)
+    }
+
+    private func packs(_ repository: String) throws -> Set<String> {
+        Set(try FileManager.default.contentsOfDirectory(atPath: repository + "/objects/pack").filter { $0.hasSuffix(".pack") })
+    }
+}
