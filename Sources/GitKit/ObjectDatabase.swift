@@ -38,7 +38,7 @@ public final class ObjectDatabase {
 
     /// Like `contains`, without rereading the pack folder when the object is not
     /// found: asked of thousands of objects a new repository lacks.
-    func containsKnown(_ id: ObjectID) -> Bool {
+    public func containsKnown(_ id: ObjectID) -> Bool {
         var oid = id.raw
         return git_odb_exists_ext(pointer, &oid, UInt32(GIT_ODB_LOOKUP_NO_REFRESH.rawValue)) != 0
     }

@@ -11,8 +11,9 @@ public struct PackedObject: Sendable {
     let size: Int
     let deflated: [UInt8]
 
-    public init(_ bytes: UnsafeRawBufferPointer, kind: ObjectKind) throws {
-        id = try ObjectID.hash(bytes, kind: kind)
+    /// `id`: the object's id when the caller has hashed it already.
+    public init(_ bytes: UnsafeRawBufferPointer, kind: ObjectKind, id: ObjectID? = nil) throws {
+        self.id = try id ?? ObjectID.hash(bytes, kind: kind)
         self.kind = kind
         size = bytes.count
         var capacity = compressBound(uLong(bytes.count))

@@ -253,10 +253,11 @@ struct TreeScanner {
             }
             do {
                 let id = try bytes.withUnsafeBytes { raw in
-                    if let packs, raw.count <= PackWriter.largestObject {
-                        let object = try PackedObject(raw, kind: .blob)
-                        try packs.add(object)
-                        return object.id
+                    if let packs, let database, raw.count <= PackWriter.largestObject {
+                        // Content the repository has already (a file touched, not changed) is not packed again.
+                        let id = try ObjectID.hash(raw, kind: .blob)
+                        if !database.containsKnown(id) { try packs.add(PackedObject(raw, kind: .blob, id: id)) }
+                        return id
                     }
                     if let database { return try database.write(raw, kind: .blob) }
                     return try ObjectID.hash(raw, kind: .blob)
