@@ -41,8 +41,14 @@ public struct IndexEntry: Sendable {
 /// The repository's index (staging area). Owns its `git_index*`.
 public final class Index {
     let pointer: OpaquePointer
+    /// libgit2 detaches an index from a repository that is freed (writing its trees
+    /// then fails): the index keeps the repository it came from alive.
+    private let owner: Repository?
 
-    init(_ pointer: OpaquePointer) { self.pointer = pointer }
+    init(_ pointer: OpaquePointer, owner: Repository? = nil) {
+        self.pointer = pointer
+        self.owner = owner
+    }
     deinit { git_index_free(pointer) }
 
     public var count: Int { git_index_entrycount(pointer) }
@@ -103,6 +109,11 @@ public final class Index {
         let tree = try repository.lookupTree(id)
         defer { git_tree_free(tree) }
         try check(git_index_read_tree(pointer, tree), "git_index_read_tree")
+    }
+
+    /// The checksum the index file had when it was read (40 hex digits), as `IndexFile` gives it.
+    public var checksum: String? {
+        git_index_checksum(pointer).map { ObjectID($0.pointee).hex }
     }
 
     /// Writes the index file atomically (a lock file renamed into place).

@@ -65,7 +65,7 @@ public final class Repository {
     public func index() throws -> Index {
         var out: OpaquePointer?
         try check(git_repository_index(&out, pointer), "git_repository_index")
-        return Index(out!)
+        return Index(out!, owner: self)
     }
 
     /// The commit `HEAD` points at, or nil on an unborn branch.

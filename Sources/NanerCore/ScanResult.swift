@@ -35,6 +35,8 @@ public struct ScanResult: Sendable {
     public internal(set) var permissionsChanged = false
     /// How many files the index tracks (the last commit's files).
     public internal(set) var trackedCount = 0
+    /// The checksum of the index file the scan compared with, when it read the file itself.
+    var indexChecksum: String?
 
     /// Index updates a commit applies: new or changed blobs (already written) and removals.
     var updates: [IndexEntry] = []

@@ -37,8 +37,9 @@ extension Workspace {
 
     /// `freshIndex`: `index` is as loaded from the index file, unchanged, so the file's
     /// checksum names its paths and the walk remembered for them (`WalkCache`) may serve.
+    /// `savesWalk` false: the caller changes the index and remembers the walk for the new one.
     func scan(rules: ManagedRules, mode: TreeScanner.Mode, index: Index? = nil, freshIndex: Bool = false,
-              entries given: [IndexEntry]? = nil) throws -> ScanResult {
+              entries given: [IndexEntry]? = nil, savesWalk: Bool = true) throws -> ScanResult {
         // A status reads the index file directly (see IndexFile); a commit has libgit2's loaded anyway.
         let indexPath = locations.repository + "/index"
         let entries: [IndexEntry]
@@ -62,10 +63,12 @@ extension Workspace {
             WalkCache.Context(repository: locations.repository, home: locations.home, rules: rules, indexChecksum: $0)
         }
         // A scan that goes on to change the index leaves remembering its walk to its caller.
-        scanner.savesWalk = index == nil
-        return try scanner.scan(index: entries,
-                                indexModified: Timestamp.modification(of: locations.repository + "/index"),
-                                trackedModes: trackedModes)
+        scanner.savesWalk = index == nil && savesWalk
+        var result = try scanner.scan(index: entries,
+                                      indexModified: Timestamp.modification(of: locations.repository + "/index"),
+                                      trackedModes: trackedModes)
+        result.indexChecksum = checksum
+        return result
     }
 
     /// `naner commit -m MSG`: records every change in the managed set, refusing
@@ -79,11 +82,30 @@ extension Workspace {
         // A sync that stopped on conflicts: this commit finishes its merge.
         let mergeParent = try pendingMergeParent()
         do {
-            let index = try repository.index()
-            // The index as loaded is the file on disk, unless a merge is being finished.
-            let known = mergeParent == nil ? IndexTree.current(repository: locations.repository) : nil
-            var scan = try scan(rules: rules, mode: .commit(gitDirectory: locations.repository), index: index,
-                                freshIndex: mergeParent == nil)
+            let mode = TreeScanner.Mode.commit(gitDirectory: locations.repository)
+            let index: Index
+            var known: IndexTree?
+            var scan: ScanResult
+            if mergeParent == nil {
+                // libgit2 loads the index (it verifies the file's checksum and maps every path)
+                // on a thread and a repository handle of its own while the tree is scanned
+                // against the same file, read directly.
+                let loading = PendingIndex(gitDirectory: locations.repository, workTree: locations.home)
+                known = IndexTree.current(repository: locations.repository)
+                scan = try self.scan(rules: rules, mode: mode, savesWalk: false)
+                index = try loading.index()
+                if index.checksum == nil || index.checksum != scan.indexChecksum {
+                    // The file changed in between (git itself, by hand): scan against what was loaded.
+                    scan = try self.scan(rules: rules, mode: mode, index: index)
+                }
+                // The remembered tree counts only for the very content loaded.
+                if known?.checksum != index.checksum { known = nil }
+            } else {
+                // The index as loaded holds the merge's entries, not the file on disk.
+                index = try repository.index()
+                known = nil
+                scan = try self.scan(rules: rules, mode: mode, index: index)
+            }
             for path in scan.removals { try index.remove(path: path) }
             for entry in scan.updates { try index.add(entry) }
             let modes = try recordModes(scan.modeTable, in: index, database: repository.objectDatabase())

@@ -167,6 +167,26 @@ final class RepositoryLoader: @unchecked Sendable {
     }
 }
 
+/// The repository's index, loaded by libgit2 on a thread of its own with a repository
+/// handle of its own (which the index keeps). After `index()` returns, both belong to
+/// the caller's thread.
+final class PendingIndex: @unchecked Sendable {
+    private var thread: BackgroundThreads.Handle?
+    private var result: Result<Index, Error> = .failure(NanerError.git("the index was not loaded"))
+
+    init(gitDirectory: String, workTree: String) {
+        thread = BackgroundThreads.start { [self] in
+            result = Result { try Repository.open(gitDir: gitDirectory, workTree: workTree).index() }
+        }
+    }
+
+    func index() throws -> Index {
+        if let thread { BackgroundThreads.join(thread) }
+        thread = nil
+        return try result.get()
+    }
+}
+
 /// Joinable threads. A process must not exit while one of them runs, or is still
 /// ending: exit tears down libgit2's and the runtime's globals while the thread's own
 /// clean-up (its libgit2 thread state) uses them. A detached thread cannot be waited
