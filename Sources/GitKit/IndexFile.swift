@@ -83,7 +83,8 @@ public enum IndexFile {
         return entries
     }
 
-    private static func readAll(_ path: String) -> [UInt8]? {
+    /// A whole file, or nil when it cannot be read (also for `PackIndex`).
+    static func readAll(_ path: String) -> [UInt8]? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }

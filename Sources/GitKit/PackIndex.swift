@@ -27,7 +27,7 @@ struct PackIndex {
 
     /// Version 2: magic, version, 256 fan-out counts, then the sorted ids.
     private static func readIDs(_ path: String) -> [ObjectID]? {
-        guard let bytes = readWholeFile(path), bytes.count >= 8 + 1024, bytes[0..<8] == [0xFF, 0x74, 0x4F, 0x63, 0, 0, 0, 2] else {
+        guard let bytes = IndexFile.readAll(path), bytes.count >= 8 + 1024, bytes[0..<8] == [0xFF, 0x74, 0x4F, 0x63, 0, 0, 0, 2] else {
             return nil
         }
         let count = bytes[(8 + 255 * 4)..<(8 + 256 * 4)].reduce(0) { $0 << 8 | Int($1) }
@@ -84,22 +84,5 @@ struct PackIndex {
             }
         }
         guard close(output) == 0 else { unlink(target); throw failure("write '\(target)'") }
-    }
-
-    private static func readWholeFile(_ path: String) -> [UInt8]? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return nil }
-        defer { close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0 else { return nil }
-        var bytes = [UInt8](repeating: 0, count: Int(status.st_size))
-        var filled = 0
-        while filled < bytes.count {
-            let count = bytes.withUnsafeMutableBytes { read(descriptor, $0.baseAddress! + filled, $0.count - filled) }
-            if count < 0 && errno == EINTR { continue }
-            guard count > 0 else { return nil }
-            filled += count
-        }
-        return bytes
     }
 }
