@@ -23,7 +23,8 @@ extension Repository {
         var remaining = Set(wanted)
         var done = 0
         func report() { progress?(TransferProgress(phase: phase, done: done, total: wanted.count, bytes: 0)) }
-        for pack in PackIndex.all(in: path + "objects/pack") where !pack.ids.isEmpty && pack.ids.allSatisfy(remaining.contains) {
+        for pack in PackIndex.all(in: path + "objects/pack")
+        where !pack.ids.isEmpty && pack.ids.allSatisfy(remaining.contains) && pack.isIntact() {
             try pack.copy(into: destination.path + "objects/pack")
             remaining.subtract(pack.ids)
             done += pack.ids.count

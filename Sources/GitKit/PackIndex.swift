@@ -1,3 +1,4 @@
+import Crypto
 import Glibc
 
 /// A pack of a repository with the ids its index (`pack-*.idx`, version 2) lists,
@@ -6,6 +7,8 @@ struct PackIndex {
     let packPath: String
     let indexPath: String
     let ids: [ObjectID]
+    /// The SHA-1 the index records for its pack, which the pack also ends with.
+    let packChecksum: [UInt8]
 
     /// Every pack in `folder` that has its index beside it; an index that cannot be
     /// read (another version, damaged) only means its pack is not reused.
@@ -17,23 +20,28 @@ struct PackIndex {
             let name = withUnsafePointer(to: &entry.pointee.d_name) {
                 String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self))
             }
-            guard name.hasPrefix("pack-"), name.hasSuffix(".idx") else { continue }
+            // Only git's own names: a sync client's "pack-… (1).idx" is never trusted.
+            let hash = name.dropFirst(5).dropLast(4)
+            guard name.hasPrefix("pack-"), name.hasSuffix(".idx"), hash.count == 40,
+                  hash.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else { continue }
             let base = folder + "/" + String(name.dropLast(4))
-            guard access(base + ".pack", R_OK) == 0, let ids = readIDs(base + ".idx") else { continue }
-            found.append(PackIndex(packPath: base + ".pack", indexPath: base + ".idx", ids: ids))
+            guard access(base + ".pack", R_OK) == 0, let (ids, packChecksum) = readIndex(base + ".idx") else { continue }
+            found.append(PackIndex(packPath: base + ".pack", indexPath: base + ".idx", ids: ids, packChecksum: packChecksum))
         }
         return found
     }
 
-    /// Version 2: magic, version, 256 fan-out counts, then the sorted ids.
-    private static func readIDs(_ path: String) -> [ObjectID]? {
-        guard let bytes = IndexFile.readAll(path), bytes.count >= 8 + 1024, bytes[0..<8] == [0xFF, 0x74, 0x4F, 0x63, 0, 0, 0, 2] else {
+    /// Version 2: magic, version, 256 fan-out counts, the sorted ids, CRCs, offsets, then
+    /// the pack's checksum and the index's own, which must match its content.
+    private static func readIndex(_ path: String) -> (ids: [ObjectID], packChecksum: [UInt8])? {
+        guard let bytes = IndexFile.readAll(path), bytes.count >= 8 + 1024 + 40, bytes[0..<8] == [0xFF, 0x74, 0x4F, 0x63, 0, 0, 0, 2],
+              Array(Insecure.SHA1.hash(data: bytes[..<(bytes.count - 20)])) == Array(bytes[(bytes.count - 20)...]) else {
             return nil
         }
         let count = bytes[(8 + 255 * 4)..<(8 + 256 * 4)].reduce(0) { $0 << 8 | Int($1) }
         let start = 8 + 1024
-        guard bytes.count >= start + count * 20 else { return nil }
-        return bytes.withUnsafeBytes { raw in
+        guard bytes.count >= start + count * 20 + 40 else { return nil }
+        let ids = bytes.withUnsafeBytes { raw in
             (0..<count).map { position in
                 let offset = start + position * 20
                 return ObjectID(bytes: (raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self),
@@ -41,11 +49,38 @@ struct PackIndex {
                                         raw.loadUnaligned(fromByteOffset: offset + 16, as: UInt32.self)))
             }
         }
+        return (ids, Array(bytes[(bytes.count - 40)..<(bytes.count - 20)]))
+    }
+
+    /// Whether the pack is whole: its content hashes to the checksum it ends with, which
+    /// is the one its index recorded. A pack a sync client is still bringing in is not,
+    /// and its objects are read one by one instead (where a damaged one fails loudly).
+    func isIntact() -> Bool {
+        let descriptor = open(packPath, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, status.st_size >= 12 + 20 else { return false }
+        let content = Int(status.st_size) - 20
+        var hash = Insecure.SHA1()
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        var done = 0
+        while done < content {
+            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, min($0.count, content - done)) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { return false }
+            hash.update(data: buffer[..<count])
+            done += count
+        }
+        var trailer = [UInt8](repeating: 0, count: 20)
+        guard trailer.withUnsafeMutableBytes({ read(descriptor, $0.baseAddress, 20) }) == 20 else { return false }
+        return trailer == packChecksum && Array(hash.finalize()) == packChecksum
     }
 
     /// Copies the pack, then its index, each under a temporary name renamed into place:
     /// readers find a pack only through its index, so none sees half of one.
     func copy(into folder: String) throws {
+        mkdir(folder, 0o755)  // a sync client may not have brought an empty folder along
         for source in [packPath, indexPath] {
             let name = String(source[source.index(after: source.lastIndex(of: "/")!)...])
             let target = folder + "/" + name

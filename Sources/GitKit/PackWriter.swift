@@ -97,6 +97,7 @@ public final class PackWriter: @unchecked Sendable {
         let objects = pending
         pending = []
         pendingBytes = 0
+        mkdir(gitDirectory + "/objects/pack", 0o755)  // a sync client may not have brought an empty folder along
         let database = try Repository.open(gitDir: gitDirectory, workTree: nil).objectDatabase()
         var writepack: UnsafeMutablePointer<git_odb_writepack>?
         try check(git_odb_write_pack(&writepack, database.pointer, nil, nil), "git_odb_write_pack")

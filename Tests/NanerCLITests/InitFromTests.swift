@@ -108,6 +108,27 @@ final class PackedSyncTests: XCTestCase {
         XCTAssertExit(second.git("fsck", "--strict"), 0)
     }
 
+    func testAHalfSyncedPackIsNeverCopied() throws {
+        let first = try Sandbox()
+        try first.makeTypicalHome()
+        for number in 0..<300 { try first.write(".config/many/f\(number).conf", "value \(number)\n") }
+        XCTAssertExit(first.naner("init"), 0)
+        let folder = first.root + "/Cloud/Naner-Config.git"
+        XCTAssertExit(first.naner("sync", "push", "--provider", "custom", "--path", folder), 0)
+
+        // The sync client has brought the big pack's index but not all of the pack yet.
+        let big = try XCTUnwrap(try packs(first.repo).first)
+        let packPath = folder + "/objects/pack/" + big
+        let whole = try Data(contentsOf: URL(fileURLWithPath: packPath))
+        chmod(packPath, 0o644)
+        try whole.prefix(whole.count - 100).write(to: URL(fileURLWithPath: packPath))
+
+        let second = try Sandbox()
+        let run = second.naner("init", "--from", folder)
+        XCTAssertNotEqual(run.status, 0, "objects that cannot be read stop the init")
+        XCTAssertFalse((try? packs(second.repo))?.contains(big) ?? false, "the damaged pack was not copied")
+    }
+
     private func packs(_ repository: String) throws -> Set<String> {
         Set(try FileManager.default.contentsOfDirectory(atPath: repository + "/objects/pack").filter { $0.hasSuffix(".pack") })
     }
