@@ -28,7 +28,8 @@ public final class ObjectDatabase {
         case GIT_OBJECT_TAG: kind = .tag
         default: throw GitError(function: "git_odb_read", code: -1, message: "object \(id) has an unknown type")
         }
-        return try PackedObject(UnsafeRawBufferPointer(start: git_odb_object_data(object), count: git_odb_object_size(object)), kind: kind)
+        return try PackedObject(UnsafeRawBufferPointer(start: git_odb_object_data(object), count: git_odb_object_size(object)),
+                                kind: kind, id: id)
     }
 
     public func contains(_ id: ObjectID) -> Bool {

@@ -40,7 +40,8 @@ extension Workspace {
     /// `savesWalk` false: the caller changes the index and remembers the walk for the new one.
     func scan(rules: ManagedRules, mode: TreeScanner.Mode, index: Index? = nil, freshIndex: Bool = false,
               entries given: [IndexEntry]? = nil, savesWalk: Bool = true) throws -> ScanResult {
-        // A status reads the index file directly (see IndexFile); a commit has libgit2's loaded anyway.
+        // The index file is read directly (see IndexFile) unless libgit2's index is given
+        // (a merge being finished, a restore): then its entries are the ones compared.
         let indexPath = locations.repository + "/index"
         let entries: [IndexEntry]
         var checksum: String?
