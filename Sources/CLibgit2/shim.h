@@ -8,6 +8,13 @@
 /* zlib, which libgit2 itself links: GitKit deflates pack entries (PackWriter). */
 #include <zlib.h>
 
+/* An object database backend written in Swift (GitKit's PackingBackend): libgit2's
+   struct first, then the pointer back to the Swift object that serves it. */
+typedef struct {
+    git_odb_backend parent;
+    void *owner;
+} naner_odb_backend;
+
 /* git_libgit2_opts is variadic, which Swift cannot call: one inline wrapper per option. */
 static inline int naner_git_enable_fsync_gitdir(int enabled) {
     return git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, enabled);

@@ -75,6 +75,34 @@ extension Repository {
         return ObjectID(oid)
     }
 
+    /// Moves the branch HEAD names (or a detached HEAD) to `commitID`, a commit written
+    /// without moving a reference, as `git_commit_create` would have given "HEAD": only
+    /// from the commit's first parent (or from nothing, for a first commit), with git's
+    /// reflog message (`commit: …`, `commit (initial): …`, `commit (merge): …`), which
+    /// libgit2 also adds to HEAD's reflog.
+    public func advanceHead(to commitID: ObjectID) throws {
+        var head: OpaquePointer?
+        try check(git_reference_lookup(&head, pointer, "HEAD"), "git_reference_lookup")
+        defer { git_reference_free(head) }
+        let name = git_reference_type(head) == GIT_REFERENCE_SYMBOLIC ? String(cString: git_reference_symbolic_target(head)) : "HEAD"
+        var oid = commitID.raw
+        var commit: OpaquePointer?
+        try check(git_commit_lookup(&commit, pointer, &oid), "git_commit_lookup")
+        defer { git_commit_free(commit) }
+        let parents = git_commit_parentcount(commit)
+        let kind = parents == 0 ? " (initial)" : parents > 1 ? " (merge)" : ""
+        let message = "commit\(kind): " + String(cString: git_commit_summary(commit))
+        var reference: OpaquePointer?
+        if parents == 0 {
+            try check(git_reference_create(&reference, pointer, name, &oid, 0, message), "git_reference_create")
+        } else {
+            var parent = git_commit_parent_id(commit, 0).pointee
+            try check(git_reference_create_matching(&reference, pointer, name, &oid, 1, &parent, message),
+                      "git_reference_create_matching")
+        }
+        git_reference_free(reference)
+    }
+
     /// Commits reachable from `start`, newest first, at most `limit`.
     public func history(from start: ObjectID, limit: Int?) throws -> [CommitInfo] {
         var walk: OpaquePointer?

@@ -121,10 +121,15 @@ public final class Index {
         try check(git_index_write(pointer), "git_index_write")
     }
 
-    /// Writes the tree objects the index describes and returns the root tree's id.
-    public func writeTree() throws -> ObjectID {
+    /// Writes the tree objects the index describes and returns the root tree's id;
+    /// `repository`: the handle whose object database gets them (default the index's own).
+    public func writeTree(into repository: Repository? = nil) throws -> ObjectID {
         var oid = git_oid()
-        try check(git_index_write_tree(&oid, pointer), "git_index_write_tree")
+        if let repository {
+            try check(git_index_write_tree_to(&oid, pointer, repository.pointer), "git_index_write_tree_to")
+        } else {
+            try check(git_index_write_tree(&oid, pointer), "git_index_write_tree")
+        }
         return ObjectID(oid)
     }
 }

@@ -20,13 +20,8 @@ public final class ObjectDatabase {
         var object: OpaquePointer?
         try check(git_odb_read(&object, pointer, &raw), "git_odb_read")
         defer { git_odb_object_free(object) }
-        let kind: ObjectKind
-        switch git_odb_object_type(object) {
-        case GIT_OBJECT_BLOB: kind = .blob
-        case GIT_OBJECT_TREE: kind = .tree
-        case GIT_OBJECT_COMMIT: kind = .commit
-        case GIT_OBJECT_TAG: kind = .tag
-        default: throw GitError(function: "git_odb_read", code: -1, message: "object \(id) has an unknown type")
+        guard let kind = ObjectKind(git_odb_object_type(object)) else {
+            throw GitError(function: "git_odb_read", code: -1, message: "object \(id) has an unknown type")
         }
         return try PackedObject(UnsafeRawBufferPointer(start: git_odb_object_data(object), count: git_odb_object_size(object)),
                                 kind: kind, id: id)

@@ -13,22 +13,37 @@ struct PackIndex {
     /// Every pack in `folder` that has its index beside it; an index that cannot be
     /// read (another version, damaged) only means its pack is not reused.
     static func all(in folder: String) -> [PackIndex] {
+        indexNames(in: folder).compactMap { name in
+            let base = folder + "/" + String(name.dropLast(4))
+            guard access(base + ".pack", R_OK) == 0, let (ids, packChecksum) = readIndex(base + ".idx") else { return nil }
+            return PackIndex(packPath: base + ".pack", indexPath: base + ".idx", ids: ids, packChecksum: packChecksum)
+        }
+    }
+
+    /// How many pack indexes `folder` holds, without reading them.
+    static func count(in folder: String) -> Int { indexNames(in: folder).count }
+
+    /// The pack's size in bytes.
+    var packSize: Int {
+        var status = stat()
+        return stat(packPath, &status) == 0 ? Int(status.st_size) : 0
+    }
+
+    /// Only git's own names: a sync client's "pack-… (1).idx" is never trusted.
+    private static func indexNames(in folder: String) -> [String] {
         guard let directory = opendir(folder) else { return [] }
         defer { closedir(directory) }
-        var found: [PackIndex] = []
+        var names: [String] = []
         while let entry = readdir(directory) {
             let name = withUnsafePointer(to: &entry.pointee.d_name) {
                 String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self))
             }
-            // Only git's own names: a sync client's "pack-… (1).idx" is never trusted.
             let hash = name.dropFirst(5).dropLast(4)
             guard name.hasPrefix("pack-"), name.hasSuffix(".idx"), hash.count == 40,
                   hash.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else { continue }
-            let base = folder + "/" + String(name.dropLast(4))
-            guard access(base + ".pack", R_OK) == 0, let (ids, packChecksum) = readIndex(base + ".idx") else { continue }
-            found.append(PackIndex(packPath: base + ".pack", indexPath: base + ".idx", ids: ids, packChecksum: packChecksum))
+            names.append(name)
         }
-        return found
+        return names
     }
 
     /// Version 2: magic, version, 256 fan-out counts, the sorted ids, CRCs, offsets, then

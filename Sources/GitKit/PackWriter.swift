@@ -28,6 +28,15 @@ public struct PackedObject: Sendable {
         deflated = output
     }
 
+    /// Inflates the object into `destination`, which holds `size` bytes.
+    func inflate(into destination: UnsafeMutableRawPointer) -> Bool {
+        var length = uLong(size)
+        let rc = deflated.withUnsafeBufferPointer {
+            uncompress(destination.assumingMemoryBound(to: Bytef.self), &length, $0.baseAddress, uLong($0.count))
+        }
+        return rc == Z_OK && length == uLong(size)
+    }
+
     /// The entry header: type in bits 4–6 of the first byte, the size in 4 bits
     /// there and then 7 bits a byte, least significant first.
     var header: [UInt8] {
@@ -50,12 +59,13 @@ public struct PackedObject: Sendable {
     }
 }
 
-/// Stores many new objects as packs instead of one loose file each: a first
-/// commit of 20,000 files otherwise creates 20,000 files, and on a file system
-/// still busy with recently deleted inodes that costs seconds. Threads add
-/// objects as they are ready; every `flushBytes` of deflated data, and at
-/// `finish`, the batch goes into the repository through libgit2's own pack
-/// indexer (`git_odb_write_pack`), which checks the pack and writes its index.
+/// Stores new objects as packs instead of one loose file each: a first commit of
+/// 20,000 files otherwise creates 20,000 files, and on a file system still busy
+/// with recently deleted inodes that costs seconds; every later commit's ~80
+/// objects go the same way (`PackingBackend`). Threads add objects as they are
+/// ready; every `flushBytes` of deflated data, and at `finish`, the batch goes into
+/// the repository through libgit2's own pack indexer (`git_odb_write_pack`), which
+/// checks the pack and writes its index.
 public final class PackWriter: @unchecked Sendable {
     /// Objects larger than this are better written loose by the caller: a pack batch is held in memory.
     public static let largestObject = 1 << 20
@@ -63,8 +73,15 @@ public final class PackWriter: @unchecked Sendable {
     private let flushBytes: Int
     private var mutex = pthread_mutex_t()
     private var pending: [PackedObject] = []
+    /// Where each pending object sits in `pending`.
+    private var pendingPositions: [ObjectID: Int] = [:]
     private var pendingBytes = 0
     private var seen: Set<ObjectID> = []
+    /// A batch that could not be written: its objects are gone, so every later call fails too.
+    private var failure: Error?
+    private var finished = false
+    /// The checksums of the packs written, which libgit2 names them by (`pack-<checksum>.pack`).
+    private var checksums: [String] = []
 
     public init(gitDirectory: String, flushBytes: Int = 32 << 20) {
         self.gitDirectory = gitDirectory
@@ -78,25 +95,54 @@ public final class PackWriter: @unchecked Sendable {
     public func add(_ object: PackedObject) throws {
         pthread_mutex_lock(&mutex)
         defer { pthread_mutex_unlock(&mutex) }
+        if let failure { throw failure }
+        // After `finish` the caller names its objects: one added later would never be written.
+        if finished { throw GitError(function: "PackWriter.add", code: -1, message: "object \(object.id) came after the pack was written") }
         guard seen.insert(object.id).inserted else { return }
+        pendingPositions[object.id] = pending.count
         pending.append(object)
         pendingBytes += object.deflated.count
         if pendingBytes >= flushBytes { try flush() }
     }
 
-    /// Writes what is queued. After it returns, every added object is in the repository.
+    /// Writes what is queued. After it returns, every added object is in the repository,
+    /// and nothing more can be added (a `PackingBackend` then lets libgit2 write loose objects).
     public func finish() throws {
         pthread_mutex_lock(&mutex)
         defer { pthread_mutex_unlock(&mutex) }
+        finished = true
         try flush()
+    }
+
+    /// The names of the packs written so far (`pack-NAME.pack`).
+    var packNames: [String] {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        return checksums
+    }
+
+    /// An object added and not yet written, so that libgit2 can read it back meanwhile
+    /// (`PackingBackend`); nil once it is in the repository or if it was never added.
+    func pendingObject(_ id: ObjectID) -> PackedObject? {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        return pendingPositions[id].map { pending[$0] }
     }
 
     /// Called with the mutex held.
     private func flush() throws {
+        if let failure { throw failure }
         guard !pending.isEmpty else { return }
-        let objects = pending
+        do { try write(pending) } catch {
+            failure = error
+            throw error
+        }
         pending = []
+        pendingPositions = [:]
         pendingBytes = 0
+    }
+
+    private func write(_ objects: [PackedObject]) throws {
         mkdir(gitDirectory + "/objects/pack", 0o755)  // a sync client may not have brought an empty folder along
         let database = try Repository.open(gitDir: gitDirectory, workTree: nil).objectDatabase()
         var writepack: UnsafeMutablePointer<git_odb_writepack>?
@@ -125,8 +171,10 @@ public final class PackWriter: @unchecked Sendable {
             if buffer.count >= 1 << 20 { try send() }
         }
         try send()
-        buffer += Array(hash.finalize())
+        let checksum = Array(hash.finalize())
+        buffer += checksum
         try send(hashing: false)
         try check(writepack.pointee.commit!(writepack, &stats), "git_odb_writepack commit")
+        checksums.append(checksum.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined())
     }
 }

@@ -4,6 +4,8 @@ import CLibgit2
 /// sits in the tree as `.git`). Owns its `git_repository*`; not shared across threads.
 public final class Repository {
     let pointer: OpaquePointer
+    /// Installed the first time the handle's new objects go to a pack (`packNewObjects`).
+    var packingBackend: PackingBackend?
 
     private init(_ pointer: OpaquePointer) {
         self.pointer = pointer

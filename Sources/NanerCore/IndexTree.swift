@@ -37,6 +37,7 @@ extension Workspace {
     /// index file had when loaded (`known`, remembered for that file, if anything).
     func writeTree(of index: Index, known: IndexTree?, updates: [IndexEntry], removals: [String]) throws -> ObjectID {
         if let known { return try repository.tree(from: known.tree, updating: updates, removing: removals) }
-        return try index.writeTree()
+        // Into the workspace's handle, whose new objects may be going into a pack.
+        return try index.writeTree(into: repository)
     }
 }

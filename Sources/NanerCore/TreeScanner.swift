@@ -23,6 +23,9 @@ struct TreeScanner {
     /// Whether a fresh walk is written to the cache at once (a status) or left to the
     /// caller, which changes the index first and knows its new checksum (a commit).
     var savesWalk = true
+    /// Where a commit's new blobs go (the caller finishes it); without it, only many
+    /// new files (a first commit) are packed, by the scanner itself.
+    var packs: PackWriter? = nil
     var workers = max(1, min(4, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))))
 
     func scan(index entries: [IndexEntry], indexModified: Timestamp?, trackedModes: ModeTable?) throws -> ScanResult {
@@ -226,7 +229,9 @@ struct TreeScanner {
         let lanes = candidates.count < 64 ? 1 : workers
         let failures = ErrorSlot()
         // Many new objects (a first commit) go into packs rather than a loose file each.
-        let packs = gitDirectory.flatMap { candidates.count >= TreeScanner.packingThreshold ? PackWriter(gitDirectory: $0) : nil }
+        let ownPacks = self.packs != nil ? nil
+            : gitDirectory.flatMap { candidates.count >= TreeScanner.packingThreshold ? PackWriter(gitDirectory: $0) : nil }
+        let packs = gitDirectory == nil ? nil : self.packs ?? ownPacks
         let outcomes = parallelMap(candidates, lanes: lanes, setUp: { () -> ObjectDatabase? in
             guard let gitDirectory else { return nil }
             do { return try Repository.open(gitDir: gitDirectory, workTree: nil).objectDatabase() } catch {
@@ -269,7 +274,7 @@ struct TreeScanner {
             }
         }
         if let error = failures.error { throw error }
-        try packs?.finish()
+        try ownPacks?.finish()
         return outcomes
     }
 

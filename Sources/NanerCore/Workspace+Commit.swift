@@ -39,7 +39,7 @@ extension Workspace {
     /// checksum names its paths and the walk remembered for them (`WalkCache`) may serve.
     /// `savesWalk` false: the caller changes the index and remembers the walk for the new one.
     func scan(rules: ManagedRules, mode: TreeScanner.Mode, index: Index? = nil, freshIndex: Bool = false,
-              entries given: [IndexEntry]? = nil, savesWalk: Bool = true) throws -> ScanResult {
+              entries given: [IndexEntry]? = nil, savesWalk: Bool = true, packs: PackWriter? = nil) throws -> ScanResult {
         // The index file is read directly (see IndexFile) unless libgit2's index is given
         // (a merge being finished, a restore): then its entries are the ones compared.
         let indexPath = locations.repository + "/index"
@@ -65,6 +65,7 @@ extension Workspace {
         }
         // A scan that goes on to change the index leaves remembering its walk to its caller.
         scanner.savesWalk = index == nil && savesWalk
+        scanner.packs = packs
         var result = try scanner.scan(index: entries,
                                       indexModified: Timestamp.modification(of: locations.repository + "/index"),
                                       trackedModes: trackedModes)
@@ -84,6 +85,10 @@ extension Workspace {
         let mergeParent = try pendingMergeParent()
         do {
             let mode = TreeScanner.Mode.commit(gitDirectory: locations.repository)
+            // The commit's new blobs and trees become one pack, written before the index names them.
+            let packs = PackWriter(gitDirectory: locations.repository)
+            try repository.packNewObjects(into: packs)
+            defer { try? repository.packNewObjects(into: nil) }
             let index: Index
             var known: IndexTree?
             var scan: ScanResult
@@ -93,11 +98,11 @@ extension Workspace {
                 // against the same file, read directly.
                 let loading = PendingIndex(gitDirectory: locations.repository, workTree: locations.home)
                 known = IndexTree.current(repository: locations.repository)
-                scan = try self.scan(rules: rules, mode: mode, savesWalk: false)
+                scan = try self.scan(rules: rules, mode: mode, savesWalk: false, packs: packs)
                 index = try loading.index()
                 if index.checksum == nil || index.checksum != scan.indexChecksum {
                     // The file changed in between (git itself, by hand): scan against what was loaded.
-                    scan = try self.scan(rules: rules, mode: mode, index: index)
+                    scan = try self.scan(rules: rules, mode: mode, index: index, packs: packs)
                 }
                 // The remembered tree counts only for the very content loaded.
                 if known?.checksum != index.checksum { known = nil }
@@ -105,7 +110,7 @@ extension Workspace {
                 // The index as loaded holds the merge's entries, not the file on disk.
                 index = try repository.index()
                 known = nil
-                scan = try self.scan(rules: rules, mode: mode, index: index)
+                scan = try self.scan(rules: rules, mode: mode, index: index, packs: packs)
             }
             for path in scan.removals { try index.remove(path: path) }
             for entry in scan.updates { try index.add(entry) }
@@ -114,16 +119,24 @@ extension Workspace {
             // Trees first: when libgit2 writes them, it fills the index's tree cache, which
             // the index file then keeps.
             let tree = try writeTree(of: index, known: known, updates: scan.updates + [modes], removals: scan.removals)
+            let head = try repository.headCommitID()
+            var id: ObjectID?
+            let unchanged = try head.map { try repository.commit($0).treeID == tree } ?? false
+            if mergeParent != nil || !unchanged {
+                let parents = (head.map { [$0] } ?? []) + (mergeParent.map { [$0] } ?? [])
+                id = try repository.createCommit(tree: tree, parents: parents, message: normalized(message), signature: signature(),
+                                                 updateRef: nil)
+            }
+            // The pack is written before the index or HEAD names anything in it.
+            try packs.finish()
+            try repository.packNewObjects(into: nil)
             try index.write()
             IndexTree.remember(tree, repository: locations.repository)
             rememberWalk(scan.walk, rules: rules, index: index)
-            let head = try repository.headCommitID()
-            if let head, mergeParent == nil, try repository.commit(head).treeID == tree {
-                return CommitReport(commit: nil, fileCount: index.count, scan: scan)
-            }
-            let parents = (head.map { [$0] } ?? []) + (mergeParent.map { [$0] } ?? [])
-            let id = try repository.createCommit(tree: tree, parents: parents, message: normalized(message), signature: signature())
+            guard let id else { return CommitReport(commit: nil, fileCount: index.count, scan: scan) }
+            try repository.advanceHead(to: id)
             if mergeParent != nil { finishMerge() }
+            consolidatePacks()
             return CommitReport(commit: id, fileCount: index.count, scan: scan)
         } catch let error as GitError {
             throw NanerError.git("cannot commit: \(error.message)")
@@ -138,6 +151,9 @@ extension Workspace {
             let index = try repository.index()
             let known = IndexTree.current(repository: locations.repository)
             let database = try repository.objectDatabase()
+            let packs = PackWriter(gitDirectory: locations.repository)
+            try repository.packNewObjects(into: packs)
+            defer { try? repository.packNewObjects(into: nil) }
             let stack = rules.makeStack(home: locations.home)
             var added: [IndexEntry] = [], removed: [String] = []
             for path in Set(paths).sorted() {
@@ -156,18 +172,37 @@ extension Workspace {
                 added.append(entry)
             }
             let tree = try writeTree(of: index, known: known, updates: added, removals: removed)
+            let head = try repository.headCommitID()
+            var commit: ObjectID?
+            if try !(head.map { try repository.commit($0).treeID == tree } ?? false) {
+                commit = try repository.createCommit(tree: tree, parents: head.map { [$0] } ?? [], message: message + "\n",
+                                                     signature: signature(), updateRef: nil)
+            }
+            try packs.finish()
+            try repository.packNewObjects(into: nil)
             try index.write()
             IndexTree.remember(tree, repository: locations.repository)
-            let head = try repository.headCommitID()
-            if let head, try repository.commit(head).treeID == tree { return nil }
-            return try repository.createCommit(tree: tree, parents: head.map { [$0] } ?? [], message: message + "\n",
-                                               signature: signature())
+            guard let commit else { return nil }
+            try repository.advanceHead(to: commit)
+            consolidatePacks()
+            return commit
         } catch let failure as FileReader.Failure {
             throw NanerError.git("cannot record the restore: \(failure.reason)")
         } catch let error as GitError {
             throw NanerError.git("cannot record the restore: \(error.message)")
         }
     }
+
+    /// Each commit adds a small pack; past `packLimit` packs they are joined into one.
+    /// The commit is made by then: a failure here costs speed, not data, and is a warning.
+    private func consolidatePacks() {
+        do { try repository.consolidatePacks(above: Workspace.packLimit) } catch {
+            Workspace.warn("cannot join the repository's small packs: \((error as? GitError)?.message ?? "\(error)")")
+        }
+    }
+
+    /// git's `gc --auto` repacks past 50 packs; naner joins its own sooner, the packs being tiny.
+    static let packLimit = 32
 
     /// After a commit wrote the index, the walk its scan made (or found remembered)
     /// still describes the tree: only the index's side moved. New files it staged are

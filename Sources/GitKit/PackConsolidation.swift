@@ -1,0 +1,38 @@
+import Glibc
+
+/// Every commit naner makes adds a small pack (`PackingBackend`). libgit2 searches the
+/// packs one by one for each object it does not find at once, so, as `git gc --auto`
+/// does past 50 packs, the small ones are now and then written as one.
+extension Repository {
+    /// When the repository holds more than `limit` packs, writes the objects of those
+    /// smaller than `smallPack` bytes into one new pack and then removes them; returns how
+    /// many packs went. Large packs (a first commit) are never rewritten, so the work stays
+    /// bounded; packs git was told to keep (`.keep`, `.promisor`) stay too. Killed at any
+    /// point, the repository is whole: the old packs go only after the new one is in
+    /// place, and a leftover old one merely holds objects twice.
+    @discardableResult
+    public func consolidatePacks(above limit: Int, smallPack: Int = 16 << 20) throws -> Int {
+        let folder = path + "objects/pack"
+        guard PackIndex.count(in: folder) > limit else { return 0 }
+        let merged = PackIndex.all(in: folder).filter { pack in
+            let base = pack.packPath.dropLast(5)
+            return pack.packSize < smallPack && access(base + ".keep", F_OK) != 0 && access(base + ".promisor", F_OK) != 0
+        }
+        guard merged.count > 1 else { return 0 }
+        let database = try objectDatabase()
+        let writer = PackWriter(gitDirectory: String(path.dropLast()))
+        for pack in merged {
+            for id in pack.ids { try writer.add(database.packed(id)) }
+        }
+        try writer.finish()
+        // Objects already together in one pack come out as that very pack, under its name.
+        let written = Set(writer.packNames.map { folder + "/pack-" + $0 + ".pack" })
+        for pack in merged where !written.contains(pack.packPath) {
+            // The index first: a reader finds a pack only through it.
+            unlink(pack.indexPath)
+            let base = String(pack.packPath.dropLast(5))
+            for suffix in [".pack", ".rev", ".bitmap", ".mtimes"] { unlink(base + suffix) }
+        }
+        return merged.count
+    }
+}
