@@ -77,10 +77,10 @@ extension Repository {
 
     /// Moves the branch HEAD names (or a detached HEAD) to `commitID`, a commit written
     /// without moving a reference, as `git_commit_create` would have given "HEAD": only
-    /// from the commit's first parent (or from nothing, for a first commit), with git's
-    /// reflog message (`commit: …`, `commit (initial): …`, `commit (merge): …`), which
-    /// libgit2 also adds to HEAD's reflog.
-    public func advanceHead(to commitID: ObjectID) throws {
+    /// from the commit's first parent (or from nothing, for an unborn branch), with git's
+    /// reflog message (`commit: …`, `commit (initial): …`, `commit (merge): …`) signed by
+    /// `committer`, which libgit2 also adds to HEAD's reflog.
+    public func advanceHead(to commitID: ObjectID, committer: Signature) throws {
         var head: OpaquePointer?
         try check(git_reference_lookup(&head, pointer, "HEAD"), "git_reference_lookup")
         defer { git_reference_free(head) }
@@ -92,8 +92,13 @@ extension Repository {
         let parents = git_commit_parentcount(commit)
         let kind = parents == 0 ? " (initial)" : parents > 1 ? " (merge)" : ""
         let message = "commit\(kind): " + String(cString: git_commit_summary(commit))
+        // Reference updates sign the reflog with the repository's identity, else the config's.
+        try check(git_repository_set_ident(pointer, committer.name, committer.email), "git_repository_set_ident")
+        defer { git_repository_set_ident(pointer, nil, nil) }
+        var current = git_oid()
+        let unborn = git_reference_name_to_id(&current, pointer, name) != 0
         var reference: OpaquePointer?
-        if parents == 0 {
+        if parents == 0 || unborn {
             try check(git_reference_create(&reference, pointer, name, &oid, 0, message), "git_reference_create")
         } else {
             var parent = git_commit_parent_id(commit, 0).pointee

@@ -21,18 +21,48 @@ extension Repository {
         guard merged.count > 1 else { return 0 }
         let database = try objectDatabase()
         let writer = PackWriter(gitDirectory: String(path.dropLast()))
-        for pack in merged {
-            for id in pack.ids { try writer.add(database.packed(id)) }
-        }
-        try writer.finish()
         // Objects already together in one pack come out as that very pack, under its name.
-        let written = Set(writer.packNames.map { folder + "/pack-" + $0 + ".pack" })
-        for pack in merged where !written.contains(pack.packPath) {
-            // The index first: a reader finds a pack only through it.
-            unlink(pack.indexPath)
+        func written() -> Set<String> { Set(writer.packNames.map { folder + "/pack-" + $0 + ".pack" }) }
+        do {
+            for pack in merged {
+                for id in pack.ids { try writer.add(database.packed(id)) }
+            }
+            try writer.finish()
+            // The old packs are durable; the new ones must be too before they go (libgit2
+            // writes packs without fsync unless asked for every write).
+            for name in written() {
+                try PackConsolidation.sync(name)
+                try PackConsolidation.sync(String(name.dropLast(5)) + ".idx")
+            }
+            try PackConsolidation.sync(folder)
+        } catch {
+            // A pack written before the failure holds copies only.
+            let old = Set(merged.map(\.packPath))
+            for name in written() where !old.contains(name) {
+                unlink(String(name.dropLast(5)) + ".idx")
+                unlink(name)
+            }
+            throw error
+        }
+        let kept = written()
+        for pack in merged where !kept.contains(pack.packPath) {
+            // The pack first, its index last, as git removes them: an index left alone by a
+            // kill is swept by the next naner holding the lock.
             let base = String(pack.packPath.dropLast(5))
-            for suffix in [".pack", ".rev", ".bitmap", ".mtimes"] { unlink(base + suffix) }
+            for suffix in [".pack", ".rev", ".bitmap", ".mtimes", ".idx"] { unlink(base + suffix) }
         }
         return merged.count
+    }
+}
+
+enum PackConsolidation {
+    static func sync(_ path: String) throws {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0, fsync(descriptor) == 0 else {
+            let reason = String(cString: strerror(errno))
+            if descriptor >= 0 { close(descriptor) }
+            throw GitError(function: "fsync", code: -1, message: "cannot sync '\(path)': \(reason)")
+        }
+        close(descriptor)
     }
 }

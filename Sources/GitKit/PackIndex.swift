@@ -20,8 +20,10 @@ struct PackIndex {
         }
     }
 
-    /// How many pack indexes `folder` holds, without reading them.
-    static func count(in folder: String) -> Int { indexNames(in: folder).count }
+    /// How many packs (with their index) `folder` holds, without reading them.
+    static func count(in folder: String) -> Int {
+        indexNames(in: folder).filter { access(folder + "/" + $0.dropLast(4) + ".pack", F_OK) == 0 }.count
+    }
 
     /// The pack's size in bytes.
     var packSize: Int {

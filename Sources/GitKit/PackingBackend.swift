@@ -1,12 +1,14 @@
 import CLibgit2
+import Glibc
 
 /// An object database backend that sits ahead of libgit2's loose backend and, while
 /// a `PackWriter` is set, takes the objects libgit2 writes (the trees a commit builds,
 /// a blob written from memory) into it instead of one loose file each: a commit of 20
 /// edits otherwise creates ~80 files and as many `objects/xx` folders, each an inode the
 /// file system must find room for. Until the writer has written them, libgit2 reads
-/// them back from here (it checks that each tree entry's object exists). With no writer
-/// set, every call passes on to the other backends.
+/// them back from here (a commit looks its tree up; an index refills its tree cache).
+/// With no writer set, every call passes on to the other backends; streamed writes
+/// and objects over `PackWriter.largestObject` always do.
 final class PackingBackend {
     /// Set and read on the thread that uses the repository handle, like the handle itself.
     var packs: PackWriter?
@@ -26,7 +28,9 @@ final class PackingBackend {
         base.pointee.read = { data, length, type, backend, oid in
             guard let object = PackingBackend.pending(backend, oid) else { return GIT_ENOTFOUND.rawValue }
             // libgit2 frees what it is handed with its own allocator.
-            guard let buffer = git_odb_backend_data_alloc(backend, max(object.size, 1)), object.inflate(into: buffer) else {
+            guard let buffer = git_odb_backend_data_alloc(backend, max(object.size, 1)) else { return GIT_ERROR.rawValue }
+            guard object.inflate(into: buffer) else {
+                git_odb_backend_data_free(backend, buffer)
                 return GIT_ERROR.rawValue
             }
             data?.pointee = buffer
@@ -42,8 +46,10 @@ final class PackingBackend {
         }
         base.pointee.exists = { backend, oid in PackingBackend.pending(backend, oid) == nil ? 0 : 1 }
         base.pointee.write = { backend, oid, data, length, type in
-            // No writer: an error makes libgit2 go on to the loose backend.
-            guard let backend, let oid, let packs = PackingBackend.owner(backend).packs, let kind = ObjectKind(type) else {
+            // No writer, or an object too large to hold in memory: an error makes libgit2 go
+            // on to the loose backend.
+            guard let backend, let oid, let packs = PackingBackend.owner(backend).packs, let kind = ObjectKind(type),
+                  length <= PackWriter.largestObject else {
                 return GIT_ERROR.rawValue
             }
             do {
@@ -55,6 +61,10 @@ final class PackingBackend {
                 return GIT_ERROR.rawValue
             }
         }
+        // Streams (a blob written from a file) are for objects of any size: the loose backend's.
+        base.pointee.writestream = { _, _, _, _ in GIT_PASSTHROUGH.rawValue }
+        // libgit2 calls every backend's `foreach` unchecked; pending objects are not yet listed.
+        base.pointee.foreach = { _, _, _ in 0 }
         base.pointee.free = { backend in
             guard let backend else { return }
             let raw = UnsafeMutableRawPointer(backend).assumingMemoryBound(to: naner_odb_backend.self)
@@ -107,7 +117,18 @@ extension Repository {
     public func packNewObjects(into packs: PackWriter?) throws {
         if packingBackend == nil {
             guard packs != nil else { return }
-            packingBackend = try PackingBackend.install(in: objectDatabase())
+            let database = try objectDatabase()
+            // libgit2 never looks for packs in a folder that was missing when it opened the
+            // database (a sync client may drop an empty one): then it gets its own reader.
+            if mkdir(path + "objects/pack", 0o755) == 0 {
+                // (git_odb_add_disk_alternate would skip a folder the database has already.)
+                var reader: UnsafeMutablePointer<git_odb_backend>?
+                try check(git_odb_backend_pack(&reader, path + "objects"), "git_odb_backend_pack")
+                let added = git_odb_add_alternate(database.pointer, reader, 2)
+                if added != 0 { reader?.pointee.free?(reader) }
+                try check(added, "git_odb_add_alternate")
+            }
+            packingBackend = try PackingBackend.install(in: database)
         }
         packingBackend?.packs = packs
     }

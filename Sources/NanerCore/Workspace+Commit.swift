@@ -121,10 +121,11 @@ extension Workspace {
             let tree = try writeTree(of: index, known: known, updates: scan.updates + [modes], removals: scan.removals)
             let head = try repository.headCommitID()
             var id: ObjectID?
+            let committer = signature()
             let unchanged = try head.map { try repository.commit($0).treeID == tree } ?? false
             if mergeParent != nil || !unchanged {
                 let parents = (head.map { [$0] } ?? []) + (mergeParent.map { [$0] } ?? [])
-                id = try repository.createCommit(tree: tree, parents: parents, message: normalized(message), signature: signature(),
+                id = try repository.createCommit(tree: tree, parents: parents, message: normalized(message), signature: committer,
                                                  updateRef: nil)
             }
             // The pack is written before the index or HEAD names anything in it.
@@ -134,7 +135,7 @@ extension Workspace {
             IndexTree.remember(tree, repository: locations.repository)
             rememberWalk(scan.walk, rules: rules, index: index)
             guard let id else { return CommitReport(commit: nil, fileCount: index.count, scan: scan) }
-            try repository.advanceHead(to: id)
+            try repository.advanceHead(to: id, committer: committer)
             if mergeParent != nil { finishMerge() }
             consolidatePacks()
             return CommitReport(commit: id, fileCount: index.count, scan: scan)
@@ -174,16 +175,17 @@ extension Workspace {
             let tree = try writeTree(of: index, known: known, updates: added, removals: removed)
             let head = try repository.headCommitID()
             var commit: ObjectID?
+            let committer = signature()
             if try !(head.map { try repository.commit($0).treeID == tree } ?? false) {
                 commit = try repository.createCommit(tree: tree, parents: head.map { [$0] } ?? [], message: message + "\n",
-                                                     signature: signature(), updateRef: nil)
+                                                     signature: committer, updateRef: nil)
             }
             try packs.finish()
             try repository.packNewObjects(into: nil)
             try index.write()
             IndexTree.remember(tree, repository: locations.repository)
             guard let commit else { return nil }
-            try repository.advanceHead(to: commit)
+            try repository.advanceHead(to: commit, committer: committer)
             consolidatePacks()
             return commit
         } catch let failure as FileReader.Failure {

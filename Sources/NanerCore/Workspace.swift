@@ -92,12 +92,18 @@ public final class Workspace {
         return names.filter { FileManager.default.fileExists(atPath: locations.repository + "/" + $0) }
     }
 
-    /// Packs libgit2's indexer was still writing when their naner was killed (a first
-    /// commit stores its files as a pack): never read, only space, and git calls them garbage.
+    /// Packs libgit2's indexer was still writing when their naner was killed (commits store
+    /// their objects as packs), and indexes whose pack is gone (the indexer renames the index
+    /// into place first; joining packs removes an index last): never read, only space, and
+    /// git calls them garbage. git itself renames a pack before its index, so an index
+    /// alone is never git's work in progress.
     func halfWrittenPacks() -> [String] {
         let folder = "objects/pack"
         let names = (try? FileManager.default.contentsOfDirectory(atPath: locations.repository + "/" + folder)) ?? []
-        return names.filter { $0.hasPrefix("pack_git2_") }.map { folder + "/" + $0 }
+        let packs = Set(names.filter { $0.hasSuffix(".pack") })
+        return names.filter {
+            $0.hasPrefix("pack_git2_") || ($0.hasPrefix("pack-") && $0.hasSuffix(".idx") && !packs.contains($0.dropLast(4) + ".pack"))
+        }.map { folder + "/" + $0 }
     }
 
     private func removeStaleGitLocks() {
