@@ -20,7 +20,8 @@ extension Repository {
         }
         guard merged.count > 1 else { return 0 }
         let database = try objectDatabase()
-        let writer = PackWriter(gitDirectory: String(path.dropLast()))
+        // The old packs are durable; the new one must be too before they go.
+        let writer = PackWriter(gitDirectory: String(path.dropLast()), durable: true)
         // Objects already together in one pack come out as that very pack, under its name.
         func written() -> Set<String> { Set(writer.packNames.map { folder + "/pack-" + $0 + ".pack" }) }
         do {
@@ -28,13 +29,6 @@ extension Repository {
                 for id in pack.ids { try writer.add(database.packed(id)) }
             }
             try writer.finish()
-            // The old packs are durable; the new ones must be too before they go (libgit2
-            // writes packs without fsync unless asked for every write).
-            for name in written() {
-                try PackConsolidation.sync(name)
-                try PackConsolidation.sync(String(name.dropLast(5)) + ".idx")
-            }
-            try PackConsolidation.sync(folder)
         } catch {
             // A pack written before the failure holds copies only.
             let old = Set(merged.map(\.packPath))
@@ -55,14 +49,3 @@ extension Repository {
     }
 }
 
-enum PackConsolidation {
-    static func sync(_ path: String) throws {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0, fsync(descriptor) == 0 else {
-            let reason = String(cString: strerror(errno))
-            if descriptor >= 0 { close(descriptor) }
-            throw GitError(function: "fsync", code: -1, message: "cannot sync '\(path)': \(reason)")
-        }
-        close(descriptor)
-    }
-}

@@ -71,6 +71,7 @@ public final class PackWriter: @unchecked Sendable {
     public static let largestObject = 1 << 20
     private let gitDirectory: String
     private let flushBytes: Int
+    private let durable: Bool
     private var mutex = pthread_mutex_t()
     private var pending: [PackedObject] = []
     /// Where each pending object sits in `pending`.
@@ -83,9 +84,13 @@ public final class PackWriter: @unchecked Sendable {
     /// The checksums of the packs written, which libgit2 names them by (`pack-<checksum>.pack`).
     private var checksums: [String] = []
 
-    public init(gitDirectory: String, flushBytes: Int = 32 << 20) {
+    /// `durable`: each pack and its index are fsynced before `finish` returns (libgit2
+    /// writes packs without, unless asked to for every write), for a caller that then
+    /// removes the only other copy of the objects.
+    public init(gitDirectory: String, flushBytes: Int = 32 << 20, durable: Bool = false) {
         self.gitDirectory = gitDirectory
         self.flushBytes = flushBytes
+        self.durable = durable
         pthread_mutex_init(&mutex, nil)
     }
 
@@ -175,6 +180,21 @@ public final class PackWriter: @unchecked Sendable {
         buffer += checksum
         try send(hashing: false)
         try check(writepack.pointee.commit!(writepack, &stats), "git_odb_writepack commit")
-        checksums.append(checksum.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined())
+        let name = checksum.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+        checksums.append(name)
+        if durable {
+            let folder = gitDirectory + "/objects/pack"
+            for path in [folder + "/pack-" + name + ".pack", folder + "/pack-" + name + ".idx", folder] { try PackWriter.sync(path) }
+        }
+    }
+
+    private static func sync(_ path: String) throws {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0, fsync(descriptor) == 0 else {
+            let reason = String(cString: strerror(errno))
+            if descriptor >= 0 { close(descriptor) }
+            throw GitError(function: "fsync", code: -1, message: "cannot sync '\(path)': \(reason)")
+        }
+        close(descriptor)
     }
 }

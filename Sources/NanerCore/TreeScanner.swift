@@ -229,9 +229,9 @@ struct TreeScanner {
         let lanes = candidates.count < 64 ? 1 : workers
         let failures = ErrorSlot()
         // Many new objects (a first commit) go into packs rather than a loose file each.
-        let ownPacks = self.packs != nil ? nil
-            : gitDirectory.flatMap { candidates.count >= TreeScanner.packingThreshold ? PackWriter(gitDirectory: $0) : nil }
-        let packs = gitDirectory == nil ? nil : self.packs ?? ownPacks
+        let ownPacks = self.packs == nil && candidates.count >= TreeScanner.packingThreshold
+            ? gitDirectory.map { PackWriter(gitDirectory: $0) } : nil
+        let packs = self.packs ?? ownPacks
         let outcomes = parallelMap(candidates, lanes: lanes, setUp: { () -> ObjectDatabase? in
             guard let gitDirectory else { return nil }
             do { return try Repository.open(gitDir: gitDirectory, workTree: nil).objectDatabase() } catch {

@@ -119,25 +119,10 @@ extension Workspace {
             // Trees first: when libgit2 writes them, it fills the index's tree cache, which
             // the index file then keeps.
             let tree = try writeTree(of: index, known: known, updates: scan.updates + [modes], removals: scan.removals)
-            let head = try repository.headCommitID()
-            var id: ObjectID?
-            let committer = signature()
-            let unchanged = try head.map { try repository.commit($0).treeID == tree } ?? false
-            if mergeParent != nil || !unchanged {
-                let parents = (head.map { [$0] } ?? []) + (mergeParent.map { [$0] } ?? [])
-                id = try repository.createCommit(tree: tree, parents: parents, message: normalized(message), signature: committer,
-                                                 updateRef: nil)
+            let id = try land(tree, mergeParent: mergeParent, message: normalized(message), index: index, packs: packs) {
+                rememberWalk(scan.walk, rules: rules, index: index)
             }
-            // The pack is written before the index or HEAD names anything in it.
-            try packs.finish()
-            try repository.packNewObjects(into: nil)
-            try index.write()
-            IndexTree.remember(tree, repository: locations.repository)
-            rememberWalk(scan.walk, rules: rules, index: index)
-            guard let id else { return CommitReport(commit: nil, fileCount: index.count, scan: scan) }
-            try repository.advanceHead(to: id, committer: committer)
-            if mergeParent != nil { finishMerge() }
-            consolidatePacks()
+            if id != nil, mergeParent != nil { finishMerge() }
             return CommitReport(commit: id, fileCount: index.count, scan: scan)
         } catch let error as GitError {
             throw NanerError.git("cannot commit: \(error.message)")
@@ -173,26 +158,37 @@ extension Workspace {
                 added.append(entry)
             }
             let tree = try writeTree(of: index, known: known, updates: added, removals: removed)
-            let head = try repository.headCommitID()
-            var commit: ObjectID?
-            let committer = signature()
-            if try !(head.map { try repository.commit($0).treeID == tree } ?? false) {
-                commit = try repository.createCommit(tree: tree, parents: head.map { [$0] } ?? [], message: message + "\n",
-                                                     signature: committer, updateRef: nil)
-            }
-            try packs.finish()
-            try repository.packNewObjects(into: nil)
-            try index.write()
-            IndexTree.remember(tree, repository: locations.repository)
-            guard let commit else { return nil }
-            try repository.advanceHead(to: commit, committer: committer)
-            consolidatePacks()
-            return commit
+            return try land(tree, mergeParent: nil, message: message + "\n", index: index, packs: packs)
         } catch let failure as FileReader.Failure {
             throw NanerError.git("cannot record the restore: \(failure.reason)")
         } catch let error as GitError {
             throw NanerError.git("cannot record the restore: \(error.message)")
         }
+    }
+
+    /// Ends a commit whose objects `packs` holds: writes a commit of `tree` (unless HEAD has
+    /// that tree and no merge is being finished), then lands it in the order that leaves a
+    /// killed commit harmless: the pack, then the index (and what is remembered of it,
+    /// `afterIndex`), then HEAD. Returns the commit, nil when there was nothing to commit.
+    private func land(_ tree: ObjectID, mergeParent: ObjectID?, message: String, index: Index, packs: PackWriter,
+                      afterIndex: () -> Void = {}) throws -> ObjectID? {
+        let head = try repository.headCommitID()
+        let committer = signature()
+        var commit: ObjectID?
+        let unchanged = try head.map { try repository.commit($0).treeID == tree } ?? false
+        if mergeParent != nil || !unchanged {
+            let parents = (head.map { [$0] } ?? []) + (mergeParent.map { [$0] } ?? [])
+            commit = try repository.createCommit(tree: tree, parents: parents, message: message, signature: committer, updateRef: nil)
+        }
+        try packs.finish()
+        try repository.packNewObjects(into: nil)
+        try index.write()
+        IndexTree.remember(tree, repository: locations.repository)
+        afterIndex()
+        guard let commit else { return nil }
+        try repository.advanceHead(to: commit, committer: committer)
+        consolidatePacks()
+        return commit
     }
 
     /// Each commit adds a small pack; past `packLimit` packs they are joined into one.
