@@ -1,0 +1,166 @@
+import Foundation
+import GitKit
+
+extension Workspace {
+    /// `naner backup`: commits pending changes, then tags the result with the manifest
+    /// as the tag message; `output` also writes a portable archive.
+    public func backup(name requested: String?, message: String?, output: String?, compress: Bool,
+                       includeSSHKeys: Bool, encrypt: Bool = false, now: Date = Date()) throws -> BackupReport {
+        let name = requested ?? BackupName.automatic(now)
+        try BackupName.validate(name)
+        if includeSSHKeys && output == nil { throw NanerError.sshKeysNeedOutput }
+        if let output {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: output, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw NanerError.outputMissing(output)
+            }
+            let target = output + "/" + name + (encrypt ? EncryptedArchive.fileExtension : compress ? ".zip" : "")
+            if FileManager.default.fileExists(atPath: target) { throw NanerError.cannotWrite(target, reason: "it already exists") }
+        }
+        // Asked before anything changes: a missing or mistyped passphrase leaves no trace.
+        let passphrase = try encrypt ? BackupArchive.passphrase(name + EncryptedArchive.fileExtension, true) : nil
+        try lockRepository()
+        if try backupReference(name) != nil { throw NanerError.backupExists(name) }
+
+        let committed = try commit(message: message ?? "backup \(name)")
+        guard let head = try repository.headCommitID() else { throw NanerError.git("nothing to back up: no commit yet") }
+        let skipped = (committed.scan.refused.map { BackupManifest.SkippedItem(path: $0.path, reason: "refused: it \($0.reason)") }
+            + committed.scan.skipped.map { BackupManifest.SkippedItem(path: $0.path, reason: $0.reason) })
+        let environment = ProcessInfo.processInfo.environment
+        var manifest = BackupManifest(
+            name: name, date: BackupManifest.timestamp(now), host: ProcessInfo.processInfo.hostName,
+            user: environment["USER"] ?? NSUserName(), tree: locations.home, nanerVersion: Workspace.version,
+            commit: head.hex, message: message ?? "", includedSSHKeys: false,
+            itemsBackedUp: committed.fileCount, skipped: skipped)
+        let summary = message.map { $0.split(separator: "\n").first.map(String.init) ?? $0 } ?? "naner backup \(name)"
+        do {
+            try repository.createTag(name: name, commit: head, message: summary + "\n\n" + manifest.json(), signature: signature())
+        } catch let error as GitError {
+            throw error.isExists ? NanerError.backupExists(name) : NanerError.git("cannot tag the backup: \(error.message)")
+        }
+        var archive: String?
+        if let output {
+            manifest.includedSSHKeys = includeSSHKeys
+            var entries = try archiveEntries(of: head)
+            if includeSSHKeys { entries += try sshKeyEntries() }
+            // A link to an absolute path (`.config/nvim -> /home/me/dotfiles/nvim`) is fine in the
+            // repository but could lead a restore out of the tree: archives leave such links out.
+            let unsafe = BackupArchive.unsafeEntries(in: entries)
+            if !unsafe.isEmpty {
+                let left = Set(unsafe.map(\.path))
+                entries.removeAll { left.contains($0.path) }
+                manifest.skipped += unsafe.map { .init(path: $0.path, reason: "left out of the archive: \($0.reason)") }
+                manifest.itemsSkipped = manifest.skipped.count
+                unsafe.forEach { Workspace.warn("left '\($0.path)' out of the archive: \($0.reason)") }
+            }
+            archive = try BackupArchive.write(entries: entries, manifest: manifest, to: output, name: name, compress: compress,
+                                              passphrase: passphrase)
+        }
+        return BackupReport(name: name, commit: head, committed: committed, manifest: manifest, archive: archive)
+    }
+
+    /// Every backup and safety point, newest first.
+    public func backups() throws -> [BackupInfo] {
+        var result: [BackupInfo] = []
+        for reference in try repository.references(matching: BackupName.tagPrefix + "*") {
+            let name = String(reference.name.dropFirst(BackupName.tagPrefix.count))
+            let commit = try repository.commit(reference.commit)
+            let body = reference.tagMessage ?? commit.message
+            let manifest = Workspace.manifest(inTagMessage: body)
+            result.append(BackupInfo(
+                name: name, kind: .backup, commit: reference.commit,
+                time: reference.tagTime ?? commit.time, offsetMinutes: reference.tagOffsetMinutes ?? commit.offsetMinutes,
+                message: String(body.split(separator: "\n", omittingEmptySubsequences: false).first ?? ""),
+                fileCount: try manifest?.itemsBackedUp ?? repository.fileCount(in: commit.treeID)))
+        }
+        for reference in try repository.references(matching: BackupName.safetyPrefix + "*") {
+            let commit = try repository.commit(reference.commit)
+            result.append(BackupInfo(
+                name: String(reference.name.dropFirst(BackupName.safetyPrefix.count)), kind: .safety,
+                commit: reference.commit, time: commit.time, offsetMinutes: commit.offsetMinutes,
+                message: commit.summary, fileCount: try repository.fileCount(in: commit.treeID)))
+        }
+        return result.sorted { ($0.time, $0.name) > ($1.time, $1.name) }
+    }
+
+    /// `naner backup --delete NAME`: removes a backup's tag or a safety point.
+    public func deleteBackup(_ name: String) throws {
+        try lockRepository()
+        guard let reference = try backupReference(name) else { throw NanerError.unknownBackup(name) }
+        do { try repository.deleteReference(reference) } catch let error as GitError {
+            throw NanerError.git("cannot delete backup '\(name)': \(error.message)")
+        }
+    }
+
+    /// The full reference of a backup or safety point called `name`.
+    func backupReference(_ name: String) throws -> String? {
+        for prefix in [BackupName.tagPrefix, BackupName.safetyPrefix] where try repository.referenceExists(prefix + name) {
+            return prefix + name
+        }
+        return nil
+    }
+
+    /// The manifest in a backup tag's message: the JSON after the summary line.
+    static func manifest(inTagMessage message: String) -> BackupManifest? {
+        guard let start = message.firstIndex(of: "{") else { return nil }
+        return BackupManifest.parse(Data(message[start...].utf8))
+    }
+
+    /// The files of a commit as archive entries, with the modes `.naner/modes` recorded.
+    func archiveEntries(of commitID: ObjectID) throws -> [ArchiveEntry] {
+        let tree = try repository.commit(commitID).treeID
+        let files = try repository.treeFiles(tree)
+        let modes = try files[ModeTable.path].map { ModeTable(text: String(decoding: try repository.blobContent($0.id), as: UTF8.self)) }
+            ?? ModeTable()
+        return try files.keys.sorted().map { path in
+            let (id, mode) = files[path]!
+            let bytes = try repository.blobContent(id)
+            if mode == IndexEntry.symlinkMode {
+                return ArchiveEntry(path: path, content: .symlink(target: String(decoding: bytes, as: UTF8.self)))
+            }
+            let bits = modes.modes[path] ?? (mode == IndexEntry.executableMode ? 0o755 : 0o644)
+            return ArchiveEntry(path: path, content: .file(bytes, mode: bits))
+        }
+    }
+
+    /// Private SSH keys (`.ssh/id_*` but not `.pub`), read from disk for a local archive only.
+    func sshKeyEntries() throws -> [ArchiveEntry] {
+        let folder = locations.home + "/.ssh"
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        return try names.sorted().filter { $0.hasPrefix("id_") && !$0.hasSuffix(".pub") }.compactMap { name in
+            let path = folder + "/" + name
+            guard let status = FileStat(path: path), !status.isSymlink else { return nil }
+            do {
+                return ArchiveEntry(path: ".ssh/" + name, content: .file(try FileReader.read(path), mode: status.mode & 0o7777))
+            } catch let failure as FileReader.Failure {
+                throw NanerError.cannotRead(path, reason: failure.reason)
+            }
+        }
+    }
+
+    public static let version = "0.1.0"
+}
+
+extension Workspace {
+    /// `naner show NAME`: a backup's manifest and every file it holds.
+    public func showBackup(_ name: String) throws -> BackupDetails {
+        guard try backupReference(name) != nil, let info = try backups().first(where: { $0.name == name }) else {
+            throw NanerError.unknownBackup(name)
+        }
+        var manifest: BackupManifest?
+        if info.kind == .backup, let tag = try repository.references(matching: BackupName.tagPrefix + name).first {
+            manifest = tag.tagMessage.flatMap(Workspace.manifest(inTagMessage:))
+        }
+        let tree = try repository.commit(info.commit).treeID
+        let entries = try repository.treeFiles(tree)
+        let modes = try entries[ModeTable.path].map { ModeTable(text: String(decoding: try repository.blobContent($0.id), as: UTF8.self)) }
+            ?? ModeTable()
+        let files = entries.keys.sorted().map { path -> BackupDetails.File in
+            let gitMode = entries[path]!.mode
+            let isSymlink = gitMode == IndexEntry.symlinkMode
+            let mode = isSymlink ? 0o777 : modes.modes[path] ?? (gitMode == IndexEntry.executableMode ? 0o755 : 0o644)
+            return BackupDetails.File(path: path, mode: mode, isSymlink: isSymlink)
+        }
+        return BackupDetails(info: info, manifest: manifest, files: files)
+    }
+}

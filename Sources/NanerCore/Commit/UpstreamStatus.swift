@@ -1,0 +1,8 @@
+import Foundation
+import GitKit
+
+public struct UpstreamStatus: Sendable {
+    public let remote: String
+    public let ahead: Int
+    public let behind: Int
+}

@@ -1,0 +1,219 @@
+import Foundation
+import GitKit
+
+extension Workspace {
+    public func status() throws -> StatusReport {
+        let rules = try refreshRules()
+        let scan = try scan(rules: rules, mode: .status)
+        var report = StatusReport(branch: branchName, scan: scan)
+        report.upstream = upstreamStatus()
+        report.mergeConflicts = MergeState.load(repository: locations.repository).map { $0.unresolved(home: locations.home) }
+        return report
+    }
+
+    /// `freshIndex`: `index` is as loaded from the index file, unchanged, so the file's
+    /// checksum names its paths and the walk remembered for them (`WalkCache`) may serve.
+    /// `savesWalk` false: the caller changes the index and remembers the walk for the new one.
+    func scan(rules: ManagedRules, mode: TreeScanner.Mode, index: Index? = nil, freshIndex: Bool = false,
+              entries given: [IndexEntry]? = nil, savesWalk: Bool = true, packs: PackWriter? = nil) throws -> ScanResult {
+        // The index file is read directly (see IndexFile) unless libgit2's index is given
+        // (a merge being finished, a restore): then its entries are the ones compared.
+        let indexPath = locations.repository + "/index"
+        let entries: [IndexEntry]
+        var checksum: String?
+        if let given {
+            entries = given
+        } else if let index {
+            entries = index.entries()
+            if freshIndex { checksum = IndexFile.checksum(atPath: indexPath) }
+        } else if let read = IndexFile.read(atPath: indexPath) {
+            (entries, checksum) = (read.entries, read.checksum)
+        } else {
+            entries = try repository.index().entries()
+        }
+        let trackedModes = (try? String(contentsOfFile: locations.home + "/" + ModeTable.path, encoding: .utf8))
+            .map(ModeTable.init(text:)) ?? ModeTable()
+        // The size limit needs the repository's config: asked for only when a file must be read.
+        var scanner = TreeScanner(home: locations.home, rules: rules, sizeLimit: { (try? self.sizeLimit) ?? Workspace.defaultSizeLimit },
+                                  mode: mode)
+        scanner.walkCache = checksum.map {
+            WalkCache.Context(repository: locations.repository, home: locations.home, rules: rules, indexChecksum: $0)
+        }
+        // A scan that goes on to change the index leaves remembering its walk to its caller.
+        scanner.savesWalk = index == nil && savesWalk
+        scanner.packs = packs
+        var result = try scanner.scan(index: entries,
+                                      indexModified: Timestamp.modification(of: locations.repository + "/index"),
+                                      trackedModes: trackedModes)
+        result.indexChecksum = checksum
+        return result
+    }
+
+    /// `naner commit -m MSG`: records every change in the managed set, refusing
+    /// secrets and skipping what cannot be read; the rest is committed.
+    public func commit(message: String) throws -> CommitReport {
+        guard !message.trimmingBlanks().isEmpty else { throw NanerError.emptyMessage }
+        try lockRepository()
+        let rules = try refreshRules()
+        // A pull killed while laying files out is finished first: its files are not edits.
+        try finishInterruptedPull()
+        // A sync that stopped on conflicts: this commit finishes its merge.
+        let mergeParent = try pendingMergeParent()
+        do {
+            let mode = TreeScanner.Mode.commit(gitDirectory: locations.repository)
+            // The commit's new blobs and trees become one pack, written before the index names them.
+            let packs = PackWriter(gitDirectory: locations.repository)
+            try repository.packNewObjects(into: packs)
+            defer { try? repository.packNewObjects(into: nil) }
+            let index: Index
+            var known: IndexTree?
+            var scan: ScanResult
+            if mergeParent == nil {
+                // libgit2 loads the index (it verifies the file's checksum and maps every path)
+                // on a thread and a repository handle of its own while the tree is scanned
+                // against the same file, read directly.
+                let loading = PendingIndex(gitDirectory: locations.repository, workTree: locations.home)
+                known = IndexTree.current(repository: locations.repository)
+                scan = try self.scan(rules: rules, mode: mode, savesWalk: false, packs: packs)
+                index = try loading.index()
+                if index.checksum == nil || index.checksum != scan.indexChecksum {
+                    // The file changed in between (git itself, by hand): scan against what was loaded.
+                    scan = try self.scan(rules: rules, mode: mode, index: index, packs: packs)
+                }
+                // The remembered tree counts only for the very content loaded.
+                if known?.checksum != index.checksum { known = nil }
+            } else {
+                // The index as loaded holds the merge's entries, not the file on disk.
+                index = try repository.index()
+                known = nil
+                scan = try self.scan(rules: rules, mode: mode, index: index, packs: packs)
+            }
+            for path in scan.removals { try index.remove(path: path) }
+            for entry in scan.updates { try index.add(entry) }
+            let modes = try recordModes(scan.modeTable, in: index, database: repository.objectDatabase())
+            scan.permissionsChanged = false
+            // Trees first: when libgit2 writes them, it fills the index's tree cache, which
+            // the index file then keeps.
+            let tree = try writeTree(of: index, known: known, updates: scan.updates + [modes], removals: scan.removals)
+            let id = try land(tree, mergeParent: mergeParent, message: normalized(message), index: index, packs: packs) {
+                rememberWalk(scan.walk, rules: rules, index: index)
+            }
+            if id != nil, mergeParent != nil { finishMerge() }
+            return CommitReport(commit: id, fileCount: index.count, scan: scan)
+        } catch let error as GitError {
+            throw NanerError.git("cannot commit: \(error.message)")
+        }
+    }
+
+    /// Commits exactly `paths` as they are on disk (a restore's files), leaving every
+    /// other uncommitted edit uncommitted. Unmanaged paths and secrets are never staged,
+    /// whatever wrote them. Returns the commit, or nil when nothing differs from HEAD.
+    func record(paths: [String], rules: ManagedRules, message: String) throws -> ObjectID? {
+        do {
+            let index = try repository.index()
+            let known = IndexTree.current(repository: locations.repository)
+            let database = try repository.objectDatabase()
+            let packs = PackWriter(gitDirectory: locations.repository)
+            try repository.packNewObjects(into: packs)
+            defer { try? repository.packNewObjects(into: nil) }
+            let stack = rules.makeStack(home: locations.home)
+            var added: [IndexEntry] = [], removed: [String] = []
+            for path in Set(paths).sorted() {
+                let absolute = locations.home + "/" + path
+                guard let status = FileStat(path: absolute), !TreeScanner.hasSymlinkLeadingPath(path, home: locations.home) else {
+                    try index.remove(path: path)
+                    removed.append(path)
+                    continue
+                }
+                if stack.check(path, isDirectory: false).ignored && !ManagedRules.ownFiles.contains(path) { continue }
+                let bytes = status.isSymlink ? try FileReader.readLink(absolute) : try FileReader.read(absolute)
+                if !status.isSymlink && SecretGuard.findSecret(in: bytes) != nil { continue }
+                let id = try bytes.withUnsafeBytes { try database.write($0, kind: .blob) }
+                let entry = status.indexEntry(path: path, id: id)
+                try index.add(entry)
+                added.append(entry)
+            }
+            let tree = try writeTree(of: index, known: known, updates: added, removals: removed)
+            return try land(tree, mergeParent: nil, message: message + "\n", index: index, packs: packs)
+        } catch let failure as FileReader.Failure {
+            throw NanerError.git("cannot record the restore: \(failure.reason)")
+        } catch let error as GitError {
+            throw NanerError.git("cannot record the restore: \(error.message)")
+        }
+    }
+
+    /// Ends a commit whose objects `packs` holds: writes a commit of `tree` (unless HEAD has
+    /// that tree and no merge is being finished), then lands it in the order that leaves a
+    /// killed commit harmless: the pack, then the index (and what is remembered of it,
+    /// `afterIndex`), then HEAD. Returns the commit, nil when there was nothing to commit.
+    private func land(_ tree: ObjectID, mergeParent: ObjectID?, message: String, index: Index, packs: PackWriter,
+                      afterIndex: () -> Void = {}) throws -> ObjectID? {
+        let head = try repository.headCommitID()
+        let committer = signature()
+        var commit: ObjectID?
+        let unchanged = try head.map { try repository.commit($0).treeID == tree } ?? false
+        if mergeParent != nil || !unchanged {
+            let parents = (head.map { [$0] } ?? []) + (mergeParent.map { [$0] } ?? [])
+            commit = try repository.createCommit(tree: tree, parents: parents, message: message, signature: committer, updateRef: nil)
+        }
+        try packs.finish()
+        try repository.packNewObjects(into: nil)
+        try index.write()
+        IndexTree.remember(tree, repository: locations.repository)
+        afterIndex()
+        guard let commit else { return nil }
+        try repository.advanceHead(to: commit, committer: committer)
+        consolidatePacks()
+        return commit
+    }
+
+    /// Each commit adds a small pack; past `packLimit` packs they are joined into one.
+    /// The commit is made by then: a failure here costs speed, not data, and is a warning.
+    private func consolidatePacks() {
+        do { try repository.consolidatePacks(above: Workspace.packLimit) } catch {
+            Workspace.warn("cannot join the repository's small packs: \((error as? GitError)?.message ?? "\(error)")")
+        }
+    }
+
+    /// git's `gc --auto` repacks past 50 packs; naner joins its own sooner, the packs being tiny.
+    static let packLimit = 32
+
+    /// After a commit wrote the index, the walk its scan made (or found remembered)
+    /// still describes the tree: only the index's side moved. New files it staged are
+    /// tracked now, tracked files it removed are gone from the index.
+    private func rememberWalk(_ walk: WalkCache?, rules: ManagedRules, index: Index) {
+        guard var walk, let checksum = IndexFile.checksum(atPath: locations.repository + "/index") else { return }
+        walk.newFiles.removeAll { index.contains(path: $0) }
+        walk.unwalkedTracked.removeAll { !index.contains(path: $0) }
+        walk.save(WalkCache.Context(repository: locations.repository, home: locations.home, rules: rules, indexChecksum: checksum))
+    }
+
+    /// Writes `.naner/modes` when the permissions changed and stages it.
+    private func recordModes(_ table: ModeTable, in index: Index, database: ObjectDatabase) throws -> IndexEntry {
+        let path = locations.home + "/" + ModeTable.path
+        let text = Array(table.text.utf8)
+        if FileManager.default.contents(atPath: path).map(Array.init) != text {
+            try AtomicFile.write(text, to: path, mode: 0o644)
+        }
+        guard let status = FileStat(path: path) else { throw NanerError.cannotRead(path, reason: "vanished while committing") }
+        let id = try text.withUnsafeBytes { try database.write($0, kind: .blob) }
+        let entry = status.indexEntry(path: ModeTable.path, id: id)
+        try index.add(entry)
+        return entry
+    }
+
+    /// git's message cleanup, minimally: no trailing blanks, one final newline.
+    private func normalized(_ message: String) -> String {
+        var lines = message.split(separator: "\n", omittingEmptySubsequences: false).map { String($0).trimmingBlanks() }
+        while lines.last?.isEmpty == true { lines.removeLast() }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `user.name`/`user.email` from git config (repository, global, system), else `$USER@hostname`.
+    func signature() -> Signature {
+        if let configured = (try? repository)?.configuredSignature() { return configured }
+        let environment = ProcessInfo.processInfo.environment
+        let user = environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? NSUserName()
+        return Signature(name: user, email: "\(user)@\(ProcessInfo.processInfo.hostName)")
+    }
+}

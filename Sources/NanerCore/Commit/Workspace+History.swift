@@ -1,0 +1,84 @@
+import Foundation
+import GitKit
+
+extension Workspace {
+    public func log(limit: Int?) throws -> [LogEntry] {
+        guard let head = try repository.headCommitID() else { return [] }
+        let tags = try repository.tagsByCommit()
+        var safety: [ObjectID: [String]] = [:]
+        for reference in try repository.references(matching: BackupName.safetyPrefix + "*") {
+            guard let parent = try repository.commit(reference.commit).parentIDs.first else { continue }
+            safety[parent, default: []].append(String(reference.name.dropFirst(BackupName.safetyPrefix.count)))
+        }
+        return try repository.history(from: head, limit: limit).map {
+            var entry = LogEntry(commit: $0, backups: (tags[$0.id] ?? []).sorted())
+            entry.safetyPoints = (safety[$0.id] ?? []).sorted()
+            return entry
+        }
+    }
+
+    /// `naner diff [PATH…]`: what `naner commit` would record, as unified diffs.
+    /// Refused files are listed by the caller from `scan.refused`, never shown.
+    /// A backup, safety point, tag or commit that `naner diff` compares the tree with,
+    /// when `argument` names one and no file of the tree.
+    public func diffBase(_ argument: String) -> ObjectID? {
+        if FileManager.default.fileExists(atPath: Paths.absolute(argument)) && argument.contains("/") { return nil }
+        if let reference = try? backupReference(argument), let id = try? repository.resolveCommit(reference) { return id }
+        if (try? treePath(argument)).map({ FileManager.default.fileExists(atPath: locations.home + "/" + $0) }) == true { return nil }
+        return try? repository.resolveCommit(argument)
+    }
+
+    /// `naner diff [NAME] [PATH…]`: what `naner commit` would record, or with `base`,
+    /// how the tree differs from that backup or commit.
+    public func diff(paths arguments: [String], against base: ObjectID? = nil) throws -> (diffs: [FileDiff], scan: ScanResult) {
+        let filters = try arguments.map { try treePath($0) }
+        let scan = try status().scan
+        if let base { return (try diff(against: base, scan: scan, filters: filters), scan) }
+        let entries = Dictionary(try repository.index().entries().map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
+        func selected(_ path: String) -> Bool {
+            filters.isEmpty || filters.contains { path == $0 || path.hasPrefix($0 + "/") }
+        }
+        var diffs: [FileDiff] = []
+        for change in scan.changes where selected(change.path) {
+            let absolute = locations.home + "/" + change.path
+            let patch: String
+            switch change.kind {
+            case .excluded:
+                patch = ""
+            case .deleted:
+                patch = try repository.unifiedDiff(path: change.path, old: entries[change.path]?.id, new: nil)
+            case .added, .modified:
+                let status = FileStat(path: absolute)
+                let bytes = try status?.isSymlink == true ? FileReader.readLink(absolute) : FileReader.read(absolute)
+                patch = try repository.unifiedDiff(path: change.path, old: entries[change.path]?.id, new: bytes)
+            }
+            diffs.append(FileDiff(change: change, patch: patch))
+        }
+        return (diffs, scan)
+    }
+
+    private func diff(against base: ObjectID, scan: ScanResult, filters: [String]) throws -> [FileDiff] {
+        func selected(_ path: String) -> Bool { filters.isEmpty || filters.contains { path == $0 || path.hasPrefix($0 + "/") } }
+        let baseTree = try repository.commit(base).treeID
+        let refused = Set((scan.refused + scan.skipped).map(\.path))
+        var paths = Set(scan.changes.filter { $0.kind != .excluded }.map(\.path))
+        if let head = try repository.headCommitID() {
+            paths.formUnion(try repository.changes(from: baseTree, to: repository.commit(head).treeID).map(\.path))
+        }
+        var diffs: [FileDiff] = []
+        for path in paths.sorted() where selected(path) && !refused.contains(path) {
+            let absolute = locations.home + "/" + path
+            let old = try repository.entry(at: path, in: baseTree)?.id
+            let status = FileStat(path: absolute)
+            let bytes = try status.map { $0.isSymlink ? try FileReader.readLink(absolute) : try FileReader.read(absolute) }
+            if let old, let bytes, try bytes.withUnsafeBytes({ try ObjectID.hash($0, kind: .blob) }) == old { continue }
+            let kind: FileChange.Kind = old == nil ? .added : bytes == nil ? .deleted : .modified
+            diffs.append(FileDiff(change: FileChange(path: path, kind: kind, rule: nil), patch: try repository.unifiedDiff(path: path, old: old, new: bytes)))
+        }
+        return diffs
+    }
+}
+
+/// Value types from GitKit that results carry; clients need not import GitKit.
+public typealias CommitInfo = GitKit.CommitInfo
+public typealias ObjectID = GitKit.ObjectID

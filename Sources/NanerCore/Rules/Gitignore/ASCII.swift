@@ -1,0 +1,16 @@
+enum ASCII {
+    static let slash = UInt8(ascii: "/")
+    static let star = UInt8(ascii: "*")
+    static let question = UInt8(ascii: "?")
+    static let openBracket = UInt8(ascii: "[")
+    static let closeBracket = UInt8(ascii: "]")
+    static let backslash = UInt8(ascii: "\\")
+    static let bang = UInt8(ascii: "!")
+    static let caret = UInt8(ascii: "^")
+    static let dash = UInt8(ascii: "-")
+    static let colon = UInt8(ascii: ":")
+    static let hash = UInt8(ascii: "#")
+    static let space = UInt8(ascii: " ")
+    static let newline = UInt8(ascii: "\n")
+    static let carriageReturn = UInt8(ascii: "\r")
+}

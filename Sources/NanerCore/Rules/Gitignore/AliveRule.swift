@@ -1,0 +1,6 @@
+import Glibc
+
+struct AliveRule {
+    var rule: Int32
+    var states: UInt64
+}

@@ -1,0 +1,142 @@
+import Foundation
+
+extension Workspace {
+    /// A command-line path → path relative to the home. Relative paths are taken
+    /// from the current folder when it is inside the home, else from the home itself.
+    public func treePath(_ argument: String, currentDirectory: String = FileManager.default.currentDirectoryPath) throws -> String {
+        let cleaned = argument.replacingAll("\\", with: "/")
+        let base = Paths.relative(Paths.normalize(currentDirectory), to: locations.home) != nil ? currentDirectory : locations.home
+        let absolute = Paths.absolute(cleaned, relativeTo: base)
+        guard let relative = Paths.relative(absolute, to: locations.home) else {
+            throw NanerError.pathOutsideHome(argument, home: locations.home)
+        }
+        guard !relative.isEmpty else { throw NanerError.pathOutsideHome(argument, home: locations.home) }
+        return relative
+    }
+
+    public enum IncludeChange: Sendable {
+        case added(String)
+        case alreadyIncluded(String, by: String)
+        case removed(String)
+        /// `inside`: the included folder it lies in, when the exclusion was added to keep it out.
+        case excludedBySyncIgnore(String, inside: String?)
+    }
+
+    /// `naner add PATH…`: grows the include list. A file already inside an included
+    /// folder is managed already, unless it is over the size limit, where the
+    /// explicit entry is what lets it be committed.
+    public func add(_ arguments: [String]) throws -> [IncludeChange] {
+        try lockRepository()
+        var list = try currentIncludeList()
+        var changes: [IncludeChange] = []
+        let sizeLimit = try self.sizeLimit
+        for argument in arguments {
+            let path = try treePath(argument)
+            var status = stat()
+            guard lstat(locations.home + "/" + path, &status) == 0 else { throw NanerError.pathMissing(argument) }
+            if path.contains("\n") || path.contains("\r") {
+                throw NanerError.unrepresentablePath(path, reason: "its name holds a line break")
+            }
+            if ManagedRules.ownFiles.contains(path) { throw NanerError.ownFile(path) }
+            let isFolder = status.st_mode & S_IFMT == S_IFDIR
+            if let existing = list.entry(covering: path),
+               existing.path == path || isFolder || Int(status.st_size) <= sizeLimit {
+                changes.append(.alreadyIncluded(path, by: existing.written))
+                continue
+            }
+            _ = list.remove(pathAndBelow: path)
+            list.append(path: path, isFolder: isFolder)
+            changes.append(.added(isFolder ? path + "/" : path))
+        }
+        try saveIncludeList(list)
+        // Say when .syncignore will still keep the new entry out.
+        let stack = try refreshRules().makeStack(home: locations.home)
+        return changes.map { change in
+            if case .added(let written) = change {
+                let path = written.hasSuffix("/") ? String(written.dropLast()) : written
+                let decision = stack.check(path, isDirectory: written.hasSuffix("/"))
+                if decision.ignored, let rule = decision.deciding?.origin, rule.file == SyncIgnore.path {
+                    return .excludedBySyncIgnore(written, inside: nil)
+                }
+            }
+            return change
+        }
+    }
+
+    /// `naner forget PATH…`: shrinks the include list. A path inside an included
+    /// folder cannot be cut out of that entry, so it gets an anchored line in
+    /// `.syncignore` instead. The files stay on disk and in history.
+    public func forget(_ arguments: [String]) throws -> [IncludeChange] {
+        try lockRepository()
+        var list = try currentIncludeList()
+        var changes: [IncludeChange] = []
+        var exclusions: [String] = []
+        for argument in arguments {
+            let path = try treePath(argument)
+            if ManagedRules.ownFiles.contains(path) || path == ".naner" { throw NanerError.ownFile(path) }
+            let removed = list.remove(pathAndBelow: path)
+            if !removed.isEmpty {
+                changes += removed.map { .removed($0.written) }
+                if list.entry(covering: path) == nil { continue }
+            }
+            guard let folder = list.entry(covering: path) else {
+                if removed.isEmpty { throw NanerError.pathNotManaged(argument) }
+                continue
+            }
+            var status = stat()
+            let isFolder = lstat(locations.home + "/" + path, &status) == 0 && status.st_mode & S_IFMT == S_IFDIR
+            exclusions.append("/" + SyncIgnore.literal(path) + (isFolder ? "/" : ""))
+            changes.append(.excludedBySyncIgnore(path + (isFolder ? "/" : ""), inside: folder.written))
+        }
+        try saveIncludeList(list)
+        if !exclusions.isEmpty {
+            let syncIgnorePath = locations.home + "/" + SyncIgnore.path
+            var text = (try? String(contentsOfFile: syncIgnorePath, encoding: .utf8)) ?? DefaultFiles.syncIgnore
+            if !text.isEmpty && !text.hasSuffix("\n") { text += "\n" }
+            text += "# naner forget\n" + exclusions.map { $0 + "\n" }.joined()
+            try AtomicFile.write(Array(text.utf8), to: syncIgnorePath, mode: 0o644)
+        }
+        try refreshRules()
+        return changes
+    }
+
+    /// `naner ignore check PATH…`: managed or not, and which line of which file decides.
+    public func checkIgnore(_ arguments: [String]) throws -> [IgnoreVerdict] {
+        let rules = try refreshRules()
+        let stack = rules.makeStack(home: locations.home)
+        return try arguments.map { argument in
+            let path = try treePath(argument)
+            var isDirectory = argument.hasSuffix("/")
+            var status = stat()
+            if !isDirectory, lstat(locations.home + "/" + path, &status) == 0 {
+                isDirectory = status.st_mode & S_IFMT == S_IFDIR
+            }
+            let decision = stack.check(path, isDirectory: isDirectory)
+            var rule = decision.deciding?.origin
+            // A managed path that no exclusion matched is managed because of its include entry.
+            if !decision.ignored && (rule == nil || rule == ManagedRules.notIncluded) {
+                if ManagedRules.ownFiles.contains(path) {
+                    rule = ManagedRules.ownFile
+                } else if let entry = rules.includeList.entry(covering: path) {
+                    rule = RuleOrigin(file: IncludeList.path, line: entry.line, text: entry.written)
+                }
+            }
+            return IgnoreVerdict(path: path + (isDirectory && !path.hasSuffix("/") ? "/" : ""),
+                                 managed: !decision.ignored, rule: rule)
+        }
+    }
+
+    /// The generated rules, as `REPO/info/exclude` holds them.
+    public func ignoreRulesText() throws -> String {
+        try refreshRules().excludeFileText
+    }
+
+    private func currentIncludeList() throws -> IncludeList {
+        let text = try ManagedRules.readTreeFile(locations.home + "/" + IncludeList.path) ?? DefaultFiles.includeList
+        return try IncludeList(text: text)
+    }
+
+    private func saveIncludeList(_ list: IncludeList) throws {
+        try AtomicFile.write(Array(list.text.utf8), to: locations.home + "/" + IncludeList.path, mode: 0o644)
+    }
+}

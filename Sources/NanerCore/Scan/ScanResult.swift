@@ -1,0 +1,29 @@
+import GitKit
+
+/// What a walk of the managed set found, compared with the index.
+public struct ScanResult: Sendable {
+    public internal(set) var changes: [FileChange] = []
+    /// Files whose content is a secret: never staged.
+    public internal(set) var refused: [PathProblem] = []
+    /// Files too large, unreadable, or inside another repository.
+    public internal(set) var skipped: [PathProblem] = []
+    /// Special files git does not list either; reported, never blocking.
+    public internal(set) var notices: [PathProblem] = []
+    /// True when some managed file's permissions differ from `.naner/modes`.
+    public internal(set) var permissionsChanged = false
+    /// How many files the index tracks (the last commit's files).
+    public internal(set) var trackedCount = 0
+    /// The checksum of the index file the scan compared with, when it read the file itself.
+    var indexChecksum: String?
+
+    /// Index updates a commit applies: new or changed blobs (already written) and removals.
+    var updates: [IndexEntry] = []
+    var removals: [String] = []
+    var modeTable = ModeTable()
+    /// The walk behind this result, for a commit to remember once the index is written.
+    var walk: WalkCache?
+
+    /// Clean means the same as an empty `git status --porcelain` on the same rules,
+    /// plus permissions, which git cannot see.
+    public var isClean: Bool { changes.isEmpty && refused.isEmpty && skipped.isEmpty && !permissionsChanged }
+}

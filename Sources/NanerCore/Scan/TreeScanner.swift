@@ -1,0 +1,305 @@
+import Dispatch
+import GitKit
+import Glibc
+
+/// Compares the managed set on disk with the index, the way `git status` does:
+/// stat data first (in parallel, like git's preload-index), content only for
+/// entries whose stat data changed. In commit mode each new or changed file is
+/// read once: checked for secrets, then stored as a blob.
+struct TreeScanner {
+    enum Mode {
+        case status
+        /// Write blobs into the repository at this git dir.
+        case commit(gitDirectory: String)
+    }
+
+    let home: String
+    let rules: ManagedRules
+    /// Asked for lazily: it reads the repository's config, which a clean status never needs.
+    let sizeLimit: () -> Int
+    let mode: Mode
+    /// Where an earlier walk may be remembered (`WalkCache`); nil: always walk.
+    var walkCache: WalkCache.Context? = nil
+    /// Whether a fresh walk is written to the cache at once (a status) or left to the
+    /// caller, which changes the index first and knows its new checksum (a commit).
+    var savesWalk = true
+    /// Where a commit's new blobs go (the caller finishes it); without it, only many
+    /// new files (a first commit) are packed, by the scanner itself.
+    var packs: PackWriter? = nil
+    var workers = max(1, min(4, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))))
+
+    func scan(index entries: [IndexEntry], indexModified: Timestamp?, trackedModes: ModeTable?) throws -> ScanResult {
+        let home = self.home
+        let stack = rules.makeStack(home: home)
+        let start = Timestamp.now
+        let walking = Walking()
+        // One lane checks the remembered walk, or walks the managed folders (listing
+        // only those that changed since), while the other stats tracked files; it joins
+        // the stat work when it is done.
+        var trackedStats = [FileStat?](repeating: nil, count: entries.count)
+        trackedStats.withUnsafeMutableBufferPointer { output in
+            let batch = StatBatch(home: home, paths: entries.map(\.path), output: output)
+            let context = UnsafeSendable(value: (walkCache, stack, rules))
+            runConcurrently(lanes: max(2, workers)) { lane in
+                if lane == 0 {
+                    let (walkCache, stack, rules) = context.value
+                    let cached = walkCache.flatMap(WalkCache.load)
+                    var stackUsed = false
+                    if let remembered = cached, remembered.matchesIndex, let changed = remembered.changedFolders(home: home) {
+                        stackUsed = !changed.isEmpty
+                        if changed.isEmpty {
+                            walking.current = remembered
+                        } else if let relisted = TreeWalker.relist(changed, of: remembered, root: home, stack: stack, start: start) {
+                            (walking.current, walking.settledNewly) = relisted
+                        }
+                    }
+                    if walking.current == nil {
+                        var remembered = cached
+                        let loaded = remembered?.loadEntries() == true
+                        walking.remembered = loaded ? remembered : nil
+                        // A fresh stack: relisting read rules that may have changed since.
+                        walking.stack = stackUsed ? rules.makeStack(home: home) : stack
+                        walking.walker = TreeWalker(root: home, stack: walking.stack!, remembered: loaded ? remembered?.folders ?? [] : [],
+                                                    start: start)
+                        walking.walker!.walk()
+                        walking.settledNewly = walking.walker!.settledNewly
+                    }
+                }
+                batch.work()
+            }
+        }
+
+        var result = ScanResult()
+        result.trackedCount = entries.count
+        let walk: WalkCache
+        var walked = [Bool](repeating: true, count: entries.count)
+        if let current = walking.current ?? walking.unchangedWalk {
+            // Nothing the walk lists changed since it was remembered, for this index.
+            walk = current
+            if !walk.unwalkedTracked.isEmpty {
+                let unwalked = Set(walk.unwalkedTracked)
+                for (position, entry) in entries.enumerated() where unwalked.contains(entry.path) { walked[position] = false }
+            }
+            if let walkCache, savesWalk, walking.settledNewly { walk.save(walkCache) }
+            if !savesWalk { result.walk = walk }
+        } else {
+            let walker = walking.walker!
+            walk = TreeScanner.summarize(walker, entries: entries, walked: &walked)
+            if let walkCache, walker.listedEveryFolder {
+                if savesWalk { walk.save(walkCache) }
+                result.walk = walk
+            }
+        }
+        result.skipped = walk.skipped.map { PathProblem(path: $0.path, reason: $0.reason) }
+        result.notices = walk.notices.map { PathProblem(path: $0.path, reason: $0.reason) }
+        let newPaths = walk.newFiles
+        let paths = entries.map(\.path) + newPaths
+        let stats = trackedStats + parallelMap(newPaths, lanes: workers) { FileStat(path: home + "/" + $0) }
+
+        // Decide, per path, whether its content must be read. A file that stays managed
+        // counts for `.naner/modes`: its bits are recorded as it is kept.
+        var candidates: [Candidate] = []
+        var modes = ModeTable()
+        var kept = [Bool](repeating: false, count: paths.count)
+        func keep(_ position: Int, _ status: FileStat) {
+            kept[position] = true
+            if status.mode & UInt32(S_IFMT) == UInt32(S_IFREG) { modes.recordFile(paths[position], mode: status.mode) }
+        }
+        for position in paths.indices {
+            let status = stats[position]
+            guard position < entries.count else {
+                if let status { candidates.append(Candidate(position: position, path: paths[position], status: status, entry: nil)) }
+                continue
+            }
+            let path = paths[position]
+            guard let status else {
+                result.changes.append(FileChange(path: path, kind: .deleted, rule: nil))
+                result.removals.append(path)
+                continue
+            }
+            if !walked[position] {
+                // Reached through a linked folder: as git does, the file is gone from the tree.
+                if TreeScanner.hasSymlinkLeadingPath(path, home: home) {
+                    result.changes.append(FileChange(path: path, kind: .deleted, rule: nil))
+                    result.removals.append(path)
+                    continue
+                }
+                let decision = (walking.stack ?? stack).check(path, isDirectory: false)
+                if decision.ignored && !ManagedRules.ownFiles.contains(path) {
+                    result.changes.append(FileChange(path: path, kind: .excluded, rule: decision.deciding?.origin))
+                    result.removals.append(path)
+                    continue
+                }
+            }
+            if status.matches(entries[position]) && !status.isRacy(comparedTo: indexModified) {
+                keep(position, status)
+                continue
+            }
+            candidates.append(Candidate(position: position, path: path, status: status, entry: entries[position]))
+        }
+
+        let outcomes = try readAndStore(candidates)
+        for (candidate, outcome) in zip(candidates, outcomes) {
+            switch outcome {
+            case .refused(let reason):
+                result.refused.append(PathProblem(path: candidate.path, reason: reason))
+                if candidate.entry != nil { keep(candidate.position, candidate.status) }
+            case .skipped(let reason):
+                result.skipped.append(PathProblem(path: candidate.path, reason: reason))
+                if candidate.entry != nil { keep(candidate.position, candidate.status) }
+            case .stored(let id):
+                let newEntry = candidate.status.indexEntry(path: candidate.path, id: id)
+                if let entry = candidate.entry {
+                    if entry.id != id || entry.mode != newEntry.mode {
+                        result.changes.append(FileChange(path: candidate.path, kind: .modified, rule: nil))
+                    }
+                } else {
+                    result.changes.append(FileChange(path: candidate.path, kind: .added, rule: nil))
+                }
+                // Unchanged content with new stat data is refreshed too, as git does.
+                result.updates.append(newEntry)
+                keep(candidate.position, candidate.status)
+            }
+        }
+
+        // Folders are recorded when they lead to a managed file; almost all are 0755,
+        // so only the few others are looked up (tracked paths are sorted: a range each).
+        for (folder, mode) in walk.folderModes {
+            let prefix = Array((folder + "/").utf8)
+            var position = TreeScanner.firstPosition(notBefore: prefix, in: entries)
+            var leads = false
+            while !leads && position < entries.count && entries[position].path.utf8.starts(with: prefix) {
+                leads = kept[position]
+                position += 1
+            }
+            if !leads {
+                leads = newPaths.indices.contains { kept[entries.count + $0] && newPaths[$0].utf8.starts(with: prefix) }
+            }
+            if leads { modes.recordFolder(folder, mode: mode) }
+        }
+        result.modeTable = modes
+        if let trackedModes { result.permissionsChanged = trackedModes != result.modeTable }
+        result.changes.sort { $0.path < $1.path }
+        return result
+    }
+
+    /// A fresh walk compared with the index: walked files the index does not know
+    /// are new; tracked files the walk did not reach (`walked` false) are deleted
+    /// or excluded now.
+    private static func summarize(_ walker: TreeWalker, entries: [IndexEntry], walked: inout [Bool]) -> WalkCache {
+        var tracked: [String: Int] = [:]
+        tracked.reserveCapacity(entries.count)
+        for (position, entry) in entries.enumerated() { tracked[entry.path] = position }
+        for position in walked.indices { walked[position] = false }
+        var walk = WalkCache()
+        for found in walker.files {
+            if let position = tracked[found.path] { walked[position] = true } else { walk.newFiles.append(found.path) }
+        }
+        walk.unwalkedTracked = entries.indices.filter { !walked[$0] }.map { entries[$0].path }
+        walk.folders = walker.folders
+        walk.skipped = walker.skipped
+        walk.notices = walker.notices
+        return walk
+    }
+
+    // MARK: - Content
+
+    struct Candidate {
+        /// In the scan's list of paths: tracked ones in index order, then new ones.
+        let position: Int
+        let path: String
+        let status: FileStat
+        let entry: IndexEntry?
+    }
+
+    enum Outcome {
+        case stored(ObjectID)
+        case refused(String)
+        case skipped(String)
+    }
+
+    /// Reads each candidate once; workers each open their own repository handle,
+    /// since libgit2 objects are not to be shared between threads.
+    private func readAndStore(_ candidates: [Candidate]) throws -> [Outcome] {
+        let gitDirectory: String?
+        if case .commit(let directory) = mode { gitDirectory = directory } else { gitDirectory = nil }
+        let explicit = Set(rules.includeList.entries.filter { !$0.isFolder }.map(\.path))
+        let home = self.home
+        let sizeLimit = candidates.isEmpty ? 0 : self.sizeLimit()
+        let lanes = candidates.count < 64 ? 1 : workers
+        let failures = ErrorSlot()
+        // Many new objects (a first commit) go into packs rather than a loose file each.
+        let ownPacks = self.packs == nil && candidates.count >= TreeScanner.packingThreshold
+            ? gitDirectory.map { PackWriter(gitDirectory: $0) } : nil
+        let packs = self.packs ?? ownPacks
+        let outcomes = parallelMap(candidates, lanes: lanes, setUp: { () -> ObjectDatabase? in
+            guard let gitDirectory else { return nil }
+            do { return try Repository.open(gitDir: gitDirectory, workTree: nil).objectDatabase() } catch {
+                failures.store(error)
+                return nil
+            }
+        }) { candidate, database -> Outcome in
+            let absolute = home + "/" + candidate.path
+            let bytes: [UInt8]
+            do {
+                if candidate.status.isSymlink {
+                    bytes = try FileReader.readLink(absolute)
+                } else {
+                    if candidate.status.size > sizeLimit && !explicit.contains(candidate.path) {
+                        return .skipped("\(ByteSize(candidate.status.size)), over the \(ByteSize(sizeLimit)) limit")
+                    }
+                    bytes = try FileReader.read(absolute)
+                    if let secret = SecretGuard.findSecret(in: bytes) { return .refused("contains \(secret)") }
+                }
+            } catch let failure as FileReader.Failure {
+                return .skipped("cannot read: " + failure.reason.lowercased())
+            } catch {
+                return .skipped("cannot read: \(error)")
+            }
+            do {
+                let id = try bytes.withUnsafeBytes { raw in
+                    if let packs, let database, raw.count <= PackWriter.largestObject {
+                        // Content the repository has already (a file touched, not changed) is not packed again.
+                        let id = try ObjectID.hash(raw, kind: .blob)
+                        if !database.containsKnown(id) { try packs.add(PackedObject(raw, kind: .blob, id: id)) }
+                        return id
+                    }
+                    if let database { return try database.write(raw, kind: .blob) }
+                    return try ObjectID.hash(raw, kind: .blob)
+                }
+                return .stored(id)
+            } catch {
+                failures.store(error)
+                return .skipped("cannot store: \(error)")
+            }
+        }
+        if let error = failures.error { throw error }
+        try ownPacks?.finish()
+        return outcomes
+    }
+
+    /// From how many files to store a commit's new blobs as packs.
+    static let packingThreshold = 256
+
+    static func hasSymlinkLeadingPath(_ path: String, home: String) -> Bool {
+        var parent = Substring(path)
+        while let slash = parent.utf8.lastIndex(of: UInt8(ascii: "/")) {
+            parent = parent[..<slash]
+            var status = stat()
+            if lstat(home + "/" + parent, &status) == 0 && status.st_mode & S_IFMT == S_IFLNK { return true }
+        }
+        return false
+    }
+
+    // MARK: - Modes
+
+    /// The first index entry whose path is not before `prefix` in git's byte order.
+    static func firstPosition(notBefore prefix: [UInt8], in entries: [IndexEntry]) -> Int {
+        var low = 0, high = entries.count
+        while low < high {
+            let middle = (low + high) / 2
+            if entries[middle].path.utf8.lexicographicallyPrecedes(prefix) { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+}

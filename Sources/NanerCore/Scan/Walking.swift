@@ -1,0 +1,27 @@
+import Dispatch
+import GitKit
+import Glibc
+
+/// What the walking lane found: the remembered walk when it is current, else its
+/// walker. Set on that lane, read after joining it.
+final class Walking: @unchecked Sendable {
+    var current: WalkCache?
+    var walker: TreeWalker?
+    /// The rules the walker used, when not the scan's own stack.
+    var stack: IgnoreStack?
+    /// Some folder listed again can be trusted from now on: the walk is worth saving.
+    var settledNewly = false
+    /// The remembered walk the walker started from.
+    var remembered: WalkCache?
+
+    /// The remembered walk with the walker's folders, when the folders it listed again
+    /// hold what they held (the home's root rewritten by a shell, say) and the walk was
+    /// remembered for this index: its result against the index still holds.
+    var unchangedWalk: WalkCache? {
+        guard var remembered, remembered.matchesIndex, let walker, walker.listedEveryFolder, !walker.changedListing else {
+            return nil
+        }
+        remembered.folders = walker.folders
+        return remembered
+    }
+}

@@ -1,0 +1,33 @@
+import Foundation
+
+/// `naner schedule daily|weekly|off [--at HH:MM]`: the guide's scheduled backups.
+/// A systemd user timer where the user's systemd manages units (the unit files are
+/// plain files under ~/.config/systemd/user, enabled by the same link `systemctl
+/// --user enable` makes); else a line in the user's crontab.
+public struct Schedule: Sendable, Equatable {
+    public enum Frequency: String, Sendable, CaseIterable { case daily, weekly }
+
+    public let frequency: Frequency
+    public let hour: Int
+    public let minute: Int
+
+    public init(frequency: Frequency, at time: String?) throws {
+        self.frequency = frequency
+        let text = time ?? "03:00"
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2, let hour = Int(parts[0]), let minute = Int(parts[1]), (0..<24).contains(hour), (0..<60).contains(minute),
+              parts[1].count == 2 else {
+            throw NanerError.invalidScheduleTime(text)
+        }
+        self.hour = hour
+        self.minute = minute
+    }
+
+    var clock: String { String(format: "%02d:%02d", hour, minute) }
+
+    /// systemd's OnCalendar: `*-*-* 03:00:00` or `Mon *-*-* 03:00:00`.
+    var onCalendar: String { (frequency == .weekly ? "Mon " : "") + "*-*-* \(clock):00" }
+
+    /// cron's five fields.
+    var cronTime: String { "\(minute) \(hour) * * \(frequency == .weekly ? "1" : "*")" }
+}

@@ -1,0 +1,10 @@
+import Foundation
+import GitKit
+
+/// What a push did.
+public struct PushOutcome: Sendable {
+    /// nil when `main` was already there.
+    public let main: ObjectID?
+    public let tags: [String]
+    public let createdFolder: Bool
+}

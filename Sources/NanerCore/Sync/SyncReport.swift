@@ -1,0 +1,8 @@
+import Foundation
+import GitKit
+
+public struct SyncReport: Sendable {
+    public let remote: SyncRemote
+    public var pull: PullOutcome?
+    public var push: PushOutcome?
+}

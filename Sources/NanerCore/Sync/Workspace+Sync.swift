@@ -1,0 +1,407 @@
+import Foundation
+import GitKit
+
+extension Workspace {
+    static let branch = "refs/heads/main"
+
+    // MARK: Choosing the remote
+
+    /// `--provider`, else `--remote NAME|URL`, else `origin` (or the only remote).
+    func syncRemote(_ options: SyncOptions, creating: Bool) throws -> SyncRemote {
+        if let provider = options.provider {
+            let folder = try provider.folder(userHome: options.userHome, customPath: options.path)
+            let name = provider.rawValue
+            let known = try repository.remoteURL(name)
+            if creating && known != folder {
+                if known != nil { try repository.deleteRemote(name) }
+                try repository.createRemote(name: name, url: folder)
+            }
+            return SyncRemote(name: name, url: folder)
+        }
+        if let given = options.remote {
+            if Repository.isValidRemoteName(given), let url = try repository.remoteURL(given) {
+                return SyncRemote(name: given, url: url)
+            }
+            let url = Workspace.remoteURL(given)
+            if let named = try remotes().first(where: { $0.url == url }) { return SyncRemote(name: named.name, url: url) }
+            guard given.contains("/") || given.contains(":") else { throw SyncError.unknownRemote(given) }
+            // An address given once: its last-seen position still needs a home of its own.
+            let digest = try Array(url.utf8).withUnsafeBytes { try ObjectID.hash($0, kind: .blob) }
+            return SyncRemote(name: "url-" + digest.short, url: url)
+        }
+        let all = try remotes()
+        if let origin = all.first(where: { $0.name == "origin" }) ?? (all.count == 1 ? all[0] : nil) {
+            return SyncRemote(name: origin.name, url: origin.url)
+        }
+        throw SyncError.noRemote
+    }
+
+    // MARK: Talking to the remote
+
+    /// Checks a folder remote before anything of it is trusted; false when it does not exist yet
+    /// (true for remotes that are not folders).
+    private func inspectFolder(_ remote: SyncRemote) throws -> Bool {
+        guard let path = remote.folderPath else { return true }
+        let folder = CloudFolder(path: path)
+        guard folder.exists else { return false }
+        for copy in folder.conflictedCopies() {
+            let commit = copy.commit.map { " (commit \($0.short))" } ?? ""
+            Workspace.warn("'\(copy.path)' in '\(folder.path)' is a sync client's conflicted copy\(commit); naner does not trust it")
+        }
+        if let reference = folder.incompleteReference() {
+            throw SyncError.folderStillSyncing(folder: folder.path, reference: reference)
+        }
+        return true
+    }
+
+    func fetch(_ remote: SyncRemote, into prefix: String, tags: Bool, options: SyncOptions) throws {
+        do {
+            if let path = remote.folderPath {
+                try fetchFromFolder(path, remote: remote, into: prefix, tags: tags, options: options)
+            } else {
+                try transfer(remote.url, progress: options.progress) { transferOptions in
+                    try repository.fetch(remote: remote.url, refspecs: ["+refs/heads/*:\(prefix)*"], tags: tags, options: transferOptions)
+                }
+            }
+        } catch let error as GitError {
+            throw SyncError.transferFailed(url: remote.displayURL, reason: error.message)
+        }
+    }
+
+    /// A fetch from a repository on this machine, name by name (see `copyObjects`).
+    private func fetchFromFolder(_ path: String, remote: SyncRemote, into prefix: String, tags: Bool,
+                                 options: SyncOptions) throws {
+        let source = try Repository.open(gitDir: path, workTree: nil)
+        let references = CloudFolder(path: path).references(in: source)
+        let heads = references.filter { $0.key.hasPrefix("refs/heads/") }
+        // Commits a sync client kept under a copy's name come along, to be merged like any other head.
+        let copies = CloudFolder(path: path).conflictedCopies().filter { $0.path.hasPrefix("refs/heads/") }.compactMap(\.commit)
+        let newTags = tags ? try references.filter { try $0.key.hasPrefix("refs/tags/") && !repository.referenceExists($0.key) } : [:]
+        let have = try repository.references(matching: "refs/*").map(\.commit) + [repository.headCommitID()].compactMap { $0 }
+        try source.copyObjects(reachableFrom: Array(heads.values) + Array(newTags.values) + copies, hiding: have, into: repository,
+                               phase: .receiving, progress: options.progress)
+        for (name, id) in heads {
+            try repository.setReference(prefix + name.dropFirst("refs/heads/".count), to: id, message: "naner: fetch \(remote.name)")
+        }
+        for (name, id) in newTags { try repository.setReference(name, to: id, message: "naner: fetch \(remote.name)") }
+    }
+
+    /// The remote's `main` (or `master`) as fetched under `prefix`.
+    private func fetchedMain(_ prefix: String) -> ObjectID? {
+        ["main", "master"].lazy.compactMap { try? self.repository.resolveCommit(prefix + $0) }.first
+    }
+
+    // MARK: sync
+
+    public enum SyncDirection: Sendable { case both, pull, push }
+
+    /// `naner sync [pull|push]`: both is pull, then push; a pull that stops on
+    /// conflicts throws, so nothing is pushed.
+    public func sync(_ direction: SyncDirection = .both, _ options: SyncOptions) throws -> SyncReport {
+        try lockRepository()
+        if MergeState.load(repository: locations.repository) != nil { throw SyncError.mergeInProgress }
+        try finishInterruptedPull()
+        let remote = try syncRemote(options, creating: true)
+        var report = SyncReport(remote: remote)
+        // A folder is inspected once: the pull does not write to it.
+        let folderPresent = try inspectFolder(remote)
+        if direction != .push { report.pull = try pull(remote, options, folderPresent: folderPresent) }
+        if direction != .pull { report.push = try push(remote, options, folderPresent: folderPresent) }
+        return report
+    }
+
+    // MARK: pull
+
+    private func pull(_ remote: SyncRemote, _ options: SyncOptions, folderPresent: Bool) throws -> PullOutcome {
+        guard folderPresent else { return .remoteEmpty }
+        try fetch(remote, into: remote.trackingPrefix, tags: true, options: options)
+        guard let theirs = fetchedMain(remote.trackingPrefix) else { return .remoteEmpty }
+        guard let ours = try repository.headCommitID() else { throw NanerError.repositoryMissing(locations.repository) }
+
+        // First the remote's main: a fast-forward, or a merge that may stop on conflicts.
+        var target = ours
+        var merged = false
+        if try !repository.isDescendant(ours, of: theirs) && ours != theirs {
+            if try repository.isDescendant(theirs, of: ours) {
+                target = theirs
+            } else {
+                var conflicts: [String] = []
+                let outcome = try repository.merge(ours: ours, theirs: theirs) { try resolve($0, conflicts: &conflicts) }
+                let message = "merge \(remote.name) into main\n"
+                guard conflicts.isEmpty else {
+                    try stopWithConflicts(outcome, conflicts: conflicts, ours: ours, theirs: theirs, remote: remote, message: message)
+                }
+                target = try repository.createCommit(tree: outcome.tree, parents: [ours, theirs], message: message,
+                                                     signature: signature(), updateRef: nil)
+                merged = true
+            }
+        }
+        // Then every commit a sync client kept as a conflicted copy, when it merges cleanly.
+        for (copy, commit) in try fetchedCopies(remote) {
+            if try commit == target || repository.isDescendant(target, of: commit) { continue }
+            if try repository.isDescendant(commit, of: target) {
+                target = commit
+                continue
+            }
+            var conflicts: [String] = []
+            let outcome = try repository.merge(ours: target, theirs: commit) { try resolve($0, conflicts: &conflicts) }
+            guard conflicts.isEmpty else {
+                Workspace.warn("'\(copy)' conflicts with main in \(conflicts.count) file(s); it stays in the folder for you to merge")
+                continue
+            }
+            target = try repository.createCommit(tree: outcome.tree, parents: [target, commit],
+                                                 message: "merge the conflicted copy '\(copy)' from \(remote.name)\n",
+                                                 signature: signature(), updateRef: nil)
+            merged = true
+        }
+        guard target != ours else { return .upToDate }
+        let plan = try layOut(from: ours, to: target, label: remote.name,
+                              message: merged ? "naner sync: merge \(remote.name)" : "naner sync: fast-forward to \(remote.name)")
+        return merged ? .merged(commit: target, files: plan.actions) : .fastForward(to: target, files: plan.actions)
+    }
+
+    /// Writes the merge with its conflict markers into the tree and records it as git does; throws the conflicts.
+    private func stopWithConflicts(_ outcome: MergeOutcome, conflicts: [String], ours: ObjectID, theirs: ObjectID,
+                                   remote: SyncRemote, message: String) throws -> Never {
+        let rules = try refreshRules()
+        let scan = try self.scan(rules: rules, mode: .commit(gitDirectory: locations.repository), index: try repository.index())
+        let target = try RestoreTarget.tree(outcome.tree, commit: nil, label: remote.name, head: ours, repository: repository)
+        let plan = try applyIncoming(target, scan: scan)
+        let state = MergeState(remote: remote.name, ours: ours.hex, theirs: theirs.hex,
+                               written: plan.actions.map(\.path), conflicts: conflicts.sorted())
+        try state.save(repository: locations.repository, message: message)
+        throw SyncError.mergeConflicts(state.conflicts)
+    }
+
+    /// Conflicted copies of `main` in a folder remote whose commits the fetch brought: copy → commit.
+    private func fetchedCopies(_ remote: SyncRemote) throws -> [(String, ObjectID)] {
+        guard let path = remote.folderPath else { return [] }
+        let database = try repository.objectDatabase()
+        return CloudFolder(path: path).conflictedCopies().compactMap { copy in
+            guard copy.path.hasPrefix("refs/heads/"), let commit = copy.commit, database.contains(commit) else { return nil }
+            return (copy.path, commit)
+        }
+    }
+
+    /// Settles one conflicting path of a merge: the modes table merges per path;
+    /// a text file gets diff3 markers (`local`, `remote`); a path one side deleted
+    /// keeps the other side's content, so nothing is lost. Each is reported but the modes table.
+    private func resolve(_ conflict: MergeConflict, conflicts: inout [String]) throws -> MergeSide? {
+        if conflict.path == ModeTable.path {
+            func table(_ side: MergeSide?) throws -> ModeTable {
+                try side.map { ModeTable(text: String(decoding: try repository.blobContent($0.id), as: UTF8.self)) } ?? ModeTable()
+            }
+            let merged = ModeTable.merge(base: try table(conflict.ancestor), ours: try table(conflict.ours),
+                                         theirs: try table(conflict.theirs))
+            let bytes = Array(merged.text.utf8)
+            let id = try bytes.withUnsafeBytes { try repository.objectDatabase().write($0, kind: .blob) }
+            return MergeSide(id: id, mode: IndexEntry.regularMode)
+        }
+        conflicts.append(conflict.path)
+        guard let ours = conflict.ours, let theirs = conflict.theirs else { return conflict.ours ?? conflict.theirs }
+        if ours.mode == IndexEntry.symlinkMode || theirs.mode == IndexEntry.symlinkMode { return ours }
+        let merged = try repository.mergeFile(ancestor: conflict.ancestor?.id, ours: ours.id, theirs: theirs.id,
+                                              labels: (ours: "local", theirs: "remote"))
+        let id = try merged.bytes.withUnsafeBytes { try repository.objectDatabase().write($0, kind: .blob) }
+        return MergeSide(id: id, mode: ours.mode)
+    }
+
+    /// Writes what changed between HEAD and `target` into the tree, refusing first
+    /// when any of those files has an uncommitted edit.
+    func applyIncoming(_ target: RestoreTarget, scan: ScanResult) throws -> RestorePlan {
+        let changed = target.changedSinceHead ?? []
+        guard !changed.isEmpty else {
+            return RestorePlan(source: target.label, actions: [], unchangedCount: 0, alreadyRestored: [])
+        }
+        let plan = try planRestore(target: target, scan: scan, paths: changed, excludes: [])
+        if !plan.conflicts.isEmpty { throw SyncError.pullBlocked(plan.conflicts.map(\.path)) }
+        try checkNoEscapingParents(plan.actions.map(\.path))
+        try apply(plan, from: target)
+        return plan
+    }
+
+    // MARK: push
+
+    private func push(_ remote: SyncRemote, _ options: SyncOptions, folderPresent: Bool) throws -> PushOutcome {
+        var created = false
+        if !folderPresent, let folder = remote.folderPath {
+            do {
+                _ = try Repository.createBare(at: folder)
+            } catch let error as GitError {
+                throw NanerError.cannotWrite(folder, reason: error.message)
+            }
+            created = true
+        }
+        guard let local = try repository.headCommitID() else { throw NanerError.repositoryMissing(locations.repository) }
+        let destination: Repository?
+        let remoteRefs: [String: ObjectID]
+        do {
+            if let path = remote.folderPath {
+                let folder = try Repository.open(gitDir: path, workTree: nil)
+                destination = folder
+                remoteRefs = CloudFolder(path: path).references(in: folder)
+            } else {
+                destination = nil
+                remoteRefs = try transfer(remote.url) { try repository.listRemote(remote.url, options: $0) }
+            }
+        } catch let error as GitError {
+            throw SyncError.transferFailed(url: remote.displayURL, reason: error.message)
+        }
+        let lastSeen = try? repository.resolveCommit(remote.trackingPrefix + "main")
+        var pushMain = false, forced = false
+        switch remoteRefs[Workspace.branch] {
+        case nil:
+            pushMain = true
+        case local?:
+            break
+        case let there?:
+            let known = (try? repository.commit(there)) != nil
+            if known, try repository.isDescendant(local, of: there) {
+                pushMain = true
+            } else if options.force {
+                guard there == lastSeen else {
+                    throw SyncError.remoteMoved(remote: remote.name, now: there.short, lastSeen: lastSeen?.short)
+                }
+                pushMain = true
+                forced = true
+            } else {
+                throw SyncError.remoteHasNewCommits(remote: remote.name)
+            }
+        }
+        // Backups travel with the branch; a tag the remote holds with another target stays as it is there.
+        var tags: [(name: String, id: ObjectID)] = []
+        for tag in try repository.references(matching: "refs/tags/*") {
+            let id = try repository.referenceTarget(tag.name)
+            if let there = remoteRefs[tag.name] {
+                if there != id { Workspace.warn("tag '\(tag.name.dropFirst(10))' differs on '\(remote.name)'; left as it is there") }
+                continue
+            }
+            tags.append((tag.name, id))
+        }
+        if !pushMain && tags.isEmpty { return PushOutcome(main: nil, tags: [], createdFolder: created) }
+        var pushedTags = tags.map(\.name)
+        do {
+            if let destination {
+                // Objects first, then the tags, then main: a reader that sees the new main has everything it needs.
+                try repository.copyObjects(reachableFrom: (pushMain ? [local] : []) + tags.map(\.id),
+                                           hiding: Array(remoteRefs.values), into: destination, progress: options.progress)
+                for tag in tags { try destination.setReference(tag.name, to: tag.id, message: "naner: push") }
+                if pushMain { try destination.setReference(Workspace.branch, to: local, message: "naner: push") }
+            } else {
+                let refspecs = (pushMain ? ["\(forced ? "+" : "")\(Workspace.branch):\(Workspace.branch)"] : [])
+                    + tags.map { "\($0.name):\($0.name)" }
+                let answers = try transfer(remote.url, progress: options.progress) {
+                    try repository.push(remote: remote.url, refspecs: refspecs, options: $0)
+                }
+                for answer in answers {
+                    guard let reason = answer.rejection else { continue }
+                    if answer.name == Workspace.branch {
+                        throw SyncError.pushRejected(remote: remote.name, reference: answer.name, reason: reason)
+                    }
+                    Workspace.warn("remote '\(remote.name)' refused '\(answer.name)': \(reason)")
+                    pushedTags.removeAll { $0 == answer.name }
+                }
+            }
+        } catch let error as GitError {
+            if error.code == -11 { throw SyncError.remoteHasNewCommits(remote: remote.name) }
+            throw SyncError.transferFailed(url: remote.displayURL, reason: error.message)
+        }
+        if pushMain {
+            try repository.setReference(remote.trackingPrefix + "main", to: local, message: "naner sync: push")
+        }
+        if let path = remote.folderPath, let main = pushMain ? local : remoteRefs[Workspace.branch] {
+            try setAsideMergedCopies(in: CloudFolder(path: path), main: main)
+        }
+        return PushOutcome(main: pushMain ? local : nil, tags: pushedTags.map { String($0.dropFirst("refs/tags/".count)) },
+                           createdFolder: created)
+    }
+
+    /// A conflicted copy whose commit the folder's main now contains has served its
+    /// purpose: it moves out of `refs/` (so the folder is plain git again) into
+    /// `naner-conflicted-copies/`, never deleted.
+    private func setAsideMergedCopies(in folder: CloudFolder, main: ObjectID) throws {
+        for copy in folder.conflictedCopies() where copy.path.hasPrefix("refs/heads/") {
+            guard let commit = copy.commit, try commit == main || repository.isDescendant(main, of: commit) else { continue }
+            let aside = folder.path + "/naner-conflicted-copies"
+            try? FileManager.default.createDirectory(atPath: aside, withIntermediateDirectories: true)
+            let name = (copy.path as NSString).lastPathComponent
+            guard rename(folder.path + "/" + copy.path, aside + "/" + name) == 0 else { continue }
+            Workspace.warn("moved '\(copy.path)' to 'naner-conflicted-copies/\(name)': its commit \(commit.short) is part of main now")
+        }
+    }
+
+    // MARK: finishing and aborting a merge
+
+    /// The merge a commit finishes: checks no conflict markers remain, returns the
+    /// second parent. nil when no merge is waiting.
+    func pendingMergeParent() throws -> ObjectID? {
+        guard let state = MergeState.load(repository: locations.repository) else { return nil }
+        let left = state.unresolved(home: locations.home)
+        if !left.isEmpty { throw SyncError.conflictMarkersRemain(left) }
+        return ObjectID(hex: state.theirs)
+    }
+
+    func finishMerge() {
+        MergeState.clear(repository: locations.repository)
+    }
+
+    /// `naner sync --abort`: puts back every file the stopped merge wrote, after
+    /// saving the tree as it is now (half-resolved files included) as a safety point.
+    public func abortMerge(now: Date = Date()) throws -> (plan: RestorePlan, safetyPoint: String?) {
+        try lockRepository()
+        guard let state = MergeState.load(repository: locations.repository) else { throw SyncError.noMergeInProgress }
+        guard let head = try repository.headCommitID() else { throw NanerError.repositoryMissing(locations.repository) }
+        let rules = try refreshRules()
+        let scan = try self.scan(rules: rules, mode: .commit(gitDirectory: locations.repository), index: try repository.index())
+        let target = try RestoreTarget.commit(head, label: "HEAD", head: head, repository: repository)
+        let plan = state.written.isEmpty
+            ? RestorePlan(source: "HEAD", actions: [], unchangedCount: 0, alreadyRestored: [])
+            : try planRestore(target: target, scan: scan, paths: state.written, excludes: [])
+        var safety: String?
+        if !plan.isEmpty {
+            safety = try saveSafetyPoint(scan: scan, reason: "sync --abort", prefix: "pre-abort", now: now)
+            try apply(plan, from: target)
+        }
+        try updateIndex(from: head, to: head, written: plan.actions.map(\.path))
+        MergeState.clear(repository: locations.repository)
+        return (plan, safety)
+    }
+
+    // MARK: dry run
+
+    /// `naner sync --dry-run`: fetches into a scratch namespace (no branch, no
+    /// remote-tracking ref and no file changes) and compares both sides.
+    public func previewSync(_ options: SyncOptions) throws -> SyncPreview {
+        let remote = try syncRemote(options, creating: false)
+        let uncommitted = try status().scan.changes.filter { $0.kind != .excluded }.count
+        guard let local = try repository.headCommitID() else { throw NanerError.repositoryMissing(locations.repository) }
+        let localTree = try repository.commit(local).treeID
+        guard try inspectFolder(remote) else {
+            let outgoing = try repository.changes(from: nil, to: localTree)
+            return SyncPreview(remote: remote, remoteExists: false, ahead: try repository.commits(from: local, hiding: []),
+                               behind: [], incoming: [], outgoing: outgoing, uncommitted: uncommitted)
+        }
+        let prefix = "refs/naner/preview/\(remote.name)/"
+        defer {
+            for reference in (try? repository.references(matching: prefix + "*")) ?? [] {
+                try? repository.deleteReference(reference.name)
+            }
+        }
+        try fetch(remote, into: prefix, tags: false, options: options)
+        guard let theirs = fetchedMain(prefix) else {
+            return SyncPreview(remote: remote, remoteExists: true, ahead: try repository.commits(from: local, hiding: []),
+                               behind: [], incoming: [], outgoing: try repository.changes(from: nil, to: localTree),
+                               uncommitted: uncommitted)
+        }
+        let base = try repository.mergeBase(local, theirs)
+        let baseTree = try base.map { try repository.commit($0).treeID }
+        let theirTree = try repository.commit(theirs).treeID
+        return SyncPreview(
+            remote: remote, remoteExists: true,
+            ahead: try repository.commits(from: local, hiding: [theirs]),
+            behind: try repository.commits(from: theirs, hiding: [local]),
+            incoming: base == theirs ? [] : try repository.changes(from: baseTree, to: theirTree),
+            outgoing: base == local ? [] : try repository.changes(from: baseTree, to: localTree),
+            uncommitted: uncommitted)
+    }
+}

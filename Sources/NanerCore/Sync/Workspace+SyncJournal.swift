@@ -1,0 +1,42 @@
+import Foundation
+import GitKit
+
+extension Workspace {
+    /// Moves the tree, `main` and the index from `from` to `to`, journalled.
+    func layOut(from: ObjectID, to: ObjectID, label: String, message: String) throws -> RestorePlan {
+        try SyncJournal(remote: label, from: from.hex, to: to.hex).save(repository: locations.repository)
+        let rules = try refreshRules()
+        let scan = try self.scan(rules: rules, mode: .commit(gitDirectory: locations.repository), index: try repository.index())
+        let plan = try applyIncoming(try RestoreTarget.commit(to, label: label, head: from, repository: repository), scan: scan)
+        try repository.setReference(Workspace.branch, to: to, message: message)
+        try updateIndex(from: from, to: to, written: plan.actions.map(\.path))
+        SyncJournal.clear(repository: locations.repository)
+        return plan
+    }
+
+    /// Finishes a pull that was killed while laying files out; true when there was one.
+    @discardableResult
+    func finishInterruptedPull() throws -> Bool {
+        guard let journal = SyncJournal.load(repository: locations.repository) else { return false }
+        guard let from = ObjectID(hex: journal.from), let to = ObjectID(hex: journal.to),
+              (try? repository.commit(to)) != nil, let head = try repository.headCommitID() else {
+            SyncJournal.clear(repository: locations.repository)
+            return false
+        }
+        switch head {
+        case from:
+            // Files already written equal the target now and are left as they are.
+            _ = try layOut(from: from, to: to, label: journal.remote, message: "naner sync: finish the interrupted pull")
+        case to:
+            let changed = try repository.changes(from: repository.commit(from).treeID, to: repository.commit(to).treeID).map(\.path)
+            try updateIndex(from: from, to: to, written: changed)
+            SyncJournal.clear(repository: locations.repository)
+        default:
+            Workspace.warn("an interrupted pull from '\(journal.remote)' was overtaken by another commit; the next sync merges it again")
+            SyncJournal.clear(repository: locations.repository)
+            return false
+        }
+        Workspace.warn("finished the pull from '\(journal.remote)' that was interrupted")
+        return true
+    }
+}

@@ -1,0 +1,38 @@
+import Foundation
+
+/// Where the managed tree and its repository are, from flags, then environment, then defaults.
+public struct Locations: Sendable {
+    /// Absolute path of the home config tree, without a trailing slash.
+    public let home: String
+    /// Absolute path of the git dir, without a trailing slash.
+    public let repository: String
+
+    public init(home: String, repository: String) {
+        self.home = Paths.normalize(home)
+        self.repository = Paths.normalize(repository)
+    }
+
+    /// `--home`, `NANER_HOME`, `$HOME`; `--repo`, `NANER_REPO`, `${XDG_DATA_HOME:-$HOME/.local/share}/naner/repo.git`.
+    public static func resolve(home: String?, repository: String?,
+                               environment: [String: String] = ProcessInfo.processInfo.environment) -> Locations {
+        let userHome = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+        let tree = home ?? environment["NANER_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? userHome
+        let dataHome = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? userHome + "/.local/share"
+        let repo = repository ?? environment["NANER_REPO"].flatMap { $0.isEmpty ? nil : $0 } ?? dataHome + "/naner/repo.git"
+        return Locations(home: Paths.absolute(tree), repository: Paths.absolute(repo))
+    }
+
+    /// The repository's path relative to the home, when it lies inside it (so the
+    /// rules can keep it out of the managed set).
+    public var repositoryInsideHome: String? {
+        repository.hasPrefix(home + "/") ? String(repository.dropFirst(home.count + 1)) : nil
+    }
+
+    public func checkHome() throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: home, isDirectory: &isDirectory) else {
+            throw NanerError.homeMissing(home)
+        }
+        guard isDirectory.boolValue else { throw NanerError.homeNotDirectory(home) }
+    }
+}

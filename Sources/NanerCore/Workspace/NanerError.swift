@@ -1,0 +1,159 @@
+/// Everything naner refuses or fails at, as one lowercase line that quotes the
+/// thing concerned, plus hints that say what to do. The CLI prints
+/// `error: MESSAGE` and `hint: HINT` lines and exits with `exitCode`.
+public enum NanerError: NanerFailure, Equatable {
+    case homeMissing(String)
+    case homeNotDirectory(String)
+    case repositoryMissing(String)
+    case repositoryCorrupt(String, reason: String)
+    case alreadyInitialized(repository: String, home: String)
+    case repositoryForOtherHome(repository: String, home: String)
+    case malformedPattern(file: String, line: Int, reason: String)
+    case malformedIncludeEntry(file: String, line: Int, reason: String)
+    case pathOutsideHome(String, home: String)
+    case pathMissing(String)
+    case pathNotManaged(String)
+    case ownFile(String)
+    case unrepresentablePath(String, reason: String)
+    case emptyMessage
+    case locked(repository: String, pid: Int32?)
+    case cannotRead(String, reason: String)
+    case cannotWrite(String, reason: String)
+    case git(String)
+    case invalidBackupName(String, reason: String)
+    case backupExists(String)
+    case unknownBackup(String)
+    case unknownReference(String)
+    case outputMissing(String)
+    case sshKeysNeedOutput
+    case conflicts([String])
+    case archiveMissing(String)
+    case notABackup(String, reason: String)
+    case archiveDamaged(String, reason: String)
+    case unsafeArchiveEntry(archive: String, entry: String, reason: String)
+    case archiveExists(String)
+    case cannotArchive(String, reason: String)
+    case unsafeTreePath(String, through: String, target: String)
+    case sourceMissing(String)
+    case sourceEmpty(String)
+    case sourceUnreadable(String, reason: String)
+    case passphraseNeeded(String)
+    case wrongPassphrase(String)
+    case passphraseMismatch
+    case invalidScheduleTime(String)
+    case noScheduler
+    case authenticationFailed(String)
+    case remoteUnreachable(String, reason: String)
+    case remoteNotFound(String)
+
+    /// Always one line: names quoted from a file or another machine may hold control characters.
+    public var message: String { text.onOneLine }
+
+    private var text: String {
+        switch self {
+        case .homeMissing(let path): return "home folder '\(path)' does not exist"
+        case .homeNotDirectory(let path): return "home '\(path)' is not a folder"
+        case .repositoryMissing(let path): return "no naner repository at '\(path)'"
+        case .repositoryCorrupt(let path, let reason): return "repository '\(path)' is damaged: \(reason)"
+        case .alreadyInitialized(let repository, let home):
+            return "naner is already set up: '\(repository)' manages '\(home)'"
+        case .repositoryForOtherHome(let repository, let home):
+            return "repository '\(repository)' already manages another folder, '\(home)'"
+        case .malformedPattern(let file, let line, let reason): return "\(file):\(line): \(reason)"
+        case .malformedIncludeEntry(let file, let line, let reason): return "\(file):\(line): \(reason)"
+        case .pathOutsideHome(let path, let home): return "'\(path)' is outside the home folder '\(home)'"
+        case .pathMissing(let path): return "'\(path)' does not exist"
+        case .pathNotManaged(let path): return "'\(path)' is not managed by naner"
+        case .ownFile(let path): return "'\(path)' is naner's own file and is always managed"
+        case .unrepresentablePath(let path, let reason): return "cannot manage '\(path)': \(reason)"
+        case .emptyMessage: return "empty commit message"
+        case .locked(let repository, let pid):
+            let holder = pid.map { "another naner (pid \($0))" } ?? "another naner"
+            return "\(holder) is using '\(repository)'"
+        case .cannotRead(let path, let reason): return "cannot read '\(path)': \(reason)"
+        case .cannotWrite(let path, let reason): return "cannot write '\(path)': \(reason)"
+        case .git(let message): return message
+        case .invalidBackupName(let name, let reason): return "backup name '\(name)' is not allowed: \(reason)"
+        case .backupExists(let name): return "backup '\(name)' already exists"
+        case .unknownBackup(let name): return "no backup named '\(name)'"
+        case .unknownReference(let name): return "'\(name)' is not a backup, tag, commit or archive"
+        case .outputMissing(let path): return "output folder '\(path)' does not exist"
+        case .sshKeysNeedOutput: return "--include-ssh-keys needs --output: SSH keys never enter the repository"
+        case .sourceMissing(let source): return "configuration '\(source)' does not exist"
+        case .sourceEmpty(let source): return "configuration '\(source)' has no branch to bring over"
+        case .sourceUnreadable(let source, let reason): return "cannot read configuration '\(source)': \(reason)"
+        case .passphraseNeeded(let archive): return "'\(archive)' needs a passphrase"
+        case .wrongPassphrase(let archive): return "wrong passphrase for '\(archive)', or the archive was altered"
+        case .passphraseMismatch: return "the two passphrases differ"
+        case .invalidScheduleTime(let time): return "'\(time)' is not a time of day"
+        case .noScheduler: return "this machine has neither a systemd user session nor crontab"
+        case .authenticationFailed(let url): return "authentication failed for '\(url)'"
+        case .remoteUnreachable(let url, let reason): return "cannot reach '\(url)': \(reason.onOneLine)"
+        case .remoteNotFound(let url): return "no configuration repository at '\(url)'"
+        case .unsafeTreePath(let path, let through, let target):
+            return "will not write '\(path)': its folder '\(through)' is a link to '\(target)', outside the home"
+        case .conflicts(let paths):
+            return "\(paths.count) \(paths.count == 1 ? "file has" : "files have") uncommitted edits that would be overwritten: "
+                + paths.prefix(5).map { "'\($0)'" }.joined(separator: ", ") + (paths.count > 5 ? ", …" : "")
+        case .archiveMissing(let path): return "backup archive '\(path)' does not exist"
+        case .notABackup(let path, let reason): return "'\(path)' is not a naner backup: \(reason.onOneLine)"
+        case .archiveDamaged(let path, let reason): return "backup archive '\(path)' is damaged: \(reason.onOneLine)"
+        case .unsafeArchiveEntry(let archive, let entry, let reason):
+            return "backup archive '\(archive)' holds an unsafe entry '\(entry.onOneLine)': \(reason.onOneLine)"
+        case .archiveExists(let path): return "'\(path)' already exists"
+        case .cannotArchive(let path, let reason): return "cannot put '\(path.onOneLine)' into a backup archive: \(reason.onOneLine)"
+        }
+    }
+
+    public var hints: [String] {
+        switch self {
+        case .homeMissing, .homeNotDirectory:
+            return ["point naner at your home folder with --home DIR or NANER_HOME"]
+        case .repositoryMissing: return ["run 'naner init' to start managing your configuration"]
+        case .repositoryCorrupt:
+            return ["check it with 'git --git-dir=REPO fsck'; restore the folder from a copy or run 'naner init --from' another machine"]
+        case .alreadyInitialized: return []
+        case .repositoryForOtherHome: return ["pass that folder with --home, or choose another repository with --repo"]
+        case .malformedPattern: return ["fix or remove that line; 'naner ignore check PATH' shows which line decides a path"]
+        case .malformedIncludeEntry: return ["fix or remove that line, or use 'naner add' and 'naner forget'"]
+        case .pathOutsideHome: return ["naner manages files inside the home folder only"]
+        case .pathMissing: return ["create it first, or check the spelling"]
+        case .pathNotManaged: return ["'naner ignore check PATH' says why"]
+        case .ownFile: return []
+        case .unrepresentablePath: return ["rename it"]
+        case .emptyMessage: return ["say what changed: naner commit -m \"aliases for kubectl\""]
+        case .locked: return ["wait for it to finish and try again"]
+        case .cannotRead, .cannotWrite: return ["check the file's permissions"]
+        case .git: return []
+        case .invalidBackupName: return ["use letters, digits, '-', '_' and '.', e.g. pre-v2.0-update"]
+        case .backupExists(let name):
+            return ["choose another name with --name, or delete the old one: naner backup --delete \(name)"]
+        case .unknownBackup, .unknownReference: return ["'naner backups' lists the backups; 'naner log' the commits"]
+        case .outputMissing: return ["create it first, or choose another folder with --output"]
+        case .sshKeysNeedOutput: return ["naner backup --output DIR --include-ssh-keys writes them into a local archive only"]
+        case .passphraseNeeded: return ["set NANER_PASSPHRASE, or run naner on a terminal to be asked"]
+        case .wrongPassphrase: return ["nothing was written; try again with the passphrase the backup was made with"]
+        case .passphraseMismatch: return ["nothing was written; type the same passphrase twice"]
+        case .invalidScheduleTime: return ["give it as HH:MM on a 24-hour clock, e.g. --at 03:30"]
+        case .noScheduler: return ["install cron (apt install cron), or run naner backup from your own scheduler"]
+        case .sourceMissing, .sourceEmpty, .sourceUnreadable:
+            return ["give the repository another machine pushed to, e.g. a folder, a bare repository or a URL"]
+        case .authenticationFailed:
+            return ["check the password or token (in the URL or NANER_TOKEN) and the credential helper: git config credential.helper"]
+        case .remoteUnreachable: return ["check the address and the network, then run the command again"]
+        case .remoteNotFound: return ["check the address; the repository must exist on the server, with the first machine's configuration pushed to it"]
+        case .unsafeTreePath: return ["replace the link with a real folder, or leave that path out with --exclude"]
+        case .conflicts:
+            return ["'naner commit -m MSG' first to keep your edits in history, or --force to save them as a safety point and restore anyway",
+                    "--dry-run shows the whole plan"]
+        case .archiveMissing: return ["check the path; 'naner backups' lists the backups kept in the repository"]
+        case .notABackup:
+            return ["a naner backup archive is a folder or a .zip written by 'naner backup --output', with BACKUP-MANIFEST.json at its top"]
+        case .archiveDamaged: return ["restore from another copy of the archive, or from a backup in the repository ('naner backups')"]
+        case .unsafeArchiveEntry:
+            return ["naner restores nothing from an archive that could write outside the home folder; check where the archive came from"]
+        case .archiveExists: return ["choose another name with --name or another folder with --output, or remove the old archive"]
+        case .cannotArchive: return ["leave it out of the backup; naner only archives relative paths and symlinks that stay inside the home"]
+        }
+    }
+}

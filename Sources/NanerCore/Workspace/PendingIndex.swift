@@ -1,0 +1,22 @@
+import Foundation
+import GitKit
+
+/// The repository's index, loaded by libgit2 on a thread of its own with a repository
+/// handle of its own (which the index keeps). After `index()` returns, both belong to
+/// the caller's thread.
+final class PendingIndex: @unchecked Sendable {
+    private var thread: BackgroundThreads.Handle?
+    private var result: Result<Index, Error> = .failure(NanerError.git("the index was not loaded"))
+
+    init(gitDirectory: String, workTree: String) {
+        thread = BackgroundThreads.start { [self] in
+            result = Result { try Repository.open(gitDir: gitDirectory, workTree: workTree).index() }
+        }
+    }
+
+    func index() throws -> Index {
+        if let thread { BackgroundThreads.join(thread) }
+        thread = nil
+        return try result.get()
+    }
+}

@@ -1,0 +1,148 @@
+import Foundation
+import GitKit
+
+extension Workspace {
+    /// Safety points older than this many days are reported (`naner.safetyPointMaxAge`, default 90).
+    var safetyPointMaxAge: Int {
+        (try? repository.config().int64("naner.safetyPointMaxAge")).flatMap { $0.map(Int.init) } ?? 90
+    }
+
+    /// `naner doctor [--fix]`: every check, each finding one line with a hint. `fix`
+    /// repairs what is safe: stale libgit2 lock files, old safety points.
+    public func doctor(fix: Bool, now: Date = Date()) throws -> [DoctorFinding] {
+        var findings: [DoctorFinding] = []
+        findings += try checkIntegrity()
+        findings += staleLocks(fix: fix)
+        findings += try oldSafetyPoints(fix: fix, now: now)
+        let rules = try refreshRules()
+        let scan = try self.scan(rules: rules, mode: .status)
+        if scan.permissionsChanged {
+            findings.append(DoctorFinding(check: .modes, message: "some managed files or folders have other permissions than .naner/modes records",
+                                          hint: "'naner status' lists them under permissions; 'naner commit' records the new ones"))
+        }
+        for change in scan.changes where change.kind == .excluded {
+            findings.append(DoctorFinding(check: .trackedExcluded, message: "'\(change.path)' is tracked but .syncignore now excludes it",
+                                          hint: "'naner commit' stops tracking it; the file stays on disk and in history"))
+        }
+        findings += try trackedSecrets()
+        let committed = try repository.headCommitID().map { try repository.fileCount(in: repository.commit($0).treeID) } ?? 0
+        if committed <= ManagedRules.ownFiles.count {
+            findings.append(DoctorFinding(check: .nothingManaged, message: "nothing but naner's own files is managed: no changes will sync",
+                                          hint: "check .naner/include and .syncignore: 'naner ignore check PATH' says which line excludes a path"))
+        }
+        findings += remoteFindings()
+        return findings
+    }
+
+    private func checkIntegrity() throws -> [DoctorFinding] {
+        var findings: [DoctorFinding] = []
+        for reference in try repository.references(matching: "refs/*") {
+            do {
+                let commit = try repository.commit(reference.commit)
+                _ = try repository.fileCount(in: commit.treeID)
+            } catch let error as GitError {
+                findings.append(DoctorFinding(check: .integrity, message: "'\(reference.name)' cannot be read: \(error.message)",
+                                              hint: "restore the repository from a copy, or 'naner init --from' another machine"))
+            }
+        }
+        if let head = try? repository.headCommitID() {
+            do {
+                for (path, entry) in try repository.treeFiles(repository.commit(head).treeID) {
+                    guard (try? repository.blobSize(entry.id)) != nil else {
+                        findings.append(DoctorFinding(check: .integrity, message: "the object of '\(path)' in HEAD is missing",
+                                                      hint: "restore the repository from a copy, or 'naner sync pull' from a remote that has it"))
+                        continue
+                    }
+                }
+            } catch let error as GitError {
+                findings.append(DoctorFinding(check: .integrity, message: "HEAD cannot be read: \(error.message)",
+                                              hint: "restore the repository from a copy, or 'naner init --from' another machine"))
+            }
+        }
+        return findings
+    }
+
+    /// libgit2's `.lock` files left by a killed process block every later write; its
+    /// half-written packs only take space.
+    private func staleLocks(fix: Bool) -> [DoctorFinding] {
+        var findings: [DoctorFinding] = []
+        for name in gitLockFiles() + halfWrittenPacks() {
+            var finding = DoctorFinding(check: .lock, message: "'\(name)' was left in the repository by a process that died",
+                                        hint: "'naner doctor --fix' removes it when no naner runs")
+            // Holding naner's own lock proves no naner is writing.
+            if fix, (try? lockRepository(timeout: 0, removingStaleGitLocks: false)) != nil,
+               unlink(locations.repository + "/" + name) == 0 {
+                finding.fixed = "removed '\(name)'"
+            }
+            findings.append(finding)
+        }
+        return findings
+    }
+
+    private func oldSafetyPoints(fix: Bool, now: Date) throws -> [DoctorFinding] {
+        let limit = safetyPointMaxAge
+        var findings: [DoctorFinding] = []
+        for point in try backups() where point.kind == .safety {
+            let days = Int(now.timeIntervalSince1970 - Double(point.time)) / 86_400
+            guard days > limit else { continue }
+            var finding = DoctorFinding(check: .safetyPoints, message: "safety point '\(point.name)' is \(days) days old",
+                                        hint: "'naner doctor --fix' deletes safety points older than \(limit) days (naner.safetyPointMaxAge)")
+            if fix {
+                try deleteBackup(point.name)
+                finding.fixed = "deleted safety point '\(point.name)'"
+            }
+            findings.append(finding)
+        }
+        return findings
+    }
+
+    /// A file committed before it held a secret, or before the guard knew its kind.
+    private func trackedSecrets() throws -> [DoctorFinding] {
+        guard let head = try repository.headCommitID() else { return [] }
+        var findings: [DoctorFinding] = []
+        for (path, entry) in try repository.treeFiles(repository.commit(head).treeID).sorted(by: { $0.key < $1.key })
+            where entry.mode != IndexEntry.symlinkMode {
+            guard (try? repository.blobSize(entry.id)).map({ $0 <= Workspace.defaultSizeLimit }) == true else { continue }
+            if let kind = try repository.withBlobContent(entry.id, { SecretGuard.findSecret(in: $0) }) {
+                findings.append(DoctorFinding(check: .trackedSecret, message: "'\(path)' in the last commit looks like it holds \(kind)",
+                                              hint: "remove the secret from the file and commit; rotate it if it was ever pushed"))
+            }
+        }
+        return findings
+    }
+
+    /// Remotes that cannot be reached now, and cloud folders holding a sync client's copies.
+    private func remoteFindings() -> [DoctorFinding] {
+        var findings: [DoctorFinding] = []
+        for remote in (try? remotes()) ?? [] {
+            let sync = SyncRemote(name: remote.name, url: remote.url)
+            if let path = sync.folderPath {
+                let folder = CloudFolder(path: path)
+                guard folder.exists else {
+                    findings.append(DoctorFinding(check: .remote, message: "remote '\(remote.name)': '\(path)' does not exist",
+                                                  hint: "'naner sync push' creates it, or fix the path with 'naner remote remove' and 'add'"))
+                    continue
+                }
+                for copy in folder.conflictedCopies() {
+                    findings.append(DoctorFinding(check: .conflictedCopy,
+                                                  message: "remote '\(remote.name)' holds a sync client's conflicted copy '\(copy.path)'",
+                                                  hint: "'naner sync' merges what it holds and sets it aside"))
+                }
+                continue
+            }
+            do {
+                _ = try transfer(remote.url) { try repository.listRemote(remote.url, options: $0) }
+            } catch let failure as NanerFailure {
+                findings.append(DoctorFinding(check: .remote, message: "remote '\(remote.name)': \(failure.message)",
+                                              hint: failure.hints.first ?? "check the address and your network"))
+            } catch let error as GitError {
+                findings.append(DoctorFinding(check: .remote, message: "remote '\(remote.name)' cannot be reached: \(error.message)",
+                                              hint: "check the address and your network; 'naner remote list' shows it"))
+            } catch {
+                findings.append(DoctorFinding(check: .remote, message: "remote '\(remote.name)' cannot be reached: \(error)",
+                                              hint: "check the address and your network"))
+            }
+        }
+        return findings
+    }
+}

@@ -1,0 +1,149 @@
+import Foundation
+import GitKit
+
+/// A home config tree together with its repository: the object every command works on.
+public final class Workspace {
+    public let locations: Locations
+    private let loader: RepositoryLoader
+    private var lock: FileLock?
+
+    public static let defaultSizeLimit = 5 * 1024 * 1024
+
+    /// The opened, checked repository. Opening starts on another thread (libgit2's
+    /// start-up parses the system's TLS certificates), so a status can walk the tree
+    /// meanwhile; the first use waits for it and throws what opening found.
+    var repository: Repository {
+        get throws { try loader.repository() }
+    }
+
+    init(locations: Locations, loader: RepositoryLoader) {
+        self.locations = locations
+        self.loader = loader
+    }
+
+    convenience init(locations: Locations, repository: Repository) {
+        self.init(locations: locations, loader: RepositoryLoader(repository))
+    }
+
+    /// Files larger than this are not committed unless the include list names them
+    /// (`naner.maxFileSize` in the repository's config).
+    var sizeLimit: Int {
+        get throws {
+            let configured = try? repository.config().int64("naner.maxFileSize")
+            return configured.flatMap { $0 > 0 ? Int($0) : nil } ?? Workspace.defaultSizeLimit
+        }
+    }
+
+    /// Opens an initialized workspace. Read-only commands run without the lock.
+    public static func open(_ locations: Locations) throws -> Workspace {
+        try locations.checkHome()
+        let gitDir = locations.repository
+        guard FileManager.default.fileExists(atPath: gitDir) else {
+            throw NanerError.repositoryMissing(gitDir)
+        }
+        return Workspace(locations: locations, loader: RepositoryLoader(locations: locations))
+    }
+
+    /// Opens and checks the repository: the work that `RepositoryLoader` runs in the background.
+    static func openRepository(_ locations: Locations) throws -> Repository {
+        let gitDir = locations.repository
+        let repository: Repository
+        do {
+            repository = try Repository.open(gitDir: gitDir, workTree: locations.home)
+        } catch let error as GitError {
+            if !FileManager.default.fileExists(atPath: gitDir + "/HEAD") && !FileManager.default.fileExists(atPath: gitDir + "/config") {
+                throw NanerError.repositoryMissing(gitDir)
+            }
+            throw NanerError.repositoryCorrupt(gitDir, reason: error.message)
+        }
+        if let recorded = try? repository.config().string("core.worktree"),
+           Paths.normalize(recorded) != locations.home {
+            throw NanerError.repositoryForOtherHome(repository: gitDir, home: Paths.normalize(recorded))
+        }
+        do {
+            if let head = try repository.headCommitID() { _ = try repository.commit(head) }
+        } catch let error as GitError {
+            throw NanerError.repositoryCorrupt(gitDir, reason: error.message)
+        }
+        return repository
+    }
+
+    /// Takes the repository's lock for the rest of this object's life.
+    public func lockRepository(timeout: Double = Workspace.lockTimeout) throws {
+        try lockRepository(timeout: timeout, removingStaleGitLocks: true)
+    }
+
+    func lockRepository(timeout: Double, removingStaleGitLocks: Bool) throws {
+        guard lock == nil else { return }
+        lock = try FileLock(repository: locations.repository, timeout: timeout)
+        if removingStaleGitLocks { removeStaleGitLocks() }
+    }
+
+    /// libgit2 guards each file it rewrites with a `.lock` sibling. Holding naner's
+    /// lock means no other naner runs, so such a file was left by one that was
+    /// killed mid-write; it would block every later write. Say so and remove it.
+    /// Every `.lock` file libgit2 may leave: beside the index, HEAD, the config and
+    /// packed-refs, and beside any ref (a safety point's, a tag's, a remote's).
+    func gitLockFiles() -> [String] {
+        var names = ["index.lock", "HEAD.lock", "config.lock", "packed-refs.lock"]
+        if let walker = FileManager.default.enumerator(atPath: locations.repository + "/refs") {
+            for case let path as String in walker where path.hasSuffix(".lock") { names.append("refs/" + path) }
+        }
+        return names.filter { FileManager.default.fileExists(atPath: locations.repository + "/" + $0) }
+    }
+
+    /// Packs libgit2's indexer was still writing when their naner was killed (commits store
+    /// their objects as packs), and indexes whose pack is gone (the indexer renames the index
+    /// into place first; joining packs removes an index last): never read, only space, and
+    /// git calls them garbage. git itself renames a pack before its index, so an index
+    /// alone is never git's work in progress.
+    func halfWrittenPacks() -> [String] {
+        let folder = "objects/pack"
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: locations.repository + "/" + folder)) ?? []
+        let packs = Set(names.filter { $0.hasSuffix(".pack") })
+        return names.filter {
+            $0.hasPrefix("pack_git2_") || ($0.hasPrefix("pack-") && $0.hasSuffix(".idx") && !packs.contains($0.dropLast(4) + ".pack"))
+        }.map { folder + "/" + $0 }
+    }
+
+    private func removeStaleGitLocks() {
+        for name in gitLockFiles() + halfWrittenPacks() {
+            let path = locations.repository + "/" + name
+            if unlink(path) == 0 {
+                Workspace.warn("removed '\(name)' left in the repository by an interrupted naner")
+            }
+        }
+    }
+
+    /// Where warnings that are not part of a result go; the CLI prints them as `warning:` lines.
+    nonisolated(unsafe) public static var warn: (String) -> Void = { _ in }
+
+    /// How long a second naner waits for the first: `NANER_LOCK_TIMEOUT` seconds, default 5.
+    public static var lockTimeout: Double {
+        ProcessInfo.processInfo.environment["NANER_LOCK_TIMEOUT"].flatMap(Double.init) ?? 5
+    }
+
+    /// Reads the include list and `.syncignore` and keeps `REPO/info/exclude` in step,
+    /// so the git CLI on this repository sees the same managed set.
+    @discardableResult
+    public func refreshRules() throws -> ManagedRules {
+        let rules = try ManagedRules.load(home: locations.home, repositoryInsideHome: locations.repositoryInsideHome)
+        let path = locations.repository + "/info/exclude"
+        let text = rules.excludeFileText
+        if (try? String(contentsOfFile: path, encoding: .utf8)) != text {
+            _ = try repository  // never write into a repository that failed its checks
+            try AtomicFile.write(Array(text.utf8), to: path, mode: 0o644)
+        }
+        return rules
+    }
+
+    public static func isValidTagName(_ name: String) -> Bool {
+        Repository.isValidReferenceName("refs/tags/" + name)
+    }
+
+    /// Call before the process exits: waits for a repository still opening in the
+    /// background, for a command that stopped before it needed the repository.
+    public static func finishBackgroundWork() { BackgroundThreads.joinAll() }
+
+    var branchName: String { (try? repository.headBranchName()) ?? "main" }
+}
