@@ -3,7 +3,9 @@ import NanerCore
 
 /// Where every line naner prints goes: results on stdout, `error:`, `warning:`
 /// and `hint:` on stderr, colour only on a terminal.
-final class Console: @unchecked Sendable {
+// Unchecked: configured once on the main thread before any command runs; transfer
+// progress, the only output from another thread, comes from libgit2 while the caller waits.
+final class Console: @unchecked Sendable, Interaction {
     static let standard = Console()
 
     private(set) var useColor = false
@@ -116,5 +118,13 @@ enum JSON {
             return "{}"
         }
         return String(decoding: data, as: UTF8.self)
+    }
+}
+
+extension Console {
+    func warn(_ message: String) { warning(message) }
+
+    func passphrase(for archive: String, confirm: Bool) throws -> String {
+        try PassphrasePrompt.passphrase(for: archive, confirm: confirm)
     }
 }

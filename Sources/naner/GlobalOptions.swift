@@ -27,13 +27,10 @@ struct GlobalOptions: ParsableArguments {
     /// Sets up the console for this command and returns it.
     func console() -> Console {
         Console.standard.configure(color: color, quiet: quiet, verbose: verbose)
-        Workspace.warn = { Console.standard.warning($0) }
-        PassphrasePrompt.install()
         return Console.standard
     }
 
     func workspace() throws -> Workspace {
-        _ = console()
-        return try Workspace.open(locations)
+        try Workspace.open(locations, interaction: console())
     }
 }

@@ -5,20 +5,13 @@ import NanerCore
 /// `NANER_PASSPHRASE` is not set. Never reads one from the command line, and
 /// never prompts without a terminal (a script gets a clear error instead).
 enum PassphrasePrompt {
-    nonisolated(unsafe) private static var installed = false
-
-    static func install() {
-        guard !installed else { return }
-        installed = true
-        let fallback = BackupArchive.passphrase
-        BackupArchive.passphrase = { archive, confirm in
-            if let given = ProcessInfo.processInfo.environment["NANER_PASSPHRASE"], !given.isEmpty { return given }
-            guard isatty(STDIN_FILENO) == 1 else { return try fallback(archive, confirm) }
-            let first = try ask("passphrase for '\(archive)': ")
-            guard !first.isEmpty else { throw NanerError.passphraseNeeded(archive) }
-            if confirm, try ask("again: ") != first { throw NanerError.passphraseMismatch }
-            return first
-        }
+    static func passphrase(for archive: String, confirm: Bool) throws -> String {
+        if let given = ProcessInfo.processInfo.environment["NANER_PASSPHRASE"], !given.isEmpty { return given }
+        guard isatty(STDIN_FILENO) == 1 else { return try Unattended.environmentPassphrase(for: archive) }
+        let first = try ask("passphrase for '\(archive)': ")
+        guard !first.isEmpty else { throw NanerError.passphraseNeeded(archive) }
+        if confirm, try ask("again: ") != first { throw NanerError.passphraseMismatch }
+        return first
     }
 
     /// One line from the terminal with echo off, restored whatever happens.

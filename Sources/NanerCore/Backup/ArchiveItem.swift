@@ -1,5 +1,4 @@
 import Foundation
-import Glibc
 
 /// What an archive holds at one path, as read, before it is checked.
 struct ArchiveItem: Equatable {

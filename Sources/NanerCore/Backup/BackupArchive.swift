@@ -1,5 +1,4 @@
 import Foundation
-import Glibc
 
 /// Portable backup archives: a folder of plain files, or one zip, with
 /// `BACKUP-MANIFEST.json` at the top. Written atomically; read back only after
@@ -18,12 +17,12 @@ public enum BackupArchive {
     public static func write(entries: [ArchiveEntry], manifest: BackupManifest, to directory: String,
                              name: String, compress: Bool, passphrase: String? = nil) throws -> String {
         if let reason = nameProblem(name) { throw NanerError.invalidBackupName(name, reason: reason) }
-        var status = stat()
-        guard stat(directory, &status) == 0 else {
-            if errno == ENOENT { throw NanerError.outputMissing(directory) }
-            throw NanerError.cannotWrite(directory, reason: lastError())
+        guard let status = PathStatus(path: directory, following: true) else {
+            let error = SystemError.last("stat")
+            if error.isNotFound { throw NanerError.outputMissing(directory) }
+            throw NanerError.cannotWrite(directory, reason: error.reason)
         }
-        guard status.st_mode & S_IFMT == S_IFDIR else { throw NanerError.cannotWrite(directory, reason: "not a folder") }
+        guard status.kind == .directory else { throw NanerError.cannotWrite(directory, reason: "not a folder") }
         if let clash = entries.first(where: { $0.path == BackupManifest.fileName }) {
             throw NanerError.cannotArchive(clash.path, reason: "the archive's own manifest has that name")
         }
@@ -33,8 +32,8 @@ public enum BackupArchive {
 
         let fileName = passphrase != nil ? name + EncryptedArchive.fileExtension : compress ? name + ".zip" : name
         let target = join(directory, fileName)
-        guard !exists(target) else { throw NanerError.archiveExists(target) }
-        let temporary = join(directory, ".\(fileName).naner-tmp-\(getpid())")
+        guard !PathStatus.exists(target) else { throw NanerError.archiveExists(target) }
+        let temporary = join(directory, ".\(fileName).naner-tmp-\(FileSystem.processID)")
         removeTree(temporary)
 
         let sorted = entries.sorted { ArchiveSafety.precedes($0.path, $1.path) }
@@ -54,7 +53,7 @@ public enum BackupArchive {
             removeTree(temporary)
             throw error
         }
-        syncFolder(directory)
+        FileSystem.syncFolder(directory)
         return target
     }
 
@@ -68,17 +67,17 @@ public enum BackupArchive {
     /// entries must lie inside the file, inflate to exactly their size and pass
     /// their CRC-32 check. Returns the manifest and every file and symlink
     /// except the manifest, sorted by path (byte order); folders are implied.
-    public static func read(_ path: String) throws -> (manifest: BackupManifest, entries: [ArchiveEntry]) {
-        var status = stat()
-        guard stat(path, &status) == 0 else {
-            if errno == ENOENT || errno == ENOTDIR { throw NanerError.archiveMissing(path) }
-            throw NanerError.cannotRead(path, reason: lastError())
+    public static func read(_ path: String, interaction: Interaction = Unattended()) throws -> (manifest: BackupManifest, entries: [ArchiveEntry]) {
+        guard let status = PathStatus(path: path, following: true) else {
+            let error = SystemError.last("stat")
+            if error.isNotFound || error.isNotFolder { throw NanerError.archiveMissing(path) }
+            throw NanerError.cannotRead(path, reason: error.reason)
         }
         let items: [ArchiveItem]
-        switch status.st_mode & S_IFMT {
-        case S_IFDIR:
+        switch status.kind {
+        case .directory:
             items = try FolderReader.read(path)
-        case S_IFREG:
+        case .file:
             var bytes: [UInt8]
             do {
                 bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
@@ -86,7 +85,7 @@ public enum BackupArchive {
                 throw NanerError.cannotRead(path, reason: (error as NSError).localizedDescription)
             }
             if EncryptedArchive.isEncrypted(bytes) {
-                let passphrase = try BackupArchive.passphrase(path, false)
+                let passphrase = try interaction.passphrase(for: path, confirm: false)
                 do {
                     bytes = try EncryptedArchive.open(bytes, passphrase: passphrase)
                 } catch {
@@ -112,15 +111,6 @@ public enum BackupArchive {
             throw NanerError.notABackup(path, reason: "it is neither a folder nor a zip file")
         }
         return try check(items, archive: path)
-    }
-
-    /// Where a passphrase comes from: `(archive, confirm)`. `NANER_PASSPHRASE` by default;
-    /// the CLI adds a prompt on the terminal. Never a command-line argument.
-    nonisolated(unsafe) public static var passphrase: (_ archive: String, _ confirm: Bool) throws -> String = { archive, _ in
-        guard let given = ProcessInfo.processInfo.environment["NANER_PASSPHRASE"], !given.isEmpty else {
-            throw NanerError.passphraseNeeded(archive)
-        }
-        return given
     }
 
     /// The entries `write` would refuse, with the reason, in path order: the
@@ -160,7 +150,11 @@ public enum BackupArchive {
     // MARK: Writing
 
     private static func writeFolder(_ entries: [ArchiveEntry], temporary: String, target: String) throws {
-        guard mkdir(temporary, 0o700) == 0 else { throw NanerError.cannotWrite(target, reason: lastError()) }
+        do {
+            try FileSystem.makeFolder(temporary, mode: 0o700)
+        } catch {
+            throw NanerError.cannotWrite(target, reason: error.reason)
+        }
         var folders: [String] = [""]
         var made = Set<String>([""])
         for entry in entries {
@@ -169,8 +163,10 @@ public enum BackupArchive {
             for component in components.dropLast() {
                 folder = folder.isEmpty ? component : folder + "/" + component
                 guard made.insert(folder).inserted else { continue }
-                guard mkdir(join(temporary, folder), 0o755) == 0 else {
-                    throw NanerError.cannotWrite(join(target, folder), reason: lastError())
+                do {
+                    try FileSystem.makeFolder(join(temporary, folder), mode: 0o755)
+                } catch {
+                    throw NanerError.cannotWrite(join(target, folder), reason: error.reason)
                 }
                 folders.append(folder)
             }
@@ -179,33 +175,22 @@ public enum BackupArchive {
             case .file(let bytes, let mode):
                 try writeFile(path, bytes, mode: mode, shown: join(target, entry.path))
             case .symlink(let linkTarget):
-                guard symlink(linkTarget, path) == 0 else {
-                    throw NanerError.cannotWrite(join(target, entry.path), reason: lastError())
+                do {
+                    try FileSystem.makeSymlink(linkTarget, at: path)
+                } catch {
+                    throw NanerError.cannotWrite(join(target, entry.path), reason: error.reason)
                 }
             }
         }
-        for folder in folders.reversed() { syncFolder(join(temporary, folder)) }
+        for folder in folders.reversed() { FileSystem.syncFolder(join(temporary, folder)) }
     }
 
     private static func writeFile(_ path: String, _ bytes: [UInt8], mode: UInt32, shown: String) throws {
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw NanerError.cannotWrite(shown, reason: lastError()) }
-        var closed = false
-        defer { if !closed { close(fd) } }
-        var written = 0
-        while written < bytes.count {
-            let count = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, bytes.count - written) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw NanerError.cannotWrite(shown, reason: lastError())
-            }
-            written += count
+        do {
+            try FileSystem.writeNewFile(path, bytes, mode: mode & 0o777)
+        } catch {
+            throw NanerError.cannotWrite(shown, reason: error.reason)
         }
-        guard fchmod(fd, mode_t(mode & 0o777)) == 0, fsync(fd) == 0 else {
-            throw NanerError.cannotWrite(shown, reason: lastError())
-        }
-        closed = true
-        guard close(fd) == 0 else { throw NanerError.cannotWrite(shown, reason: lastError()) }
     }
 
     private static func writeZip(_ entries: [ArchiveEntry], temporary: String, target: String) throws {
@@ -214,12 +199,13 @@ public enum BackupArchive {
         } catch let error as NanerError {
             throw error
         } catch {
-            throw NanerError.cannotWrite(target, reason: describe(error))
+            throw NanerError.cannotWrite(target, reason: SystemError.describe(error))
         }
-        let fd = open(temporary, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
-        guard fd >= 0 else { throw NanerError.cannotWrite(target, reason: lastError()) }
-        defer { close(fd) }
-        guard fchmod(fd, 0o600) == 0, fsync(fd) == 0 else { throw NanerError.cannotWrite(target, reason: lastError()) }
+        do {
+            try FileSystem.settleFile(temporary, mode: 0o600)
+        } catch {
+            throw NanerError.cannotWrite(target, reason: error.reason)
+        }
     }
 
     /// Renames without replacing: a zip is hard-linked into place (which fails
@@ -227,17 +213,20 @@ public enum BackupArchive {
     /// (which fails onto anything but an empty folder).
     private static func moveIntoPlace(_ temporary: String, _ target: String, isFolder: Bool) throws {
         if !isFolder {
-            if link(temporary, target) == 0 {
-                unlink(temporary)
+            do {
+                try FileSystem.link(temporary, to: target)
+                FileSystem.removeIfPresent(temporary)
                 return
-            }
-            if errno == EEXIST { throw NanerError.archiveExists(target) }
+            } catch where error.isExisting {
+                throw NanerError.archiveExists(target)
+            } catch {}
         }
-        guard !exists(target) else { throw NanerError.archiveExists(target) }
-        guard rename(temporary, target) == 0 else {
-            let reason = lastError()
-            if exists(target) { throw NanerError.archiveExists(target) }
-            throw NanerError.cannotWrite(target, reason: reason)
+        guard !PathStatus.exists(target) else { throw NanerError.archiveExists(target) }
+        do {
+            try FileSystem.rename(temporary, to: target)
+        } catch {
+            if PathStatus.exists(target) { throw NanerError.archiveExists(target) }
+            throw NanerError.cannotWrite(target, reason: error.reason)
         }
     }
 
@@ -257,29 +246,8 @@ public enum BackupArchive {
         return directory.hasSuffix("/") ? directory + name : directory + "/" + name
     }
 
-    private static func exists(_ path: String) -> Bool {
-        var status = stat()
-        return lstat(path, &status) == 0
-    }
-
     private static func removeTree(_ path: String) {
-        guard exists(path) else { return }
+        guard PathStatus.exists(path) else { return }
         try? FileManager.default.removeItem(atPath: path)
-    }
-
-    private static func syncFolder(_ path: String) {
-        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard fd >= 0 else { return }
-        fsync(fd)
-        close(fd)
-    }
-
-    static func lastError() -> String {
-        String(cString: strerror(errno))
-    }
-
-    private static func describe(_ error: Error) -> String {
-        if let posix = error as? POSIXError { return String(cString: strerror(posix.code.rawValue)) }
-        return String(describing: error)
     }
 }

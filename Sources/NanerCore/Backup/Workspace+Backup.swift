@@ -18,7 +18,7 @@ extension Workspace {
             if FileManager.default.fileExists(atPath: target) { throw NanerError.cannotWrite(target, reason: "it already exists") }
         }
         // Asked before anything changes: a missing or mistyped passphrase leaves no trace.
-        let passphrase = try encrypt ? BackupArchive.passphrase(name + EncryptedArchive.fileExtension, true) : nil
+        let passphrase = try encrypt ? interaction.passphrase(for: name + EncryptedArchive.fileExtension, confirm: true) : nil
         try lockRepository()
         if try backupReference(name) != nil { throw NanerError.backupExists(name) }
 
@@ -51,7 +51,7 @@ extension Workspace {
                 entries.removeAll { left.contains($0.path) }
                 manifest.skipped += unsafe.map { .init(path: $0.path, reason: "left out of the archive: \($0.reason)") }
                 manifest.itemsSkipped = manifest.skipped.count
-                unsafe.forEach { Workspace.warn("left '\($0.path)' out of the archive: \($0.reason)") }
+                unsafe.forEach { interaction.warn("left '\($0.path)' out of the archive: \($0.reason)") }
             }
             archive = try BackupArchive.write(entries: entries, manifest: manifest, to: output, name: name, compress: compress,
                                               passphrase: passphrase)

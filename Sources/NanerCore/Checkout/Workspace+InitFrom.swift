@@ -17,7 +17,8 @@ extension Workspace {
     /// are kept (exit 3) unless `force`, which saves them as a safety point first.
     /// Local managed files the configuration lacks are left alone. A rerun after a
     /// refused or interrupted run picks up where it stopped.
-    public static func initialize(from given: String, _ locations: Locations, force: Bool, dryRun: Bool = false,
+    public static func initialize(from given: String, _ locations: Locations, force: Bool,
+                                  interaction: Interaction = Unattended(),
                                   now: Date = Date()) throws -> (Workspace, InitFromReport) {
         try locations.checkHome()
         // What is stored, logged and shown: the source without a password in its URL.
@@ -26,7 +27,7 @@ extension Workspace {
         let manager = FileManager.default
         let workspace: Workspace
         if manager.fileExists(atPath: gitDir + "/HEAD") {
-            workspace = try open(locations)
+            workspace = try open(locations, interaction: interaction)
             guard manager.fileExists(atPath: gitDir + "/" + pendingInitMarker) else {
                 throw NanerError.alreadyInitialized(repository: gitDir, home: locations.home)
             }
@@ -42,7 +43,7 @@ extension Workspace {
             do {
                 let repository = try createRepository(locations)
                 _ = manager.createFile(atPath: gitDir + "/" + pendingInitMarker, contents: Data((source + "\n").utf8))
-                workspace = Workspace(locations: locations, repository: repository)
+                workspace = Workspace(locations: locations, repository: repository, interaction: interaction)
                 try workspace.lockRepository()
                 try repository.createRemote(name: "origin", url: HTTPCredentials.redacted(url))
                 try workspace.fetch(SyncRemote(name: "origin", url: url), into: "refs/remotes/origin/", tags: true, options: SyncOptions())

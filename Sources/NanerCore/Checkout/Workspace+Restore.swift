@@ -42,7 +42,7 @@ extension Workspace {
 
     /// A backup name, safety point, tag, commit id or revision (`HEAD~2`), or the path of an archive.
     func restoreTarget(_ source: String) throws -> RestoreTarget {
-        try Workspace.restoreTarget(source, in: repository)
+        try Workspace.restoreTarget(source, in: repository, interaction: interaction)
     }
 
     /// Resolves a backup, tag or revision on a thread of its own with a repository handle
@@ -60,11 +60,12 @@ extension Workspace {
         return pending
     }
 
-    private static func restoreTarget(_ source: String, in repository: Repository) throws -> RestoreTarget {
+    private static func restoreTarget(_ source: String, in repository: Repository,
+                                      interaction: Interaction = Unattended()) throws -> RestoreTarget {
         let head = try repository.headCommitID()
         let absolute = Paths.absolute(source)
         if FileManager.default.fileExists(atPath: absolute) && (source.contains("/") || source.hasSuffix(".zip") || source.hasSuffix(EncryptedArchive.fileExtension)) {
-            let (_, entries) = try BackupArchive.read(absolute)
+            let (_, entries) = try BackupArchive.read(absolute, interaction: interaction)
             return try RestoreTarget.archive(entries, label: source)
         }
         for reference in [BackupName.tagPrefix + source, BackupName.safetyPrefix + source] {
@@ -76,7 +77,7 @@ extension Workspace {
             return try RestoreTarget.commit(id, label: source, head: head, repository: repository)
         }
         if source.hasSuffix(".zip") || source.hasPrefix("/") || source.hasPrefix("./") {
-            _ = try BackupArchive.read(absolute)  // throws the archive's own "does not exist"
+            _ = try BackupArchive.read(absolute, interaction: interaction)  // throws the archive's own "does not exist"
         }
         throw NanerError.unknownReference(source)
     }
@@ -116,7 +117,7 @@ extension Workspace {
         for path in candidates.sorted() where selected(path) {
             let file = try target.file(path)
             if let reason = untouchable[path] {
-                if file != nil { Workspace.warn("leaving '\(path)' as it is: naner does not store it (\(reason))") }
+                if file != nil { interaction.warn("leaving '\(path)' as it is: naner does not store it (\(reason))") }
                 continue
             }
             let local = FileStat(path: locations.home + "/" + path)
@@ -183,8 +184,7 @@ extension Workspace {
                 parent = parent[..<slash]
                 guard checked.insert(String(parent)).inserted else { break }
                 let absolute = locations.home + "/" + parent
-                var status = stat()
-                guard lstat(absolute, &status) == 0, status.st_mode & S_IFMT == S_IFLNK else { continue }
+                guard PathStatus.kind(absolute) == .symlink else { continue }
                 let resolved = URL(fileURLWithPath: absolute).resolvingSymlinksInPath().path
                 if Paths.relative(resolved, to: realHome) == nil {
                     throw NanerError.unsafeTreePath(path, through: String(parent), target: resolved)
@@ -245,7 +245,7 @@ extension Workspace {
                         writes.append(FileWrite(path: absolute, content: .symlink(String(decoding: try target.bytes(action.path, file), as: UTF8.self))))
                     } else if let source = target.repository, try source.blobSize(file.id) > Workspace.streamedFileSize {
                         // Written at once, streamed from the repository: never two copies of a large file in memory.
-                        try AtomicFile.write(to: absolute, mode: mode_t(mode)) { emit in try source.streamBlob(file.id, emit) }
+                        try AtomicFile.write(to: absolute, mode: mode) { emit in try source.streamBlob(file.id, emit) }
                     } else {
                         writes.append(FileWrite(path: absolute, content: .file(try target.bytes(action.path, file), mode)))
                     }
@@ -277,17 +277,13 @@ extension Workspace {
         func perform() throws {
             switch content {
             case .remove:
-                if unlink(path) != 0 && errno != ENOENT {
-                    throw NanerError.cannotWrite(path, reason: String(cString: strerror(errno)))
-                }
+                do { try FileSystem.remove(path) } catch { throw NanerError.cannotWrite(path, reason: error.reason) }
             case .mode(let mode):
-                guard chmod(path, mode_t(mode)) == 0 else {
-                    throw NanerError.cannotWrite(path, reason: String(cString: strerror(errno)))
-                }
+                do { try FileSystem.setPermissions(path, mode) } catch { throw NanerError.cannotWrite(path, reason: error.reason) }
             case .symlink(let target):
                 try AtomicFile.symlink(target, at: path)
             case .file(let bytes, let mode):
-                try AtomicFile.write(bytes, to: path, mode: mode_t(mode))
+                try AtomicFile.write(bytes, to: path, mode: mode)
             }
         }
     }
@@ -300,14 +296,17 @@ extension Workspace {
             guard known.insert(folder).inserted else { continue }  // made or checked for an earlier file
             let absolute = locations.home + "/" + folder
             let recorded = modes.modes[folder + "/"]
-            var status = stat()
-            if lstat(absolute, &status) != 0 {
-                guard mkdir(absolute, mode_t(recorded ?? 0o755)) == 0 || errno == EEXIST else {
-                    throw NanerError.cannotWrite(absolute, reason: String(cString: strerror(errno)))
+            if let status = PathStatus(path: absolute) {
+                if let recorded, status.permissions != recorded, status.kind == .directory {
+                    try? FileSystem.setPermissions(absolute, recorded)
                 }
-                if let recorded { chmod(absolute, mode_t(recorded)) }
-            } else if let recorded, UInt32(status.st_mode) & 0o7777 != recorded, status.st_mode & S_IFMT == S_IFDIR {
-                chmod(absolute, mode_t(recorded))
+            } else {
+                do {
+                    try FileSystem.makeFolder(absolute, mode: recorded ?? 0o755)
+                } catch where !error.isExisting {
+                    throw NanerError.cannotWrite(absolute, reason: error.reason)
+                } catch {}
+                if let recorded { try? FileSystem.setPermissions(absolute, recorded) }
             }
         }
     }

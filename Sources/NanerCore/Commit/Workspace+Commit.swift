@@ -171,7 +171,7 @@ extension Workspace {
     /// The commit is made by then: a failure here costs speed, not data, and is a warning.
     private func consolidatePacks() {
         do { try repository.consolidatePacks(above: Workspace.packLimit) } catch {
-            Workspace.warn("cannot join the repository's small packs: \((error as? GitError)?.message ?? "\(error)")")
+            interaction.warn("cannot join the repository's small packs: \((error as? GitError)?.message ?? "\(error)")")
         }
     }
 

@@ -32,15 +32,14 @@ extension Workspace {
         let sizeLimit = try self.sizeLimit
         for argument in arguments {
             let path = try treePath(argument)
-            var status = stat()
-            guard lstat(locations.home + "/" + path, &status) == 0 else { throw NanerError.pathMissing(argument) }
+            guard let status = PathStatus(path: locations.home + "/" + path) else { throw NanerError.pathMissing(argument) }
             if path.contains("\n") || path.contains("\r") {
                 throw NanerError.unrepresentablePath(path, reason: "its name holds a line break")
             }
             if ManagedRules.ownFiles.contains(path) { throw NanerError.ownFile(path) }
-            let isFolder = status.st_mode & S_IFMT == S_IFDIR
+            let isFolder = status.kind == .directory
             if let existing = list.entry(covering: path),
-               existing.path == path || isFolder || Int(status.st_size) <= sizeLimit {
+               existing.path == path || isFolder || status.size <= sizeLimit {
                 changes.append(.alreadyIncluded(path, by: existing.written))
                 continue
             }
@@ -83,8 +82,7 @@ extension Workspace {
                 if removed.isEmpty { throw NanerError.pathNotManaged(argument) }
                 continue
             }
-            var status = stat()
-            let isFolder = lstat(locations.home + "/" + path, &status) == 0 && status.st_mode & S_IFMT == S_IFDIR
+            let isFolder = PathStatus.kind(locations.home + "/" + path) == .directory
             exclusions.append("/" + SyncIgnore.literal(path) + (isFolder ? "/" : ""))
             changes.append(.excludedBySyncIgnore(path + (isFolder ? "/" : ""), inside: folder.written))
         }
@@ -107,9 +105,8 @@ extension Workspace {
         return try arguments.map { argument in
             let path = try treePath(argument)
             var isDirectory = argument.hasSuffix("/")
-            var status = stat()
-            if !isDirectory, lstat(locations.home + "/" + path, &status) == 0 {
-                isDirectory = status.st_mode & S_IFMT == S_IFDIR
+            if !isDirectory, let kind = PathStatus.kind(locations.home + "/" + path) {
+                isDirectory = kind == .directory
             }
             let decision = stack.check(path, isDirectory: isDirectory)
             var rule = decision.deciding?.origin

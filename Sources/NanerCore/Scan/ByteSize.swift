@@ -1,6 +1,5 @@
 import Dispatch
 import GitKit
-import Glibc
 
 /// A sizes as people read them: `12.3 MiB`.
 struct ByteSize: CustomStringConvertible {

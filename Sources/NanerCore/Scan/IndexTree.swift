@@ -1,5 +1,4 @@
 import GitKit
-import Glibc
 
 /// The tree the index file holds, remembered after each commit naner makes: the
 /// index whose checksum is `checksum` is exactly `tree`. With it the next commit

@@ -1,6 +1,5 @@
 import Dispatch
 import GitKit
-import Glibc
 
 /// Compares the managed set on disk with the index, the way `git status` does:
 /// stat data first (in parallel, like git's preload-index), content only for
@@ -26,12 +25,12 @@ struct TreeScanner {
     /// Where a commit's new blobs go (the caller finishes it); without it, only many
     /// new files (a first commit) are packed, by the scanner itself.
     var packs: PackWriter? = nil
-    var workers = max(1, min(4, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))))
+    var workers = min(4, FileSystem.processorCount)
 
     func scan(index entries: [IndexEntry], indexModified: Timestamp?, trackedModes: ModeTable?) throws -> ScanResult {
         let home = self.home
         let stack = rules.makeStack(home: home)
-        let start = Timestamp.now
+        let start = Clock.fileSystemNow
         let walking = Walking()
         // One lane checks the remembered walk, or walks the managed folders (listing
         // only those that changed since), while the other stats tracked files; it joins
@@ -103,7 +102,7 @@ struct TreeScanner {
         var kept = [Bool](repeating: false, count: paths.count)
         func keep(_ position: Int, _ status: FileStat) {
             kept[position] = true
-            if status.mode & UInt32(S_IFMT) == UInt32(S_IFREG) { modes.recordFile(paths[position], mode: status.mode) }
+            if !status.isSymlink { modes.recordFile(paths[position], mode: status.mode) }
         }
         for position in paths.indices {
             let status = stats[position]
@@ -285,8 +284,7 @@ struct TreeScanner {
         var parent = Substring(path)
         while let slash = parent.utf8.lastIndex(of: UInt8(ascii: "/")) {
             parent = parent[..<slash]
-            var status = stat()
-            if lstat(home + "/" + parent, &status) == 0 && status.st_mode & S_IFMT == S_IFLNK { return true }
+            if PathStatus.kind(home + "/" + parent) == .symlink { return true }
         }
         return false
     }

@@ -1,4 +1,3 @@
-import Glibc
 
 /// Lists the managed part of the tree and nothing else: a folder is opened
 /// only when the rules keep it, so caches and projects beside the managed set
@@ -40,7 +39,7 @@ final class TreeWalker {
     /// False to list folders one by one, without what is below them (`relist`).
     private let descends: Bool
 
-    init(root: String, stack: IgnoreStack, remembered: [WalkCache.Folder] = [], start: Timestamp = .now, descends: Bool = true) {
+    init(root: String, stack: IgnoreStack, remembered: [WalkCache.Folder] = [], start: Timestamp = Clock.fileSystemNow, descends: Bool = true) {
         self.root = root
         self.stack = stack
         self.start = start
@@ -87,22 +86,23 @@ final class TreeWalker {
     }
 
     private func list(directory: String, absolute: String, known: WalkCache.Folder?, listingAll: Bool) {
-        guard let handle = opendir(absolute) else {
-            skipped.append((directory, "cannot read folder: " + String(cString: strerror(errno))))
+        let stream: DirectoryStream
+        do {
+            stream = try DirectoryStream(path: absolute)
+        } catch {
+            skipped.append((directory, "cannot read folder: " + error.reason))
             listedEveryFolder = false
             return
         }
-        defer { closedir(handle) }
         // Stat data before the listing: a change while listing shows as a changed folder next time.
-        var status = stat()
-        guard fstat(dirfd(handle), &status) == 0 else {
+        guard let status = stream.status else {
             listedEveryFolder = false
             return
         }
         let record = folders.count
         let key = WalkCache.StatKey(status)
         folders.append(WalkCache.Folder(path: String(directory.dropLast()), key: key,
-                                        mode: UInt32(status.st_mode) & 0o7777, isRacy: !key.isSettled(before: start)))
+                                        mode: status.permissions, isRacy: !key.isSettled(before: start)))
         // Recorded entries below were decided by this folder's `.gitignore` too: when it is not
         // the one recorded (or was too fresh to trust), nothing recorded below counts.
         var rulesChanged = known.map { $0.gitignoreIsRacy || $0.gitignore != nil } ?? true
@@ -110,17 +110,11 @@ final class TreeWalker {
             if notice { notices.append((path, reason)) } else { skipped.append((path, reason)) }
             folders[record].problems.append(WalkCache.Problem(path: path, reason: reason, isNotice: notice))
         }
-        var entries: [(name: String, type: UInt8)] = []
+        var entries: [(name: String, kind: FileKind?)] = []
         var hasGitignore = false
-        while let entry = readdir(handle) {
-            let decoded = withUnsafePointer(to: &entry.pointee.d_name) { pointer -> (String, Bool) in
-                let raw = UnsafeRawPointer(pointer).assumingMemoryBound(to: CChar.self)
-                if let valid = String(validatingCString: raw) { return (valid, true) }
-                return (String(cString: raw), false)
-            }
-            let name = decoded.0
-            if name == "." || name == ".." { continue }
-            guard decoded.1 else {
+        while let entry = stream.next() {
+            let name = entry.name
+            guard entry.isValidUTF8 else {
                 // Swift strings, git's tools and other machines would each see another name.
                 problem(directory + name, "its name is not valid UTF-8; rename it to manage it")
                 continue
@@ -135,7 +129,7 @@ final class TreeWalker {
                 continue
             }
             if name == ".gitignore" { hasGitignore = true }
-            entries.append((name, entry.pointee.d_type))
+            entries.append((name, entry.kind))
         }
         if hasGitignore {
             let gitignore = WalkCache.StatKey.of(absolute + "/.gitignore")
@@ -144,24 +138,19 @@ final class TreeWalker {
             rulesChanged = known.map { $0.gitignoreIsRacy || gitignore == nil || gitignore != $0.gitignore } ?? true
             if let bytes = readSmallFile(absolute + "/.gitignore") { stack.loadGitignore(directory: directory, bytes: bytes) }
         }
-        for (name, rawType) in entries {
-            var type = rawType
-            if type == UInt8(DT_UNKNOWN) {
-                var status = stat()
-                guard lstat(absolute + "/" + name, &status) == 0 else { continue }
-                type = TreeWalker.directoryEntryType(status.st_mode)
-            }
-            let isDirectory = type == UInt8(DT_DIR)
+        for (name, listedKind) in entries {
+            guard let kind = listedKind ?? PathStatus.kind(absolute + "/" + name) else { continue }
+            let isDirectory = kind == .directory
             if stack.isIgnoredEntry(parentDirectory: directory, name: name, isDirectory: isDirectory) { continue }
             let path = directory + name
-            switch Int(type) {
-            case Int(DT_DIR):
+            switch kind {
+            case .directory:
                 folders[record].entries.append(WalkCache.Entry(name: name, kind: .folder))
                 if descends { walk(directory: path + "/", listingAll: listingAll || rulesChanged) }
-            case Int(DT_REG):
+            case .file:
                 folders[record].entries.append(WalkCache.Entry(name: name, kind: .file))
                 files.append(Found(path: path, isSymlink: false))
-            case Int(DT_LNK):
+            case .symlink:
                 folders[record].entries.append(WalkCache.Entry(name: name, kind: .link))
                 files.append(Found(path: path, isSymlink: true))
             default:
@@ -207,15 +196,6 @@ final class TreeWalker {
             walk.folders[position] = listed
         }
         return (walk, walker.settledNewly)
-    }
-
-    static func directoryEntryType(_ mode: mode_t) -> UInt8 {
-        switch mode & S_IFMT {
-        case S_IFDIR: return UInt8(DT_DIR)
-        case S_IFREG: return UInt8(DT_REG)
-        case S_IFLNK: return UInt8(DT_LNK)
-        default: return UInt8(DT_FIFO)
-        }
     }
 }
 

@@ -1,5 +1,4 @@
 import Crypto
-import Glibc
 
 /// What the last walk of the managed folders found, so that the next scan need
 /// not list them again while nothing in them changed: git's untracked cache, in
@@ -36,11 +35,11 @@ struct WalkCache {
         var modified: Timestamp
         var changed: Timestamp
 
-        init(_ status: stat) {
-            device = UInt64(status.st_dev)
-            inode = UInt64(status.st_ino)
-            modified = Timestamp(seconds: status.st_mtim.tv_sec, nanoseconds: status.st_mtim.tv_nsec)
-            changed = Timestamp(seconds: status.st_ctim.tv_sec, nanoseconds: status.st_ctim.tv_nsec)
+        init(_ status: PathStatus) {
+            device = status.device
+            inode = status.inode
+            modified = status.modified
+            changed = status.changed
         }
 
         init(device: UInt64, inode: UInt64, modified: Timestamp, changed: Timestamp) {
@@ -52,9 +51,7 @@ struct WalkCache {
 
         /// `lstat` of `path` (`stat` for the tree's root, which may be a link).
         static func of(_ path: String, following: Bool = false) -> StatKey? {
-            var status = stat()
-            guard (following ? stat(path, &status) : lstat(path, &status)) == 0 else { return nil }
-            return StatKey(status)
+            PathStatus(path: path, following: following).map(StatKey.init)
         }
 
         func isSettled(before start: Timestamp) -> Bool {
@@ -318,7 +315,7 @@ struct WalkCache {
 
         func startsWith(_ text: StaticString) -> Bool {
             let count = text.utf8CodeUnitCount
-            return position + count <= bytes.count && memcmp(bytes.baseAddress! + position, text.utf8Start, count) == 0
+            return position + count <= bytes.count && Memory.equal(bytes.baseAddress! + position, text.utf8Start, count: count)
         }
 
         mutating func skip(_ text: StaticString) -> Bool {
@@ -361,20 +358,11 @@ struct WalkCache {
         }
 
         private func find(_ byte: UInt8) -> Int? {
-            guard position < bytes.count, let found = memchr(bytes.baseAddress! + position, Int32(byte), bytes.count - position) else {
+            guard position < bytes.count, let found = Memory.find(byte, in: bytes.baseAddress! + position, count: bytes.count - position) else {
                 return nil
             }
             return bytes.baseAddress!.distance(to: found.assumingMemoryBound(to: UInt8.self))
         }
     }
 
-}
-
-extension Timestamp {
-    /// The file system's idea of now (the coarse clock it stamps files with).
-    static var now: Timestamp {
-        var time = timespec()
-        clock_gettime(CLOCK_REALTIME_COARSE, &time)
-        return Timestamp(seconds: time.tv_sec, nanoseconds: time.tv_nsec)
-    }
 }

@@ -1,9 +1,9 @@
 import Dispatch
 import GitKit
-import Glibc
 
 /// What the walking lane found: the remembered walk when it is current, else its
 /// walker. Set on that lane, read after joining it.
+// Unchecked: one lane writes it, and the scan reads it only after joining that lane.
 final class Walking: @unchecked Sendable {
     var current: WalkCache?
     var walker: TreeWalker?

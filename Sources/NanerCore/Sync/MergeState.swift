@@ -31,7 +31,7 @@ struct MergeState: Codable {
     }
 
     static func clear(repository: String) {
-        for name in ["MERGE_HEAD", "MERGE_MSG", MergeState.file] { unlink(repository + "/" + name) }
+        for name in ["MERGE_HEAD", "MERGE_MSG", MergeState.file] { FileSystem.removeIfPresent(repository + "/" + name) }
     }
 
     static let markerStart = Array("<<<<<<< local".utf8)

@@ -21,6 +21,6 @@ struct SyncJournal: Codable {
     }
 
     static func clear(repository: String) {
-        unlink(repository + "/" + file)
+        FileSystem.removeIfPresent(repository + "/" + file)
     }
 }

@@ -46,7 +46,7 @@ extension Workspace {
         guard folder.exists else { return false }
         for copy in folder.conflictedCopies() {
             let commit = copy.commit.map { " (commit \($0.short))" } ?? ""
-            Workspace.warn("'\(copy.path)' in '\(folder.path)' is a sync client's conflicted copy\(commit); naner does not trust it")
+            interaction.warn("'\(copy.path)' in '\(folder.path)' is a sync client's conflicted copy\(commit); naner does not trust it")
         }
         if let reference = folder.incompleteReference() {
             throw SyncError.folderStillSyncing(folder: folder.path, reference: reference)
@@ -146,7 +146,7 @@ extension Workspace {
             var conflicts: [String] = []
             let outcome = try repository.merge(ours: target, theirs: commit) { try resolve($0, conflicts: &conflicts) }
             guard conflicts.isEmpty else {
-                Workspace.warn("'\(copy)' conflicts with main in \(conflicts.count) file(s); it stays in the folder for you to merge")
+                interaction.warn("'\(copy)' conflicts with main in \(conflicts.count) file(s); it stays in the folder for you to merge")
                 continue
             }
             target = try repository.createCommit(tree: outcome.tree, parents: [target, commit],
@@ -273,7 +273,7 @@ extension Workspace {
         for tag in try repository.references(matching: "refs/tags/*") {
             let id = try repository.referenceTarget(tag.name)
             if let there = remoteRefs[tag.name] {
-                if there != id { Workspace.warn("tag '\(tag.name.dropFirst(10))' differs on '\(remote.name)'; left as it is there") }
+                if there != id { interaction.warn("tag '\(tag.name.dropFirst(10))' differs on '\(remote.name)'; left as it is there") }
                 continue
             }
             tags.append((tag.name, id))
@@ -298,7 +298,7 @@ extension Workspace {
                     if answer.name == Workspace.branch {
                         throw SyncError.pushRejected(remote: remote.name, reference: answer.name, reason: reason)
                     }
-                    Workspace.warn("remote '\(remote.name)' refused '\(answer.name)': \(reason)")
+                    interaction.warn("remote '\(remote.name)' refused '\(answer.name)': \(reason)")
                     pushedTags.removeAll { $0 == answer.name }
                 }
             }
@@ -325,8 +325,8 @@ extension Workspace {
             let aside = folder.path + "/naner-conflicted-copies"
             try? FileManager.default.createDirectory(atPath: aside, withIntermediateDirectories: true)
             let name = (copy.path as NSString).lastPathComponent
-            guard rename(folder.path + "/" + copy.path, aside + "/" + name) == 0 else { continue }
-            Workspace.warn("moved '\(copy.path)' to 'naner-conflicted-copies/\(name)': its commit \(commit.short) is part of main now")
+            guard (try? FileSystem.rename(folder.path + "/" + copy.path, to: aside + "/" + name)) != nil else { continue }
+            interaction.warn("moved '\(copy.path)' to 'naner-conflicted-copies/\(name)': its commit \(commit.short) is part of main now")
         }
     }
 

@@ -32,11 +32,11 @@ extension Workspace {
             try updateIndex(from: from, to: to, written: changed)
             SyncJournal.clear(repository: locations.repository)
         default:
-            Workspace.warn("an interrupted pull from '\(journal.remote)' was overtaken by another commit; the next sync merges it again")
+            interaction.warn("an interrupted pull from '\(journal.remote)' was overtaken by another commit; the next sync merges it again")
             SyncJournal.clear(repository: locations.repository)
             return false
         }
-        Workspace.warn("finished the pull from '\(journal.remote)' that was interrupted")
+        interaction.warn("finished the pull from '\(journal.remote)' that was interrupted")
         return true
     }
 }

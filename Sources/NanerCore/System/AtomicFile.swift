@@ -1,5 +1,5 @@
 import Foundation
-import GitKit
+import Synchronization
 
 /// Writes a whole file through a temporary sibling and a rename, so a reader or a
 /// crash sees either the old content or the new, never a part.
@@ -9,21 +9,10 @@ enum AtomicFile {
     /// `.naner-tmp-PID-N`: never the file's own name, which may already be 255 bytes long;
     /// N is unique per process, so two threads never share one.
     private static func temporaryName(in directory: String) -> String {
-        directory + "/" + temporaryPrefix + "\(getpid())-\(counter.next())"
+        directory + "/" + temporaryPrefix + "\(getpid())-\(counter.add(1, ordering: .relaxed).newValue)"
     }
 
-    private static let counter = Counter()
-
-    final class Counter: @unchecked Sendable {
-        private var value = 0
-        private let lock = NSLock()
-        func next() -> Int {
-            lock.lock()
-            defer { lock.unlock() }
-            value += 1
-            return value
-        }
-    }
+    private static let counter = Atomic<Int>(0)
 
     static func symlink(_ target: String, at path: String) throws {
         let directory = (path as NSString).deletingLastPathComponent
@@ -36,16 +25,16 @@ enum AtomicFile {
         }
     }
 
-    static func write(_ bytes: [UInt8], to path: String, mode: mode_t) throws {
+    static func write(_ bytes: [UInt8], to path: String, mode: UInt32) throws {
         try bytes.withUnsafeBytes { try write($0, to: path, mode: mode) }
     }
 
-    static func write(_ bytes: UnsafeRawBufferPointer, to path: String, mode: mode_t) throws {
+    static func write(_ bytes: UnsafeRawBufferPointer, to path: String, mode: UInt32) throws {
         try write(to: path, mode: mode) { emit in try emit(bytes) }
     }
 
     /// The same, for content that arrives in pieces: `produce` calls `emit` per piece.
-    static func write(to path: String, mode: mode_t,
+    static func write(to path: String, mode: UInt32,
                       _ produce: (_ emit: (UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
         let directory = (path as NSString).deletingLastPathComponent
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -71,7 +60,7 @@ enum AtomicFile {
             unlink(temporary)
             throw error
         }
-        fchmod(fd, mode)
+        fchmod(fd, mode_t(mode))
         close(fd)
         guard rename(temporary, path) == 0 else {
             let reason = String(cString: strerror(errno))

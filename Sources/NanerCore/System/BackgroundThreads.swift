@@ -1,13 +1,12 @@
-import Foundation
-import GitKit
+import Glibc
+import Synchronization
 
 /// Joinable threads. A process must not exit while one of them runs, or is still
 /// ending: exit tears down libgit2's and the runtime's globals while the thread's own
 /// clean-up (its libgit2 thread state) uses them. A detached thread cannot be waited
 /// for to its very end, a joined one can.
 enum BackgroundThreads {
-    private static let lock = NSLock()
-    nonisolated(unsafe) private static var running: [pthread_t] = []
+    private static let running = Mutex<[pthread_t]>([])
 
     private final class Work {
         let body: () -> Void
@@ -29,28 +28,27 @@ enum BackgroundThreads {
             Unmanaged<Work>.fromOpaque(context).takeRetainedValue().body()
             return Handle(thread: nil)
         }
-        lock.lock()
-        running.append(thread)
-        lock.unlock()
+        running.withLock { $0.append(thread) }
         return Handle(thread: thread)
     }
 
     /// Waits until the thread has ended; its work is then done and visible.
     static func join(_ handle: Handle) {
         guard let thread = handle.thread else { return }
-        lock.lock()
-        let index = running.firstIndex { pthread_equal($0, thread) != 0 }
-        if let index { running.remove(at: index) }
-        lock.unlock()
-        if index != nil { pthread_join(thread, nil) }
+        let wasRunning = running.withLock { running in
+            guard let index = running.firstIndex(where: { pthread_equal($0, thread) != 0 }) else { return false }
+            running.remove(at: index)
+            return true
+        }
+        if wasRunning { pthread_join(thread, nil) }
     }
 
     /// Waits until every thread started here has ended.
     static func joinAll() {
-        lock.lock()
-        let threads = running
-        running.removeAll()
-        lock.unlock()
+        let threads = running.withLock { running in
+            defer { running.removeAll() }
+            return running
+        }
         for thread in threads { pthread_join(thread, nil) }
     }
 }

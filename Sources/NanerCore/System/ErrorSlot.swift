@@ -1,17 +1,12 @@
-import Dispatch
-import Glibc
+import Synchronization
 
 /// The first error thrown on any worker thread.
-final class ErrorSlot: @unchecked Sendable {
-    private var mutex = pthread_mutex_t()
-    private(set) var error: Error?
+final class ErrorSlot: Sendable {
+    private let first = Mutex<Error?>(nil)
 
-    init() { pthread_mutex_init(&mutex, nil) }
-    deinit { pthread_mutex_destroy(&mutex) }
+    var error: Error? { first.withLock { $0 } }
 
     func store(_ error: Error) {
-        pthread_mutex_lock(&mutex)
-        if self.error == nil { self.error = error }
-        pthread_mutex_unlock(&mutex)
+        first.withLock { if $0 == nil { $0 = error } }
     }
 }

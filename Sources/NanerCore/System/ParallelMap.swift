@@ -1,5 +1,5 @@
 import Dispatch
-import Glibc
+import Synchronization
 
 /// Maps `items` on `lanes` threads, each with its own per-thread state from
 /// `setUp` (a libgit2 handle, for instance). Results keep the input order.
@@ -15,31 +15,24 @@ func parallelMap<Item, State, Result>(
     }
     let output = UnsafeMutablePointer<Result>.allocate(capacity: count)
     defer { output.deallocate() }
-    // Each lane takes the next unclaimed item, so slow files do not stall one lane.
-    let next = UnsafeMutablePointer<Int>.allocate(capacity: 1)
-    next.initialize(to: 0)
-    defer { next.deallocate() }
-    var mutex = pthread_mutex_t()
-    pthread_mutex_init(&mutex, nil)
-    defer { pthread_mutex_destroy(&mutex) }
+    // Each lane takes the next unclaimed chunk, so slow files do not stall one lane.
+    let next = Mutex(0)
     let chunk = max(1, min(256, count / (lanes * 8)))
     withoutActuallyEscaping(setUp) { setUp in
         withoutActuallyEscaping(transform) { transform in
-            let work = UnsafeSendable(value: (items, output, next, setUp, transform))
-            withUnsafeMutablePointer(to: &mutex) { lock in
-                let lockBox = UnsafeSendable(value: lock)
-                DispatchQueue.concurrentPerform(iterations: lanes) { _ in
-                    let (items, output, next, setUp, transform) = work.value
-                    let state = setUp()
-                    while true {
-                        pthread_mutex_lock(lockBox.value)
-                        let start = next.pointee
-                        next.pointee = start + chunk
-                        pthread_mutex_unlock(lockBox.value)
-                        if start >= count { break }
-                        for index in start..<min(start + chunk, count) {
-                            (output + index).initialize(to: transform(items[index], state))
-                        }
+            // Each index of `output` is initialized by exactly one lane; the rest is read-only.
+            let work = UnsafeSendable(value: (items, output, setUp, transform))
+            DispatchQueue.concurrentPerform(iterations: lanes) { _ in
+                let (items, output, setUp, transform) = work.value
+                let state = setUp()
+                while true {
+                    let start = next.withLock { next in
+                        defer { next += chunk }
+                        return next
+                    }
+                    if start >= count { break }
+                    for index in start..<min(start + chunk, count) {
+                        (output + index).initialize(to: transform(items[index], state))
                     }
                 }
             }
@@ -52,4 +45,13 @@ func parallelMap<Item, State, Result>(
 
 func parallelMap<Item, Result>(_ items: [Item], lanes: Int = 2, _ transform: (Item) -> Result) -> [Result] {
     parallelMap(items, lanes: lanes, setUp: { () }, { item, _ in transform(item) })
+}
+
+/// Runs `body(lane)` on `lanes` threads at once and waits for all of them.
+func runConcurrently(lanes: Int, _ body: (Int) -> Void) {
+    withoutActuallyEscaping(body) { body in
+        // The body runs only until concurrentPerform returns; what it shares, it guards.
+        let shared = UnsafeSendable(value: body)
+        DispatchQueue.concurrentPerform(iterations: lanes) { lane in shared.value(lane) }
+    }
 }

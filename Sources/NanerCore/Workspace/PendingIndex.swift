@@ -4,6 +4,7 @@ import GitKit
 /// The repository's index, loaded by libgit2 on a thread of its own with a repository
 /// handle of its own (which the index keeps). After `index()` returns, both belong to
 /// the caller's thread.
+// Unchecked: the loading thread writes `result` once; `index()` reads it after joining that thread.
 final class PendingIndex: @unchecked Sendable {
     private var thread: BackgroundThreads.Handle?
     private var result: Result<Index, Error> = .failure(NanerError.git("the index was not loaded"))

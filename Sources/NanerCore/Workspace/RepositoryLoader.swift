@@ -3,6 +3,7 @@ import GitKit
 
 /// Opens a repository on its own thread and hands it over once: after `repository()`
 /// returns, only the caller's thread uses it, as libgit2 requires.
+// Unchecked: the opening thread writes `result` once; `repository()` reads it after joining that thread.
 final class RepositoryLoader: @unchecked Sendable {
     private var result: Result<Repository, Error>?
     private var opening: BackgroundThreads.Handle?

@@ -71,7 +71,7 @@ extension Workspace {
                                         hint: "'naner doctor --fix' removes it when no naner runs")
             // Holding naner's own lock proves no naner is writing.
             if fix, (try? lockRepository(timeout: 0, removingStaleGitLocks: false)) != nil,
-               unlink(locations.repository + "/" + name) == 0 {
+               FileSystem.removeIfPresent(locations.repository + "/" + name) {
                 finding.fixed = "removed '\(name)'"
             }
             findings.append(finding)

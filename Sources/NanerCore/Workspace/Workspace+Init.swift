@@ -11,12 +11,12 @@ extension Workspace {
     /// `naner init`: creates the repository, lays the default `.syncignore` and
     /// include list into the tree when absent, and commits everything managed.
     /// A rerun after an interrupted init finishes it; on a finished one it changes nothing.
-    public static func initialize(_ locations: Locations) throws -> (Workspace, InitOutcome) {
+    public static func initialize(_ locations: Locations, interaction: Interaction = Unattended()) throws -> (Workspace, InitOutcome) {
         try locations.checkHome()
         let gitDir = locations.repository
         let manager = FileManager.default
         if manager.fileExists(atPath: gitDir + "/HEAD") {
-            let workspace = try open(locations)
+            let workspace = try open(locations, interaction: interaction)
             if try workspace.repository.headCommitID() != nil { return (workspace, .alreadyInitialized) }
             return (workspace, try workspace.finishInitialization())
         }
@@ -29,7 +29,7 @@ extension Workspace {
         } catch let error as GitError {
             throw NanerError.cannotWrite(gitDir, reason: error.message)
         }
-        let workspace = Workspace(locations: locations, repository: repository)
+        let workspace = Workspace(locations: locations, repository: repository, interaction: interaction)
         return (workspace, try workspace.finishInitialization())
     }
 

@@ -4,6 +4,8 @@ import GitKit
 /// A home config tree together with its repository: the object every command works on.
 public final class Workspace {
     public let locations: Locations
+    /// Where warnings and passphrase questions go.
+    public let interaction: Interaction
     private let loader: RepositoryLoader
     private var lock: FileLock?
 
@@ -16,13 +18,14 @@ public final class Workspace {
         get throws { try loader.repository() }
     }
 
-    init(locations: Locations, loader: RepositoryLoader) {
+    init(locations: Locations, loader: RepositoryLoader, interaction: Interaction) {
         self.locations = locations
         self.loader = loader
+        self.interaction = interaction
     }
 
-    convenience init(locations: Locations, repository: Repository) {
-        self.init(locations: locations, loader: RepositoryLoader(repository))
+    convenience init(locations: Locations, repository: Repository, interaction: Interaction) {
+        self.init(locations: locations, loader: RepositoryLoader(repository), interaction: interaction)
     }
 
     /// Files larger than this are not committed unless the include list names them
@@ -35,13 +38,13 @@ public final class Workspace {
     }
 
     /// Opens an initialized workspace. Read-only commands run without the lock.
-    public static func open(_ locations: Locations) throws -> Workspace {
+    public static func open(_ locations: Locations, interaction: Interaction = Unattended()) throws -> Workspace {
         try locations.checkHome()
         let gitDir = locations.repository
         guard FileManager.default.fileExists(atPath: gitDir) else {
             throw NanerError.repositoryMissing(gitDir)
         }
-        return Workspace(locations: locations, loader: RepositoryLoader(locations: locations))
+        return Workspace(locations: locations, loader: RepositoryLoader(locations: locations), interaction: interaction)
     }
 
     /// Opens and checks the repository: the work that `RepositoryLoader` runs in the background.
@@ -109,14 +112,11 @@ public final class Workspace {
     private func removeStaleGitLocks() {
         for name in gitLockFiles() + halfWrittenPacks() {
             let path = locations.repository + "/" + name
-            if unlink(path) == 0 {
-                Workspace.warn("removed '\(name)' left in the repository by an interrupted naner")
+            if FileSystem.removeIfPresent(path) {
+                interaction.warn("removed '\(name)' left in the repository by an interrupted naner")
             }
         }
     }
-
-    /// Where warnings that are not part of a result go; the CLI prints them as `warning:` lines.
-    nonisolated(unsafe) public static var warn: (String) -> Void = { _ in }
 
     /// How long a second naner waits for the first: `NANER_LOCK_TIMEOUT` seconds, default 5.
     public static var lockTimeout: Double {

@@ -40,7 +40,7 @@ extension Naner {
                 let from = HTTPCredentials.redacted(given)
                 let report: Workspace.InitFromReport
                 do {
-                    (_, report) = try Workspace.initialize(from: given, locations, force: force)
+                    (_, report) = try Workspace.initialize(from: given, locations, force: force, interaction: console)
                 } catch NanerError.conflicts(let conflicting) {
                     for path in conflicting { console.output("conflict: '\(path)' differs from the configuration") }
                     console.error("\(conflicting.count) local \(conflicting.count == 1 ? "file differs" : "files differ") from '\(from)'; nothing was overwritten")
@@ -53,7 +53,7 @@ extension Naner {
                 console.say("initialized '\(locations.repository)' for '\(locations.home)' from '\(from)' at \(report.commit.short)")
                 return
             }
-            let (_, outcome) = try Workspace.initialize(locations)
+            let (_, outcome) = try Workspace.initialize(locations, interaction: console)
             switch outcome {
             case .alreadyInitialized:
                 console.say("naner is already set up: '\(locations.repository)' manages '\(locations.home)'; nothing changed")

@@ -29,7 +29,7 @@ extension Naner {
 
         func run() throws {
             let console = global.console()
-            let workspace = try Workspace.open(global.locations)
+            let workspace = try Workspace.open(global.locations, interaction: console)
             let scheduler = Scheduler.forThisMachine(locations: workspace.locations)
             switch when {
             case nil:

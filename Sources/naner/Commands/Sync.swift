@@ -49,7 +49,7 @@ extension Naner {
 
         func run() throws {
             let console = global.console()
-            let workspace = try Workspace.open(global.locations)
+            let workspace = try Workspace.open(global.locations, interaction: console)
             if abort {
                 let (plan, safety) = try workspace.abortMerge()
                 for action in plan.actions { console.say("put back '\(action.path)'") }

@@ -1,4 +1,3 @@
-import Glibc
 
 struct AliveRule {
     var rule: Int32

@@ -1,4 +1,3 @@
-import Glibc
 
 /// Open addressing over byte strings that live in another buffer: key →
 /// highest rule index for files (directory-only rules left out) and for
@@ -81,7 +80,7 @@ struct ByteTable {
             let candidate = slots[slot]
             if candidate.keyCount < 0 { return -1 }
             if candidate.hash == hash && Int(candidate.keyCount) == count
-                && memcmp(keys + Int(candidate.keyStart), key, count) == 0 {
+                && Memory.equal(keys + Int(candidate.keyStart), key, count: count) {
                 return slot
             }
             slot = (slot + 1) & mask

@@ -1,4 +1,3 @@
-import Glibc
 
 /// What can match an entry of one directory, level by level.
 final class DirectoryPlan {
@@ -30,7 +29,7 @@ final class DirectoryPlan {
 
     /// Whether this is the plan of `key[..<count]`.
     func isFor(_ key: [UInt8], count: Int) -> Bool {
-        count == byteCount && key.withUnsafeBufferPointer { memcmp($0.baseAddress!, pathBytes, count) == 0 }
+        count == byteCount && key.withUnsafeBufferPointer { Memory.equal($0.baseAddress!, pathBytes, count: count) }
     }
 
     /// The root's plan; `levels` are the base rules, then the root's `.gitignore` if any.

@@ -1,4 +1,3 @@
-import Glibc
 
 /// One gitignore pattern, parsed as git's `dir.c` (`add_pattern` and
 /// `parse_path_pattern`) parses it, and matched as `match_basename` /
@@ -229,7 +228,7 @@ public struct GitignoreRule: Sendable {
     static func equal(_ a: UnsafeBufferPointer<UInt8>, _ aStart: Int,
                       _ b: UnsafeBufferPointer<UInt8>, _ bStart: Int, _ count: Int) -> Bool {
         if count == 0 { return true }
-        return memcmp(a.baseAddress! + aStart, b.baseAddress! + bStart, count) == 0
+        return Memory.equal(a.baseAddress! + aStart, b.baseAddress! + bStart, count: count)
     }
 }
 

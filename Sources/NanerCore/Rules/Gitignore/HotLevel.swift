@@ -1,4 +1,3 @@
-import Glibc
 
 /// A plan level as the hot loop reads it: plain values only.
 struct HotLevel {

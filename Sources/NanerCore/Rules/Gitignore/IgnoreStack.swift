@@ -1,4 +1,3 @@
-import Glibc
 
 /// The ignore decision for a work tree, with git's precedence (`dir.c`,
 /// `last_matching_pattern` and `prep_exclude`):
@@ -125,8 +124,7 @@ public final class IgnoreStack {
             while trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
             return check(String(trimmed), isDirectory: true)
         }
-        var status = stat()
-        let isDirectory = lstat(absolutePath(path), &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR
+        let isDirectory = PathStatus.kind(absolutePath(path)) == .directory
         return check(path, isDirectory: isDirectory)
     }
 
@@ -210,7 +208,7 @@ public final class IgnoreStack {
         var level = hotLevelCount - 1
         // The plans assume a real name: non-empty and without '/'. Anything
         // else gets the plain scan of every rule.
-        if nameCount == 0 || memchr(name.baseAddress!, Int32(ASCII.slash), nameCount) != nil {
+        if nameCount == 0 || Memory.find(ASCII.slash, in: name.baseAddress!, count: nameCount) != nil {
             let path = entryPathWithName(name)
             while level >= 0 {
                 let found = levels[level].index.pointee.linearLastMatch(path, basenameStart: directoryCount,
@@ -247,7 +245,7 @@ public final class IgnoreStack {
         let directoryCount = entryDirectoryByteCount
         let total = directoryCount + name.count
         if total > entryPathCapacity { growEntryPath(total) }
-        if name.count > 0 { memcpy(entryPath + directoryCount, name.baseAddress!, name.count) }
+        if name.count > 0 { Memory.copy(entryPath + directoryCount, from: name.baseAddress!, count: name.count) }
         return UnsafeBufferPointer(start: entryPath, count: total)
     }
 
@@ -364,19 +362,6 @@ public final class IgnoreStack {
     /// The whole file, or nil when it cannot be opened or read. Like git,
     /// a `.gitignore` that is a symlink is not followed.
     static func readFile(_ path: String) -> [UInt8]? {
-        let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
-        guard descriptor >= 0 else { return nil }
-        defer { close(descriptor) }
-        var result: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 16 * 1024)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                return nil
-            }
-            if count == 0 { return result }
-            result.append(contentsOf: chunk[..<count])
-        }
+        try? FileReader.read(path)
     }
 }

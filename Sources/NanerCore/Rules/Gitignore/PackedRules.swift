@@ -1,4 +1,3 @@
-import Glibc
 
 /// One file's rules (or the base rules) packed and indexed for the hot loop.
 ///

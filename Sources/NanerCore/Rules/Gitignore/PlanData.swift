@@ -1,4 +1,3 @@
-import Glibc
 
 /// A plan's content, built in a local variable and then stored.
 struct PlanData {

@@ -1,4 +1,3 @@
-import Glibc
 
 struct PlanLevel {
     let rules: PackedRules

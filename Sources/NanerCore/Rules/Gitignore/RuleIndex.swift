@@ -1,4 +1,3 @@
-import Glibc
 
 /// The hot data of a `PackedRules`: plain pointers into memory the object
 /// owns. Valid only while that object lives.
@@ -540,7 +539,7 @@ struct RuleIndex {
 
     @inline(__always)
     static func holdsNul(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
-        text.count > 0 && memchr(text.baseAddress!, 0, text.count) != nil
+        text.count > 0 && Memory.find(0, in: text.baseAddress!, count: text.count) != nil
     }
 
     /// Whether some name without '/' could finish a match from `states`.

@@ -1,4 +1,3 @@
-import Glibc
 
 /// Where a rule comes from, for telling the user which line decided.
 public struct RuleOrigin: Sendable, Equatable {

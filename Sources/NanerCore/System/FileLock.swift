@@ -11,9 +11,9 @@ public final class FileLock {
         let path = repository + "/naner.lock"
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw NanerError.cannotWrite(path, reason: String(cString: strerror(errno))) }
-        let deadline = FileLock.now() + timeout
+        let deadline = Clock.monotonicSeconds + timeout
         while flock(fd, LOCK_EX | LOCK_NB) != 0 {
-            guard errno == EWOULDBLOCK || errno == EINTR, FileLock.now() < deadline else {
+            guard errno == EWOULDBLOCK || errno == EINTR, Clock.monotonicSeconds < deadline else {
                 let holder = FileLock.readPid(fd)
                 close(fd)
                 throw NanerError.locked(repository: repository, pid: holder)
@@ -36,11 +36,5 @@ public final class FileLock {
         let count = pread(fd, &buffer, 32, 0)
         guard count > 0 else { return nil }
         return Int32(String(decoding: buffer[0..<count], as: UTF8.self).filter(\.isNumber))
-    }
-
-    private static func now() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 }

@@ -1,0 +1,27 @@
+import Glibc
+
+/// libc's byte routines for the hot loops (the rules matcher, the walk cache, the stat
+/// lanes), which compile to vector code a Swift loop does not become.
+enum Memory {
+    @inline(__always)
+    static func equal(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, count: Int) -> Bool {
+        memcmp(a, b, count) == 0
+    }
+
+    /// The first `byte` in `count` bytes from `start`.
+    @inline(__always)
+    static func find(_ byte: UInt8, in start: UnsafeRawPointer, count: Int) -> UnsafeRawPointer? {
+        UnsafeRawPointer(memchr(start, Int32(byte), count))
+    }
+
+    @inline(__always)
+    static func copy(_ destination: UnsafeMutableRawPointer, from source: UnsafeRawPointer, count: Int) {
+        memcpy(destination, source, count)
+    }
+
+    /// The last `byte` of a C string.
+    @inline(__always)
+    static func findLast(_ byte: UInt8, inCString string: UnsafePointer<CChar>) -> UnsafePointer<CChar>? {
+        strrchr(string, Int32(byte)).map { UnsafePointer($0) }
+    }
+}
