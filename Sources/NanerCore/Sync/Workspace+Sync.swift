@@ -303,7 +303,7 @@ extension Workspace {
                 }
             }
         } catch let error as GitError {
-            if error.code == -11 { throw SyncError.remoteHasNewCommits(remote: remote.name) }
+            if error.kind == .nonFastForward { throw SyncError.remoteHasNewCommits(remote: remote.name) }
             throw SyncError.transferFailed(url: remote.displayURL, reason: error.message)
         }
         if pushMain {
