@@ -29,6 +29,11 @@ public struct PackedObject: Sendable {
         deflated = output
     }
 
+    /// `id`: the object's id when the caller has hashed it already.
+    public init(_ bytes: [UInt8], kind: ObjectKind, id: ObjectID? = nil) throws {
+        self = try bytes.withUnsafeBytes { try PackedObject($0, kind: kind, id: id) }
+    }
+
     /// Inflates the object into `destination`, which holds `size` bytes.
     func inflate(into destination: UnsafeMutableRawPointer) -> Bool {
         var length = uLong(size)
