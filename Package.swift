@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "naner",
-    platforms: [.macOS(.v13)],
+    // Builds on Linux only: GitKit uses Glibc and Debian's libgit2 (libgit2-dev).
     products: [
         .executable(name: "naner", targets: ["naner"]),
     ],
@@ -11,7 +11,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
         // scrypt (_CryptoExtras) and AES-GCM for encrypted backup archives.
-        .package(url: "https://github.com/apple/swift-crypto", "3.12.0"..<"4.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.0"..<"5.0.0"),
     ],
     targets: [
         // libgit2 from the system (Debian: libgit2-dev); only GitKit imports it.

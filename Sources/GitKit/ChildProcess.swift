@@ -27,13 +27,32 @@ func checkSpawn(_ result: Int32, _ function: String) throws {
 /// writes watch stderr at the same time, so a chatty stderr can never stall the
 /// child, and the last few KiB of it are kept for error messages. The child is
 /// always reaped: by `wait()`, or by `terminate()`/`deinit`, which kill it if needed.
-final class ChildProcess {
+///
+/// naner's own helpers (`git credential`, `crontab`, `systemctl`) run through
+/// `ChildProcess.run`, never Foundation's `Process`: the child stays in naner's
+/// process group (a prompt on the terminal works, Ctrl-C reaches it) and SIGPIPE
+/// is held off only around writes to it, never ignored process-wide (see
+/// `withSIGPIPEBlocked`).
+public final class ChildProcess {
     /// How the child ended.
-    enum Termination: Equatable {
+    public enum Termination: Equatable, Sendable {
+        /// It exited with this status.
         case exited(Int32)
+        /// A signal ended it (0: it was reaped by someone else, how is unknown).
         case signalled(Int32)
 
-        var succeeded: Bool { self == .exited(0) }
+        /// Exited with status 0.
+        public var succeeded: Bool { self == .exited(0) }
+    }
+
+    /// Where the child's stderr goes.
+    enum ErrorOutput {
+        /// A pipe of its own; the last few KiB are kept in `stderrTail`.
+        case captured
+        /// /dev/null.
+        case discarded
+        /// The stdout pipe, interleaved with stdout as the child writes them (`2>&1`).
+        case mergedIntoOutput
     }
 
     let pid: pid_t
@@ -45,10 +64,11 @@ final class ChildProcess {
     private(set) var stderrTail: [UInt8] = []
     private static let stderrLimit = 8192
 
-    /// Starts `arguments[0]`, looked up in `PATH` unless it contains a `/`.
-    /// `captureStderr: false` sends the child's stderr to /dev/null.
-    init(_ arguments: [String], captureStderr: Bool = true) throws {
+    /// Starts `arguments[0]`, looked up in `PATH` unless it contains a `/`, with
+    /// `environment` (nil: this process's own).
+    init(_ arguments: [String], stderr errorOutput: ErrorOutput = .captured, environment: [String: String]? = nil) throws {
         precondition(!arguments.isEmpty)
+        let captureStderr = errorOutput == .captured
         // Pipes: [read, write]. The parent keeps stdin's write end, stdout's and stderr's read ends.
         var stdinPipe: [Int32] = [-1, -1], stdoutPipe: [Int32] = [-1, -1], stderrPipe: [Int32] = [-1, -1]
         var opened: [Int32] = []
@@ -70,6 +90,8 @@ final class ChildProcess {
             try checkSpawn(posix_spawn_file_actions_adddup2(&actions, stdoutPipe[1], 1), "posix_spawn_file_actions_adddup2")
             if captureStderr {
                 try checkSpawn(posix_spawn_file_actions_adddup2(&actions, stderrPipe[1], 2), "posix_spawn_file_actions_adddup2")
+            } else if errorOutput == .mergedIntoOutput {
+                try checkSpawn(posix_spawn_file_actions_adddup2(&actions, stdoutPipe[1], 2), "posix_spawn_file_actions_adddup2")
             } else {
                 try checkSpawn(posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0),
                                "posix_spawn_file_actions_addopen")
@@ -92,12 +114,16 @@ final class ChildProcess {
 
             let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
             defer { for pointer in argv { free(pointer) } }
+            let envp: [UnsafeMutablePointer<CChar>?]? = environment.map { $0.map { strdup($0.key + "=" + $0.value) } + [nil] }
+            defer { for pointer in envp ?? [] { free(pointer) } }
             var child: pid_t = 0
             let spawn = arguments[0].contains("/") ? "posix_spawn" : "posix_spawnp"
-            let result = arguments[0].contains("/")
-                ? posix_spawn(&child, arguments[0], &actions, &attributes, argv, environ)
-                : posix_spawnp(&child, arguments[0], &actions, &attributes, argv, environ)
-            try checkSpawn(result, spawn)
+            func start(_ envp: UnsafePointer<UnsafeMutablePointer<CChar>?>) -> Int32 {
+                arguments[0].contains("/")
+                    ? posix_spawn(&child, arguments[0], &actions, &attributes, argv, envp)
+                    : posix_spawnp(&child, arguments[0], &actions, &attributes, argv, envp)
+            }
+            try checkSpawn(envp.map { start($0) } ?? start(environ), spawn)
             pid = child
         } catch {
             closeOpened()
@@ -189,10 +215,21 @@ final class ChildProcess {
     /// The child's stderr so far, as text.
     var stderrText: String { String(decoding: stderrTail, as: UTF8.self) }
 
-    /// Runs a helper to completion with `input` on its stdin; returns its exit and stdout.
-    /// Its stderr goes to /dev/null.
-    static func run(_ arguments: [String], input: [UInt8] = []) throws -> (Termination, [UInt8]) {
-        let child = try ChildProcess(arguments, captureStderr: false)
+    /// Runs a helper to completion and returns how it ended and what it wrote.
+    ///
+    /// - `arguments[0]` is the program: a path when it contains a `/`, else looked up in
+    ///   this process's `PATH` (not `environment`'s).
+    /// - `input` is written to its stdin, which is then closed (EOF at once when empty).
+    ///   A helper that exits without reading it all is no error.
+    /// - `environment` is its whole environment; nil passes on this process's own.
+    /// - Its stderr goes to /dev/null, or with `mergingStandardError` into the output
+    ///   along with its stdout.
+    ///
+    /// Throws when the program cannot be started or its pipes fail.
+    public static func run(_ arguments: [String], input: [UInt8] = [], environment: [String: String]? = nil,
+                           mergingStandardError: Bool = false) throws -> (termination: Termination, output: [UInt8]) {
+        let child = try ChildProcess(arguments, stderr: mergingStandardError ? .mergedIntoOutput : .discarded,
+                                     environment: environment)
         if !input.isEmpty { try? input.withUnsafeBytes { try child.write($0) } }
         child.closeDescriptor(&child.input)
         var output: [UInt8] = []

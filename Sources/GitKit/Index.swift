@@ -53,8 +53,6 @@ public final class Index {
 
     public var count: Int { git_index_entrycount(pointer) }
 
-    public var hasConflicts: Bool { git_index_has_conflicts(pointer) != 0 }
-
     /// Every stage-0 entry, in the index's (path) order.
     public func entries() -> [IndexEntry] {
         let total = git_index_entrycount(pointer)

@@ -6,8 +6,9 @@ import Glibc
 /// collision-detecting hash and builds a path map, which for a 20,000-file home
 /// costs as much as all the `lstat` calls of a status. `git status` skips that
 /// checksum too. Read-only: every write still goes through libgit2's `Index`.
-/// Returns nil for anything else (version 4, split index, a damaged header), and
-/// callers then fall back to libgit2.
+/// Returns nil for anything it does not parse whole: another version (4), a
+/// mandatory extension (a split index's `link`, a sparse index's `sdir`), a damaged
+/// layout. Callers then fall back to libgit2, which reads it or says why it cannot.
 public enum IndexFile {
     /// The entries and the file's trailing checksum, which names this exact content.
     public static func read(atPath path: String) -> (entries: [IndexEntry], checksum: String)? {
@@ -80,6 +81,18 @@ public enum IndexFile {
             }
             offset = next
         }
+        // Extensions follow the entries: a 4-byte signature, a 4-byte size, the data.
+        // As in git, one whose signature starts with 'A'...'Z' is optional and may be
+        // skipped (TREE, REUC, UNTR, FSMN, EOIE, IEOT); any other changes what the
+        // entries mean (`link`: most of them live in a shared index; `sdir`: some are
+        // folders) and none is understood here.
+        while offset + 8 <= end {
+            guard data[offset] >= UInt8(ascii: "A") && data[offset] <= UInt8(ascii: "Z") else { return nil }
+            let size = Int(u32(offset + 4))
+            guard size <= end - offset - 8 else { return nil }
+            offset += 8 + size
+        }
+        guard offset == end else { return nil }
         return entries
     }
 

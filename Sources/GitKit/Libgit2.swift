@@ -41,13 +41,6 @@ public enum Libgit2 {
         }
     }
 
-    /// fsync objects, refs and the index before renaming them into place, so a
-    /// crash or power loss never leaves a ref pointing at a missing object.
-    public static func setDurableWrites(_ enabled: Bool) {
-        ensureInitialized()
-        _ = naner_git_enable_fsync_gitdir(enabled ? 1 : 0)
-    }
-
     public static var version: String {
         var major: Int32 = 0, minor: Int32 = 0, patch: Int32 = 0
         git_libgit2_version(&major, &minor, &patch)

@@ -14,6 +14,11 @@ public final class ObjectDatabase {
         return ObjectID(oid)
     }
 
+    /// Stores `bytes` as an object of `kind` (loose, or in the pack being written) and returns its id.
+    public func write(_ bytes: [UInt8], kind: ObjectKind) throws -> ObjectID {
+        try bytes.withUnsafeBytes { try write($0, kind: kind) }
+    }
+
     /// An object read whole and made ready for a pack.
     func packed(_ id: ObjectID) throws -> PackedObject {
         var raw = id.raw

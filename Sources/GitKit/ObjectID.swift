@@ -50,6 +50,11 @@ public struct ObjectID: Hashable, Sendable, CustomStringConvertible {
         try check(git_odb_hash(&oid, bytes.baseAddress, bytes.count, kind.raw), "git_odb_hash")
         return ObjectID(oid)
     }
+
+    /// The id git gives `bytes` stored as an object of `kind`, without writing it.
+    public static func hash(_ bytes: [UInt8], kind: ObjectKind) throws -> ObjectID {
+        try bytes.withUnsafeBytes { try hash($0, kind: kind) }
+    }
 }
 
 public enum ObjectKind: Sendable {

@@ -23,9 +23,15 @@ public struct PackedObject: Sendable {
         let rc = output.withUnsafeMutableBufferPointer { out in
             withUnsafePointer(to: &empty) { compress2(out.baseAddress, &capacity, source ?? $0, uLong(bytes.count), Z_DEFAULT_COMPRESSION) }
         }
-        guard rc == Z_OK else { throw GitError(function: "compress2", code: Int32(rc), message: "cannot deflate an object") }
+        // zlib's return codes are not libgit2's (Z_MEM_ERROR is GIT_EEXISTS's -4): raised as a generic failure.
+        guard rc == Z_OK else { throw GitError(function: "compress2", code: -1, message: "cannot deflate an object") }
         output.removeSubrange(Int(capacity)...)
         deflated = output
+    }
+
+    /// `id`: the object's id when the caller has hashed it already.
+    public init(_ bytes: [UInt8], kind: ObjectKind, id: ObjectID? = nil) throws {
+        self = try bytes.withUnsafeBytes { try PackedObject($0, kind: kind, id: id) }
     }
 
     /// Inflates the object into `destination`, which holds `size` bytes.

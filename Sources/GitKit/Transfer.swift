@@ -59,7 +59,7 @@ public struct AuthenticationFailed: Error, Sendable {
 /// lighttpd): callers turn these into messages without knowing libgit2's classes.
 extension GitError {
     /// The server refused every credential, or wanted some and none were offered.
-    public var isAuthentication: Bool { code == GIT_EAUTH.rawValue }
+    public var isAuthentication: Bool { kind == .auth }
 
     /// No connection: name resolution, connect or TLS failed. A refused connect is
     /// reported with the OS class, like local file errors, so the message decides it.

@@ -36,7 +36,7 @@ extension Workspace {
         do {
             try repository.createTag(name: name, commit: head, message: summary + "\n\n" + manifest.json(), signature: signature())
         } catch let error as GitError {
-            throw error.isExists ? NanerError.backupExists(name) : NanerError.git("cannot tag the backup: \(error.message)")
+            throw error.kind == .exists ? NanerError.backupExists(name) : NanerError.git("cannot tag the backup: \(error.message)")
         }
         var archive: String?
         if let output {

@@ -65,13 +65,13 @@ struct RestoreTarget {
         for entry in entries {
             switch entry.content {
             case .file(let bytes, let mode):
-                let id = try bytes.withUnsafeBytes { try ObjectID.hash($0, kind: .blob) }
+                let id = try ObjectID.hash(bytes, kind: .blob)
                 let gitMode = mode & 0o100 != 0 ? IndexEntry.executableMode : IndexEntry.regularMode
                 files[entry.path] = (File(id: id, gitMode: gitMode, permissions: mode & 0o7777), bytes)
                 modes.recordFile(entry.path, mode: mode)
             case .symlink(let target):
                 let bytes = Array(target.utf8)
-                let id = try bytes.withUnsafeBytes { try ObjectID.hash($0, kind: .blob) }
+                let id = try ObjectID.hash(bytes, kind: .blob)
                 files[entry.path] = (File(id: id, gitMode: IndexEntry.symlinkMode, permissions: 0o777), bytes)
             }
         }

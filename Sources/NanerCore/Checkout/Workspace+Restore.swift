@@ -168,7 +168,7 @@ extension Workspace {
         let absolute = locations.home + "/" + path
         do {
             let bytes = status.isSymlink ? try FileReader.readLink(absolute) : try FileReader.read(absolute)
-            return try bytes.withUnsafeBytes { try ObjectID.hash($0, kind: .blob) }
+            return try ObjectID.hash(bytes, kind: .blob)
         } catch let failure as FileReader.Failure {
             throw NanerError.cannotRead(absolute, reason: failure.reason)
         }
@@ -203,7 +203,7 @@ extension Workspace {
         var updates = scan.updates.filter { changed.contains($0.path) }
         if scan.permissionsChanged {
             let text = Array(scan.modeTable.text.utf8)
-            let id = try text.withUnsafeBytes { try repository.objectDatabase().write($0, kind: .blob) }
+            let id = try repository.objectDatabase().write(text, kind: .blob)
             updates.append(IndexEntry(path: ModeTable.path, id: id, mode: IndexEntry.regularMode))
         }
         let tree = try updates.isEmpty && scan.removals.isEmpty && headTree != nil

@@ -128,7 +128,7 @@ extension Workspace {
                 if stack.check(path, isDirectory: false).ignored && !ManagedRules.ownFiles.contains(path) { continue }
                 let bytes = status.isSymlink ? try FileReader.readLink(absolute) : try FileReader.read(absolute)
                 if !status.isSymlink && SecretGuard.findSecret(in: bytes) != nil { continue }
-                let id = try bytes.withUnsafeBytes { try database.write($0, kind: .blob) }
+                let id = try database.write(bytes, kind: .blob)
                 let entry = status.indexEntry(path: path, id: id)
                 try index.add(entry)
                 added.append(entry)
@@ -196,7 +196,7 @@ extension Workspace {
             try AtomicFile.write(text, to: path, mode: 0o644)
         }
         guard let status = FileStat(path: path) else { throw NanerError.cannotRead(path, reason: "vanished while committing") }
-        let id = try text.withUnsafeBytes { try database.write($0, kind: .blob) }
+        let id = try database.write(text, kind: .blob)
         let entry = status.indexEntry(path: ModeTable.path, id: id)
         try index.add(entry)
         return entry

@@ -71,7 +71,7 @@ extension Workspace {
             let old = try repository.entry(at: path, in: baseTree)?.id
             let status = FileStat(path: absolute)
             let bytes = try status.map { $0.isSymlink ? try FileReader.readLink(absolute) : try FileReader.read(absolute) }
-            if let old, let bytes, try bytes.withUnsafeBytes({ try ObjectID.hash($0, kind: .blob) }) == old { continue }
+            if let old, let bytes, try ObjectID.hash(bytes, kind: .blob) == old { continue }
             let kind: FileChange.Kind = old == nil ? .added : bytes == nil ? .deleted : .modified
             diffs.append(FileDiff(change: FileChange(path: path, kind: kind, rule: nil), patch: try repository.unifiedDiff(path: path, old: old, new: bytes)))
         }

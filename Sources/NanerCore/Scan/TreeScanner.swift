@@ -256,15 +256,15 @@ struct TreeScanner {
                 return .skipped("cannot read: \(error)")
             }
             do {
-                let id = try bytes.withUnsafeBytes { raw in
-                    if let packs, let database, raw.count <= PackWriter.largestObject {
-                        // Content the repository has already (a file touched, not changed) is not packed again.
-                        let id = try ObjectID.hash(raw, kind: .blob)
-                        if !database.containsKnown(id) { try packs.add(PackedObject(raw, kind: .blob, id: id)) }
-                        return id
-                    }
-                    if let database { return try database.write(raw, kind: .blob) }
-                    return try ObjectID.hash(raw, kind: .blob)
+                let id: ObjectID
+                if let packs, let database, bytes.count <= PackWriter.largestObject {
+                    // Content the repository has already (a file touched, not changed) is not packed again.
+                    id = try ObjectID.hash(bytes, kind: .blob)
+                    if !database.containsKnown(id) { try packs.add(PackedObject(bytes, kind: .blob, id: id)) }
+                } else if let database {
+                    id = try database.write(bytes, kind: .blob)
+                } else {
+                    id = try ObjectID.hash(bytes, kind: .blob)
                 }
                 return .stored(id)
             } catch {

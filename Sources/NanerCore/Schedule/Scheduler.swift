@@ -1,4 +1,5 @@
 import Foundation
+import GitKit
 
 /// Where and how a schedule is installed.
 public struct Scheduler: Sendable {
@@ -149,22 +150,16 @@ public struct Scheduler: Sendable {
         guard status == 0 else { throw NanerError.cannotWrite("crontab", reason: output.trimmingCharacters(in: .whitespacesAndNewlines)) }
     }
 
+    /// The exit status (a signal's number when one ended it) and stdout and stderr together.
     private static func run(_ arguments: [String], input: String?) -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: arguments[0])
-        process.arguments = Array(arguments.dropFirst())
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        let stdin = Pipe()
-        process.standardInput = input == nil ? FileHandle.nullDevice : stdin
-        do { try process.run() } catch { return (-1, "\(error)") }
-        if let input {
-            stdin.fileHandleForWriting.write(Data(input.utf8))
-            try? stdin.fileHandleForWriting.close()
+        let result: (termination: ChildProcess.Termination, output: [UInt8])
+        do { result = try ChildProcess.run(arguments, input: Array((input ?? "").utf8), mergingStandardError: true) } catch {
+            return (-1, "\(error)")
         }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let text = String(decoding: result.output, as: UTF8.self)
+        switch result.termination {
+        case .exited(let status): return (status, text)
+        case .signalled(let signal): return (signal == 0 ? -1 : signal, text)
+        }
     }
 }

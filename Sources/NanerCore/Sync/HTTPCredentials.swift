@@ -115,24 +115,10 @@ public final class HTTPCredentials {
 
     /// Standard output of a successful run; nil when it could not start or failed.
     /// Its standard error is dropped: git's "terminal prompts disabled" is not naner's message.
+    /// A git that exits before reading its input is no error (and never a SIGPIPE).
     private static func run(_ arguments: [String], input: String, environment: [String: String]) -> String? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: arguments[0])
-        process.arguments = Array(arguments.dropFirst())
-        process.environment = environment
-        let stdin = Pipe(), stdout = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch { return nil }
-        // A git that exits before reading must not kill naner with SIGPIPE.
-        let previous = signal(SIGPIPE, SIG_IGN)
-        try? stdin.fileHandleForWriting.write(contentsOf: Data(input.utf8))
-        try? stdin.fileHandleForWriting.close()
-        signal(SIGPIPE, previous)
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationReason == .exit, process.terminationStatus == 0 else { return nil }
+        guard let (termination, output) = try? ChildProcess.run(arguments, input: Array(input.utf8), environment: environment),
+              termination.succeeded else { return nil }
         return String(decoding: output, as: UTF8.self)
     }
 

@@ -26,7 +26,7 @@ extension Workspace {
             if let named = try remotes().first(where: { $0.url == url }) { return SyncRemote(name: named.name, url: url) }
             guard given.contains("/") || given.contains(":") else { throw SyncError.unknownRemote(given) }
             // An address given once: its last-seen position still needs a home of its own.
-            let digest = try Array(url.utf8).withUnsafeBytes { try ObjectID.hash($0, kind: .blob) }
+            let digest = try ObjectID.hash(Array(url.utf8), kind: .blob)
             return SyncRemote(name: "url-" + digest.short, url: url)
         }
         let all = try remotes()
@@ -194,7 +194,7 @@ extension Workspace {
             let merged = ModeTable.merge(base: try table(conflict.ancestor), ours: try table(conflict.ours),
                                          theirs: try table(conflict.theirs))
             let bytes = Array(merged.text.utf8)
-            let id = try bytes.withUnsafeBytes { try repository.objectDatabase().write($0, kind: .blob) }
+            let id = try repository.objectDatabase().write(bytes, kind: .blob)
             return MergeSide(id: id, mode: IndexEntry.regularMode)
         }
         conflicts.append(conflict.path)
@@ -202,7 +202,7 @@ extension Workspace {
         if ours.mode == IndexEntry.symlinkMode || theirs.mode == IndexEntry.symlinkMode { return ours }
         let merged = try repository.mergeFile(ancestor: conflict.ancestor?.id, ours: ours.id, theirs: theirs.id,
                                               labels: (ours: "local", theirs: "remote"))
-        let id = try merged.bytes.withUnsafeBytes { try repository.objectDatabase().write($0, kind: .blob) }
+        let id = try repository.objectDatabase().write(merged.bytes, kind: .blob)
         return MergeSide(id: id, mode: ours.mode)
     }
 
@@ -303,7 +303,7 @@ extension Workspace {
                 }
             }
         } catch let error as GitError {
-            if error.code == -11 { throw SyncError.remoteHasNewCommits(remote: remote.name) }
+            if error.kind == .nonFastForward { throw SyncError.remoteHasNewCommits(remote: remote.name) }
             throw SyncError.transferFailed(url: remote.displayURL, reason: error.message)
         }
         if pushMain {
