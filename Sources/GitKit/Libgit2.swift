@@ -10,18 +10,17 @@ public enum Libgit2 {
     /// thread opening a repository meanwhile burnt a CPU that the tree scan needed.
     private static let initialization = Initialization()
 
+    // Unchecked: `done` is read and written only under `mutex`.
     private final class Initialization: @unchecked Sendable {
-        private var mutex = pthread_mutex_t()
+        private let mutex = PlainMutex()
         private var done = false
 
-        init() { pthread_mutex_init(&mutex, nil) }
-
         func run(_ body: () -> Void) {
-            pthread_mutex_lock(&mutex)
-            defer { pthread_mutex_unlock(&mutex) }
-            if !done {
-                body()
-                done = true
+            mutex.withLock {
+                if !done {
+                    body()
+                    done = true
+                }
             }
         }
     }

@@ -72,13 +72,14 @@ public struct PackedObject: Sendable {
 /// ready; every `flushBytes` of deflated data, and at `finish`, the batch goes into
 /// the repository through libgit2's own pack indexer (`git_odb_write_pack`), which
 /// checks the pack and writes its index.
+// Unchecked: every stored property past `init` is read and written under `mutex`.
 public final class PackWriter: @unchecked Sendable {
     /// Objects larger than this are better written loose by the caller: a pack batch is held in memory.
     public static let largestObject = 1 << 20
     private let gitDirectory: String
     private let flushBytes: Int
     private let durable: Bool
-    private var mutex = pthread_mutex_t()
+    private let mutex = PlainMutex()
     private var pending: [PackedObject] = []
     /// Where each pending object sits in `pending`.
     private var pendingPositions: [ObjectID: Int] = [:]
@@ -97,15 +98,14 @@ public final class PackWriter: @unchecked Sendable {
         self.gitDirectory = gitDirectory
         self.flushBytes = flushBytes
         self.durable = durable
-        pthread_mutex_init(&mutex, nil)
     }
-
-    deinit { pthread_mutex_destroy(&mutex) }
 
     /// Queues `object` (once per id); writes the batch when it has grown large.
     public func add(_ object: PackedObject) throws {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
+        try mutex.withLock { try addLocked(object) }
+    }
+
+    private func addLocked(_ object: PackedObject) throws {
         if let failure { throw failure }
         // After `finish` the caller names its objects: one added later would never be written.
         if finished { throw GitError(function: "PackWriter.add", code: -1, message: "object \(object.id) came after the pack was written") }
@@ -119,25 +119,21 @@ public final class PackWriter: @unchecked Sendable {
     /// Writes what is queued. After it returns, every added object is in the repository,
     /// and nothing more can be added (a `PackingBackend` then lets libgit2 write loose objects).
     public func finish() throws {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
-        finished = true
-        try flush()
+        try mutex.withLock {
+            finished = true
+            try flush()
+        }
     }
 
     /// The names of the packs written so far (`pack-NAME.pack`).
     var packNames: [String] {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
-        return checksums
+        mutex.withLock { checksums }
     }
 
     /// An object added and not yet written, so that libgit2 can read it back meanwhile
     /// (`PackingBackend`); nil once it is in the repository or if it was never added.
     func pendingObject(_ id: ObjectID) -> PackedObject? {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
-        return pendingPositions[id].map { pending[$0] }
+        mutex.withLock { pendingPositions[id].map { pending[$0] } }
     }
 
     /// Called with the mutex held.

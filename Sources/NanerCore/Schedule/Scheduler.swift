@@ -91,9 +91,9 @@ public struct Scheduler: Sendable {
             try FileManager.default.createDirectory(atPath: unitFolder + "/timers.target.wants", withIntermediateDirectories: true)
             try AtomicFile.write(Array(serviceText().utf8), to: servicePath, mode: 0o644)
             try AtomicFile.write(Array(timerText(schedule).utf8), to: timerPath, mode: 0o644)
-            unlink(wantsLink)
-            guard symlink(timerPath, wantsLink) == 0 else {
-                throw NanerError.cannotWrite(wantsLink, reason: String(cString: strerror(errno)))
+            FileSystem.removeIfPresent(wantsLink)
+            do { try FileSystem.makeSymlink(timerPath, at: wantsLink) } catch {
+                throw NanerError.cannotWrite(wantsLink, reason: error.reason)
             }
             Scheduler.reloadSystemd()
             return [servicePath, timerPath]
@@ -107,7 +107,7 @@ public struct Scheduler: Sendable {
     /// Removes the schedule; returns what it removed.
     public func remove() throws -> [String] {
         var removed: [String] = []
-        for path in [wantsLink, timerPath, servicePath] where unlink(path) == 0 { removed.append(path) }
+        for path in [wantsLink, timerPath, servicePath] where FileSystem.removeIfPresent(path) { removed.append(path) }
         if !removed.isEmpty { Scheduler.reloadSystemd() }
         if kind == .cron || FileManager.default.fileExists(atPath: "/usr/bin/crontab") {
             let lines = (try? Scheduler.crontab()) ?? []

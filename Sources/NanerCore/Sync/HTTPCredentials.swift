@@ -100,7 +100,7 @@ public final class HTTPCredentials {
         if let password { input += "password=\(password)\n" }
         input += "\n"
         var environment = self.environment
-        if isatty(STDIN_FILENO) == 0 { environment["GIT_TERMINAL_PROMPT"] = "0" }
+        if !FileSystem.standardInputIsTerminal { environment["GIT_TERMINAL_PROMPT"] = "0" }
         guard let output = HTTPCredentials.run([git, "--git-dir=" + gitDirectory, "credential", action], input: input,
                                                environment: environment) else { return nil }
         guard action == "fill" else { return nil }
