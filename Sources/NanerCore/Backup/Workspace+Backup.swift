@@ -23,7 +23,7 @@ extension Workspace {
         if try backupReference(name) != nil { throw NanerError.backupExists(name) }
 
         let committed = try commit(message: message ?? "backup \(name)")
-        guard let head = try repository.headCommitID() else { throw NanerError.git("nothing to back up: no commit yet") }
+        guard let head = try repository.headCommitID() else { throw NanerError.nothingToBackUp }
         let skipped = (committed.scan.refused.map { BackupManifest.SkippedItem(path: $0.path, reason: "refused: it \($0.reason)") }
             + committed.scan.skipped.map { BackupManifest.SkippedItem(path: $0.path, reason: $0.reason) })
         let environment = ProcessInfo.processInfo.environment
@@ -36,7 +36,7 @@ extension Workspace {
         do {
             try repository.createTag(name: name, commit: head, message: summary + "\n\n" + manifest.json(), signature: signature())
         } catch let error as GitError {
-            throw error.kind == .exists ? NanerError.backupExists(name) : NanerError.git("cannot tag the backup: \(error.message)")
+            throw error.kind == .exists ? NanerError.backupExists(name) : NanerError.cannotTag(name, reason: error.message)
         }
         var archive: String?
         if let output {
@@ -88,7 +88,7 @@ extension Workspace {
         try lockRepository()
         guard let reference = try backupReference(name) else { throw NanerError.unknownBackup(name) }
         do { try repository.deleteReference(reference) } catch let error as GitError {
-            throw NanerError.git("cannot delete backup '\(name)': \(error.message)")
+            throw NanerError.cannotDeleteBackup(name, reason: error.message)
         }
     }
 

@@ -101,7 +101,7 @@ extension Workspace {
             if id != nil, mergeParent != nil { finishMerge() }
             return CommitReport(commit: id, fileCount: index.count, scan: scan)
         } catch let error as GitError {
-            throw NanerError.git("cannot commit: \(error.message)")
+            throw NanerError.cannotCommit(what: "commit", reason: error.message)
         }
     }
 
@@ -136,9 +136,9 @@ extension Workspace {
             let tree = try writeTree(of: index, known: known, updates: added, removals: removed)
             return try land(tree, mergeParent: nil, message: message + "\n", index: index, packs: packs)
         } catch let failure as FileReader.Failure {
-            throw NanerError.git("cannot record the restore: \(failure.reason)")
+            throw NanerError.cannotCommit(what: "record the restore", reason: failure.reason)
         } catch let error as GitError {
-            throw NanerError.git("cannot record the restore: \(error.message)")
+            throw NanerError.cannotCommit(what: "record the restore", reason: error.message)
         }
     }
 

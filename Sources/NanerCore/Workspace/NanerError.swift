@@ -19,7 +19,11 @@ public enum NanerError: NanerFailure, Equatable {
     case locked(repository: String, pid: Int32?)
     case cannotRead(String, reason: String)
     case cannotWrite(String, reason: String)
-    case git(String)
+    /// A commit (a plain one, or the one recording a restore) could not be written.
+    case cannotCommit(what: String, reason: String)
+    case nothingToBackUp
+    case cannotTag(String, reason: String)
+    case cannotDeleteBackup(String, reason: String)
     case invalidBackupName(String, reason: String)
     case backupExists(String)
     case unknownBackup(String)
@@ -72,7 +76,10 @@ public enum NanerError: NanerFailure, Equatable {
             return "\(holder) is using '\(repository)'"
         case .cannotRead(let path, let reason): return "cannot read '\(path)': \(reason)"
         case .cannotWrite(let path, let reason): return "cannot write '\(path)': \(reason)"
-        case .git(let message): return message
+        case .cannotCommit(let what, let reason): return "cannot \(what): \(reason)"
+        case .nothingToBackUp: return "nothing to back up: no commit yet"
+        case .cannotTag(_, let reason): return "cannot tag the backup: \(reason)"
+        case .cannotDeleteBackup(let name, let reason): return "cannot delete backup '\(name)': \(reason)"
         case .invalidBackupName(let name, let reason): return "backup name '\(name)' is not allowed: \(reason)"
         case .backupExists(let name): return "backup '\(name)' already exists"
         case .unknownBackup(let name): return "no backup named '\(name)'"
@@ -124,7 +131,7 @@ public enum NanerError: NanerFailure, Equatable {
         case .emptyMessage: return ["say what changed: naner commit -m \"aliases for kubectl\""]
         case .locked: return ["wait for it to finish and try again"]
         case .cannotRead, .cannotWrite: return ["check the file's permissions"]
-        case .git: return []
+        case .cannotCommit, .nothingToBackUp, .cannotTag, .cannotDeleteBackup: return []
         case .invalidBackupName: return ["use letters, digits, '-', '_' and '.', e.g. pre-v2.0-update"]
         case .backupExists(let name):
             return ["choose another name with --name, or delete the old one: naner backup --delete \(name)"]

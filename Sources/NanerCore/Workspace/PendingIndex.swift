@@ -7,7 +7,7 @@ import GitKit
 // Unchecked: the loading thread writes `result` once; `index()` reads it after joining that thread.
 final class PendingIndex: @unchecked Sendable {
     private var thread: BackgroundThreads.Handle?
-    private var result: Result<Index, Error> = .failure(NanerError.git("the index was not loaded"))
+    private var result: Result<Index, Error>?
 
     init(gitDirectory: String, workTree: String) {
         thread = BackgroundThreads.start { [self] in
@@ -18,6 +18,6 @@ final class PendingIndex: @unchecked Sendable {
     func index() throws -> Index {
         if let thread { BackgroundThreads.join(thread) }
         thread = nil
-        return try result.get()
+        return try result!.get()  // set before the thread ended (or inline, when no thread could start)
     }
 }
