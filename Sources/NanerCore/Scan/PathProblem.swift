@@ -4,4 +4,6 @@ import GitKit
 public struct PathProblem: Sendable, Equatable {
     public let path: String
     public let reason: String
+    /// Skipped only for its size: `naner add PATH` or `naner.maxFileSize` lets it in.
+    public var isOverSizeLimit = false
 }

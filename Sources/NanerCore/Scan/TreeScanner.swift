@@ -143,8 +143,8 @@ struct TreeScanner {
             case .refused(let reason):
                 result.refused.append(PathProblem(path: candidate.path, reason: reason))
                 if candidate.entry != nil { keep(candidate.position, candidate.status) }
-            case .skipped(let reason):
-                result.skipped.append(PathProblem(path: candidate.path, reason: reason))
+            case .skipped(let reason), .tooLarge(let reason):
+                result.skipped.append(PathProblem(path: candidate.path, reason: reason, isOverSizeLimit: outcome.isTooLarge))
                 if candidate.entry != nil { keep(candidate.position, candidate.status) }
             case .stored(let id):
                 let newEntry = candidate.status.indexEntry(path: candidate.path, id: id)
@@ -215,6 +215,12 @@ struct TreeScanner {
         case stored(ObjectID)
         case refused(String)
         case skipped(String)
+        case tooLarge(String)
+
+        var isTooLarge: Bool {
+            if case .tooLarge = self { return true }
+            return false
+        }
     }
 
     /// Reads each candidate once; workers each open their own repository handle,
@@ -245,7 +251,7 @@ struct TreeScanner {
                     bytes = try FileReader.readLink(absolute)
                 } else {
                     if candidate.status.size > sizeLimit && !explicit.contains(candidate.path) {
-                        return .skipped("\(ByteSize(candidate.status.size)), over the \(ByteSize(sizeLimit)) limit")
+                        return .tooLarge("\(ByteSize(candidate.status.size)), over the \(ByteSize(sizeLimit)) limit")
                     }
                     bytes = try FileReader.read(absolute)
                     if let secret = SecretGuard.findSecret(in: bytes) { return .refused("contains \(secret)") }

@@ -47,7 +47,7 @@ struct CommitPrinter {
         for problem in scan.skipped + scan.notices {
             console.warning("skipping '\(problem.path)': \(problem.reason)")
         }
-        if scan.skipped.contains(where: { $0.reason.contains("limit") }) {
+        if scan.skipped.contains(where: \.isOverSizeLimit) {
             console.hint("'naner add PATH' commits a large file anyway; 'git config --file REPO/config naner.maxFileSize 20m' raises the limit")
         }
         if !scan.refused.isEmpty {
