@@ -9,20 +9,34 @@ public struct RestorePlan: Sendable {
             case remove
         }
 
+        /// What a person is told, in the guide's words.
+        public enum Verb: String, Sendable, CaseIterable {
+            case restore, overwrite, remove
+
+            public var pastTense: String {
+                switch self {
+                case .restore: return "restored"
+                case .overwrite: return "overwrote"
+                case .remove: return "removed"
+                }
+            }
+        }
+
         public let path: String
         public let kind: Kind
+        /// What `.restore` writes there (nil for `.remove`): the executor never looks it up again.
+        let file: RestoreTarget.File?
         /// The local file has uncommitted edits that this action would lose
         /// (they go to the safety point first with `--force`).
         public let conflict: Bool
         /// Only the permissions differ.
         public let modeOnly: Bool
 
-        /// The guide's words: `restore`, `overwrite`, `remove`.
-        public var verb: String {
+        public var verb: Verb {
             switch (kind, conflict) {
-            case (.restore, false): return "restore"
-            case (.restore, true): return "overwrite"
-            case (.remove, _): return "remove"
+            case (.restore, false): return .restore
+            case (.restore, true): return .overwrite
+            case (.remove, _): return .remove
             }
         }
     }
@@ -41,5 +55,18 @@ public struct RestorePlan: Sendable {
     /// Every path the restore commit records.
     public var recordedPaths: [String] { actions.map(\.path) + alreadyRestored }
 
-    public func count(_ verb: String) -> Int { actions.filter { $0.verb == verb }.count }
+    /// Paths the plan may not write, each with why (a folder on the way is a link
+    /// leading out of the home): a real run stops on the first, before writing anything.
+    public var refusals: [Refusal] = []
+
+    public func count(_ verb: Action.Verb) -> Int { actions.filter { $0.verb == verb }.count }
+
+    public struct Refusal: Sendable {
+        public let path: String
+        /// The folder on the way that is a link, and where it leads.
+        public let link: String
+        public let target: String
+
+        var error: NanerError { .unsafeTreePath(path, through: link, target: target) }
+    }
 }

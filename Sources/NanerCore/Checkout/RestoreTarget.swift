@@ -3,7 +3,7 @@ import GitKit
 /// The state a restore brings the tree to: a commit of the repository (a backup,
 /// a tag, any revision) or the files of a portable archive.
 struct RestoreTarget {
-    struct File {
+    struct File: Sendable {
         let id: ObjectID
         let gitMode: UInt32
         /// Permission bits to give the file (from the target's `.naner/modes`).

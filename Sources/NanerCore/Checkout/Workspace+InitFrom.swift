@@ -81,16 +81,12 @@ extension Workspace {
         // Nothing is committed on this machine yet: every local managed file is "new".
         let scan = try self.scan(rules: rules, mode: .commit(gitDirectory: locations.repository), entries: [])
         let target = try RestoreTarget.commit(head, label: source, head: nil, repository: repository)
-        let plan = try planRestore(target: target, scan: scan, paths: [], excludes: [], keepExtras: true)
+        let plan = try checkout.plan(target, scan: scan, keepExtras: true)
         if !plan.conflicts.isEmpty && !force { throw NanerError.conflicts(plan.conflicts.map(\.path)) }
-        try checkNoEscapingParents(plan.actions.map(\.path))
-        var safety: String?
-        if !plan.conflicts.isEmpty {
-            safety = try saveSafetyPoint(scan: scan, reason: "init --from \(source)", prefix: "pre-init", now: now,
-                                         base: nil, parents: [])
-        }
-        try apply(plan, from: target)
-        try resetIndex(to: head)
+        // Only local files that differ need saving: there are no commits of this machine's own.
+        let safety = try checkout.run(plan, from: target, scan: scan, saving: plan.conflicts.isEmpty ? nil
+            : .init(reason: "init --from \(source)", prefix: "pre-init", now: now, parents: []))
+        try checkout.resetIndex(to: head)
         try? FileManager.default.removeItem(atPath: locations.repository + "/" + Workspace.pendingInitMarker)
         return InitFromReport(plan: plan, safetyPoint: safety, branch: "main", commit: head)
     }
@@ -104,50 +100,5 @@ extension Workspace {
                 try AtomicFile.write(try repository.blobContent(entry.id), to: locations.home + "/" + path, mode: 0o644)
             }
         }
-    }
-
-    /// Makes the index the commit's tree, with the stat data of the files now on disk,
-    /// so the next status does not re-read every file. Only for a tree that was just
-    /// laid out whole: a file with an uncommitted edit would look committed.
-    func resetIndex(to commit: ObjectID) throws {
-        let tree = try repository.commit(commit).treeID
-        let index = try repository.index()
-        try index.read(tree: tree, in: repository)
-        for entry in index.entries() {
-            guard let status = FileStat(path: locations.home + "/" + entry.path), status.gitMode == entry.mode else { continue }
-            try index.add(status.indexEntry(path: entry.path, id: entry.id))
-        }
-        _ = try index.writeTree()
-        try index.write()
-    }
-
-    /// Moves the index from one commit to another after `written` files were laid out:
-    /// only those get the stat data from disk; other changed paths get none, so git and
-    /// naner re-read them, and every untouched entry keeps what it had. A file with an
-    /// uncommitted edit therefore still shows as edited.
-    func updateIndex(from old: ObjectID, to new: ObjectID, written: [String]) throws {
-        let index = try repository.index()
-        let written = Set(written)
-        var changed = Set<String>()
-        for change in try repository.changes(from: repository.commit(old).treeID, to: repository.commit(new).treeID) {
-            changed.insert(change.path)
-            guard let id = change.newID else {
-                try index.remove(path: change.path)
-                continue
-            }
-            try index.add(indexEntry(change.path, id: id, mode: change.newMode, fromDisk: written.contains(change.path)))
-        }
-        for entry in index.entries() where written.contains(entry.path) && !changed.contains(entry.path) {
-            try index.add(indexEntry(entry.path, id: entry.id, mode: entry.mode, fromDisk: true))
-        }
-        _ = try index.writeTree()
-        try index.write()
-    }
-
-    private func indexEntry(_ path: String, id: ObjectID, mode: UInt32, fromDisk: Bool) -> IndexEntry {
-        if fromDisk, let status = FileStat(path: locations.home + "/" + path), status.gitMode == mode {
-            return status.indexEntry(path: path, id: id)
-        }
-        return IndexEntry(path: path, id: id, mode: mode)
     }
 }

@@ -213,10 +213,9 @@ extension Workspace {
         guard !changed.isEmpty else {
             return RestorePlan(source: target.label, actions: [], unchangedCount: 0, alreadyRestored: [])
         }
-        let plan = try planRestore(target: target, scan: scan, paths: changed, excludes: [])
+        let plan = try checkout.plan(target, scan: scan, paths: changed)
         if !plan.conflicts.isEmpty { throw SyncError.pullBlocked(plan.conflicts.map(\.path)) }
-        try checkNoEscapingParents(plan.actions.map(\.path))
-        try apply(plan, from: target)
+        try checkout.run(plan, from: target, scan: scan, saving: nil)
         return plan
     }
 
@@ -356,13 +355,10 @@ extension Workspace {
         let target = try RestoreTarget.commit(head, label: "HEAD", head: head, repository: repository)
         let plan = state.written.isEmpty
             ? RestorePlan(source: "HEAD", actions: [], unchangedCount: 0, alreadyRestored: [])
-            : try planRestore(target: target, scan: scan, paths: state.written, excludes: [])
-        var safety: String?
-        if !plan.isEmpty {
-            safety = try saveSafetyPoint(scan: scan, reason: "sync --abort", prefix: "pre-abort", now: now)
-            try apply(plan, from: target)
-        }
-        try updateIndex(from: head, to: head, written: plan.actions.map(\.path))
+            : try checkout.plan(target, scan: scan, paths: state.written)
+        let safety = try checkout.run(plan, from: target, scan: scan,
+                                      saving: .init(reason: "sync --abort", prefix: "pre-abort", now: now))
+        try checkout.updateIndex(from: head, to: head, written: plan.actions.map(\.path))
         MergeState.clear(repository: locations.repository)
         return (plan, safety)
     }

@@ -9,7 +9,7 @@ extension Workspace {
         let scan = try self.scan(rules: rules, mode: .commit(gitDirectory: locations.repository), index: try repository.index())
         let plan = try applyIncoming(try RestoreTarget.commit(to, label: label, head: from, repository: repository), scan: scan)
         try repository.setReference(Workspace.branch, to: to, message: message)
-        try updateIndex(from: from, to: to, written: plan.actions.map(\.path))
+        try checkout.updateIndex(from: from, to: to, written: plan.actions.map(\.path))
         SyncJournal.clear(repository: locations.repository)
         return plan
     }
@@ -29,7 +29,7 @@ extension Workspace {
             _ = try layOut(from: from, to: to, label: journal.remote, message: "naner sync: finish the interrupted pull")
         case to:
             let changed = try repository.changes(from: repository.commit(from).treeID, to: repository.commit(to).treeID).map(\.path)
-            try updateIndex(from: from, to: to, written: changed)
+            try checkout.updateIndex(from: from, to: to, written: changed)
             SyncJournal.clear(repository: locations.repository)
         default:
             interaction.warn("an interrupted pull from '\(journal.remote)' was overtaken by another commit; the next sync merges it again")

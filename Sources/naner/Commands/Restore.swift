@@ -76,7 +76,7 @@ struct RestorePrinter {
 
     func lines(_ plan: RestorePlan, prefix: String) -> String {
         plan.actions.map { action in
-            let verb = prefix + (prefix.isEmpty ? action.verb.pastTense : action.verb)
+            let verb = prefix + (prefix.isEmpty ? action.verb.pastTense : action.verb.rawValue)
             let color: Console.Color = action.conflict ? .red : action.kind == .remove ? .yellow : .green
             let note = action.conflict ? " (uncommitted edits)" : action.modeOnly ? " (permissions)" : ""
             return console.paint(verb, color) + " '\(action.path)'" + note + "\n"
@@ -84,7 +84,7 @@ struct RestorePrinter {
     }
 
     func summary(_ plan: RestorePlan, dryRun: Bool) -> String {
-        let counts = ["restore", "overwrite", "remove"].map { (verb: $0, count: plan.count($0)) }
+        let counts = RestorePlan.Action.Verb.allCases.map { (verb: $0.rawValue, count: plan.count($0)) }
         let parts = counts.map { "\($0.count) to \($0.verb)" } + ["\(plan.unchangedCount) unchanged"]
         let head = dryRun ? "restore of '\(plan.source)' would change \(plan.actions.count) file\(plan.actions.count == 1 ? "" : "s")" : "restored '\(plan.source)'"
         let conflicts = dryRun && !plan.conflicts.isEmpty
@@ -97,23 +97,12 @@ struct RestorePrinter {
         let plan = report.plan
         var object: [String: Any] = [
             "source": plan.source,
-            "actions": plan.actions.map { ["path": $0.path, "action": $0.verb, "conflict": $0.conflict, "permissionsOnly": $0.modeOnly] },
-            "summary": ["restore": plan.count("restore"), "overwrite": plan.count("overwrite"),
-                        "remove": plan.count("remove"), "unchanged": plan.unchangedCount],
+            "actions": plan.actions.map { ["path": $0.path, "action": $0.verb.rawValue, "conflict": $0.conflict, "permissionsOnly": $0.modeOnly] },
+            "summary": ["restore": plan.count(.restore), "overwrite": plan.count(.overwrite),
+                        "remove": plan.count(.remove), "unchanged": plan.unchangedCount],
         ]
         if let safety = report.safetyPoint { object["safetyPoint"] = safety }
         if let commit = report.commit { object["commit"] = commit.hex }
         return object
-    }
-}
-
-extension String {
-    var pastTense: String {
-        switch self {
-        case "restore": return "restored"
-        case "overwrite": return "overwrote"
-        case "remove": return "removed"
-        default: return self
-        }
     }
 }

@@ -1,0 +1,49 @@
+import Foundation
+import GitKit
+
+extension Checkout {
+    /// Makes the index the commit's tree, with the stat data of the files now on disk,
+    /// so the next status does not re-read every file. Only for a tree that was just
+    /// laid out whole: a file with an uncommitted edit would look committed.
+    func resetIndex(to commit: ObjectID) throws {
+        let tree = try repository.commit(commit).treeID
+        let index = try repository.index()
+        try index.read(tree: tree, in: repository)
+        for entry in index.entries() {
+            guard let status = FileStat(path: locations.home + "/" + entry.path), status.gitMode == entry.mode else { continue }
+            try index.add(status.indexEntry(path: entry.path, id: entry.id))
+        }
+        _ = try index.writeTree()
+        try index.write()
+    }
+
+    /// Moves the index from one commit to another after `written` files were laid out:
+    /// only those get the stat data from disk; other changed paths get none, so git and
+    /// naner re-read them, and every untouched entry keeps what it had. A file with an
+    /// uncommitted edit therefore still shows as edited.
+    func updateIndex(from old: ObjectID, to new: ObjectID, written: [String]) throws {
+        let index = try repository.index()
+        let written = Set(written)
+        var changed = Set<String>()
+        for change in try repository.changes(from: repository.commit(old).treeID, to: repository.commit(new).treeID) {
+            changed.insert(change.path)
+            guard let id = change.newID else {
+                try index.remove(path: change.path)
+                continue
+            }
+            try index.add(indexEntry(change.path, id: id, mode: change.newMode, fromDisk: written.contains(change.path)))
+        }
+        for entry in index.entries() where written.contains(entry.path) && !changed.contains(entry.path) {
+            try index.add(indexEntry(entry.path, id: entry.id, mode: entry.mode, fromDisk: true))
+        }
+        _ = try index.writeTree()
+        try index.write()
+    }
+
+    private func indexEntry(_ path: String, id: ObjectID, mode: UInt32, fromDisk: Bool) -> IndexEntry {
+        if fromDisk, let status = FileStat(path: locations.home + "/" + path), status.gitMode == mode {
+            return status.indexEntry(path: path, id: id)
+        }
+        return IndexEntry(path: path, id: id, mode: mode)
+    }
+}

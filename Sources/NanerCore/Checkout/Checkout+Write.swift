@@ -1,0 +1,95 @@
+import Foundation
+import GitKit
+
+extension Checkout {
+    /// Writes the plan's files: each beside itself, then renamed over the old one,
+    /// so a restore killed at any moment leaves every file wholly old or wholly new.
+    /// Contents are read from the repository on this thread (libgit2 handles stay on
+    /// one thread); the writes, a handful of system calls each, run on two.
+    func write(_ plan: RestorePlan, from target: RestoreTarget) throws {
+        var folders = Set<String>()
+        for batch in stride(from: 0, to: plan.actions.count, by: 256).map({ plan.actions[$0..<min($0 + 256, plan.actions.count)] }) {
+            var writes: [FileWrite] = []
+            for action in batch {
+                let absolute = locations.home + "/" + action.path
+                switch action.kind {
+                case .remove:
+                    // At once, in plan order: a file may give way to a folder of the same name.
+                    try FileWrite(path: absolute, content: .remove).perform()
+                case .restore:
+                    guard let file = action.file else { preconditionFailure("a restore action carries its file") }
+                    let local = FileStat(path: absolute)
+                    let mode = Checkout.permissions(for: file, replacing: local)
+                    try makeParents(of: action.path, modes: target.modes, known: &folders)
+                    if action.modeOnly, let local, !local.isSymlink {
+                        writes.append(FileWrite(path: absolute, content: .mode(mode)))
+                    } else if file.gitMode == IndexEntry.symlinkMode {
+                        writes.append(FileWrite(path: absolute, content: .symlink(String(decoding: try target.bytes(action.path, file), as: UTF8.self))))
+                    } else if let source = target.repository, try source.blobSize(file.id) > Checkout.streamedFileSize {
+                        // Written at once, streamed from the repository: never two copies of a large file in memory.
+                        try AtomicFile.write(to: absolute, mode: mode) { emit in try source.streamBlob(file.id, emit) }
+                    } else {
+                        writes.append(FileWrite(path: absolute, content: .file(try target.bytes(action.path, file), mode)))
+                    }
+                }
+            }
+            let failures = parallelMap(writes, lanes: writes.count > 16 ? 2 : 1) { write -> Error? in
+                do { try write.perform() } catch { return error }
+                return nil
+            }
+            if let failure = failures.lazy.compactMap({ $0 }).first { throw failure }
+        }
+    }
+
+    /// Files larger than this are written one at a time, straight from the repository.
+    static let streamedFileSize = 8 << 20
+
+    /// One file of a plan, ready to write without touching the repository.
+    private struct FileWrite {
+        enum Content {
+            case remove
+            case mode(UInt32)
+            case symlink(String)
+            case file([UInt8], UInt32)
+        }
+
+        let path: String
+        let content: Content
+
+        func perform() throws {
+            switch content {
+            case .remove:
+                do { try FileSystem.remove(path) } catch { throw NanerError.cannotWrite(path, reason: error.reason) }
+            case .mode(let mode):
+                do { try FileSystem.setPermissions(path, mode) } catch { throw NanerError.cannotWrite(path, reason: error.reason) }
+            case .symlink(let target):
+                try AtomicFile.symlink(target, at: path)
+            case .file(let bytes, let mode):
+                try AtomicFile.write(bytes, to: path, mode: mode)
+            }
+        }
+    }
+
+    /// Creates missing folders with their recorded modes (`.ssh/` 0700); fixes recorded ones.
+    private func makeParents(of path: String, modes: ModeTable, known: inout Set<String>) throws {
+        var folder = ""
+        for component in path.split(separator: "/").dropLast() {
+            folder += (folder.isEmpty ? "" : "/") + component
+            guard known.insert(folder).inserted else { continue }  // made or checked for an earlier file
+            let absolute = locations.home + "/" + folder
+            let recorded = modes.modes[folder + "/"]
+            if let status = PathStatus(path: absolute) {
+                if let recorded, status.permissions != recorded, status.kind == .directory {
+                    try? FileSystem.setPermissions(absolute, recorded)
+                }
+            } else {
+                do {
+                    try FileSystem.makeFolder(absolute, mode: recorded ?? 0o755)
+                } catch where !error.isExisting {
+                    throw NanerError.cannotWrite(absolute, reason: error.reason)
+                } catch {}
+                if let recorded { try? FileSystem.setPermissions(absolute, recorded) }
+            }
+        }
+    }
+}
