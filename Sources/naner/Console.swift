@@ -108,13 +108,3 @@ final class Console: @unchecked Sendable {
         handle.write(Data(text.utf8))
     }
 }
-
-/// JSON for `--json`: sorted keys, so scripts and tests see a stable shape.
-enum JSON {
-    static func encode(_ value: Any) -> String {
-        guard let data = try? JSONSerialization.data(withJSONObject: value, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]) else {
-            return "{}"
-        }
-        return String(decoding: data, as: UTF8.self)
-    }
-}

@@ -98,11 +98,7 @@ extension Naner {
             let console = Console.standard
             let backups = try workspace.backups()
             if json {
-                console.output(JSON.encode(backups.map { backup -> [String: Any] in
-                    ["name": backup.name, "kind": backup.kind.rawValue, "commit": backup.commit.hex,
-                     "date": Log.isoDate(time: backup.time, offsetMinutes: backup.offsetMinutes),
-                     "message": backup.message, "files": backup.fileCount]
-                }))
+                console.output(BackupsDocument(backups).jsonText)
                 return
             }
             guard !backups.isEmpty else {

@@ -62,7 +62,7 @@ extension Naner {
             if dryRun {
                 let preview = try workspace.previewSync(options)
                 if json {
-                    console.output(JSON.encode(SyncPrinter.object(preview)))
+                    console.output(SyncPreviewDocument(preview).jsonText)
                 } else {
                     SyncPrinter.preview(preview, console: console)
                 }
@@ -124,22 +124,8 @@ enum SyncPrinter {
         console.output("dry run: nothing changed")
     }
 
-    static func object(_ preview: SyncPreview) -> [String: Any] {
-        func commits(_ list: [CommitInfo]) -> [[String: Any]] {
-            list.map { ["commit": $0.id.hex, "summary": $0.summary, "author": $0.authorName] }
-        }
-        func files(_ list: [TreeChange]) -> [[String: Any]] {
-            list.map { ["path": $0.path, "change": verb($0)] }
-        }
-        return [
-            "remote": preview.remote.name, "url": preview.remote.displayURL, "remoteExists": preview.remoteExists,
-            "toPush": commits(preview.ahead), "toPull": commits(preview.behind),
-            "filesHere": files(preview.incoming), "filesThere": files(preview.outgoing),
-            "uncommitted": preview.uncommitted,
-        ]
-    }
-
-    private static func verb(_ change: TreeChange) -> String {
+    /// `add`, `update` or `remove`: what a sync would do to the file on the other side.
+    static func verb(_ change: TreeChange) -> String {
         change.newID == nil ? "remove" : change.isAddition ? "add" : "update"
     }
 }
