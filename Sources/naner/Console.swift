@@ -81,9 +81,11 @@ final class Console: @unchecked Sendable {
         write(text.hasSuffix("\n") || text.isEmpty ? text : text + "\n", to: FileHandle.standardOutput)
     }
 
-    func detail(_ line: String) {
+    /// A fact behind the report (the paths used, counts, full ids), on stderr and
+    /// only with `--verbose`, so stdout is the same with or without it.
+    func detail(_ line: @autoclosure () -> String) {
         guard verbose else { return }
-        write(line + "\n", to: FileHandle.standardError)
+        write(line() + "\n", to: FileHandle.standardError)
     }
 
     func error(_ message: String) { stderr(paint("error:", .red) + " " + message) }
@@ -107,4 +109,9 @@ final class Console: @unchecked Sendable {
     private func write(_ text: String, to handle: FileHandle) {
         handle.write(Data(text.utf8))
     }
+}
+
+/// `1 file`, `2 files`: a count with its noun, for detail lines.
+func counted(_ count: Int, _ noun: String, plural: String? = nil) -> String {
+    "\(count) " + (count == 1 ? noun : plural ?? noun + "s")
 }

@@ -24,12 +24,17 @@ struct GlobalOptions: ParsableArguments {
 
     var locations: Locations { Locations.resolve(home: home, repository: repo) }
 
-    /// Sets up the console for this command and returns it.
+    /// Sets up the console for this command and returns it; with `-v`, says which
+    /// home and repository the command works on.
     func console() -> Console {
-        Console.standard.configure(color: color, quiet: quiet, verbose: verbose)
+        let console = Console.standard
+        console.configure(color: color, quiet: quiet, verbose: verbose)
         Workspace.warn = { Console.standard.warning($0) }
         PassphrasePrompt.install()
-        return Console.standard
+        let locations = self.locations
+        console.detail("home: \(locations.home)")
+        console.detail("repository: \(locations.repository)")
+        return console
     }
 
     func workspace() throws -> Workspace {

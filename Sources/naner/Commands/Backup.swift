@@ -74,6 +74,8 @@ extension Naner {
                                               compress: compress || encrypt, includeSSHKeys: includeSSHKeys, encrypt: encrypt)
             let printer = CommitPrinter(console: console)
             printer.printWarnings(report.committed.scan)
+            printer.detail(report.committed)
+            console.detail("tag '\(report.name)' points at \(report.commit.hex)")
             if let commit = report.committed.commit {
                 console.say("[main \(commit.short)] \(message ?? "backup \(report.name)")")
             }

@@ -22,6 +22,7 @@ extension Naner {
             let console = Console.standard
             let findings = try workspace.doctor(fix: fix)
             let open = findings.filter { $0.fixed == nil }
+            console.detail("\(counted(findings.count, "finding")), \(findings.count - open.count) fixed")
             if json {
                 console.output(DoctorDocument(findings).jsonText)
             } else {

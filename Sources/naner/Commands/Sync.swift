@@ -52,6 +52,7 @@ extension Naner {
             let workspace = try Workspace.open(global.locations)
             if abort {
                 let (plan, safety) = try workspace.abortMerge()
+                console.detail("\(counted(plan.actions.count, "file")) put back")
                 for action in plan.actions { console.say("put back '\(action.path)'") }
                 if let safety { console.say("saved the half-resolved files as safety point '\(safety)'") }
                 console.say("sync merge aborted")
@@ -81,6 +82,7 @@ extension Naner {
                 throw SyncError.mergeConflicts(paths)
             }
             console.endProgress()
+            SyncPrinter.detail(report, console: console)
             SyncPrinter.report(report, console: console)
         }
     }
@@ -106,6 +108,19 @@ enum SyncPrinter {
             if let main = push.main { console.say("pushed main (\(main.short)) to '\(remote)'") }
             if !push.tags.isEmpty { console.say("pushed \(push.tags.count) backup tag\(push.tags.count == 1 ? "" : "s"): \(push.tags.joined(separator: ", "))") }
             if push.main == nil && push.tags.isEmpty { console.say("'\(remote)' already has everything") }
+        }
+    }
+
+    /// With `-v`: the remote's address, the files a pull wrote, where main and the tags went.
+    static func detail(_ report: SyncReport, console: Console) {
+        console.detail("remote '\(report.remote.name)': \(report.remote.displayURL)")
+        switch report.pull {
+        case .fastForward(let commit, let files)?, .merged(let commit, let files)?:
+            console.detail("pull: \(counted(files.count, "file")) written or removed, main is now \(commit.hex)")
+        case .remoteEmpty?, .upToDate?, nil: break
+        }
+        if let push = report.push {
+            console.detail("push: " + (push.main.map { "main \($0.hex), " } ?? "main unchanged, ") + counted(push.tags.count, "tag"))
         }
     }
 
