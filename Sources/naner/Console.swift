@@ -23,7 +23,7 @@ final class Console: @unchecked Sendable {
     }
 
     enum Color: String {
-        case red = "31", green = "32", yellow = "33", cyan = "36", bold = "1", dim = "2"
+        case red = "31", green = "32", yellow = "33", cyan = "36", bold = "1"
     }
 
     func paint(_ text: String, _ color: Color) -> String {
