@@ -25,7 +25,7 @@ final class Console: @unchecked Sendable, Interaction {
     }
 
     enum Color: String {
-        case red = "31", green = "32", yellow = "33", cyan = "36", bold = "1", dim = "2"
+        case red = "31", green = "32", yellow = "33", cyan = "36", bold = "1"
     }
 
     func paint(_ text: String, _ color: Color) -> String {
@@ -83,9 +83,11 @@ final class Console: @unchecked Sendable, Interaction {
         write(text.hasSuffix("\n") || text.isEmpty ? text : text + "\n", to: FileHandle.standardOutput)
     }
 
-    func detail(_ line: String) {
+    /// A fact behind the report (the paths used, counts, full ids), on stderr and
+    /// only with `--verbose`, so stdout is the same with or without it.
+    func detail(_ line: @autoclosure () -> String) {
         guard verbose else { return }
-        write(line + "\n", to: FileHandle.standardError)
+        write(line() + "\n", to: FileHandle.standardError)
     }
 
     func error(_ message: String) { stderr(paint("error:", .red) + " " + message) }
@@ -111,14 +113,9 @@ final class Console: @unchecked Sendable, Interaction {
     }
 }
 
-/// JSON for `--json`: sorted keys, so scripts and tests see a stable shape.
-enum JSON {
-    static func encode(_ value: Any) -> String {
-        guard let data = try? JSONSerialization.data(withJSONObject: value, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]) else {
-            return "{}"
-        }
-        return String(decoding: data, as: UTF8.self)
-    }
+/// `1 file`, `2 files`: a count with its noun, for detail lines.
+func counted(_ count: Int, _ noun: String, plural: String? = nil) -> String {
+    "\(count) " + (count == 1 ? noun : plural ?? noun + "s")
 }
 
 extension Console {

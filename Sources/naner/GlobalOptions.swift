@@ -24,10 +24,15 @@ struct GlobalOptions: ParsableArguments {
 
     var locations: Locations { Locations.resolve(home: home, repository: repo) }
 
-    /// Sets up the console for this command and returns it.
+    /// Sets up the console for this command and returns it; with `-v`, says which
+    /// home and repository the command works on.
     func console() -> Console {
-        Console.standard.configure(color: color, quiet: quiet, verbose: verbose)
-        return Console.standard
+        let console = Console.standard
+        console.configure(color: color, quiet: quiet, verbose: verbose)
+        let locations = self.locations
+        console.detail("home: \(locations.home)")
+        console.detail("repository: \(locations.repository)")
+        return console
     }
 
     func workspace() throws -> Workspace {

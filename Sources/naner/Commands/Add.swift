@@ -17,7 +17,9 @@ extension Naner {
         func run() throws {
             let workspace = try global.workspace()
             let console = Console.standard
-            for change in try workspace.add(paths) {
+            let changes = try workspace.add(paths)
+            console.detail(counted(changes.count, "include list change"))
+            for change in changes {
                 switch change {
                 case .added(let path): console.say("added '\(path)' to the include list")
                 case .alreadyIncluded(let path, let entry):
@@ -48,7 +50,9 @@ extension Naner {
         func run() throws {
             let workspace = try global.workspace()
             let console = Console.standard
-            for change in try workspace.forget(paths) {
+            let changes = try workspace.forget(paths)
+            console.detail(counted(changes.count, "include list or .syncignore change"))
+            for change in changes {
                 switch change {
                 case .removed(let path): console.say("removed '\(path)' from the include list")
                 case .excludedBySyncIgnore(let path, let folder):

@@ -74,6 +74,8 @@ extension Naner {
                                               compress: compress || encrypt, includeSSHKeys: includeSSHKeys, encrypt: encrypt)
             let printer = CommitPrinter(console: console)
             printer.printWarnings(report.committed.scan)
+            printer.detail(report.committed)
+            console.detail("tag '\(report.name)' points at \(report.commit.hex)")
             if let commit = report.committed.commit {
                 console.say("[main \(commit.short)] \(message ?? "backup \(report.name)")")
             }
@@ -98,11 +100,7 @@ extension Naner {
             let console = Console.standard
             let backups = try workspace.backups()
             if json {
-                console.output(JSON.encode(backups.map { backup -> [String: Any] in
-                    ["name": backup.name, "kind": backup.kind.rawValue, "commit": backup.commit.hex,
-                     "date": Log.isoDate(time: backup.time, offsetMinutes: backup.offsetMinutes),
-                     "message": backup.message, "files": backup.fileCount]
-                }))
+                console.output(BackupsDocument(backups).jsonText)
                 return
             }
             guard !backups.isEmpty else {

@@ -26,6 +26,7 @@ extension Naner {
             let report = try workspace.commit(message: message)
             let printer = CommitPrinter(console: console)
             printer.printWarnings(report.scan)
+            printer.detail(report)
             guard let commit = report.commit else {
                 console.say("nothing to commit, managed files are clean")
                 return
@@ -53,6 +54,13 @@ struct CommitPrinter {
         if !scan.refused.isEmpty {
             console.hint("move the secret out of the file, or exclude the file in .syncignore")
         }
+    }
+
+    /// With `-v`: what the scan found and where main now is.
+    func detail(_ report: CommitReport) {
+        let scan = report.scan
+        console.detail("\(counted(report.fileCount, "file")) managed, \(scan.changes.count) changed, \(scan.refused.count) refused, \(scan.skipped.count) skipped")
+        if let commit = report.commit { console.detail("main is now \(commit.hex)") }
     }
 
     func summary(_ scan: ScanResult) -> String {

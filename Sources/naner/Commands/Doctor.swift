@@ -22,15 +22,9 @@ extension Naner {
             let console = Console.standard
             let findings = try workspace.doctor(fix: fix)
             let open = findings.filter { $0.fixed == nil }
+            console.detail("\(counted(findings.count, "finding")), \(findings.count - open.count) fixed")
             if json {
-                console.output(JSON.encode([
-                    "healthy": open.isEmpty,
-                    "findings": findings.map { finding -> [String: Any] in
-                        var item: [String: Any] = ["check": finding.check.rawValue, "message": finding.message, "hint": finding.hint]
-                        if let fixed = finding.fixed { item["fixed"] = fixed }
-                        return item
-                    },
-                ] as [String: Any]))
+                console.output(DoctorDocument(findings).jsonText)
             } else {
                 for finding in findings {
                     if let fixed = finding.fixed {

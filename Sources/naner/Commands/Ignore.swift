@@ -29,11 +29,7 @@ extension Naner {
                 let console = Console.standard
                 let verdicts = try workspace.checkIgnore(paths)
                 if json {
-                    console.output(JSON.encode(verdicts.map { verdict -> [String: Any] in
-                        var item: [String: Any] = ["path": verdict.path, "managed": verdict.managed]
-                        if let rule = verdict.rule { item["rule"] = RulePrinter.object(rule) }
-                        return item
-                    }))
+                    console.output(IgnoreCheckDocument(verdicts).jsonText)
                     return
                 }
                 var text = ""

@@ -48,6 +48,8 @@ extension Naner {
                     throw ExitCode(NanerExit.conflict)
                 }
                 if let safety = report.safetyPoint { console.say("saved local files as safety point '\(safety)'") }
+                console.detail("\(counted(report.plan.actions.count, "file")) written or removed, \(report.plan.unchangedCount) unchanged")
+                console.detail("main is now \(report.commit.hex)")
                 let printer = RestorePrinter(console: console)
                 if !report.plan.isEmpty && !console.quiet { console.output(printer.lines(report.plan, prefix: "")) }
                 console.say("initialized '\(locations.repository)' for '\(locations.home)' from '\(from)' at \(report.commit.short)")
@@ -60,6 +62,7 @@ extension Naner {
             case .created(let report, let laid):
                 for path in laid { console.say("laid default '\(path)'") }
                 CommitPrinter(console: console).printWarnings(report.scan)
+                CommitPrinter(console: console).detail(report)
                 console.say("initialized '\(locations.repository)' for '\(locations.home)'")
                 if let commit = report.commit {
                     console.say("[main \(commit.short)] naner init: \(report.fileCount) files managed")

@@ -45,8 +45,11 @@ extension Naner {
                 throw NanerError.conflicts(conflicting)
             }
             let plan = report.plan
+            console.detail("plan: \(counted(plan.actions.count, "file")) to write or remove (\(plan.conflicts.count) with uncommitted edits), \(plan.unchangedCount) unchanged")
+            if let safety = report.safetyPoint { console.detail("safety point ref: \(BackupName.safetyPrefix)\(safety)") }
+            if let commit = report.commit { console.detail("main is now \(commit.hex)") }
             if json {
-                console.output(JSON.encode(RestorePrinter.object(report)))
+                console.output(RestoreDocument(report).jsonText)
                 return
             }
             let printer = RestorePrinter(console: console)
@@ -91,18 +94,5 @@ struct RestorePrinter {
             ? "; \(plan.conflicts.count) \(plan.conflicts.count == 1 ? "conflict needs" : "conflicts need") --force or 'naner commit' first"
             : ""
         return head + ": " + parts.joined(separator: ", ") + conflicts
-    }
-
-    static func object(_ report: RestoreReport) -> [String: Any] {
-        let plan = report.plan
-        var object: [String: Any] = [
-            "source": plan.source,
-            "actions": plan.actions.map { ["path": $0.path, "action": $0.verb.rawValue, "conflict": $0.conflict, "permissionsOnly": $0.modeOnly] },
-            "summary": ["restore": plan.count(.restore), "overwrite": plan.count(.overwrite),
-                        "remove": plan.count(.remove), "unchanged": plan.unchangedCount],
-        ]
-        if let safety = report.safetyPoint { object["safetyPoint"] = safety }
-        if let commit = report.commit { object["commit"] = commit.hex }
-        return object
     }
 }

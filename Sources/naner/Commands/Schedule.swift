@@ -36,10 +36,13 @@ extension Naner {
                 console.output(scheduler.current() ?? "no scheduled backups")
             case .off?:
                 let removed = try scheduler.remove()
+                console.detail("\(counted(removed.count, "scheduler file")) removed")
                 console.say(removed.isEmpty ? "no scheduled backups to remove" : "removed " + removed.joined(separator: ", "))
             case let frequency?:
                 let schedule = try Schedule(frequency: frequency == .daily ? .daily : .weekly, at: at)
-                for written in try scheduler.install(schedule) { console.say("wrote \(written)") }
+                let written = try scheduler.install(schedule)
+                console.detail("\(counted(written.count, "scheduler file")) written")
+                for file in written { console.say("wrote \(file)") }
                 console.say(scheduler.current() ?? "")
             }
         }

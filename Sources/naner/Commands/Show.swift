@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import NanerCore
 
 extension Naner {
@@ -20,18 +19,12 @@ extension Naner {
         func run() throws {
             let details = try global.workspace().showBackup(name)
             let console = Console.standard
-            let info = details.info
-            let date = Log.isoDate(time: info.time, offsetMinutes: info.offsetMinutes)
             if json {
-                var object: [String: Any] = [
-                    "name": info.name, "kind": info.kind.rawValue, "commit": info.commit.hex, "date": date,
-                    "message": info.message,
-                    "files": details.files.map { ["path": $0.path, "mode": String($0.mode, radix: 8).leftPadded(4), "symlink": $0.isSymlink] as [String: Any] },
-                ]
-                object["manifest"] = details.manifest.flatMap { try? JSONSerialization.jsonObject(with: Data($0.json().utf8)) } ?? NSNull()
-                console.output(JSON.encode(object))
+                console.output(ShowDocument(details).jsonText)
                 return
             }
+            let info = details.info
+            let date = Log.isoDate(time: info.time, offsetMinutes: info.offsetMinutes)
             var lines = ["\(info.kind == .safety ? "safety point" : "backup") '\(info.name)' at \(info.commit.short), \(date)"]
             if !info.message.isEmpty { lines.append("message:  \(info.message)") }
             if let manifest = details.manifest {
@@ -50,7 +43,7 @@ extension Naner {
 }
 
 extension String {
-    fileprivate func leftPadded(_ width: Int) -> String {
+    func leftPadded(_ width: Int) -> String {
         count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import NanerCore
 
 extension Naner {
@@ -22,7 +21,7 @@ extension Naner {
             let report = try workspace.status()
             let console = Console.standard
             if json {
-                console.output(JSON.encode(StatusJSON.object(report)))
+                console.output(StatusDocument(report).jsonText)
             } else if short {
                 console.output(StatusPrinter(console: console).short(report.scan))
             } else {
@@ -103,32 +102,8 @@ struct StatusPrinter {
     }
 }
 
-enum StatusJSON {
-    static func object(_ report: StatusReport) -> [String: Any] {
-        let scan = report.scan
-        return [
-            "branch": report.branch,
-            "clean": scan.isClean,
-            "changes": scan.changes.map { change -> [String: Any] in
-                var item: [String: Any] = ["path": change.path, "status": change.kind.rawValue]
-                if let rule = change.rule { item["rule"] = RulePrinter.object(rule) }
-                return item
-            },
-            "refused": scan.refused.map { ["path": $0.path, "reason": $0.reason] },
-            "skipped": scan.skipped.map { ["path": $0.path, "reason": $0.reason] },
-            "permissionsChanged": scan.permissionsChanged,
-            "upstream": report.upstream.map { ["remote": $0.remote, "ahead": $0.ahead, "behind": $0.behind] as [String: Any] } ?? NSNull(),
-            "mergeConflicts": report.mergeConflicts ?? NSNull(),
-        ]
-    }
-}
-
 enum RulePrinter {
     static func describe(_ rule: RuleOrigin) -> String {
         rule.line > 0 ? "\(rule.file):\(rule.line): \(rule.text)" : "\(rule.file): \(rule.text)"
-    }
-
-    static func object(_ rule: RuleOrigin) -> [String: Any] {
-        ["file": rule.file, "line": rule.line, "pattern": rule.text]
     }
 }

@@ -52,6 +52,7 @@ extension Naner {
             let workspace = try Workspace.open(global.locations, interaction: console)
             if abort {
                 let (plan, safety) = try workspace.abortMerge()
+                console.detail("\(counted(plan.actions.count, "file")) put back")
                 for action in plan.actions { console.say("put back '\(action.path)'") }
                 if let safety { console.say("saved the half-resolved files as safety point '\(safety)'") }
                 console.say("sync merge aborted")
@@ -62,7 +63,7 @@ extension Naner {
             if dryRun {
                 let preview = try workspace.previewSync(options)
                 if json {
-                    console.output(JSON.encode(SyncPrinter.object(preview)))
+                    console.output(SyncPreviewDocument(preview).jsonText)
                 } else {
                     SyncPrinter.preview(preview, console: console)
                 }
@@ -81,6 +82,7 @@ extension Naner {
                 throw SyncError.mergeConflicts(paths)
             }
             console.endProgress()
+            SyncPrinter.detail(report, console: console)
             SyncPrinter.report(report, console: console)
         }
     }
@@ -109,6 +111,19 @@ enum SyncPrinter {
         }
     }
 
+    /// With `-v`: the remote's address, the files a pull wrote, where main and the tags went.
+    static func detail(_ report: SyncReport, console: Console) {
+        console.detail("remote '\(report.remote.name)': \(report.remote.displayURL)")
+        switch report.pull {
+        case .fastForward(let commit, let files)?, .merged(let commit, let files)?:
+            console.detail("pull: \(counted(files.count, "file")) written or removed, main is now \(commit.hex)")
+        case .remoteEmpty?, .upToDate?, nil: break
+        }
+        if let push = report.push {
+            console.detail("push: " + (push.main.map { "main \($0.hex), " } ?? "main unchanged, ") + counted(push.tags.count, "tag"))
+        }
+    }
+
     static func preview(_ preview: SyncPreview, console: Console) {
         let remote = preview.remote.name
         if !preview.remoteExists { console.output("'\(remote)' does not exist yet: a push would create it at '\(preview.remote.displayURL)'") }
@@ -124,22 +139,8 @@ enum SyncPrinter {
         console.output("dry run: nothing changed")
     }
 
-    static func object(_ preview: SyncPreview) -> [String: Any] {
-        func commits(_ list: [CommitInfo]) -> [[String: Any]] {
-            list.map { ["commit": $0.id.hex, "summary": $0.summary, "author": $0.authorName] }
-        }
-        func files(_ list: [TreeChange]) -> [[String: Any]] {
-            list.map { ["path": $0.path, "change": verb($0)] }
-        }
-        return [
-            "remote": preview.remote.name, "url": preview.remote.displayURL, "remoteExists": preview.remoteExists,
-            "toPush": commits(preview.ahead), "toPull": commits(preview.behind),
-            "filesHere": files(preview.incoming), "filesThere": files(preview.outgoing),
-            "uncommitted": preview.uncommitted,
-        ]
-    }
-
-    private static func verb(_ change: TreeChange) -> String {
+    /// `add`, `update` or `remove`: what a sync would do to the file on the other side.
+    static func verb(_ change: TreeChange) -> String {
         change.newID == nil ? "remove" : change.isAddition ? "add" : "update"
     }
 }

@@ -1,0 +1,27 @@
+import NanerCore
+
+/// `naner status --json`.
+struct StatusDocument: JSONDocument {
+    let branch: String
+    let clean: Bool
+    let changes: [StatusChangeEntry]
+    let refused: [PathReasonEntry]
+    let skipped: [PathReasonEntry]
+    let permissionsChanged: Bool
+    /// As of the last sync; null before any.
+    @NullWhenAbsent var upstream: UpstreamEntry?
+    /// The files still holding conflict markers while a sync merge waits; null when none waits.
+    @NullWhenAbsent var mergeConflicts: [String]?
+
+    init(_ report: StatusReport) {
+        let scan = report.scan
+        branch = report.branch
+        clean = scan.isClean
+        changes = scan.changes.map(StatusChangeEntry.init)
+        refused = scan.refused.map(PathReasonEntry.init)
+        skipped = scan.skipped.map(PathReasonEntry.init)
+        permissionsChanged = scan.permissionsChanged
+        upstream = report.upstream.map(UpstreamEntry.init)
+        mergeConflicts = report.mergeConflicts
+    }
+}
