@@ -93,8 +93,6 @@ extension Workspace {
 
     // MARK: sync
 
-    public enum SyncDirection: Sendable { case both, pull, push }
-
     /// `naner sync [pull|push]`: both is pull, then push; a pull that stops on
     /// conflicts throws, so nothing is pushed.
     public func sync(_ direction: SyncDirection = .both, _ options: SyncOptions) throws -> SyncReport {
@@ -105,8 +103,8 @@ extension Workspace {
         var report = SyncReport(remote: remote)
         // A folder is inspected once: the pull does not write to it.
         let folderPresent = try inspectFolder(remote)
-        if direction != .push { report.pull = try pull(remote, options, folderPresent: folderPresent) }
-        if direction != .pull { report.push = try push(remote, options, folderPresent: folderPresent) }
+        if direction.pulls { report.pull = try pull(remote, options, folderPresent: folderPresent) }
+        if direction.pushes { report.push = try push(remote, options, folderPresent: folderPresent) }
         return report
     }
 
@@ -121,20 +119,21 @@ extension Workspace {
         // First the remote's main: a fast-forward, or a merge that may stop on conflicts.
         var target = ours
         var merged = false
-        if try !repository.isDescendant(ours, of: theirs) && ours != theirs {
-            if try repository.isDescendant(theirs, of: ours) {
-                target = theirs
-            } else {
-                var conflicts: [String] = []
-                let outcome = try repository.merge(ours: ours, theirs: theirs) { try resolve($0, conflicts: &conflicts) }
-                let message = "merge \(remote.name) into main\n"
-                guard conflicts.isEmpty else {
-                    try stopWithConflicts(outcome, conflicts: conflicts, ours: ours, theirs: theirs, remote: remote, message: message)
-                }
-                target = try repository.createCommit(tree: outcome.tree, parents: [ours, theirs], message: message,
-                                                     signature: signature(), updateRef: nil)
-                merged = true
+        switch try SyncPlan.decidePull(ours: ours, theirs: theirs, in: repository) {
+        case .notAsked, .remoteEmpty, .upToDate:
+            break
+        case .fastForward(let commit):
+            target = commit
+        case .merge(let commit):
+            var conflicts: [String] = []
+            let outcome = try repository.merge(ours: ours, theirs: commit) { try resolve($0, conflicts: &conflicts) }
+            let message = "merge \(remote.name) into main\n"
+            guard conflicts.isEmpty else {
+                try stopWithConflicts(outcome, conflicts: conflicts, ours: ours, theirs: commit, remote: remote, message: message)
             }
+            target = try repository.createCommit(tree: outcome.tree, parents: [ours, commit], message: message,
+                                                 signature: signature(), updateRef: nil)
+            merged = true
         }
         // Then every commit a sync client kept as a conflicted copy, when it merges cleanly.
         for (copy, commit) in try fetchedCopies(remote) {
@@ -248,24 +247,19 @@ extension Workspace {
         }
         let lastSeen = try? repository.resolveCommit(remote.trackingPrefix + "main")
         var pushMain = false, forced = false
-        switch remoteRefs[Workspace.branch] {
-        case nil:
-            pushMain = true
-        case local?:
+        switch try SyncPlan.decidePush(local: local, there: remoteRefs[Workspace.branch], lastSeen: lastSeen, pullFirst: false,
+                                       force: options.force, remote: remote, in: repository) {
+        case .notAsked, .upToDate:
             break
-        case let there?:
-            let known = (try? repository.commit(there)) != nil
-            if known, try repository.isDescendant(local, of: there) {
-                pushMain = true
-            } else if options.force {
-                guard there == lastSeen else {
-                    throw SyncError.remoteMoved(remote: remote.name, now: there.short, lastSeen: lastSeen?.short)
-                }
-                pushMain = true
-                forced = true
-            } else {
-                throw SyncError.remoteHasNewCommits(remote: remote.name)
-            }
+        case .create, .fastForward:
+            pushMain = true
+        case .overwrite:
+            pushMain = true
+            forced = true
+        case .refused(let error):
+            throw error
+        case .afterPull:
+            throw SyncError.remoteHasNewCommits(remote: remote.name)  // no pull comes first here
         }
         // Backups travel with the branch; a tag the remote holds with another target stays as it is there.
         var tags: [(name: String, id: ObjectID)] = []
@@ -365,39 +359,48 @@ extension Workspace {
 
     // MARK: dry run
 
-    /// `naner sync --dry-run`: fetches into a scratch namespace (no branch, no
-    /// remote-tracking ref and no file changes) and compares both sides.
-    public func previewSync(_ options: SyncOptions) throws -> SyncPreview {
+    /// `naner sync [push|pull] --dry-run`: fetches into a scratch namespace (no branch,
+    /// no tracking ref moves, removed after) and decides as the real sync would. Under
+    /// the lock, since the scratch refs are written into this repository.
+    public func planSync(_ direction: SyncDirection = .both, _ options: SyncOptions) throws -> SyncPlan {
+        try lockRepository()
         let remote = try syncRemote(options, creating: false)
         let uncommitted = try status().scan.changes.filter { $0.kind != .excluded }.count
         guard let local = try repository.headCommitID() else { throw NanerError.repositoryMissing(locations.repository) }
         let localTree = try repository.commit(local).treeID
-        guard try inspectFolder(remote) else {
-            let outgoing = try repository.changes(from: nil, to: localTree)
-            return SyncPreview(remote: remote, remoteExists: false, ahead: try repository.commits(from: local, hiding: []),
-                               behind: [], incoming: [], outgoing: outgoing, uncommitted: uncommitted)
-        }
+        let lastSeen = try? repository.resolveCommit(remote.trackingPrefix + "main")
+        let remoteExists = try inspectFolder(remote)
         let prefix = "refs/naner/preview/\(remote.name)/"
         defer {
             for reference in (try? repository.references(matching: prefix + "*")) ?? [] {
                 try? repository.deleteReference(reference.name)
             }
         }
-        try fetch(remote, into: prefix, tags: false, options: options)
-        guard let theirs = fetchedMain(prefix) else {
-            return SyncPreview(remote: remote, remoteExists: true, ahead: try repository.commits(from: local, hiding: []),
-                               behind: [], incoming: [], outgoing: try repository.changes(from: nil, to: localTree),
-                               uncommitted: uncommitted)
+        if remoteExists { try fetch(remote, into: prefix, tags: false, options: options) }
+        let theirs = remoteExists ? fetchedMain(prefix) : nil
+        let pull: SyncPlan.Pull = direction.pulls ? try SyncPlan.decidePull(ours: local, theirs: theirs, in: repository) : .notAsked
+        let push: SyncPlan.Push = direction.pushes
+            ? try SyncPlan.decidePush(local: local, there: theirs, lastSeen: lastSeen, pullFirst: direction.pulls,
+                                      force: options.force, remote: remote, in: repository)
+            : .notAsked
+        // What each side would receive: only the directions asked for.
+        var ahead: [CommitInfo] = [], behind: [CommitInfo] = [], incoming: [TreeChange] = [], outgoing: [TreeChange] = []
+        if let theirs {
+            let base = try repository.mergeBase(local, theirs)
+            let baseTree = try base.map { try repository.commit($0).treeID }
+            if direction.pushes {
+                ahead = try repository.commits(from: local, hiding: [theirs])
+                outgoing = base == local ? [] : try repository.changes(from: baseTree, to: localTree)
+            }
+            if direction.pulls {
+                behind = try repository.commits(from: theirs, hiding: [local])
+                incoming = base == theirs ? [] : try repository.changes(from: baseTree, to: repository.commit(theirs).treeID)
+            }
+        } else if direction.pushes {
+            ahead = try repository.commits(from: local, hiding: [])
+            outgoing = try repository.changes(from: nil, to: localTree)
         }
-        let base = try repository.mergeBase(local, theirs)
-        let baseTree = try base.map { try repository.commit($0).treeID }
-        let theirTree = try repository.commit(theirs).treeID
-        return SyncPreview(
-            remote: remote, remoteExists: true,
-            ahead: try repository.commits(from: local, hiding: [theirs]),
-            behind: try repository.commits(from: theirs, hiding: [local]),
-            incoming: base == theirs ? [] : try repository.changes(from: baseTree, to: theirTree),
-            outgoing: base == local ? [] : try repository.changes(from: baseTree, to: localTree),
-            uncommitted: uncommitted)
+        return SyncPlan(remote: remote, direction: direction, remoteExists: remoteExists, pull: pull, push: push,
+                        ahead: ahead, behind: behind, incoming: incoming, outgoing: outgoing, uncommitted: uncommitted)
     }
 }

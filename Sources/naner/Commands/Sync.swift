@@ -60,8 +60,14 @@ extension Naner {
             }
             var options = SyncOptions(remote: remote, provider: cloud.cloudProvider, path: cloud.path, force: force)
             options.progress = console.transferProgress()
+            let chosen: SyncDirection
+            switch direction {
+            case .push?: chosen = .push
+            case .pull?: chosen = .pull
+            case nil: chosen = .both
+            }
             if dryRun {
-                let preview = try workspace.previewSync(options)
+                let preview = try workspace.planSync(chosen, options)
                 if json {
                     console.output(SyncPreviewDocument(preview).jsonText)
                 } else {
@@ -71,11 +77,7 @@ extension Naner {
             }
             let report: SyncReport
             do {
-                switch direction {
-                case .push?: report = try workspace.sync(.push, options)
-                case .pull?: report = try workspace.sync(.pull, options)
-                case nil: report = try workspace.sync(.both, options)
-                }
+                report = try workspace.sync(chosen, options)
             } catch SyncError.mergeConflicts(let paths) {
                 console.endProgress()
                 for path in paths { console.output("conflict: '\(path)'") }
@@ -124,9 +126,12 @@ enum SyncPrinter {
         }
     }
 
-    static func preview(_ preview: SyncPreview, console: Console) {
+    static func preview(_ preview: SyncPlan, console: Console) {
         let remote = preview.remote.name
-        if !preview.remoteExists { console.output("'\(remote)' does not exist yet: a push would create it at '\(preview.remote.displayURL)'") }
+        if !preview.remoteExists && preview.push != .notAsked {
+            console.output("'\(remote)' does not exist yet: a push would create it at '\(preview.remote.displayURL)'")
+        }
+        if case .refused(let refusal) = preview.push { console.output("the push would stop: \(refusal.message)") }
         console.output("\(preview.ahead.count) commit\(preview.ahead.count == 1 ? "" : "s") to push, "
             + "\(preview.behind.count) to pull ('\(remote)')")
         for commit in preview.behind { console.output("would pull \(commit.id.short) \(commit.summary)") }

@@ -13,7 +13,7 @@ struct SyncPreviewDocument: JSONDocument {
     /// Uncommitted changes here, which a sync does not carry.
     let uncommitted: Int
 
-    init(_ preview: SyncPreview) {
+    init(_ preview: SyncPlan) {
         remote = preview.remote.name
         url = preview.remote.displayURL
         remoteExists = preview.remoteExists
