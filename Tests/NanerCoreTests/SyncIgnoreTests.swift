@@ -92,6 +92,14 @@ final class IncludeListTests: XCTestCase {
         XCTAssertEqual(list.entry(covering: ".bashrc")?.path, ".bashrc")
     }
 
+    func testWindowsLineEndsAreLineEnds() throws {
+        var list = try IncludeList(text: "# mine\r\n.bashrc\r\n.vimrc\r\n.config/\r\n")
+        XCTAssertEqual(list.entries.map(\.written), [".bashrc", ".vimrc", ".config/"])
+        XCTAssertEqual(list.entries.map(\.line), [2, 3, 4])
+        _ = list.remove(pathAndBelow: ".vimrc")
+        XCTAssertEqual(list.text, "# mine\r\n.bashrc\r\n.config/\r\n", "the user's line ends are kept")
+    }
+
     func testRejectsPathsLeavingTheHomeAndPatterns() {
         XCTAssertThrowsError(try IncludeList(text: "../etc/passwd\n"))
         XCTAssertThrowsError(try IncludeList(text: ".config/*.conf\n"))

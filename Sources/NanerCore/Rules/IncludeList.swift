@@ -18,7 +18,10 @@ public struct IncludeList: Equatable, Sendable {
     public private(set) var entries: [Entry]
 
     public init(text: String, file: String = IncludeList.path) throws {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // Split on the byte: Swift reads "\r\n" as one Character, so a list saved with CRLF
+        // line ends would be one line.
+        var lines = text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+            .map { String(decoding: $0, as: UTF8.self) }
         if lines.last == "" { lines.removeLast() }
         self.lines = lines
         self.entries = []
