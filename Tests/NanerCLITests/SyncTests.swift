@@ -241,6 +241,23 @@ final class SyncTests: XCTestCase {
         XCTAssertEqual(folderGit("for-each-ref").stdout, folderBefore)
         XCTAssertEqual(String(decoding: second.read(".vimrc")!, as: UTF8.self), "set number\n")
         XCTAssertEqual(String(decoding: second.read(".bashrc")!, as: UTF8.self), "uncommitted\n")
+
+        // The preview decides as the real sync does: only the direction asked for, and a
+        // push that would stop says so, as the real push then does.
+        let pullOnly = sync(second, "pull", "--dry-run")
+        XCTAssertExit(pullOnly, 0)
+        XCTAssertTrue(pullOnly.stdout.contains("would pull"), pullOnly.stdout)
+        XCTAssertFalse(pullOnly.stdout.contains("would push"), pullOnly.stdout)
+        let pushOnly = sync(second, "push", "--dry-run")
+        XCTAssertExit(pushOnly, 0)
+        XCTAssertFalse(pushOnly.stdout.contains("would pull"), pushOnly.stdout)
+        XCTAssertTrue(pushOnly.stdout.contains("the push would stop: remote 'custom' has commits this machine does not have"),
+                      pushOnly.stdout)
+        XCTAssertFalse(sync(second, "--dry-run").stdout.contains("would stop"), "a pull first makes the push a fast-forward")
+        let realPush = sync(second, "push")
+        XCTAssertExit(realPush, 1)
+        XCTAssertOneErrorLine(realPush, contains: "remote 'custom' has commits this machine does not have")
+        XCTAssertEqual(second.git("for-each-ref").stdout, refsBefore, "the previews and the refused push moved no ref")
     }
 
     func testProvidersMapToTheirFolders() throws {
