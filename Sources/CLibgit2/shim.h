@@ -16,14 +16,8 @@ typedef struct {
 } naner_odb_backend;
 
 /* git_libgit2_opts is variadic, which Swift cannot call: one inline wrapper per option. */
-static inline int naner_git_enable_fsync_gitdir(int enabled) {
-    return git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, enabled);
-}
 static inline int naner_git_set_owner_validation(int enabled) {
     return git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, enabled);
-}
-static inline int naner_git_enable_strict_hash_verification(int enabled) {
-    return git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, enabled);
 }
 static inline int naner_git_enable_strict_object_creation(int enabled) {
     return git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, enabled);

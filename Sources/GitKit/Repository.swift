@@ -103,11 +103,4 @@ public final class Repository {
         defer { git_object_free(commit) }
         return ObjectID(git_object_id(commit).pointee)
     }
-
-    /// Runs libgit2's own consistency checks on the object database (used to tell a
-    /// damaged repository from a missing one).
-    public func isHeadReadable() -> Bool {
-        guard let id = try? headCommitID() else { return false }
-        return (try? commit(id)) != nil
-    }
 }

@@ -16,7 +16,6 @@ public enum SyncError: NanerFailure, Equatable {
     case mergeInProgress
     case noMergeInProgress
     case conflictMarkersRemain([String])
-    case remoteEmpty(remote: String)
 
     /// Always one line: names quoted from a file or another machine may hold control characters.
     public var message: String { text.onOneLine }
@@ -48,7 +47,6 @@ public enum SyncError: NanerFailure, Equatable {
         case .noMergeInProgress: return "no sync merge to abort"
         case .conflictMarkersRemain(let paths):
             return "conflict markers remain in " + paths.prefix(5).map { "'\($0)'" }.joined(separator: ", ")
-        case .remoteEmpty(let remote): return "remote '\(remote)' has no configuration yet"
         }
     }
 
@@ -75,7 +73,6 @@ public enum SyncError: NanerFailure, Equatable {
             return ["resolve the conflicts and 'naner commit -m MSG', or 'naner sync --abort'"]
         case .noMergeInProgress: return []
         case .conflictMarkersRemain: return ["edit them out, then commit again; or 'naner sync --abort'"]
-        case .remoteEmpty: return ["push this machine's configuration first with 'naner sync push'"]
         }
     }
 

@@ -26,7 +26,6 @@ public struct SyncRemote: Sendable, Equatable {
     }
 
     var trackingPrefix: String { "refs/remotes/\(name)/" }
-    var fetchRefspec: String { "+refs/heads/*:refs/remotes/\(name)/*" }
 }
 
 public typealias TransferProgress = GitKit.TransferProgress
