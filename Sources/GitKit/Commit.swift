@@ -1,33 +1,5 @@
 import CLibgit2
 
-/// Who made a commit. Built from git config when possible.
-public struct Signature: Sendable {
-    public var name: String
-    public var email: String
-
-    public init(name: String, email: String) {
-        self.name = name
-        self.email = email
-    }
-}
-
-/// A commit's metadata, copied out of libgit2.
-public struct CommitInfo: Sendable {
-    public let id: ObjectID
-    public let treeID: ObjectID
-    public let parentIDs: [ObjectID]
-    public let message: String
-    public let authorName: String
-    public let authorEmail: String
-    /// Seconds since the epoch, and the author's offset from UTC in minutes.
-    public let time: Int64
-    public let offsetMinutes: Int32
-
-    public var summary: String {
-        String(message.split(separator: "\n", omittingEmptySubsequences: false).first ?? "")
-    }
-}
-
 extension Repository {
     public func commit(_ id: ObjectID) throws -> CommitInfo {
         var oid = id.raw

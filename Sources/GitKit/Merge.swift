@@ -1,38 +1,6 @@
 import CLibgit2
 import Glibc
 
-/// One side of a conflicting path: its blob and mode, nil when that side deleted it.
-public struct MergeSide: Sendable {
-    public let id: ObjectID
-    public let mode: UInt32
-
-    public init(id: ObjectID, mode: UInt32) {
-        self.id = id
-        self.mode = mode
-    }
-}
-
-/// A path both sides changed in ways the merge could not combine.
-public struct MergeConflict: Sendable {
-    public let path: String
-    public let ancestor: MergeSide?
-    public let ours: MergeSide?
-    public let theirs: MergeSide?
-}
-
-/// The result of merging two commits in memory.
-public struct MergeOutcome {
-    /// The merged tree with every conflicting path replaced by `resolutions`.
-    public let tree: ObjectID
-    public let conflicts: [MergeConflict]
-}
-
-/// A file merged line by line: the text with conflict markers where sides disagree.
-public struct MergedFile: Sendable {
-    public let bytes: [UInt8]
-    public let isClean: Bool
-}
-
 extension Repository {
     public func isDescendant(_ commit: ObjectID, of ancestor: ObjectID) throws -> Bool {
         var a = commit.raw, b = ancestor.raw

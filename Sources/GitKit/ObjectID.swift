@@ -56,16 +56,3 @@ public struct ObjectID: Hashable, Sendable, CustomStringConvertible {
         try bytes.withUnsafeBytes { try hash($0, kind: kind) }
     }
 }
-
-public enum ObjectKind: Sendable {
-    case blob, tree, commit, tag
-
-    var raw: git_object_t {
-        switch self {
-        case .blob: return GIT_OBJECT_BLOB
-        case .tree: return GIT_OBJECT_TREE
-        case .commit: return GIT_OBJECT_COMMIT
-        case .tag: return GIT_OBJECT_TAG
-        }
-    }
-}

@@ -75,11 +75,3 @@ public struct SyncPlan: Sendable {
         return .overwrite(lease: there)
     }
 }
-
-/// `naner sync` both ways (pull, then push), or one.
-public enum SyncDirection: Sendable {
-    case both, pull, push
-
-    var pulls: Bool { self != .push }
-    var pushes: Bool { self != .pull }
-}
