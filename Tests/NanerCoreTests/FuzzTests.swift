@@ -148,7 +148,9 @@ final class FuzzTests: XCTestCase {
             case 1:
                 let text = String(decoding: input(seed: include), as: UTF8.self)
                 do { _ = try IncludeList(text: text) } catch {
-                    let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+                    // Lines end at the byte, as the include list reads them ("\r\n" is one Character).
+                    let lines = text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+                        .map { String(decoding: $0, as: UTF8.self) }
                     checkRejection(error, "include", iteration, &failures) {
                         // The reason starts with the entry (or its pattern part) quoted as it stands on that line.
                         guard case .malformedIncludeEntry(IncludeList.path, let line, let reason) = $0, (1...lines.count).contains(line)

@@ -37,6 +37,9 @@ extension Workspace {
                 throw NanerError.unrepresentablePath(path, reason: "its name holds a line break")
             }
             if ManagedRules.ownFiles.contains(path) { throw NanerError.ownFile(path) }
+            if let escape = checkout.escapingLinks([path]).first {
+                throw NanerError.pathThroughLink(path, link: escape.link, target: escape.target)
+            }
             let isFolder = status.kind == .directory
             if let existing = list.entry(covering: path),
                existing.path == path || isFolder || status.size <= sizeLimit {

@@ -165,7 +165,8 @@ extension Workspace {
         let rules = try refreshRules()
         let scan = try self.scan(rules: rules, mode: .commit(gitDirectory: locations.repository), index: try repository.index())
         let target = try RestoreTarget.tree(outcome.tree, commit: nil, label: remote.name, head: ours, repository: repository)
-        let plan = try applyIncoming(target, scan: scan)
+        let plan = try planIncoming(target, scan: scan)
+        try checkout.run(plan, from: target, scan: scan, saving: nil)
         let state = MergeState(remote: remote.name, ours: ours.hex, theirs: theirs.hex,
                                written: plan.actions.map(\.path), conflicts: conflicts.sorted())
         try state.save(repository: locations.repository, message: message)
@@ -205,16 +206,17 @@ extension Workspace {
         return MergeSide(id: id, mode: ours.mode)
     }
 
-    /// Writes what changed between HEAD and `target` into the tree, refusing first
-    /// when any of those files has an uncommitted edit.
-    func applyIncoming(_ target: RestoreTarget, scan: ScanResult) throws -> RestorePlan {
+    /// What changed between HEAD and `target`, as a plan that writes nothing yet; refuses
+    /// (before anything is written) when any of those files has an uncommitted edit, or
+    /// when the plan holds a refusal.
+    func planIncoming(_ target: RestoreTarget, scan: ScanResult) throws -> RestorePlan {
         let changed = target.changedSinceHead ?? []
         guard !changed.isEmpty else {
             return RestorePlan(source: target.label, actions: [], unchangedCount: 0, alreadyRestored: [])
         }
         let plan = try checkout.plan(target, scan: scan, paths: changed)
+        if let refusal = plan.refusals.first { throw refusal.error }
         if !plan.conflicts.isEmpty { throw SyncError.pullBlocked(plan.conflicts.map(\.path)) }
-        try checkout.run(plan, from: target, scan: scan, saving: nil)
         return plan
     }
 

@@ -5,9 +5,19 @@ extension Workspace {
     /// Moves the tree, `main` and the index from `from` to `to`, journalled.
     func layOut(from: ObjectID, to: ObjectID, label: String, message: String) throws -> RestorePlan {
         try SyncJournal(remote: label, from: from.hex, to: to.hex).save(repository: locations.repository)
-        let rules = try refreshRules()
-        let scan = try self.scan(rules: rules, mode: .commit(gitDirectory: locations.repository), index: try repository.index())
-        let plan = try applyIncoming(try RestoreTarget.commit(to, label: label, head: from, repository: repository), scan: scan)
+        let target: RestoreTarget, scan: ScanResult, plan: RestorePlan
+        do {
+            let rules = try refreshRules()
+            scan = try self.scan(rules: rules, mode: .commit(gitDirectory: locations.repository), index: try repository.index())
+            target = try RestoreTarget.commit(to, label: label, head: from, repository: repository)
+            plan = try planIncoming(target, scan: scan)
+        } catch {
+            // Refused before a byte was written: nothing is left to finish, so no later
+            // command replays the refusal.
+            SyncJournal.clear(repository: locations.repository)
+            throw error
+        }
+        try checkout.run(plan, from: target, scan: scan, saving: nil)
         try repository.setReference(Workspace.branch, to: to, message: message)
         try checkout.updateIndex(from: from, to: to, written: plan.actions.map(\.path))
         SyncJournal.clear(repository: locations.repository)

@@ -71,7 +71,22 @@ enum FileSystem {
         close(fd)
     }
 
+    /// Creates `path` and every missing folder above it with `mode` (XDG asks 0700 for
+    /// the folders an application creates under its data home). Existing ones stay as they are.
+    static func makeFolders(_ path: String, mode: UInt32) throws(SystemError) {
+        guard PathStatus(path: path, following: true) == nil else { return }
+        let parent = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
+        if !parent.isEmpty { try makeFolders(parent, mode: mode) }
+        do {
+            try makeFolder(path, mode: mode)
+        } catch where error.isExisting {}
+        try setPermissions(path, mode)  // whatever the umask took away or left
+    }
+
     static var processID: Int32 { getpid() }
+
+    /// The user naner runs as.
+    static var userID: UInt32 { getuid() }
 
     static var processorCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 

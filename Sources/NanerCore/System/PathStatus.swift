@@ -8,6 +8,8 @@ struct PathStatus: Sendable {
     let size: Int
     let device: UInt64
     let inode: UInt64
+    /// The owner.
+    let uid: UInt32
     let modified: Timestamp
     let changed: Timestamp
 
@@ -34,6 +36,7 @@ struct PathStatus: Sendable {
         size = Int(status.st_size)
         device = UInt64(status.st_dev)
         inode = UInt64(status.st_ino)
+        uid = status.st_uid
         modified = Timestamp(seconds: status.st_mtim.tv_sec, nanoseconds: status.st_mtim.tv_nsec)
         changed = Timestamp(seconds: status.st_ctim.tv_sec, nanoseconds: status.st_ctim.tv_nsec)
     }

@@ -11,6 +11,8 @@ public enum NanerError: NanerFailure, Equatable {
     case malformedPattern(file: String, line: Int, reason: String)
     case malformedIncludeEntry(file: String, line: Int, reason: String)
     case pathOutsideHome(String, home: String)
+    /// A path below a folder that is a link leading out of the home.
+    case pathThroughLink(String, link: String, target: String)
     case pathMissing(String)
     case pathNotManaged(String)
     case ownFile(String)
@@ -66,6 +68,8 @@ public enum NanerError: NanerFailure, Equatable {
         case .malformedPattern(let file, let line, let reason): return "\(file):\(line): \(reason)"
         case .malformedIncludeEntry(let file, let line, let reason): return "\(file):\(line): \(reason)"
         case .pathOutsideHome(let path, let home): return "'\(path)' is outside the home folder '\(home)'"
+        case .pathThroughLink(let path, let link, let target):
+            return "'\(path)' is inside '\(link)', a link to '\(target)' outside the home"
         case .pathMissing(let path): return "'\(path)' does not exist"
         case .pathNotManaged(let path): return "'\(path)' is not managed by naner"
         case .ownFile(let path): return "'\(path)' is naner's own file and is always managed"
@@ -124,6 +128,7 @@ public enum NanerError: NanerFailure, Equatable {
         case .malformedPattern: return ["fix or remove that line; 'naner ignore check PATH' shows which line decides a path"]
         case .malformedIncludeEntry: return ["fix or remove that line, or use 'naner add' and 'naner forget'"]
         case .pathOutsideHome: return ["naner manages files inside the home folder only"]
+        case .pathThroughLink(_, let link, _): return ["naner never follows a link out of the home; 'naner add \(link)' stores the link itself"]
         case .pathMissing: return ["create it first, or check the spelling"]
         case .pathNotManaged: return ["'naner ignore check PATH' says why"]
         case .ownFile: return []

@@ -13,6 +13,7 @@ extension Workspace {
         var findings: [DoctorFinding] = []
         findings += try checkIntegrity()
         findings += staleLocks(fix: fix)
+        findings += try leftoverSyncState(fix: fix)
         findings += try oldSafetyPoints(fix: fix, now: now)
         let rules = try refreshRules()
         let scan = try self.scan(rules: rules, mode: .status)
@@ -73,6 +74,52 @@ extension Workspace {
             if fix, (try? lockRepository(timeout: 0, removingStaleGitLocks: false)) != nil,
                FileSystem.removeIfPresent(locations.repository + "/" + name) {
                 finding.fixed = "removed '\(name)'"
+            }
+            findings.append(finding)
+        }
+        return findings
+    }
+
+    /// A sync that stopped half-way: a merge waiting for its conflicts, a pull killed while
+    /// laying files out, or scratch refs of a preview that was killed. Each blocks or
+    /// confuses later commands until it is finished or cleared.
+    private func leftoverSyncState(fix: Bool) throws -> [DoctorFinding] {
+        var findings: [DoctorFinding] = []
+        if let merge = MergeState.load(repository: locations.repository) {
+            var finding = DoctorFinding(
+                check: .syncState, message: "a sync merge with '\(merge.remote)' is waiting: \(merge.conflicts.count) file(s) with conflicts",
+                hint: "resolve them and 'naner commit -m MSG', or 'naner sync --abort' ('naner doctor --fix' aborts it)")
+            if fix {
+                try lockRepository()
+                let (_, safety) = try abortMerge()
+                finding.fixed = "aborted the merge" + (safety.map { "; the half-resolved files are safety point '\($0)'" } ?? "")
+            }
+            findings.append(finding)
+        }
+        if let journal = SyncJournal.load(repository: locations.repository) {
+            var finding = DoctorFinding(check: .syncState, message: "a pull from '\(journal.remote)' was interrupted while laying files out",
+                                        hint: "the next 'naner sync' or 'naner commit' finishes it ('naner doctor --fix' does it now)")
+            if fix {
+                try lockRepository()
+                do {
+                    try finishInterruptedPull()
+                    finding.fixed = "finished the interrupted pull"
+                } catch {
+                    // It cannot finish (its target is gone or refused): forget it; main never moved.
+                    SyncJournal.clear(repository: locations.repository)
+                    finding.fixed = "forgot the interrupted pull, which cannot finish: \((error as? NanerFailure)?.message ?? "\(error)")"
+                }
+            }
+            findings.append(finding)
+        }
+        let previews = try repository.references(matching: "refs/naner/preview/*")
+        if !previews.isEmpty {
+            var finding = DoctorFinding(check: .syncState, message: "\(previews.count) scratch ref(s) of an interrupted 'naner sync --dry-run' remain",
+                                        hint: "'naner doctor --fix' removes them")
+            if fix {
+                try lockRepository()
+                for reference in previews { try repository.deleteReference(reference.name) }
+                finding.fixed = "removed \(previews.count) scratch ref(s)"
             }
             findings.append(finding)
         }

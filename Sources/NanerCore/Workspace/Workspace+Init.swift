@@ -35,6 +35,12 @@ extension Workspace {
 
     /// A new repository for the tree, with the settings naner relies on.
     static func createRepository(_ locations: Locations) throws -> Repository {
+        // Private from the first byte: its objects are copies of 0600 files such as ~/.ssh/config.
+        do {
+            try FileSystem.makeFolders(locations.repository, mode: 0o700)
+        } catch {
+            throw NanerError.cannotWrite(locations.repository, reason: error.reason)
+        }
         let repository = try Repository.create(gitDir: locations.repository, workTree: locations.home)
         let config = try repository.config()
         // The managed set must not depend on a global ignore file that differs per machine.

@@ -41,8 +41,14 @@ public final class Workspace {
     public static func open(_ locations: Locations, interaction: Interaction = Unattended()) throws -> Workspace {
         try locations.checkHome()
         let gitDir = locations.repository
-        guard FileManager.default.fileExists(atPath: gitDir) else {
+        guard let status = PathStatus(path: gitDir, following: true) else {
             throw NanerError.repositoryMissing(gitDir)
+        }
+        // A repository made by an earlier naner (0755): its objects are copies of private
+        // files, so others must not reach them. Repaired once, and said.
+        if status.kind == .directory && status.permissions & 0o077 != 0 && status.uid == FileSystem.userID,
+           (try? FileSystem.setPermissions(gitDir, status.permissions & 0o700)) != nil {
+            interaction.warn("made '\(gitDir)' private (\(String(status.permissions & 0o700, radix: 8))): it holds copies of your files")
         }
         return Workspace(locations: locations, loader: RepositoryLoader(locations: locations), interaction: interaction)
     }

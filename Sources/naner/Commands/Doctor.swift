@@ -11,7 +11,7 @@ extension Naner {
 
         @OptionGroup var global: GlobalOptions
 
-        @Flag(help: "Repair what is safe to repair (stale lock files, old safety points) and say what was done.")
+        @Flag(help: "Repair what is safe to repair (stale lock files, old safety points, a sync left half-way) and say what was done.")
         var fix = false
 
         @Flag(help: "Print the findings as JSON.")
