@@ -10,12 +10,19 @@ struct RestoreTarget {
         let permissions: UInt32
     }
 
+    /// What the target is made of, as `TreeGate` reads it before anything is written.
+    enum Contents {
+        case tree(ObjectID, Repository)
+        case archive([ArchiveEntry])
+    }
+
     let label: String
     /// The commit, for repository targets.
     let commit: ObjectID?
     /// Paths that may differ from the last commit; nil means "every path of `files`".
     let changedSinceHead: [String]?
     let modes: ModeTable
+    let contents: Contents
     private let lookup: (String) throws -> File?
     private let content: (String, File) throws -> [UInt8]
     let allPaths: () throws -> [String]
@@ -44,7 +51,7 @@ struct RestoreTarget {
             modes.modes[path] ?? (gitMode == IndexEntry.executableMode ? 0o755 : 0o644)
         }
         var target = RestoreTarget(
-            label: label, commit: id, changedSinceHead: changes.map(\.path), modes: modes,
+            label: label, commit: id, changedSinceHead: changes.map(\.path), modes: modes, contents: .tree(tree, repository),
             lookup: { path in
                 try repository.entry(at: path, in: tree).map { File(id: $0.id, gitMode: $0.mode, permissions: permissions(path, $0.mode)) }
             },
@@ -82,7 +89,7 @@ struct RestoreTarget {
             }
         }
         return RestoreTarget(
-            label: label, commit: nil, changedSinceHead: nil, modes: modes,
+            label: label, commit: nil, changedSinceHead: nil, modes: modes, contents: .archive(entries),
             lookup: { files[$0]?.0 }, content: { path, _ in files[path]?.1 ?? [] },
             allPaths: { files.keys.sorted() }, fileCount: { _ in files.count })
     }
