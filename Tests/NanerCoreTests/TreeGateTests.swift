@@ -51,6 +51,13 @@ final class TreeGateTests: XCTestCase {
         XCTAssertEqual(EntryName.problem(Array("a/.git".utf8), isSymlink: false), .dotGit)
         XCTAssertEqual(EntryName.problem(Array("a/b".utf8), isSymlink: false), .slashInName)
         XCTAssertEqual(EntryName.problem(Array(repeating: 0x6E, count: 4097), isSymlink: false), .tooLong)
+        // A '\' is refused where Windows would read it as a way out; elsewhere it is an ordinary byte.
+        for name in ["..\\escape", "a\\..\\..\\b", "\\etc\\passwd", "C:\\x"] {
+            XCTAssertEqual(EntryName.problem(Array(name.utf8), isSymlink: false), .backslash, name)
+        }
+        for name in ["back\\slash.conf", "dev-disk-by\\x2duuid.mount", "a\\\\b", "..x\\y", "ab:\\c"] {
+            XCTAssertNil(EntryName.problem(Array(name.utf8), isSymlink: false), name)
+        }
         XCTAssertEqual(EntryName.shown(Array("latin1-".utf8) + [0xE9] + Array(".conf".utf8)), "latin1-\\xE9.conf")
         XCTAssertEqual(EntryName.shown(Array(".g\u{200C}it".utf8)), ".g\\u{200C}it")
     }

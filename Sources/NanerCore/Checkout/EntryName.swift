@@ -1,7 +1,8 @@
 /// The rules for one name of a path another machine sent: what git's
 /// `verify_path` refuses with `core.protectNTFS` and `core.protectHFS` on, what
 /// `git fsck --strict` reports about a name, and what naner itself refuses
-/// (a name that is not UTF-8, a `\`). A name here is one component, as bytes.
+/// (a name that is not UTF-8, a `\` that climbs out where it separates folders).
+/// A name here is one component, as bytes.
 enum EntryName {
     private static let dot = UInt8(ascii: "."), slash = UInt8(ascii: "/"), backslash = UInt8(ascii: "\\")
     private static let space = UInt8(ascii: " "), colon = UInt8(ascii: ":"), tilde = UInt8(ascii: "~")
@@ -48,9 +49,20 @@ enum EntryName {
                          || text.map({ isHFSDot($0, "gitmodules") }) == true) {
             return .gitmodulesLink
         }
-        if hasSeparator { return .backslash }  // NUL and '/' were answered above
+        // NUL and '/' were answered above: a separator here is a '\'.
+        if hasSeparator && climbsOutOnWindows(name) { return .backslash }
         if name.count > TreeGate.maximumNameLength { return .tooLong }
         return nil
+    }
+
+    /// Read with `\` as Windows reads it, a folder separator: the name is absolute
+    /// (`\x`, `C:\x`) or climbs out (`..\escape`). Other names holding a `\` are
+    /// ordinary on Linux (systemd's escaped unit names: `dev-disk-by\x2duuid.mount`).
+    private static func climbsOutOnWindows(_ name: [UInt8]) -> Bool {
+        let components = name.split(separator: backslash, omittingEmptySubsequences: false)
+        if name.first == backslash || components.contains(where: { $0.elementsEqual([dot, dot]) }) { return true }
+        guard let first = components.first, first.count == 2, first.last == colon else { return false }
+        return (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(lower(first.first!))
     }
 
     /// Why a `/`-separated relative path may not be written, or nil.

@@ -13,7 +13,7 @@ public struct TreeProblem: Sendable, Equatable {
         case emptyName
         /// A name holding `/`: one entry pretending to be a whole path.
         case slashInName
-        /// A `\`, a folder separator on Windows.
+        /// `..\escape`, `\x`, `C:\x`: outside the home where `\` separates folders (Windows).
         case backslash
         case nul
         /// The name's bytes are not UTF-8: another tool or machine would see another name.
@@ -56,7 +56,7 @@ public struct TreeProblem: Sendable, Equatable {
             case .dotName: return "is named '.'"
             case .emptyName: return "has an empty name"
             case .slashInName: return "is one name holding '/'"
-            case .backslash: return "holds '\\', a folder separator on Windows"
+            case .backslash: return "leads outside the home where '\\' separates folders (Windows)"
             case .nul: return "holds a NUL byte"
             case .notUTF8: return "is not valid UTF-8"
             case .tooLong: return "has a name longer than \(TreeGate.maximumNameLength) bytes"
