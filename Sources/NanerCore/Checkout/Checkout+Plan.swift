@@ -13,6 +13,18 @@ extension Checkout {
         func selected(_ path: String) -> Bool {
             (paths.isEmpty || within(path, paths)) && !within(path, excludes)
         }
+        // What the target holds is judged first, all of it: its problems are refusals, whatever
+        // `paths` selects. Its gitlinks are skipped: never written, never a reason to remove.
+        let verdict = gate.check(target)
+        for gitlink in verdict.gitlinks {
+            interaction.warn("skipping '\(gitlink)' of '\(target.label)': it is a submodule (a gitlink), which naner does not restore")
+        }
+        func underGitlink(_ path: String) -> Bool { within(path, verdict.gitlinks) }
+        guard verdict.problems.isEmpty else {
+            // Nothing of such a target is looked at further, not even to compare it with the home.
+            return RestorePlan(source: target.label, actions: [], unchangedCount: 0, alreadyRestored: [],
+                               refusals: verdict.problems.map { RestorePlan.Refusal($0, source: target.label, commit: target.commit) })
+        }
         // Files naner refuses to store (secrets) or cannot read: no safety point could keep
         // them, so nothing may overwrite or remove them.
         let untouchable = Dictionary((scan.refused + scan.skipped).map { ($0.path, $0.reason) }, uniquingKeysWith: { first, _ in first })
@@ -28,7 +40,7 @@ extension Checkout {
             candidates.formUnion(changedSinceHead)
             candidates.formUnion(try repository.index().entries().map(\.path))
         }
-        // Permission-only differences.
+        // Permission-only differences (the target's table holds only paths it has).
         candidates.formUnion(target.modes.modes.keys.filter { !$0.hasSuffix("/") })
         candidates.formUnion(scan.modeTable.modes.keys.filter { !$0.hasSuffix("/") })
 
@@ -36,7 +48,7 @@ extension Checkout {
         var alreadyRestored: [String] = []
         let deleted = Set(scan.changes.filter { $0.kind == .deleted }.map(\.path))
         var unchanged = 0
-        for path in candidates.sorted() where selected(path) {
+        for path in candidates.sorted() where selected(path) && !underGitlink(path) {
             let file = try target.file(path)
             if let reason = untouchable[path] {
                 if file != nil { interaction.warn("leaving '\(path)' as it is: naner does not store it (\(reason))") }
@@ -74,8 +86,11 @@ extension Checkout {
             ? try target.fileCount(scan.trackedCount)
             : try target.allPaths().filter(selected).count
         let restoring = actions.filter { $0.kind == .restore }.count
+        let written = actions.map(\.path)
+        let refused = gate.localProblems(writing: written)
+            .map { RestorePlan.Refusal($0, source: target.label, commit: target.commit) }
         return RestorePlan(source: target.label, actions: actions, unchangedCount: max(unchanged, selectedTotal - restoring),
-                           alreadyRestored: alreadyRestored, refusals: escapingLinks(actions.map(\.path)))
+                           alreadyRestored: alreadyRestored, refusals: refused + escapingLinks(written))
     }
 
     /// The recorded permissions, or git's default without widening what the local file allows:

@@ -1,3 +1,5 @@
+import GitKit
+
 /// What a restore will do, decided before anything is touched. `--dry-run`
 /// prints it, `--json` prints it as data, a real run executes it.
 public struct RestorePlan: Sendable {
@@ -56,17 +58,47 @@ public struct RestorePlan: Sendable {
     public var recordedPaths: [String] { actions.map(\.path) + alreadyRestored }
 
     /// Paths the plan may not write, each with why (a folder on the way is a link
-    /// leading out of the home): a real run stops on the first, before writing anything.
+    /// leading out of the home; the target holds what `TreeGate` refuses): a run, a
+    /// dry run included, stops on the first, before writing anything.
     public var refusals: [Refusal] = []
 
     public func count(_ verb: Action.Verb) -> Int { actions.filter { $0.verb == verb }.count }
 
     public struct Refusal: Sendable {
-        public let path: String
-        /// The folder on the way that is a link, and where it leads.
-        public let link: String
-        public let target: String
+        public enum Reason: Sendable, Equatable {
+            /// A folder on the way is a link, leading to `target` outside the home.
+            case escapingLink(link: String, target: String)
+            /// The target itself holds what naner never writes.
+            case refused(TreeProblem.Reason)
+        }
 
-        var error: NanerError { .unsafeTreePath(path, through: link, target: target) }
+        public let path: String
+        public let reason: Reason
+        /// The target as the user named it, and its commit.
+        let source: String
+        let commit: ObjectID?
+
+        init(path: String, link: String, target: String) {
+            self.path = path
+            reason = .escapingLink(link: link, target: target)
+            source = ""
+            commit = nil
+        }
+
+        init(_ problem: TreeProblem, source: String, commit: ObjectID?) {
+            path = problem.path
+            reason = .refused(problem.reason)
+            self.source = source
+            self.commit = commit
+        }
+
+        var error: any NanerFailure {
+            switch reason {
+            case .escapingLink(let link, let target):
+                return NanerError.unsafeTreePath(path, through: link, target: target)
+            case .refused(let reason):
+                return RefusedTarget(source: source, commit: commit?.short, problem: TreeProblem(path: path, reason: reason))
+            }
+        }
     }
 }

@@ -10,12 +10,21 @@ struct RestoreTarget {
         let permissions: UInt32
     }
 
+    /// What the target is made of, as `TreeGate` reads it before anything is written.
+    enum Contents {
+        case tree(ObjectID, Repository)
+        case archive([ArchiveEntry])
+    }
+
     let label: String
     /// The commit, for repository targets.
     let commit: ObjectID?
     /// Paths that may differ from the last commit; nil means "every path of `files`".
     let changedSinceHead: [String]?
+    /// The permissions the target asks for, as a restore applies them: clamped
+    /// (`ModeTable.incoming`), and only for paths the target holds.
     let modes: ModeTable
+    let contents: Contents
     private let lookup: (String) throws -> File?
     private let content: (String, File) throws -> [UInt8]
     let allPaths: () throws -> [String]
@@ -38,13 +47,15 @@ struct RestoreTarget {
                      repository: Repository) throws -> RestoreTarget {
         let headTree = try head.map { try repository.commit($0).treeID }
         let changes = try repository.changes(from: headTree, to: tree)
-        let modes = try repository.entry(at: ModeTable.path, in: tree)
+        let recorded = try repository.entry(at: ModeTable.path, in: tree)
             .map { ModeTable(text: String(decoding: try repository.blobContent($0.id), as: UTF8.self)) } ?? ModeTable()
+        // A line for a file the tree lacks is ignored: a mode line never removes a file.
+        let modes = try recorded.incoming { try repository.entry(at: $0, in: tree) != nil }
         func permissions(_ path: String, _ gitMode: UInt32) -> UInt32 {
             modes.modes[path] ?? (gitMode == IndexEntry.executableMode ? 0o755 : 0o644)
         }
         var target = RestoreTarget(
-            label: label, commit: id, changedSinceHead: changes.map(\.path), modes: modes,
+            label: label, commit: id, changedSinceHead: changes.map(\.path), modes: modes, contents: .tree(tree, repository),
             lookup: { path in
                 try repository.entry(at: path, in: tree).map { File(id: $0.id, gitMode: $0.mode, permissions: permissions(path, $0.mode)) }
             },
@@ -67,8 +78,9 @@ struct RestoreTarget {
             case .file(let bytes, let mode):
                 let id = try ObjectID.hash(bytes, kind: .blob)
                 let gitMode = mode & 0o100 != 0 ? IndexEntry.executableMode : IndexEntry.regularMode
-                files[entry.path] = (File(id: id, gitMode: gitMode, permissions: mode & 0o7777), bytes)
-                modes.recordFile(entry.path, mode: mode)
+                let permissions = ModeTable.clamp(mode)
+                files[entry.path] = (File(id: id, gitMode: gitMode, permissions: permissions), bytes)
+                modes.recordFile(entry.path, mode: permissions)
             case .symlink(let target):
                 let bytes = Array(target.utf8)
                 let id = try ObjectID.hash(bytes, kind: .blob)
@@ -78,11 +90,11 @@ struct RestoreTarget {
         if let recorded = files[ModeTable.path] {
             // Folders' modes come from the archived table; files' from the archive itself.
             for (path, mode) in ModeTable(text: String(decoding: recorded.1, as: UTF8.self)).modes where path.hasSuffix("/") {
-                modes.recordFolder(String(path.dropLast()), mode: mode)
+                modes.recordFolder(String(path.dropLast()), mode: ModeTable.clamp(mode))
             }
         }
         return RestoreTarget(
-            label: label, commit: nil, changedSinceHead: nil, modes: modes,
+            label: label, commit: nil, changedSinceHead: nil, modes: modes, contents: .archive(entries),
             lookup: { files[$0]?.0 }, content: { path, _ in files[path]?.1 ?? [] },
             allPaths: { files.keys.sorted() }, fileCount: { _ in files.count })
     }

@@ -64,7 +64,22 @@ extension Workspace {
                 throw error
             }
         }
-        return (workspace, try workspace.finishInitialization(from: source, force: force, now: now))
+        do {
+            return (workspace, try workspace.finishInitialization(from: source, force: force, now: now))
+        } catch let refusal as RefusedTarget {
+            workspace.abandonInitialization()
+            throw refusal
+        }
+    }
+
+    /// Removes the repository a refused `init --from` made, so the next run starts clean:
+    /// nothing of it was laid out. One holding a safety point (an earlier run saved
+    /// local files there) is kept, with its pending mark.
+    private func abandonInitialization() {
+        let gitDir = locations.repository
+        guard FileManager.default.fileExists(atPath: gitDir + "/" + Workspace.pendingInitMarker),
+              let safety = try? repository.references(matching: BackupName.safetyPrefix + "*"), safety.isEmpty else { return }
+        try? FileManager.default.removeItem(atPath: gitDir)
     }
 
     /// A plain folder becomes an absolute path; URLs and scp-like addresses stay as given.
@@ -76,12 +91,18 @@ extension Workspace {
 
     private func finishInitialization(from source: String, force: Bool, now: Date) throws -> InitFromReport {
         guard let head = try repository.headCommitID() else { throw NanerError.sourceEmpty(source) }
+        // Judged before anything of it reaches the home, its rules included.
+        try checkout.admit(commit: head, label: source)
+        if let problem = checkout.gate.localProblems(writing: [IncludeList.path]).first {
+            throw RestorePlan.Refusal(problem, source: source, commit: head).error
+        }
         try refreshRulesFromCommit(head)
         let rules = try refreshRules()
         // Nothing is committed on this machine yet: every local managed file is "new".
         let scan = try self.scan(rules: rules, mode: .commit(gitDirectory: locations.repository), entries: [])
         let target = try RestoreTarget.commit(head, label: source, head: nil, repository: repository)
         let plan = try checkout.plan(target, scan: scan, keepExtras: true)
+        if let refusal = plan.refusals.first { throw refusal.error }
         if !plan.conflicts.isEmpty && !force { throw NanerError.conflicts(plan.conflicts.map(\.path)) }
         // Only local files that differ need saving: there are no commits of this machine's own.
         let safety = try checkout.run(plan, from: target, scan: scan, saving: plan.conflicts.isEmpty ? nil

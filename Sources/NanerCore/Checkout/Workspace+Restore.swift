@@ -26,6 +26,8 @@ extension Workspace {
         }
         let plan = try checkout.plan(target, scan: scan, paths: paths.map { try treePath($0) },
                                      excludes: excludes.map { try treePath($0) })
+        // A refused target stops a dry run as it stops the real one: one error, before any report.
+        if let refusal = plan.refusals.first { throw refusal.error }
         if dryRun || plan.recordedPaths.isEmpty { return RestoreReport(plan: plan, safetyPoint: nil, commit: nil) }
         if !plan.conflicts.isEmpty && !force { throw NanerError.conflicts(plan.conflicts.map(\.path)) }
         let safety = try checkout.run(plan, from: target, scan: scan,

@@ -21,6 +21,27 @@ public struct ModeTable: Equatable, Sendable {
         }
     }
 
+    /// Bits a mode from elsewhere (another machine's table, an archive) never brings:
+    /// setuid, setgid, sticky, and write access for group and other.
+    public static let forbiddenBits: UInt32 = 0o7022
+
+    /// `mode`'s permission bits without the forbidden ones.
+    public static func clamp(_ mode: UInt32) -> UInt32 {
+        mode & 0o7777 & ~forbiddenBits
+    }
+
+    /// The table as a restore may apply it: every mode clamped, and a file's line kept
+    /// only when `holds` says the target has that file (folders' lines stay: they apply
+    /// only to folders on the way to a file that is written).
+    func incoming(holding holds: (String) throws -> Bool) rethrows -> ModeTable {
+        var result = ModeTable()
+        for (path, mode) in modes {
+            guard try path.hasSuffix("/") || holds(path) else { continue }
+            result.modes[path] = ModeTable.clamp(mode)
+        }
+        return result
+    }
+
     /// Records `mode` for a file when git's exec bit alone would not reproduce it.
     public mutating func recordFile(_ path: String, mode: UInt32) {
         let bits = mode & 0o7777

@@ -1,0 +1,20 @@
+import GitKit
+
+extension Checkout {
+    /// Judges every target before anything of it is written (`plan` asks it first).
+    var gate: TreeGate { TreeGate(locations: locations) }
+
+    /// Throws the first thing `commit`'s tree holds that naner never writes, as the
+    /// one-line refusal naming `label` (a remote, a URL, a tag) and the path. For a
+    /// route that must refuse before it moves a reference or merges: a pull checks
+    /// each commit it fetched this way before the merge and before `main` or the
+    /// tracking references move. Returns the gitlinks the tree holds (skipped later).
+    @discardableResult
+    func admit(commit: ObjectID, label: String) throws -> [String] {
+        let verdict = gate.check(tree: try repository.commit(commit).treeID, in: try repository)
+        if let problem = verdict.problems.first {
+            throw RestorePlan.Refusal(problem, source: label, commit: commit).error
+        }
+        return verdict.gitlinks
+    }
+}
