@@ -31,9 +31,11 @@ struct SSHAddress: Equatable {
         }
         if host.isEmpty { throw Invalid(url: url, reason: "it names no host") }
         if path.isEmpty { throw Invalid(url: url, reason: "it names no repository path") }
-        // ssh would read these as options, whatever `--` says to other ssh variants.
-        if host.hasPrefix("-") || (user?.hasPrefix("-") ?? false) {
-            throw Invalid(url: url, reason: "a host or user may not start with '-'")
+        // ssh variants that ignore `--` (and the remote's git) would read these as
+        // options: refused as git refuses them (`looks_like_command_line_option`),
+        // percent-decoded too, as git decodes an ssh:// URL before it looks.
+        for part in [host, user ?? "", path] where part.hasPrefix("-") || percentDecoded(part[...]).hasPrefix("-") {
+            throw Invalid(url: url, reason: "a host, user or path may not start with '-'")
         }
     }
 

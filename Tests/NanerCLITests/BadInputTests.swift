@@ -52,6 +52,35 @@ final class BadInputTests: XCTestCase {
         XCTAssertOneErrorLine(bracket, contains: ".syncignore:2: '[' without a closing ']'")
     }
 
+    /// A line that is not UTF-8 (here Latin-1 "caché/") is the documented error,
+    /// not a pattern with U+FFFD in it; and no command rewrites the file.
+    func testSyncIgnoreLineThatIsNotUTF8IsNamedAndNothingChanges() throws {
+        let sandbox = try Sandbox()
+        try sandbox.makeTypicalHome()
+        XCTAssertExit(sandbox.naner("init"), 0)
+        let exclude = FileManager.default.contents(atPath: sandbox.repo + "/info/exclude")
+        let include = sandbox.read(".naner/include")
+        let head = sandbox.git("rev-parse", "HEAD").stdout
+        let syncIgnore = Data("# mine\n*.log\n".utf8) + Data([0x63, 0x61, 0x63, 0x68, 0xE9, 0x2F, 0x0A]) + Data("*.tmp\n".utf8)
+        try sandbox.write(".syncignore", syncIgnore)
+        try sandbox.write(".bashrc", "edited\n")
+        for command in [["status"], ["commit", "-m", "x"], ["ignore", "check", ".bashrc"], ["ignore", "show"],
+                        ["add", ".local"], ["forget", ".config/kitty/kitty.conf"], ["diff"]] {
+            try sandbox.write(".local/x", "x\n")
+            let run = sandbox.naner(command)
+            XCTAssertExit(run, 1)
+            XCTAssertOneErrorLine(run, contains: ".syncignore:3: not valid UTF-8 text")
+            XCTAssertEqual(sandbox.read(".syncignore"), syncIgnore, "\(command)")
+            XCTAssertEqual(sandbox.read(".naner/include"), include, "\(command)")
+        }
+        XCTAssertEqual(sandbox.git("rev-parse", "HEAD").stdout, head)
+        XCTAssertEqual(FileManager.default.contents(atPath: sandbox.repo + "/info/exclude"), exclude)
+
+        // Fixed, everything works again.
+        try sandbox.write(".syncignore", "# mine\n*.log\ncaché/\n*.tmp\n")
+        XCTAssertExit(sandbox.naner("status"), 0)
+    }
+
     func testPathOutsideTheTree() throws {
         let sandbox = try Sandbox()
         try sandbox.makeTypicalHome()

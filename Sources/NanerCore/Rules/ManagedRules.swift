@@ -38,8 +38,8 @@ public struct ManagedRules: Sendable {
     /// means naner's shipped default, so deleting one never exposes secrets.
     public static func load(home: String, repositoryInsideHome: String?) throws -> ManagedRules {
         let includeText = try readTreeFile(home + "/" + IncludeList.path) ?? DefaultFiles.includeList
-        let syncIgnore = try readTreeFile(home + "/" + SyncIgnore.path).map { Array($0.utf8) }
-            ?? Array(DefaultFiles.syncIgnore.utf8)
+        // As bytes: text that is not UTF-8 is the translation's to refuse, by line.
+        let syncIgnore = try readTreeBytes(home + "/" + SyncIgnore.path) ?? Array(DefaultFiles.syncIgnore.utf8)
         return ManagedRules(includeList: try IncludeList(text: includeText),
                             syncIgnore: try SyncIgnore.translate(syncIgnore),
                             repositoryInsideHome: repositoryInsideHome)
@@ -99,12 +99,17 @@ public struct ManagedRules: Sendable {
 
     /// A file of the tree as text, or nil when it does not exist.
     static func readTreeFile(_ path: String) throws -> String? {
+        try readTreeBytes(path).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// A file of the tree as it is on disk, or nil when it does not exist.
+    static func readTreeBytes(_ path: String) throws -> [UInt8]? {
         guard let data = FileManager.default.contents(atPath: path) else {
             if FileManager.default.fileExists(atPath: path) {
                 throw NanerError.cannotRead(path, reason: "permission denied")
             }
             return nil
         }
-        return String(decoding: data, as: UTF8.self)
+        return Array(data)
     }
 }

@@ -27,6 +27,8 @@ extension Workspace {
     /// explicit entry is what lets it be committed.
     public func add(_ arguments: [String]) throws -> [IncludeChange] {
         try lockRepository()
+        // A `.syncignore` line that cannot be translated stops the command before any change.
+        try refreshRules()
         var list = try currentIncludeList()
         var changes: [IncludeChange] = []
         let sizeLimit = try self.sizeLimit
@@ -70,6 +72,9 @@ extension Workspace {
     /// `.syncignore` instead. The files stay on disk and in history.
     public func forget(_ arguments: [String]) throws -> [IncludeChange] {
         try lockRepository()
+        // Before any change: an untranslatable `.syncignore` (text that is not UTF-8
+        // above all) would otherwise be read as missing below, and replaced.
+        try refreshRules()
         var list = try currentIncludeList()
         var changes: [IncludeChange] = []
         var exclusions: [String] = []

@@ -10,6 +10,13 @@ import GitKit
 ///
 /// The password never reaches the repository: the remote is stored as `publicURL`,
 /// and the password from the URL is offered from memory.
+///
+/// git's credential protocol is one `key=value` a line: a value holding a line break
+/// could add lines of its own (`http://x%0ahost=github.com@evil/` asks the helper for
+/// github.com's password, git's CVE-2020-5260). As git's `credential.c` does, nothing
+/// holding a line break, a carriage return or a NUL, raw or percent-encoded, is ever
+/// written to a helper: such a URL is refused before any request (`check`), and every
+/// field is checked again on its way to `git credential`, libgit2's URL and user too.
 public final class HTTPCredentials {
     /// The URL without its password (the user is kept): what is stored and shown.
     public let publicURL: String
@@ -46,9 +53,67 @@ public final class HTTPCredentials {
         return parts.scheme + "://" + userinfo[..<colon] + "@" + parts.hostAndRest
     }
 
-    /// The callback for `TransferOptions.credentials`.
-    public func answer(_ request: CredentialRequest) -> Credential {
+    /// A URL that the credential protocol cannot carry: refused before anything is sent.
+    public struct UnsafeURL: NanerFailure, Equatable {
+        /// The URL without its password.
+        public let url: String
+        /// What it holds: "a line break (%0a)", "a carriage return (%0d)", "a NUL byte (%00)".
+        public let character: String
+
+        public var message: String {
+            ("refusing URL '\(url)': it holds \(character), which would let it speak for another host "
+                + "to git's credential helper").onOneLine
+        }
+        public var hints: [String] { ["check where the URL came from; a repository's address never needs one"] }
+        public var exitCode: Int32 { NanerExit.failure }
+    }
+
+    /// Throws `UnsafeURL` when `url`, as written or percent-decoded, holds a line
+    /// break, a carriage return or a NUL, as git refuses it (`credential_from_url`).
+    public static func check(_ url: String) throws {
+        if let character = unsafeCharacter(in: url) {
+            throw UnsafeURL(url: redacted(url).onOneLine, character: character)
+        }
+    }
+
+    /// What makes `text` (raw, and after decoding `%XX` once) unfit for the credential protocol.
+    static func unsafeCharacter(in text: String) -> String? {
+        let raw = Array(text.utf8)
+        var decoded: [UInt8] = []
+        decoded.reserveCapacity(raw.count)
+        var index = 0
+        while index < raw.count {
+            if raw[index] == UInt8(ascii: "%"), index + 2 < raw.count,
+               let high = hexValue(raw[index + 1]), let low = hexValue(raw[index + 2]) {
+                decoded.append(high << 4 | low)
+                index += 3
+            } else {
+                decoded.append(raw[index])
+                index += 1
+            }
+        }
+        if decoded.contains(0x0A) { return "a line break (%0a)" }
+        if decoded.contains(0x0D) { return "a carriage return (%0d)" }
+        if decoded.contains(0x00) { return "a NUL byte (%00)" }
+        return nil
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
+        default: return nil
+        }
+    }
+
+    /// The callback for `TransferOptions.credentials`. Throws `UnsafeURL` when the
+    /// URL or the user libgit2 asks about could not be written to a helper safely.
+    public func answer(_ request: CredentialRequest) throws -> Credential {
         guard request.allowsPassword else { return .none }
+        for field in [request.url, request.username ?? ""] where HTTPCredentials.unsafeCharacter(in: field) != nil {
+            throw UnsafeURL(url: publicURL.onOneLine, character: HTTPCredentials.unsafeCharacter(in: field)!)
+        }
         while !remaining.isEmpty {
             let source = remaining.removeFirst()
             switch source {
@@ -66,7 +131,7 @@ public final class HTTPCredentials {
                     return .password(username: address.username ?? "x-access-token", password: token)
                 }
             case .helper:
-                if let found = helper("fill", username: request.username ?? address.username) {
+                if let found = try helper("fill", username: request.username ?? address.username) {
                     offered = .helper
                     fromHelper = found
                     return .password(username: found.username, password: found.password)
@@ -80,25 +145,32 @@ public final class HTTPCredentials {
     /// The transfer went through: a helper's credential was the one that worked; keep it.
     public func succeeded() {
         guard offered == .helper, let credential = fromHelper else { return }
-        _ = helper("approve", username: credential.username, password: credential.password)
+        _ = try? helper("approve", username: credential.username, password: credential.password)
     }
 
     /// The server refused the credentials: a helper's stored one is wrong; forget it.
     public func failed() {
         guard let credential = fromHelper else { return }
-        _ = helper("reject", username: credential.username, password: credential.password)
+        _ = try? helper("reject", username: credential.username, password: credential.password)
     }
 
     /// Runs `git credential ACTION` on the repository and the global config. For `fill`,
     /// returns what it found; git prompts on the terminal only when stdin is one.
-    private func helper(_ action: String, username: String?, password: String? = nil) -> (username: String, password: String)? {
+    /// Throws `UnsafeURL`, running nothing, when a field would break its line.
+    private func helper(_ action: String, username: String?, password: String? = nil) throws -> (username: String, password: String)? {
         guard let git = HTTPCredentials.gitExecutable(environment["PATH"]), let protocolName = address.scheme,
               let host = address.host else { return nil }
-        var input = "protocol=\(protocolName)\nhost=\(host)\n"
-        if let path = address.path, !path.isEmpty { input += "path=\(path)\n" }
-        if let username { input += "username=\(username)\n" }
-        if let password { input += "password=\(password)\n" }
-        input += "\n"
+        var fields = [("protocol", protocolName), ("host", host)]
+        if let path = address.path, !path.isEmpty { fields.append(("path", path)) }
+        if let username { fields.append(("username", username)) }
+        if let password { fields.append(("password", password)) }
+        // Raw: what is written. Decoded too, as git decodes a URL's parts before writing them.
+        for (_, value) in fields {
+            if let character = HTTPCredentials.unsafeCharacter(in: value) {
+                throw UnsafeURL(url: publicURL.onOneLine, character: character)
+            }
+        }
+        let input = fields.map { "\($0.0)=\($0.1)\n" }.joined() + "\n"
         var environment = self.environment
         if !FileSystem.standardInputIsTerminal { environment["GIT_TERMINAL_PROMPT"] = "0" }
         guard let output = HTTPCredentials.run([git, "--git-dir=" + gitDirectory, "credential", action], input: input,

@@ -5,6 +5,7 @@ extension Workspace {
     /// `naner remote add NAME URL`: the URL is stored without any password in it.
     public func addRemote(name: String, url: String) throws -> RemoteInfo {
         guard Repository.isValidRemoteName(name), !name.hasPrefix("-") else { throw SyncError.invalidRemoteName(name) }
+        if HTTPCredentials.isHTTP(url) { try HTTPCredentials.check(url) }
         try lockRepository()
         if let existing = try repository.remoteURL(name) { throw SyncError.remoteExists(name, url: existing) }
         let stored = Workspace.remoteURL(HTTPCredentials.redacted(url))

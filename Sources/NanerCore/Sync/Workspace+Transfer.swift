@@ -7,9 +7,11 @@ extension Workspace {
     /// URL without its password. Other libgit2 errors pass through unchanged.
     func transfer<Result>(_ url: String, progress: ((TransferProgress) -> Void)? = nil,
                           _ body: (TransferOptions) throws -> Result) throws -> Result {
+        // Before any request: a URL the credential protocol cannot carry is refused.
+        if HTTPCredentials.isHTTP(url) { try HTTPCredentials.check(url) }
         let credentials = HTTPCredentials.isHTTP(url) ? HTTPCredentials(url: url, gitDirectory: locations.repository) : nil
         var options = TransferOptions(progress: progress)
-        if let credentials { options.credentials = { credentials.answer($0) } }
+        if let credentials { options.credentials = { try credentials.answer($0) } }
         let shown = HTTPCredentials.redacted(url)
         do {
             let result = try body(options)

@@ -109,9 +109,10 @@ public struct GitignoreRule: Sendable {
                 path = path.dropFirst()
                 prefixLength -= 1
             }
-            matchBytes = Array(path)
+            let collapsed = GitignoreRule.collapsingFolderWildcards(Array(path), start: prefixLength)
+            matchBytes = collapsed
             literalPrefixLength = prefixLength
-            let rest = path.dropFirst(prefixLength)
+            let rest = collapsed.dropFirst(prefixLength)
             if prefixLength > 0 && rest.isEmpty {
                 matcher = .pathLiteral
             } else if rest.count == 1 && rest.first == ASCII.star {
@@ -144,6 +145,48 @@ public struct GitignoreRule: Sendable {
         }
         if let lastSpace { return bytes[..<lastSpace] }
         return bytes
+    }
+
+    /// `**/` twice in a row (a `**` starting at a folder boundary, then '/')
+    /// matches exactly what one matches: no folder, or any run of folders.
+    /// Keeps one, so that `**/` written thousands of times costs what it
+    /// costs once. `start` is where wildmatch will be given the pattern (a
+    /// `**` there counts as starting at a boundary, as in git). Only before
+    /// the first `[` or `\`, whose parsing is wildmatch's business.
+    static func collapsingFolderWildcards(_ bytes: [UInt8], start: Int) -> [UInt8] {
+        var result: [UInt8] = []
+        result.reserveCapacity(bytes.count)
+        var afterFolderWildcard = false
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == ASCII.openBracket || byte == ASCII.backslash {
+                result += bytes[index...]
+                break
+            }
+            guard byte == ASCII.star else {
+                result.append(byte)
+                afterFolderWildcard = false
+                index += 1
+                continue
+            }
+            var end = index
+            while end < bytes.count && bytes[end] == ASCII.star { end += 1 }
+            let isFolderWildcard = end - index >= 2 && end < bytes.count && bytes[end] == ASCII.slash
+                && (index == start || (index > 0 && bytes[index - 1] == ASCII.slash))
+            if isFolderWildcard && afterFolderWildcard {
+                index = end + 1
+                continue
+            }
+            result += bytes[index ..< end]
+            index = end
+            if isFolderWildcard {
+                result.append(ASCII.slash)
+                index += 1
+            }
+            afterFolderWildcard = isFolderWildcard
+        }
+        return result
     }
 
     // MARK: Matching
