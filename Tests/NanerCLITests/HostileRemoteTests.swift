@@ -170,6 +170,31 @@ final class HostileRemoteTests: XCTestCase {
         }
     }
 
+    // MARK: sync pull
+
+    func testSyncPullAndItsPreviewRefuseEveryPayloadBeforeAnyRefMoves() throws {
+        for payload in HostileRemoteTests.payloads where payload.shown != nil {
+            let machine = try Machine(repositoryInHome: payload.repositoryInHome)
+            try machine.sandbox.makeTypicalHome()
+            XCTAssertExit(machine.naner("init"), 0)
+            let forge = try Forge(at: machine.scene.root + "/hostile.git")
+            forge.publish(forge.tree(Forge.ordinary(forge) + payload.build(forge, machine.scene)), tag: "hostile")
+            let main = machine.git("rev-parse", "refs/heads/main").stdout
+            let before = machine.snapshot()
+            for arguments in [["--dry-run"], ["pull"], []] {
+                let run = machine.naner(["sync"] + arguments + ["--provider", "custom", "--path", forge.path])
+                machine.assertRefused(run, payload, before: before, also: "sync " + arguments.joined(separator: " "))
+                XCTAssertEqual(machine.git("rev-parse", "refs/heads/main").stdout, main, "\(payload.name): main unchanged")
+                XCTAssertEqual(machine.git("for-each-ref", "refs/remotes", "refs/naner").stdout, "",
+                               "\(payload.name): no remote-tracking or scratch ref moved")
+                for leftover in ["naner-sync-pending.json", "MERGE_HEAD", "naner-merge.json"] {
+                    XCTAssertFalse(FileManager.default.fileExists(atPath: machine.repo + "/" + leftover), "\(payload.name): \(leftover)")
+                }
+            }
+            machine.assertSoundAfterwards(payload.name)
+        }
+    }
+
     // MARK: Archives
 
     func testFolderArchivesAreRefused() throws {

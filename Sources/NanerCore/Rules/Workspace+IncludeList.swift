@@ -39,8 +39,8 @@ extension Workspace {
                 throw NanerError.unrepresentablePath(path, reason: "its name holds a line break")
             }
             if ManagedRules.ownFiles.contains(path) { throw NanerError.ownFile(path) }
-            if let escape = checkout.escapingLinks([path]).first {
-                throw NanerError.pathThroughLink(path, link: escape.link, target: escape.target)
+            if case .escapingLink(let link, let target)? = checkout.escapingLinks([path]).first?.reason {
+                throw NanerError.pathThroughLink(path, link: link, target: target)
             }
             let isFolder = status.kind == .directory
             if let existing = list.entry(covering: path),

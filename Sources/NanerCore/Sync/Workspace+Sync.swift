@@ -86,6 +86,13 @@ extension Workspace {
         for (name, id) in newTags { try repository.setReference(name, to: id, message: "naner: fetch \(remote.name)") }
     }
 
+    /// Removes scratch references (a preview's, a pull's holding place), whatever happened.
+    private func deleteReferences(under prefix: String) {
+        for reference in (try? repository.references(matching: prefix + "*")) ?? [] {
+            try? repository.deleteReference(reference.name)
+        }
+    }
+
     /// The remote's `main` (or `master`) as fetched under `prefix`.
     private func fetchedMain(_ prefix: String) -> ObjectID? {
         ["main", "master"].lazy.compactMap { try? self.repository.resolveCommit(prefix + $0) }.first
@@ -112,8 +119,20 @@ extension Workspace {
 
     private func pull(_ remote: SyncRemote, _ options: SyncOptions, folderPresent: Bool) throws -> PullOutcome {
         guard folderPresent else { return .remoteEmpty }
-        try fetch(remote, into: remote.trackingPrefix, tags: true, options: options)
-        guard let theirs = fetchedMain(remote.trackingPrefix) else { return .remoteEmpty }
+        // Fetched into a holding place first: the remote-tracking refs move only once what
+        // arrived has passed the gate, so a refused pull leaves them where they were.
+        let holding = "refs/naner/incoming/\(remote.name)/"
+        defer { deleteReferences(under: holding) }
+        try fetch(remote, into: holding, tags: true, options: options)
+        let theirs = fetchedMain(holding)
+        if let theirs { try checkout.admit(commit: theirs, label: remote.name) }
+        let copies = try fetchedCopies(remote)
+        for (copy, commit) in copies { try checkout.admit(commit: commit, label: copy) }
+        for reference in try repository.references(matching: holding + "*") {
+            try repository.setReference(remote.trackingPrefix + reference.name.dropFirst(holding.count), to: reference.commit,
+                                        message: "naner: fetch \(remote.name)")
+        }
+        guard let theirs else { return .remoteEmpty }
         guard let ours = try repository.headCommitID() else { throw NanerError.repositoryMissing(locations.repository) }
 
         // First the remote's main: a fast-forward, or a merge that may stop on conflicts.
@@ -136,7 +155,7 @@ extension Workspace {
             merged = true
         }
         // Then every commit a sync client kept as a conflicted copy, when it merges cleanly.
-        for (copy, commit) in try fetchedCopies(remote) {
+        for (copy, commit) in copies {
             if try commit == target || repository.isDescendant(target, of: commit) { continue }
             if try repository.isDescendant(commit, of: target) {
                 target = commit
@@ -373,13 +392,11 @@ extension Workspace {
         let lastSeen = try? repository.resolveCommit(remote.trackingPrefix + "main")
         let remoteExists = try inspectFolder(remote)
         let prefix = "refs/naner/preview/\(remote.name)/"
-        defer {
-            for reference in (try? repository.references(matching: prefix + "*")) ?? [] {
-                try? repository.deleteReference(reference.name)
-            }
-        }
+        defer { deleteReferences(under: prefix) }
         if remoteExists { try fetch(remote, into: prefix, tags: false, options: options) }
         let theirs = remoteExists ? fetchedMain(prefix) : nil
+        // The preview refuses what the pull would refuse.
+        if let theirs, direction.pulls { try checkout.admit(commit: theirs, label: remote.name) }
         let pull: SyncPlan.Pull = direction.pulls ? try SyncPlan.decidePull(ours: local, theirs: theirs, in: repository) : .notAsked
         let push: SyncPlan.Push = direction.pushes
             ? try SyncPlan.decidePush(local: local, there: theirs, lastSeen: lastSeen, pullFirst: direction.pulls,

@@ -113,6 +113,7 @@ extension Workspace {
             findings.append(finding)
         }
         let previews = try repository.references(matching: "refs/naner/preview/*")
+            + repository.references(matching: "refs/naner/incoming/*")
         if !previews.isEmpty {
             var finding = DoctorFinding(check: .syncState, message: "\(previews.count) scratch ref(s) of an interrupted 'naner sync --dry-run' remain",
                                         hint: "'naner doctor --fix' removes them")
