@@ -110,6 +110,28 @@ final class TreeGateTests: XCTestCase {
         }
     }
 
+    func testFoldersNestedTooDeepAreRefusedBeforeAnyWalk() throws {
+        let gitDir = folder + "/deep.git"
+        XCTAssertEqual(git(folder, "init", "--quiet", "--bare", gitDir).status, 0)
+        let blob = git(gitDir, ["hash-object", "-w", "--stdin"], input: Data("x\n".utf8)).stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        func tree(_ entry: String) -> String {
+            git(gitDir, ["mktree"], input: Data((entry + "\n").utf8)).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        func nested(_ depth: Int) -> String {
+            var id = tree("100644 blob \(blob)\tleaf")
+            for _ in 0..<depth { id = tree("040000 tree \(id)\td") }
+            return id
+        }
+        let repository = try Repository.open(gitDir: gitDir, workTree: nil)
+        let gate = TreeGate(locations: Locations(home: folder + "/home", repository: gitDir))
+        XCTAssertEqual(gate.check(tree: try XCTUnwrap(ObjectID(hex: nested(TreeGate.maximumDepth))), in: repository).problems, [])
+        let deep = gate.check(tree: try XCTUnwrap(ObjectID(hex: nested(TreeGate.maximumDepth + 1))), in: repository)
+        XCTAssertEqual(deep.problems.map(\.reason), [.tooDeep])
+        let archive = gate.check(archive: [.file(Array(repeating: "d", count: TreeGate.maximumDepth + 1).joined(separator: "/") + "/leaf", [])])
+        XCTAssertEqual(archive.problems.map(\.reason), [.tooDeep])
+    }
+
     func testOwnRepositoryAndModesLines() throws {
         let gate = TreeGate(locations: Locations(home: "/home/me", repository: "/home/me/.local/share/naner/repo.git"))
         let archive = gate.check(archive: [

@@ -16,6 +16,8 @@ struct TreeGate {
     /// More paths than any home's configuration holds (a tree can name one subtree a
     /// thousand times, at every level).
     static let maximumEntries = 1_000_000
+    /// No configuration nests folders this deep; a tree that does is an attack on the walk.
+    static let maximumDepth = 256
     /// The modes git writes; anything else fails `git fsck --strict`.
     private static let gitModes: Set<String> = ["100644", "100755", "120000", "40000", "160000"]
     private static let nanerName = Array(".naner".utf8)
@@ -116,7 +118,12 @@ struct TreeGate {
                 if entry.isGitlink {
                     verdict.gitlinks.append(path())
                 } else if entry.isTree {
-                    pending.append((entry.id, path() + "/"))
+                    let child = path() + "/"
+                    if child.utf8.count(where: { $0 == UInt8(ascii: "/") }) > TreeGate.maximumDepth {
+                        verdict.problems.append(TreeProblem(path: path(), reason: .tooDeep))
+                    } else {
+                        pending.append((entry.id, child))
+                    }
                 }
             }
         }
@@ -138,6 +145,8 @@ struct TreeGate {
             if case .symlink = entry.content { isLink = true }
             if let reason = EntryName.pathProblem(entry.path, isSymlink: isLink) ?? repositoryProblem(entry.path, isFolder: false) {
                 verdict.problems.append(TreeProblem(path: EntryName.shown(Array(entry.path.utf8)), reason: reason))
+            } else if entry.path.utf8.count(where: { $0 == UInt8(ascii: "/") }) > TreeGate.maximumDepth {
+                verdict.problems.append(TreeProblem(path: EntryName.shown(Array(entry.path.utf8)), reason: .tooDeep))
             } else if entry.path == ".naner" && isLink {
                 verdict.problems.append(TreeProblem(path: entry.path, reason: .nanerIsLink))
             }

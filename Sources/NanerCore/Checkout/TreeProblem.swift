@@ -32,6 +32,8 @@ public struct TreeProblem: Sendable, Equatable {
         case malformedTree
         /// More paths than `TreeGate.maximumEntries`.
         case tooManyEntries
+        /// Folders nested deeper than `TreeGate.maximumDepth`: a walk of them would exhaust the stack.
+        case tooDeep
         /// The object is missing or not what the entry says.
         case unreadable(String)
         /// In naner's own repository (`.local/share/naner/repo.git` when it lies in the home).
@@ -67,6 +69,7 @@ public struct TreeProblem: Sendable, Equatable {
             case .nullID: return "points at the null object id"
             case .malformedTree: return "is not a well-formed tree"
             case .tooManyEntries: return "holds more than \(TreeGate.maximumEntries) paths"
+            case .tooDeep: return "is nested deeper than \(TreeGate.maximumDepth) folders"
             case .unreadable(let reason): return "cannot be read: \(reason)"
             case .ownRepository: return "lies in naner's own repository"
             case .replacesRepositoryFolder: return "would replace a folder holding naner's own repository"
