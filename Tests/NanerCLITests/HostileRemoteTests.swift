@@ -90,6 +90,12 @@ final class HostileRemoteTests: XCTestCase {
                 // Written as given: `.vimrc` (the ordinary entry) sorts first only by force.
                 [.init("100644", ".bashrc", forge.blob("late\n"), unsorted: true)]
             },
+            Payload(name: "a .syncignore no command could read", shown: ".syncignore") { forge, _ in
+                [.init("100644", ".syncignore", forge.blob("*.log\n[a\n"))]
+            },
+            Payload(name: "an include list leaving the home", shown: ".naner/include") { forge, _ in
+                [.init("40000", ".naner", forge.tree([.init("100644", "include", forge.blob(".bashrc\n../outside/\n"))]))]
+            },
             Payload(name: "a .gitmodules link", shown: ".gitmodules") { forge, scene in
                 [.init("120000", ".gitmodules", forge.blob(scene.outside + "/modules"))]
             },

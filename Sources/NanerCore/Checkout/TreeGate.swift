@@ -130,6 +130,11 @@ struct TreeGate {
         if let modes = try? repository.entry(at: ModeTable.path, in: root), let bytes = try? repository.blobContent(modes.id) {
             verdict.problems += modesProblems(bytes)
         }
+        for path in [SyncIgnore.path, IncludeList.path] {
+            if let entry = try? repository.entry(at: path, in: root), let bytes = try? repository.blobContent(entry.id) {
+                verdict.problems += rulesProblems(path, bytes)
+            }
+        }
         verdict.problems = TreeGate.inPathOrder(verdict.problems)
         verdict.gitlinks.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         return verdict
@@ -153,6 +158,9 @@ struct TreeGate {
             if entry.path == ModeTable.path, case .file(let bytes, _) = entry.content {
                 verdict.problems += modesProblems(bytes)
             }
+            if entry.path == SyncIgnore.path || entry.path == IncludeList.path, case .file(let bytes, _) = entry.content {
+                verdict.problems += rulesProblems(entry.path, bytes)
+            }
         }
         verdict.problems = TreeGate.inPathOrder(verdict.problems)
         return verdict
@@ -168,6 +176,24 @@ struct TreeGate {
 
     /// Each line of a `.naner/modes` that came with a target, judged as the path it names.
     /// (A valid path the target does not hold is no problem: `ModeTable.incoming` drops it.)
+    /// A `.syncignore` or include list that could not be read would stop every later
+    /// command once written; it is refused before, with its own line-numbered reason.
+    func rulesProblems(_ path: String, _ bytes: [UInt8]) -> [TreeProblem] {
+        do {
+            if path == SyncIgnore.path {
+                _ = try SyncIgnore.translate(bytes)
+            } else {
+                guard let text = String(validating: bytes, as: UTF8.self) else { return [TreeProblem(path: path, reason: .notUTF8)] }
+                _ = try IncludeList(text: text)
+            }
+            return []
+        } catch let error as NanerError {
+            return [TreeProblem(path: path, reason: .badRules(error.message))]
+        } catch {
+            return [TreeProblem(path: path, reason: .badRules("\(error)"))]
+        }
+    }
+
     func modesProblems(_ bytes: [UInt8]) -> [TreeProblem] {
         guard let text = String(validating: bytes, as: UTF8.self) else {
             return [TreeProblem(path: ModeTable.path, reason: .notUTF8)]

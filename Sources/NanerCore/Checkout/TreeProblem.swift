@@ -34,6 +34,8 @@ public struct TreeProblem: Sendable, Equatable {
         case tooManyEntries
         /// Folders nested deeper than `TreeGate.maximumDepth`: a walk of them would exhaust the stack.
         case tooDeep
+        /// A `.syncignore` or include list naner cannot read: once written, every command would stop.
+        case badRules(String)
         /// The object is missing or not what the entry says.
         case unreadable(String)
         /// In naner's own repository (`.local/share/naner/repo.git` when it lies in the home).
@@ -70,6 +72,7 @@ public struct TreeProblem: Sendable, Equatable {
             case .malformedTree: return "is not a well-formed tree"
             case .tooManyEntries: return "holds more than \(TreeGate.maximumEntries) paths"
             case .tooDeep: return "is nested deeper than \(TreeGate.maximumDepth) folders"
+            case .badRules(let reason): return "cannot be read: \(reason)"
             case .unreadable(let reason): return "cannot be read: \(reason)"
             case .ownRepository: return "lies in naner's own repository"
             case .replacesRepositoryFolder: return "would replace a folder holding naner's own repository"
