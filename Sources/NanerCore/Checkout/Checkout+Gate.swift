@@ -10,8 +10,11 @@ extension Checkout {
     /// each commit it fetched this way before the merge and before `main` or the
     /// tracking references move. Returns the gitlinks the tree holds (skipped later).
     @discardableResult
-    func admit(commit: ObjectID, label: String) throws -> [String] {
-        let verdict = gate.check(tree: try repository.commit(commit).treeID, in: try repository)
+    /// `base`: a commit this home holds already (HEAD before a pull), whose unchanged subtrees
+    /// need no second look; nil to read every tree (a new machine's first configuration).
+    func admit(commit: ObjectID, label: String, base: ObjectID? = nil) throws -> [String] {
+        let verdict = gate.check(tree: try repository.commit(commit).treeID, in: try repository,
+                                 base: try base.map { try repository.commit($0).treeID })
         if let problem = verdict.problems.first {
             throw RestorePlan.Refusal(problem, source: label, commit: commit).error
         }

@@ -12,7 +12,8 @@ struct RestoreTarget {
 
     /// What the target is made of, as `TreeGate` reads it before anything is written.
     enum Contents {
-        case tree(ObjectID, Repository)
+        /// A tree, and the tree HEAD holds (which the gate need not read again where they agree).
+        case tree(ObjectID, Repository, base: ObjectID?)
         case archive([ArchiveEntry])
     }
 
@@ -55,7 +56,7 @@ struct RestoreTarget {
             modes.modes[path] ?? (gitMode == IndexEntry.executableMode ? 0o755 : 0o644)
         }
         var target = RestoreTarget(
-            label: label, commit: id, changedSinceHead: changes.map(\.path), modes: modes, contents: .tree(tree, repository),
+            label: label, commit: id, changedSinceHead: changes.map(\.path), modes: modes, contents: .tree(tree, repository, base: headTree),
             lookup: { path in
                 try repository.entry(at: path, in: tree).map { File(id: $0.id, gitMode: $0.mode, permissions: permissions(path, $0.mode)) }
             },

@@ -49,7 +49,7 @@ struct TreeGate {
     /// The verdict on everything `target` would bring.
     func check(_ target: RestoreTarget) -> Verdict {
         switch target.contents {
-        case .tree(let tree, let repository): return check(tree: tree, in: repository)
+        case .tree(let tree, let repository, let base): return check(tree: tree, in: repository, base: base)
         case .archive(let entries): return check(archive: entries)
         }
     }
@@ -57,11 +57,21 @@ struct TreeGate {
     /// Walks every path below `root`, reading each tree object as stored (`RawTree`).
     /// A tree that repeats subtrees into more than `maximumEntries` paths is refused,
     /// and the walk ends there.
-    func check(tree root: ObjectID, in repository: Repository) -> Verdict {
+    ///
+    /// `base` is the tree the home's HEAD holds: a subtree with the same id at the same
+    /// place is what this home committed or admitted before, and is not read again (a
+    /// restore of a backup that differs in 20 files reads the trees along those 20 paths).
+    func check(tree root: ObjectID, in repository: Repository, base: ObjectID? = nil) -> Verdict {
         var verdict = Verdict()
-        var pending: [(id: ObjectID, prefix: String)] = [(root, "")]
+        var pending: [(id: ObjectID, prefix: String, base: ObjectID?)] = [(root, "", base)]
         var walked = 0
-        while let (id, prefix) = pending.popLast() {
+        while let (id, prefix, baseID) = pending.popLast() {
+            if id == baseID { continue }
+            // The base's entries here, by name: a subtree it holds unchanged is skipped.
+            var known: [[UInt8]: RawTreeEntry] = [:]
+            if let baseID, let raw = try? repository.rawTree(baseID) {
+                for entry in raw.entries where entry.isTree { known[entry.name] = entry }
+            }
             var folder: String { prefix.isEmpty ? "." : String(prefix.dropLast()) }
             let onWayToRepository = repositoryPaths.contains { ($0 + "/").hasPrefix(prefix) }
             let tree: RawTree
@@ -119,19 +129,27 @@ struct TreeGate {
                     verdict.gitlinks.append(path())
                 } else if entry.isTree {
                     let child = path() + "/"
+                    let same = known[entry.name]
+                    if same?.id == entry.id { continue }
                     if child.utf8.count(where: { $0 == UInt8(ascii: "/") }) > TreeGate.maximumDepth {
                         verdict.problems.append(TreeProblem(path: path(), reason: .tooDeep))
                     } else {
-                        pending.append((entry.id, child))
+                        pending.append((entry.id, child, same?.id))
                     }
                 }
             }
         }
-        if let modes = try? repository.entry(at: ModeTable.path, in: root), let bytes = try? repository.blobContent(modes.id) {
+        // The files naner reads as rules, unless HEAD holds them as they are.
+        func changedBlob(_ path: String) -> ObjectID? {
+            guard let entry = try? repository.entry(at: path, in: root) else { return nil }
+            if let base, let old = try? repository.entry(at: path, in: base), old.id == entry.id { return nil }
+            return entry.id
+        }
+        if let id = changedBlob(ModeTable.path), let bytes = try? repository.blobContent(id) {
             verdict.problems += modesProblems(bytes)
         }
         for path in [SyncIgnore.path, IncludeList.path] {
-            if let entry = try? repository.entry(at: path, in: root), let bytes = try? repository.blobContent(entry.id) {
+            if let id = changedBlob(path), let bytes = try? repository.blobContent(id) {
                 verdict.problems += rulesProblems(path, bytes)
             }
         }

@@ -125,9 +125,10 @@ extension Workspace {
         defer { deleteReferences(under: holding) }
         try fetch(remote, into: holding, tags: true, options: options)
         let theirs = fetchedMain(holding)
-        if let theirs { try checkout.admit(commit: theirs, label: remote.name) }
+        let head = try repository.headCommitID()
+        if let theirs { try checkout.admit(commit: theirs, label: remote.name, base: head) }
         let copies = try fetchedCopies(remote)
-        for (copy, commit) in copies { try checkout.admit(commit: commit, label: copy) }
+        for (copy, commit) in copies { try checkout.admit(commit: commit, label: copy, base: head) }
         for reference in try repository.references(matching: holding + "*") {
             try repository.setReference(remote.trackingPrefix + reference.name.dropFirst(holding.count), to: reference.commit,
                                         message: "naner: fetch \(remote.name)")
@@ -396,7 +397,7 @@ extension Workspace {
         if remoteExists { try fetch(remote, into: prefix, tags: false, options: options) }
         let theirs = remoteExists ? fetchedMain(prefix) : nil
         // The preview refuses what the pull would refuse.
-        if let theirs, direction.pulls { try checkout.admit(commit: theirs, label: remote.name) }
+        if let theirs, direction.pulls { try checkout.admit(commit: theirs, label: remote.name, base: local) }
         let pull: SyncPlan.Pull = direction.pulls ? try SyncPlan.decidePull(ours: local, theirs: theirs, in: repository) : .notAsked
         let push: SyncPlan.Push = direction.pushes
             ? try SyncPlan.decidePush(local: local, there: theirs, lastSeen: lastSeen, pullFirst: direction.pulls,
