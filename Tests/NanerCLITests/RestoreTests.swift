@@ -189,6 +189,25 @@ final class RestoreTests: XCTestCase {
         XCTAssertEqual(snapshot(sandbox), before)
     }
 
+    func testAFileNoCommitEverHeldIsNeverRemoved() throws {
+        let sandbox = try Sandbox()
+        try sandbox.makeTypicalHome()
+        XCTAssertExit(sandbox.naner("init"), 0)
+        XCTAssertExit(sandbox.naner("backup", "--name", "pre-x"), 0)
+        // After the backup: one file committed (the backup lacks it), one never committed.
+        try sandbox.write(".config/kitty/theme.conf", "committed after the backup\n")
+        XCTAssertExit(sandbox.naner("commit", "-m", "theme"), 0)
+        try sandbox.write(".config/app/local.conf", "[user]\n\temail = me@work\n")
+        for arguments in [["--dry-run"], ["--force"]] {
+            let run = sandbox.naner(["restore", "pre-x"] + arguments)
+            XCTAssertExit(run, 0)
+            XCTAssertFalse(run.stdout.contains("local.conf"), "\(arguments): \(run.stdout)")
+        }
+        XCTAssertEqual(sandbox.read(".config/app/local.conf"), Data("[user]\n\temail = me@work\n".utf8), "left in place")
+        XCTAssertNil(sandbox.read(".config/kitty/theme.conf"), "a file the current commit tracks is still removed")
+        XCTAssertTrue(sandbox.naner("status", "--short").stdout.contains("A .config/app/local.conf"), "still reported as new")
+    }
+
     func testNeverWritesThroughALinkLeavingTheHome() throws {
         let sandbox = try homeAfterUpgrade()
         let outside = sandbox.root + "/outside"

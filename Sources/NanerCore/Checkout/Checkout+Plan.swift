@@ -47,6 +47,7 @@ extension Checkout {
         var actions: [RestorePlan.Action] = []
         var alreadyRestored: [String] = []
         let deleted = Set(scan.changes.filter { $0.kind == .deleted }.map(\.path))
+        let untracked = Set(scan.changes.filter { $0.kind == .added }.map(\.path))
         var unchanged = 0
         for path in candidates.sorted() where selected(path) && !underGitlink(path) {
             let file = try target.file(path)
@@ -57,7 +58,10 @@ extension Checkout {
             let local = FileStat(path: locations.home + "/" + path)
             let isEdited = edited.contains(path)
             guard let file else {
-                if local != nil && !keepExtras {
+                // Only what the current commit tracks is removed: a file no commit ever held is
+                // left where it is, as `git checkout` leaves untracked files (no safety point
+                // could be its only copy).
+                if local != nil && !keepExtras && !untracked.contains(path) {
                     actions.append(.init(path: path, kind: .remove, file: nil, conflict: isEdited, modeOnly: false))
                 } else if local == nil && deleted.contains(path) {
                     alreadyRestored.append(path)
