@@ -42,6 +42,28 @@ final class IgnoreTests: XCTestCase {
         XCTAssertEqual(show.stdout, String(decoding: FileManager.default.contents(atPath: sandbox.repo + "/info/exclude")!, as: UTF8.self))
     }
 
+    /// A path typed on the command line is taken literally: a backslash is part of the name
+    /// (only `.syncignore` and the include list read it as a separator).
+    func testCommandLinePathsAreLiteral() throws {
+        let sandbox = try Sandbox()
+        try sandbox.write(".bashrc", "x\n")
+        XCTAssertExit(sandbox.naner("init"), 0)
+        try sandbox.write(".syncignore", ".config/t/f/oo\n")
+        let literal = ".config/t/f\\oo"
+        let run = sandbox.naner("ignore", "check", "--json", literal)
+        XCTAssertExit(run, 0)
+        let verdicts = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as! [[String: Any]]
+        XCTAssertEqual(verdicts.first?["path"] as? String, literal)
+        XCTAssertEqual(verdicts.first?["managed"] as? Bool, true, "not the rule for .config/t/f/oo")
+        let git = Sandbox.execute(["/usr/bin/git", "--git-dir=" + sandbox.repo, "--work-tree=" + sandbox.home,
+                                   "check-ignore", "--no-index", "-q", literal], environment: sandbox.environment, directory: sandbox.home)
+        XCTAssertEqual(git.status, 1, "git agrees: not ignored")
+        try sandbox.write(literal, "a name with a backslash\n")
+        let add = sandbox.naner("add", literal)
+        XCTAssertExit(add, 1)
+        XCTAssertOneErrorLine(add, contains: "the include list reads a backslash as a folder separator")
+    }
+
     /// `git check-ignore --no-index` on naner's repository: path → ignored.
     func gitCheckIgnore(_ sandbox: Sandbox, _ paths: [String]) -> [String: Bool] {
         let run = Sandbox.execute(

@@ -4,9 +4,10 @@ extension Workspace {
     /// A command-line path → path relative to the home. Relative paths are taken
     /// from the current folder when it is inside the home, else from the home itself.
     public func treePath(_ argument: String, currentDirectory: String = FileManager.default.currentDirectoryPath) throws -> String {
-        let cleaned = argument.replacingAll("\\", with: "/")
+        // Taken literally: on Linux a backslash is part of a name. (`.syncignore` and the
+        // include list read it as a separator, for files written on Windows.)
         let base = Paths.relative(Paths.normalize(currentDirectory), to: locations.home) != nil ? currentDirectory : locations.home
-        let absolute = Paths.absolute(cleaned, relativeTo: base)
+        let absolute = Paths.absolute(argument, relativeTo: base)
         guard let relative = Paths.relative(absolute, to: locations.home) else {
             throw NanerError.pathOutsideHome(argument, home: locations.home)
         }
@@ -37,6 +38,9 @@ extension Workspace {
             guard let status = PathStatus(path: locations.home + "/" + path) else { throw NanerError.pathMissing(argument) }
             if path.contains("\n") || path.contains("\r") {
                 throw NanerError.unrepresentablePath(path, reason: "its name holds a line break")
+            }
+            if path.contains("\\") {
+                throw NanerError.unrepresentablePath(path, reason: "the include list reads a backslash as a folder separator")
             }
             if ManagedRules.ownFiles.contains(path) { throw NanerError.ownFile(path) }
             if case .escapingLink(let link, let target)? = checkout.escapingLinks([path]).first?.reason {
