@@ -36,7 +36,7 @@ struct Naner: ParsableCommand {
     /// Runs the command and returns its exit code; errors are printed here.
     private static func runReportingErrors() -> Int32 {
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(GlobalArguments.reordered(Array(CommandLine.arguments.dropFirst())))
             try command.run()
             return 0
         } catch let exit as ExitCode {
