@@ -43,12 +43,15 @@ final class InitFromTests: XCTestCase {
         try second.write(".bashrc", "this machine's own bashrc\n")
         let refused = second.naner("init", "--from", first.repo)
         XCTAssertExit(refused, 3)
-        XCTAssertTrue(refused.stdout.contains("conflict: '.bashrc' differs from the configuration"), refused.stdout)
+        XCTAssertTrue(refused.stdout.contains("conflict: '.bashrc' differs from the configuration (never committed here)"), refused.stdout)
         XCTAssertEqual(String(decoding: second.read(".bashrc")!, as: UTF8.self), "this machine's own bashrc\n", "kept")
         XCTAssertFalse(second.exists(".vimrc"), "nothing laid out while conflicts remain")
 
         let forced = second.naner("init", "--from", first.repo, "--force")
         XCTAssertExit(forced, 0)
+        // This machine has no commits: its file was never committed here, not "edited".
+        XCTAssertTrue(forced.stdout.contains("overwrote '.bashrc' (never committed here; kept in the safety point)"), forced.stdout)
+        XCTAssertFalse(forced.stdout.contains("uncommitted edits"), forced.stdout)
         XCTAssertEqual(second.read(".bashrc"), first.read(".bashrc"))
         XCTAssertTrue(second.exists(".vimrc"))
         let safety = second.git("for-each-ref", "--format=%(refname)", "refs/naner/safety").lines

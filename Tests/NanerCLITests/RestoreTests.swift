@@ -60,6 +60,16 @@ final class RestoreTests: XCTestCase {
         XCTAssertEqual(snapshot(sandbox), before)
         XCTAssertEqual(sandbox.git("rev-parse", "HEAD").stdout, head)
         XCTAssertEqual(sandbox.git("for-each-ref", "refs/naner").stdout, "", "no safety point for a refused restore")
+
+        // A file the backup lacks would be removed, not overwritten: each says which.
+        try sandbox.write(".config/nvim/plugin.lua", "-- my own edit\n")
+        let both = sandbox.naner("restore", "pre-v2.0-update")
+        XCTAssertExit(both, 3)
+        XCTAssertTrue(both.stdout.contains("conflict: '.config/nvim/plugin.lua' has uncommitted edits; the backup lacks it"), both.stdout)
+        XCTAssertOneErrorLine(both, contains: "2 files have uncommitted edits that would be lost: "
+            + "'.bashrc' (overwritten), '.config/nvim/plugin.lua' (removed)")
+        XCTAssertTrue(sandbox.naner("restore", "pre-v2.0-update", "--dry-run").stdout
+            .contains("would remove '.config/nvim/plugin.lua' (uncommitted edits)"))
     }
 
     func testForcedRestoreSavesASafetyPointAndCommits() throws {

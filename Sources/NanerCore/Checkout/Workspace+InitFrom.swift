@@ -103,7 +103,7 @@ extension Workspace {
         let target = try RestoreTarget.commit(head, label: source, head: nil, repository: repository)
         let plan = try checkout.plan(target, scan: scan, keepExtras: true)
         if let refusal = plan.refusals.first { throw refusal.error }
-        if !plan.conflicts.isEmpty && !force { throw NanerError.conflicts(plan.conflicts.map(\.path)) }
+        if !plan.conflicts.isEmpty && !force { throw NanerError.conflicts(plan.conflicts.map(ConflictingFile.init)) }
         // Only local files that differ need saving: there are no commits of this machine's own.
         let safety = try checkout.run(plan, from: target, scan: scan, saving: plan.conflicts.isEmpty ? nil
             : .init(reason: "init --from \(source)", prefix: "pre-init", now: now, parents: []))

@@ -29,7 +29,7 @@ extension Workspace {
         // A refused target stops a dry run as it stops the real one: one error, before any report.
         if let refusal = plan.refusals.first { throw refusal.error }
         if dryRun || plan.recordedPaths.isEmpty { return RestoreReport(plan: plan, safetyPoint: nil, commit: nil) }
-        if !plan.conflicts.isEmpty && !force { throw NanerError.conflicts(plan.conflicts.map(\.path)) }
+        if !plan.conflicts.isEmpty && !force { throw NanerError.conflicts(plan.conflicts.map(ConflictingFile.init)) }
         let safety = try checkout.run(plan, from: target, scan: scan,
                                       saving: .init(reason: "restore \(target.label)", prefix: "pre-restore", now: now))
         // Only the restored paths are committed: other uncommitted edits stay uncommitted.

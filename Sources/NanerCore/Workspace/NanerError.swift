@@ -32,7 +32,7 @@ public enum NanerError: NanerFailure, Equatable {
     case unknownReference(String)
     case outputMissing(String)
     case sshKeysNeedOutput
-    case conflicts([String])
+    case conflicts([ConflictingFile])
     case archiveMissing(String)
     case notABackup(String, reason: String)
     case archiveDamaged(String, reason: String)
@@ -103,9 +103,12 @@ public enum NanerError: NanerFailure, Equatable {
         case .remoteNotFound(let url): return "no configuration repository at '\(url)'"
         case .unsafeTreePath(let path, let through, let target):
             return "will not write '\(path)': its folder '\(through)' is a link to '\(target)', outside the home"
-        case .conflicts(let paths):
-            return "\(paths.count) \(paths.count == 1 ? "file has" : "files have") uncommitted edits that would be overwritten: "
-                + paths.prefix(5).map { "'\($0)'" }.joined(separator: ", ") + (paths.count > 5 ? ", …" : "")
+        case .conflicts(let files):
+            // Each file says what would happen to it: overwritten, or removed.
+            let verb = files.allSatisfy(\.removed) ? "removed" : files.contains(where: \.removed) ? "lost" : "overwritten"
+            return "\(files.count) \(files.count == 1 ? "file has" : "files have") uncommitted edits that would be \(verb): "
+                + files.prefix(5).map { "'\($0.path)'" + (verb == "lost" ? ($0.removed ? " (removed)" : " (overwritten)") : "") }
+                    .joined(separator: ", ") + (files.count > 5 ? ", …" : "")
         case .archiveMissing(let path): return "backup archive '\(path)' does not exist"
         case .notABackup(let path, let reason): return "'\(path)' is not a naner backup: \(reason.onOneLine)"
         case .archiveDamaged(let path, let reason): return "backup archive '\(path)' is damaged: \(reason.onOneLine)"

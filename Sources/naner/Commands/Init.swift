@@ -42,7 +42,7 @@ extension Naner {
                 do {
                     (_, report) = try Workspace.initialize(from: given, locations, force: force, interaction: console)
                 } catch NanerError.conflicts(let conflicting) {
-                    for path in conflicting { console.output("conflict: '\(path)' differs from the configuration") }
+                    for file in conflicting { console.output("conflict: '\(file.path)' differs from the configuration (never committed here)") }
                     console.error("\(conflicting.count) local \(conflicting.count == 1 ? "file differs" : "files differ") from '\(from)'; nothing was overwritten")
                     console.hint("rerun with --force to save them as a safety point and take the configuration's versions")
                     throw ExitCode(NanerExit.conflict)
@@ -51,7 +51,7 @@ extension Naner {
                 console.detail("\(counted(report.plan.actions.count, "file")) written or removed, \(report.plan.unchangedCount) unchanged")
                 console.detail("main is now \(report.commit.hex)")
                 let printer = RestorePrinter(console: console)
-                if !report.plan.isEmpty && !console.quiet { console.output(printer.lines(report.plan, prefix: "")) }
+                if !report.plan.isEmpty && !console.quiet { console.output(printer.lines(report.plan, prefix: "", conflictNote: "never committed here; kept in the safety point")) }
                 console.say("initialized '\(locations.repository)' for '\(locations.home)' from '\(from)' at \(report.commit.short)")
                 return
             }

@@ -41,7 +41,9 @@ extension Naner {
             do {
                 report = try workspace.restore(source, paths: paths, excludes: exclude, dryRun: dryRun, force: force)
             } catch NanerError.conflicts(let conflicting) {
-                for path in conflicting { console.output("conflict: '\(path)' has uncommitted edits") }
+                for file in conflicting {
+                    console.output("conflict: '\(file.path)' has uncommitted edits" + (file.removed ? "; the backup lacks it" : ""))
+                }
                 throw NanerError.conflicts(conflicting)
             }
             let plan = report.plan
@@ -77,11 +79,12 @@ extension Naner {
 struct RestorePrinter {
     let console: Console
 
-    func lines(_ plan: RestorePlan, prefix: String) -> String {
+    /// `conflictNote`: what a conflict is here (init --from: a file no commit of this machine holds).
+    func lines(_ plan: RestorePlan, prefix: String, conflictNote: String = "uncommitted edits") -> String {
         plan.actions.map { action in
             let verb = prefix + (prefix.isEmpty ? action.verb.pastTense : action.verb.rawValue)
             let color: Console.Color = action.conflict ? .red : action.kind == .remove ? .yellow : .green
-            let note = action.conflict ? " (uncommitted edits)" : action.modeOnly ? " (permissions)" : ""
+            let note = action.conflict ? " (\(conflictNote))" : action.modeOnly ? " (permissions)" : ""
             return console.paint(verb, color) + " '\(action.path)'" + note + "\n"
         }.joined()
     }
