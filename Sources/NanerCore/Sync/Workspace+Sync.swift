@@ -59,7 +59,7 @@ extension Workspace {
             if let path = remote.folderPath {
                 try fetchFromFolder(path, remote: remote, into: prefix, tags: tags, options: options)
             } else {
-                try transfer(remote.url, progress: options.progress) { transferOptions in
+                try transfer(remote.url, remote: remote.name, progress: options.progress) { transferOptions in
                     try repository.fetch(remote: remote.url, refspecs: ["+refs/heads/*:\(prefix)*"], tags: tags, options: transferOptions)
                 }
             }
@@ -261,7 +261,7 @@ extension Workspace {
                 remoteRefs = CloudFolder(path: path).references(in: folder)
             } else {
                 destination = nil
-                remoteRefs = try transfer(remote.url) { try repository.listRemote(remote.url, options: $0) }
+                remoteRefs = try transfer(remote.url, remote: remote.name) { try repository.listRemote(remote.url, options: $0) }
             }
         } catch let error as GitError {
             throw SyncError.transferFailed(url: remote.displayURL, reason: error.message)
@@ -304,7 +304,7 @@ extension Workspace {
             } else {
                 let refspecs = (pushMain ? ["\(forced ? "+" : "")\(Workspace.branch):\(Workspace.branch)"] : [])
                     + tags.map { "\($0.name):\($0.name)" }
-                let answers = try transfer(remote.url, progress: options.progress) {
+                let answers = try transfer(remote.url, remote: remote.name, progress: options.progress) {
                     try repository.push(remote: remote.url, refspecs: refspecs, options: $0)
                 }
                 for answer in answers {
