@@ -1,15 +1,17 @@
 import CLibgit2
 import Glibc
 
-/// https through an HTTP proxy. libgit2 1.5.1 sends a CONNECT of its own, but reads
+/// http(s) through an HTTP proxy. libgit2 1.5.1 sends a CONNECT of its own, but reads
 /// the proxy's answer only when it carries a length: tinyproxy's 407 and 403 pages
 /// end with the connection instead, which libgit2 reports as "unexpected EOF", so it
 /// never answers a 407 and cannot say what the proxy refused (checked against
-/// tinyproxy 1.11). While an https transfer runs, this tunnel is libgit2's socket
-/// stream instead: each connection libgit2 opens to the server goes to the proxy,
-/// asks it to CONNECT there, answers a 407 with Basic credentials (asked once, then
-/// sent with the transfer's later connections), and then carries mbedTLS's bytes.
-/// TLS and its certificate check run end to end with the server, as without a proxy.
+/// tinyproxy 1.11); and a plain-http request meant for the proxy it sends straight
+/// to the server. While a transfer runs, this tunnel is libgit2's socket stream
+/// instead: each connection libgit2 opens to the server goes to the proxy, asks it
+/// to CONNECT there, answers a 407 with Basic credentials (asked once, then sent
+/// with the transfer's later connections), and then carries libgit2's bytes — for
+/// https, mbedTLS's, so TLS and its certificate check run end to end with the
+/// server, as without a proxy.
 final class ProxyTunnel {
     let options: ProxyOptions
     let host: String

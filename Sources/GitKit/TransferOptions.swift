@@ -10,7 +10,7 @@ public struct TransferOptions {
     /// An https server whose certificate mbedTLS does not accept is used anyway
     /// (`http.sslVerify=false`): the caller warns.
     public var acceptsInvalidCertificates = false
-    /// The proxy for an http(s) remote; nil connects directly.
+    /// The proxy for an http(s) remote (reached through a `ProxyTunnel`); nil connects directly.
     public var proxy: ProxyOptions?
 
     public init(credentials: ((CredentialRequest) throws -> Credential)? = nil,

@@ -9,43 +9,25 @@ final class TransferState {
     var pushed: [PushedReference] = []
     /// The user of a URL whose user was taken out of it for this transfer.
     var urlUsername: String?
-    /// https connections through a proxy go through this (see `ProxyTunnel`).
+    /// Connections through a proxy go through this (see `ProxyTunnel`).
     private var tunnel: ProxyTunnel?
-    /// http connections through a proxy use libgit2's own support, which keeps this pointer.
-    private var proxyURL: UnsafeMutablePointer<CChar>?
-    private var proxyAttempts = 0
 
     init(_ options: TransferOptions) { self.options = options }
 
-    deinit { free(proxyURL) }
-
-    /// The proxy options for `remote`'s connections. https goes through a `ProxyTunnel`
-    /// (libgit2 is told of no proxy); plain http through libgit2's proxy support, which
-    /// sends requests with absolute URLs as git does (no CONNECT, which proxies refuse
-    /// to port 80 by default).
+    /// libgit2's proxy options for `remote`'s connections: always none. An http(s) remote
+    /// with a proxy goes through a `ProxyTunnel` instead, plain http too: libgit2 1.5.1
+    /// writes a plain-http request for the proxy but sends it straight to the server
+    /// (`http_client_connect` uses the proxy only to CONNECT).
     func proxyOptions(for remote: OpaquePointer?) throws -> git_proxy_options {
         var proxy = git_proxy_options()
         try check(git_proxy_options_init(&proxy, UInt32(GIT_PROXY_OPTIONS_VERSION)), "git_proxy_options_init")
-        guard let wanted = options.proxy, let url = git_remote_url(remote).map({ String(cString: $0).lowercased() }) else {
-            return proxy
-        }
+        guard let wanted = options.proxy, let url = git_remote_url(remote).map({ String(cString: $0).lowercased() }),
+              url.hasPrefix("https://") || url.hasPrefix("http://") else { return proxy }
         guard let tunnel = ProxyTunnel(wanted) else {
             throw GitError(function: "proxy", code: GIT_EINVALID.rawValue,
                            message: "'\(wanted.url)' is not an http:// proxy", errorClass: Int32(GIT_ERROR_NET.rawValue))
         }
-        if url.hasPrefix("https://") {
-            self.tunnel = tunnel
-        } else if url.hasPrefix("http://") {
-            free(proxyURL)
-            proxyURL = strdup(wanted.url)
-            proxy.type = GIT_PROXY_SPECIFIED
-            proxy.url = UnsafePointer(proxyURL)
-            proxy.payload = Unmanaged.passUnretained(self).toOpaque()
-            proxy.credentials = { out, _, _, allowed, payload in
-                let state = Unmanaged<TransferState>.fromOpaque(payload!).takeUnretainedValue()
-                return state.proxyCredential(out, allowed)
-            }
-        }
+        self.tunnel = tunnel
         return proxy
     }
 
@@ -142,30 +124,6 @@ final class TransferState {
                 if attempts > 1 { error = AuthenticationFailed(url: url, attempts: attempts - 1) }
                 return attempts > 1 ? GIT_EUSER.rawValue : GIT_PASSTHROUGH.rawValue
             }
-        } catch {
-            self.error = error
-            return GIT_EUSER.rawValue
-        }
-    }
-
-    /// A proxy's 407 to an http (not https) transfer: libgit2 asks here.
-    private func proxyCredential(_ out: UnsafeMutablePointer<UnsafeMutablePointer<git_credential>?>?, _ allowed: UInt32) -> Int32 {
-        proxyAttempts += 1
-        guard let proxy = options.proxy, let source = proxy.credentials,
-              allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT.rawValue != 0 else { return GIT_PASSTHROUGH.rawValue }
-        let failure = ProxyFailure(proxy: proxy.url, target: "", kind: .authentication)
-        guard proxyAttempts <= options.maximumCredentialAttempts else {
-            error = failure
-            return GIT_EUSER.rawValue
-        }
-        do {
-            let request = CredentialRequest(url: proxy.url, username: nil, allowsPassword: true, allowsSSHKey: false,
-                                            attempt: proxyAttempts)
-            guard case .password(let user, let password) = try source(request) else {
-                error = failure
-                return GIT_EUSER.rawValue
-            }
-            return git_credential_userpass_plaintext_new(out, user, password)
         } catch {
             self.error = error
             return GIT_EUSER.rawValue

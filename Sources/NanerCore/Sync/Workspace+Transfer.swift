@@ -26,8 +26,10 @@ extension Workspace {
         var proxyCredentials: HTTPCredentials?
         if let settings {
             if settings.isHTTPS, let off = settings.verificationOff, !checkingCertificates {
-                interaction.warn("not checking the certificate of '\(settings.server)' (\(off.origin)): "
-                                 + "anyone on the way can read and change what is sent")
+                if warnedServers.insert(settings.server + " " + off.origin) {
+                    interaction.warn("not checking the certificate of '\(settings.server)' (\(off.origin)): "
+                                     + "anyone on the way can read and change what is sent")
+                }
                 options.acceptsInvalidCertificates = true
             } else if settings.isHTTPS {
                 try useCertificates(settings)
@@ -63,10 +65,6 @@ extension Workspace {
                                                     problems: error.certificateProblems,
                                                     trusted: settings.map(Workspace.trustedCertificates) ?? "the system's CA bundle")
         } catch let error as GitError where error.isUnreachable {
-            // libgit2's own proxy support (plain http) connects to the proxy only.
-            if let settings, !settings.isHTTPS, let proxy = settings.proxy, let address = settings.proxyAddress {
-                throw TransportError.proxyUnreachable(proxy: address, origin: proxy.origin, reason: error.oneLineMessage)
-            }
             throw NanerError.remoteUnreachable(shown, reason: error.oneLineMessage)
         }
     }
@@ -143,10 +141,24 @@ extension Workspace {
             } else if let bypass = settings.proxyBypass {
                 add(.proxy, "none", bypass.source, bypass.value.isEmpty ? "\(bypass.origin) is empty" : "\(bypass.origin) names '\(bypass.value)'")
             } else {
-                add(.proxy, "none", .default, "no proxy is set")
+                add(.proxy, "none", .default, "nothing sets one")
             }
         }
         return lines
+    }
+}
+
+/// Servers whose unchecked certificates this run has warned about: once a run is
+/// enough, and a sync connects up to three times (fetch, listing, push).
+private let warnedServers = WarnedServers()
+
+private final class WarnedServers: @unchecked Sendable {  // Unchecked: `names` is guarded by `lock`.
+    private let lock = NSLock()
+    private var names: Set<String> = []
+
+    /// True the first time `name` is given.
+    func insert(_ name: String) -> Bool {
+        lock.withLock { names.insert(name).inserted }
     }
 }
 

@@ -21,7 +21,8 @@ extension Naner {
         func run() throws {
             let workspace = try global.workspace()
             let console = Console.standard
-            let settings = try workspace.remoteSettings()
+            // Settings that cannot be read (a damaged config) leave the findings to say why.
+            let settings = (try? workspace.remoteSettings()) ?? []
             let findings = try workspace.doctor(fix: fix)
             let open = findings.filter { $0.fixed == nil }
             console.detail("\(counted(findings.count, "finding")), \(findings.count - open.count) fixed")
