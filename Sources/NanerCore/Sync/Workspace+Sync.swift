@@ -64,7 +64,7 @@ extension Workspace {
                 }
             }
         } catch let error as GitError {
-            throw SyncError.transferFailed(url: remote.displayURL, reason: error.message)
+            throw SyncError.transferFailed(url: remote.displayURL, reason: error.oneLineMessage)
         }
     }
 
@@ -264,7 +264,7 @@ extension Workspace {
                 remoteRefs = try transfer(remote.url, remote: remote.name) { try repository.listRemote(remote.url, options: $0) }
             }
         } catch let error as GitError {
-            throw SyncError.transferFailed(url: remote.displayURL, reason: error.message)
+            throw SyncError.transferFailed(url: remote.displayURL, reason: error.oneLineMessage)
         }
         let lastSeen = try? repository.resolveCommit(remote.trackingPrefix + "main")
         var pushMain = false, forced = false
@@ -318,7 +318,7 @@ extension Workspace {
             }
         } catch let error as GitError {
             if error.kind == .nonFastForward { throw SyncError.remoteHasNewCommits(remote: remote.name) }
-            throw SyncError.transferFailed(url: remote.displayURL, reason: error.message)
+            throw SyncError.transferFailed(url: remote.displayURL, reason: error.oneLineMessage)
         }
         if pushMain {
             try repository.setReference(remote.trackingPrefix + "main", to: local, message: "naner sync: push")
