@@ -5,6 +5,7 @@
 #include <git2/sys/mempack.h>
 #include <git2/sys/index.h>
 #include "ssh_transport.h"
+#include "proxy_tunnel.h"
 /* zlib, which libgit2 itself links: GitKit deflates pack entries (PackWriter). */
 #include <zlib.h>
 
@@ -21,5 +22,10 @@ static inline int naner_git_set_owner_validation(int enabled) {
 }
 static inline int naner_git_enable_strict_object_creation(int enabled) {
     return git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, enabled);
+}
+/* The CAs mbedTLS trusts, process-wide: a PEM file, a folder (every file in it is
+   parsed; no hashed names needed), or both; either may be NULL. Replaces the chain. */
+static inline int naner_git_set_ssl_cert_locations(const char *file, const char *path) {
+    return git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, file, path);
 }
 #endif

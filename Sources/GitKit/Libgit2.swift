@@ -40,6 +40,39 @@ public enum Libgit2 {
         }
     }
 
+    /// The CA bundle libgit2 was built to trust (Debian's; compiled into libgit2 and
+    /// parsed by `git_libgit2_init`).
+    public static let systemCertificateBundle = "/etc/ssl/certs/ca-certificates.crt"
+
+    private static let certificates = CertificateLocations()
+
+    // Unchecked: `current` is read and written only under `mutex`.
+    private final class CertificateLocations: @unchecked Sendable {
+        let mutex = PlainMutex()
+        /// What mbedTLS trusts now; nil while it is still the bundle libgit2 loaded at start.
+        var current: (file: String?, directory: String?)?
+    }
+
+    /// Which CAs every later TLS connection of this process trusts (libgit2 keeps one
+    /// chain for all of them): a PEM file, a folder of certificates (mbedTLS parses
+    /// every file in it; hashed names are not needed), or both. `nil, nil` goes back
+    /// to the system bundle. Parsing a bundle costs milliseconds, so asking for what
+    /// is already in effect does nothing. Throws when a file or folder cannot be
+    /// read or holds no certificate mbedTLS can parse; what was trusted before stays.
+    public static func useCertificates(file: String?, directory: String?) throws {
+        ensureInitialized()
+        try certificates.mutex.withLock {
+            let wanted = (file: file, directory: directory)
+            let current = certificates.current ?? (file: nil, directory: nil)
+            guard wanted != current else { return }
+            let loaded = file == nil && directory == nil
+                ? naner_git_set_ssl_cert_locations(systemCertificateBundle, nil)
+                : naner_git_set_ssl_cert_locations(file, directory)
+            try check(loaded, "git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS)")
+            certificates.current = wanted
+        }
+    }
+
     public static var version: String {
         var major: Int32 = 0, minor: Int32 = 0, patch: Int32 = 0
         git_libgit2_version(&major, &minor, &patch)

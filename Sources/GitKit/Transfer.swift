@@ -62,11 +62,12 @@ extension Repository {
         var fetchOptions = git_fetch_options()
         try check(git_fetch_options_init(&fetchOptions, UInt32(GIT_FETCH_OPTIONS_VERSION)), "git_fetch_options_init")
         fetchOptions.callbacks = try state.callbacks()
+        fetchOptions.proxy_opts = try state.proxyOptions(for: remote)
         fetchOptions.download_tags = tags ? GIT_REMOTE_DOWNLOAD_TAGS_ALL : GIT_REMOTE_DOWNLOAD_TAGS_NONE
         fetchOptions.prune = pruning ? GIT_FETCH_PRUNE : GIT_FETCH_NO_PRUNE
-        let rc = withStrings(refspecs ?? []) { array in
-            withExtendedLifetime(state) {
-                git_remote_fetch(remote, refspecs == nil ? nil : array, &fetchOptions, "naner: fetch")
+        let rc = try withStrings(refspecs ?? []) { array in
+            try withExtendedLifetime(state) {
+                try state.connecting { git_remote_fetch(remote, refspecs == nil ? nil : array, &fetchOptions, "naner: fetch") }
             }
         }
         try state.finish(rc, "git_remote_fetch")
@@ -84,10 +85,11 @@ extension Repository {
         var pushOptions = git_push_options()
         try check(git_push_options_init(&pushOptions, UInt32(GIT_PUSH_OPTIONS_VERSION)), "git_push_options_init")
         pushOptions.callbacks = try state.callbacks()
+        pushOptions.proxy_opts = try state.proxyOptions(for: remote)
         // Both cores for deltas: libgit2 builds the pack itself, and it is the slow part.
         pushOptions.pb_parallelism = 0
-        let rc = withStrings(refspecs) { array in
-            withExtendedLifetime(state) { git_remote_push(remote, array, &pushOptions) }
+        let rc = try withStrings(refspecs) { array in
+            try withExtendedLifetime(state) { try state.connecting { git_remote_push(remote, array, &pushOptions) } }
         }
         try state.finish(rc, "git_remote_push")
         return state.pushed
@@ -100,8 +102,9 @@ extension Repository {
         let state = TransferState(options)
         try state.takeUserOutOfURL(remote)
         var callbacks = try state.callbacks()
-        let rc = withExtendedLifetime(state) {
-            git_remote_connect(remote, GIT_DIRECTION_FETCH, &callbacks, nil, nil)
+        var proxy = try state.proxyOptions(for: remote)
+        let rc = try withExtendedLifetime(state) {
+            try state.connecting { git_remote_connect(remote, GIT_DIRECTION_FETCH, &callbacks, &proxy, nil) }
         }
         try state.finish(rc, "git_remote_connect")
         defer { git_remote_disconnect(remote) }

@@ -7,6 +7,11 @@ public struct TransferOptions {
     public var progress: ((TransferProgress) -> Void)?
     /// libgit2 calls the credential callback again after every failure; stop here.
     public var maximumCredentialAttempts = 3
+    /// An https server whose certificate mbedTLS does not accept is used anyway
+    /// (`http.sslVerify=false`): the caller warns.
+    public var acceptsInvalidCertificates = false
+    /// The proxy for an http(s) remote (reached through a `ProxyTunnel`); nil connects directly.
+    public var proxy: ProxyOptions?
 
     public init(credentials: ((CredentialRequest) throws -> Credential)? = nil,
                 progress: ((TransferProgress) -> Void)? = nil) {

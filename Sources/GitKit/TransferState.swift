@@ -9,8 +9,33 @@ final class TransferState {
     var pushed: [PushedReference] = []
     /// The user of a URL whose user was taken out of it for this transfer.
     var urlUsername: String?
+    /// Connections through a proxy go through this (see `ProxyTunnel`).
+    private var tunnel: ProxyTunnel?
 
     init(_ options: TransferOptions) { self.options = options }
+
+    /// libgit2's proxy options for `remote`'s connections: always none. An http(s) remote
+    /// with a proxy goes through a `ProxyTunnel` instead, plain http too: libgit2 1.5.1
+    /// writes a plain-http request for the proxy but sends it straight to the server
+    /// (`http_client_connect` uses the proxy only to CONNECT).
+    func proxyOptions(for remote: OpaquePointer?) throws -> git_proxy_options {
+        var proxy = git_proxy_options()
+        try check(git_proxy_options_init(&proxy, UInt32(GIT_PROXY_OPTIONS_VERSION)), "git_proxy_options_init")
+        guard let wanted = options.proxy, let url = git_remote_url(remote).map({ String(cString: $0).lowercased() }),
+              url.hasPrefix("https://") || url.hasPrefix("http://") else { return proxy }
+        guard let tunnel = ProxyTunnel(wanted) else {
+            throw GitError(function: "proxy", code: GIT_EINVALID.rawValue,
+                           message: "'\(wanted.url)' is not an http:// proxy", errorClass: Int32(GIT_ERROR_NET.rawValue))
+        }
+        self.tunnel = tunnel
+        return proxy
+    }
+
+    /// Runs one libgit2 call that connects, through the tunnel when there is one.
+    func connecting<Result>(_ body: () -> Result) throws -> Result {
+        guard let tunnel else { return body() }
+        return try tunnel.carrying(body)
+    }
 
     /// libgit2 1.5 answers an http server's first 401 with the URL's user and an empty
     /// password before it asks the callback: a refused login on the server every time.
@@ -55,6 +80,10 @@ final class TransferState {
                                         bytes: Int(stats.received_bytes)))
             }
             return 0
+        }
+        if options.acceptsInvalidCertificates {
+            // Called for every TLS connection with the certificate and mbedTLS's verdict.
+            callbacks.certificate_check = { _, _, _, _ in 0 }
         }
         callbacks.pack_progress = TransferState.packProgress
         callbacks.push_transfer_progress = { current, total, bytes, payload in
@@ -101,9 +130,10 @@ final class TransferState {
         }
     }
 
-    /// Rethrows what a callback stored, else libgit2's own error.
+    /// Rethrows what a callback or the tunnel stored, else libgit2's own error.
     func finish(_ rc: Int32, _ function: String) throws {
         if let error { throw error }
+        if rc < 0, let error = tunnel?.error { throw error }
         try check(rc, function)
     }
 }

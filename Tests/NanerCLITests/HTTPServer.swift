@@ -4,6 +4,10 @@ import XCTest
 /// A real lighttpd on 127.0.0.1 serving `git http-backend` under `/git`, every request
 /// behind basic authentication, with repositories in a temporary project root. Logs
 /// stay in its folder; `describe()` adds the error log to assertion messages.
+///
+/// With `tls`, it speaks HTTPS (lighttpd's mod_openssl) with a certificate for
+/// `localhost` signed by a CA made for this server alone (`caFile`), which no system
+/// bundle trusts; URLs then name `localhost`, as the certificate does.
 final class HTTPServer {
     /// Users the server knows, and their passwords.
     static let user = "naner"
@@ -13,18 +17,21 @@ final class HTTPServer {
 
     let root: String
     let projectRoot: String
+    let tls: Bool
     private(set) var port = 0
     private var process: Process?
 
     var errorLogPath: String { root + "/error.log" }
     var accessLogPath: String { root + "/access.log" }
 
-    init() throws {
+    init(tls: Bool = false) throws {
         var template = Array("/tmp/naner-http.XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw CocoaError(.fileWriteUnknown) }
         root = String(cString: made)
         projectRoot = root + "/repos"
+        self.tls = tls
         try FileManager.default.createDirectory(atPath: projectRoot, withIntermediateDirectories: true)
+        if tls { try makeCertificates() }
         let passwords = root + "/htpasswd"
         for (index, (user, password)) in [(HTTPServer.user, HTTPServer.password), (HTTPServer.tokenUser, HTTPServer.token)].enumerated() {
             let made = Sandbox.execute(["/usr/bin/htpasswd", "-b"] + (index == 0 ? ["-c"] : []) + [passwords, user, password],
@@ -45,10 +52,39 @@ final class HTTPServer {
         try? FileManager.default.removeItem(atPath: root)
     }
 
-    /// `http://[user[:password]@]127.0.0.1:PORT/git/NAME`.
-    func url(_ name: String, user: String? = nil, password: String? = nil) -> String {
+    /// `http://[user[:password]@]127.0.0.1:PORT/git/NAME`, or with `tls`
+    /// `https://[user[:password]@]localhost:PORT/git/NAME` (`host` overrides the name).
+    func url(_ name: String, user: String? = nil, password: String? = nil, host: String? = nil) -> String {
         let userinfo = user.map { $0 + (password.map { ":" + $0 } ?? "") + "@" } ?? ""
-        return "http://\(userinfo)127.0.0.1:\(port)/git/\(name)"
+        return "\(tls ? "https" : "http")://\(userinfo)\(host ?? (tls ? "localhost" : "127.0.0.1")):\(port)/git/\(name)"
+    }
+
+    // MARK: TLS
+
+    /// The test CA's certificate (PEM), and a folder holding only a copy of it.
+    var caFile: String { root + "/tls/ca.pem" }
+    var caFolder: String { root + "/tls/ca-folder" }
+
+    /// A throwaway CA and a server certificate it signs for `localhost` (not for 127.0.0.1).
+    private func makeCertificates() throws {
+        let folder = root + "/tls"
+        try FileManager.default.createDirectory(atPath: caFolder, withIntermediateDirectories: true)
+        try "subjectAltName = DNS:localhost\nbasicConstraints = CA:FALSE\nextendedKeyUsage = serverAuth\n"
+            .write(toFile: folder + "/server.ext", atomically: true, encoding: .utf8)
+        let steps: [[String]] = [
+            ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", folder + "/ca.key", "-out", caFile, "-days", "2",
+             "-subj", "/CN=naner test CA", "-addext", "basicConstraints=critical,CA:TRUE",
+             "-addext", "keyUsage=critical,keyCertSign,cRLSign"],
+            ["req", "-newkey", "rsa:2048", "-nodes", "-keyout", folder + "/server.key", "-out", folder + "/server.csr",
+             "-subj", "/CN=localhost"],
+            ["x509", "-req", "-in", folder + "/server.csr", "-CA", caFile, "-CAkey", folder + "/ca.key", "-CAcreateserial",
+             "-out", folder + "/server.pem", "-days", "2", "-extfile", folder + "/server.ext"],
+        ]
+        for step in steps {
+            let made = Sandbox.execute(["/usr/bin/openssl"] + step, environment: ["PATH": "/usr/bin:/bin"], directory: folder)
+            guard made.status == 0 else { throw ServerError("openssl \(step[0]) failed: \(made.stderr)") }
+        }
+        try FileManager.default.copyItem(atPath: caFile, toPath: caFolder + "/naner-test-ca.crt")
     }
 
     /// Publishes a sandbox's naner repository as the bare repository `NAME` (`git clone --bare`).
@@ -103,13 +139,16 @@ final class HTTPServer {
     }
 
     private func writeConfig(passwords: String) throws {
+        let modules = (tls ? ["mod_openssl"] : []) + ["mod_alias", "mod_auth", "mod_authn_file", "mod_cgi", "mod_setenv", "mod_accesslog"]
+        let https = tls ? "ssl.engine = \"enable\"\nssl.pemfile = \"\(root)/tls/server.pem\"\nssl.privkey = \"\(root)/tls/server.key\"" : ""
         let config = """
             server.document-root = "\(root)"
             server.bind = "127.0.0.1"
             server.port = \(port)
             server.errorlog = "\(errorLogPath)"
             accesslog.filename = "\(accessLogPath)"
-            server.modules = ("mod_alias", "mod_auth", "mod_authn_file", "mod_cgi", "mod_setenv", "mod_accesslog")
+            server.modules = (\(modules.map { "\"\($0)\"" }.joined(separator: ", ")))
+            \(https)
             auth.backend = "htpasswd"
             auth.backend.htpasswd.userfile = "\(passwords)"
             alias.url += ("/git" => "/usr/lib/git-core/git-http-backend")

@@ -345,9 +345,13 @@ final class JSONSchemaTests: XCTestCase {
         XCTAssertExit(second.naner("sync", "pull"), 3)
         run(second, status)
 
-        // Findings, one of them fixed.
+        // Findings, one of them fixed; an https remote with its CA and proxy settings (nothing listens there).
         _ = FileManager.default.createFile(atPath: first.repo + "/index.lock", contents: nil)
+        XCTAssertExit(first.naner("remote", "add", "web", "https://localhost:1/config.git"), 0)
+        XCTAssertExit(first.git("config", "http.sslCAPath", first.root), 0)
+        XCTAssertExit(first.git("config", "http.sslVerify", "false"), 0)
         run(first, doctor, status: 1)
+        XCTAssertExit(first.naner("remote", "remove", "web"), 0)
         _ = FileManager.default.createFile(atPath: first.repo + "/index.lock", contents: nil)
         run(first, doctor, add: ["--fix"])  // healthy once fixed
 

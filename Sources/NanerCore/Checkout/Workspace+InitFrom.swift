@@ -58,7 +58,7 @@ extension Workspace {
             } catch let error as GitError {
                 // Leave no half-made repository behind a failed fetch: the next run starts clean.
                 try? manager.removeItem(atPath: gitDir)
-                throw NanerError.sourceUnreadable(source, reason: error.message)
+                throw NanerError.sourceUnreadable(source, reason: error.oneLineMessage)
             } catch {
                 try? manager.removeItem(atPath: gitDir)
                 throw error

@@ -31,10 +31,12 @@ public final class HTTPCredentials {
     private enum Source { case url, token, helper }
 
     /// `gitDirectory` is the repository whose config `git credential` reads besides the global one.
-    public init(url: String, gitDirectory: String, environment: [String: String] = ProcessInfo.processInfo.environment) {
+    /// A proxy's credentials (`usingToken: false`) come from its URL and the helpers only.
+    public init(url: String, gitDirectory: String, environment: [String: String] = ProcessInfo.processInfo.environment,
+                usingToken: Bool = true) {
         address = Address(url)
         publicURL = HTTPCredentials.redacted(url)
-        token = environment["NANER_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        token = usingToken ? environment["NANER_TOKEN"].flatMap { $0.isEmpty ? nil : $0 } : nil
         self.gitDirectory = gitDirectory
         self.environment = environment
     }

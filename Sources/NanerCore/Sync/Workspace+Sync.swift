@@ -59,12 +59,12 @@ extension Workspace {
             if let path = remote.folderPath {
                 try fetchFromFolder(path, remote: remote, into: prefix, tags: tags, options: options)
             } else {
-                try transfer(remote.url, progress: options.progress) { transferOptions in
+                try transfer(remote.url, remote: remote.name, progress: options.progress) { transferOptions in
                     try repository.fetch(remote: remote.url, refspecs: ["+refs/heads/*:\(prefix)*"], tags: tags, options: transferOptions)
                 }
             }
         } catch let error as GitError {
-            throw SyncError.transferFailed(url: remote.displayURL, reason: error.message)
+            throw SyncError.transferFailed(url: remote.displayURL, reason: error.oneLineMessage)
         }
     }
 
@@ -262,10 +262,10 @@ extension Workspace {
                 remoteRefs = CloudFolder(path: path).references(in: folder)
             } else {
                 destination = nil
-                remoteRefs = try transfer(remote.url) { try repository.listRemote(remote.url, options: $0) }
+                remoteRefs = try transfer(remote.url, remote: remote.name) { try repository.listRemote(remote.url, options: $0) }
             }
         } catch let error as GitError {
-            throw SyncError.transferFailed(url: remote.displayURL, reason: error.message)
+            throw SyncError.transferFailed(url: remote.displayURL, reason: error.oneLineMessage)
         }
         let lastSeen = try? repository.resolveCommit(remote.trackingPrefix + "main")
         var pushMain = false, forced = false
@@ -305,7 +305,7 @@ extension Workspace {
             } else {
                 let refspecs = (pushMain ? ["\(forced ? "+" : "")\(Workspace.branch):\(Workspace.branch)"] : [])
                     + tags.map { "\($0.name):\($0.name)" }
-                let answers = try transfer(remote.url, progress: options.progress) {
+                let answers = try transfer(remote.url, remote: remote.name, progress: options.progress) {
                     try repository.push(remote: remote.url, refspecs: refspecs, options: $0)
                 }
                 for answer in answers {
@@ -319,7 +319,7 @@ extension Workspace {
             }
         } catch let error as GitError {
             if error.kind == .nonFastForward { throw SyncError.remoteHasNewCommits(remote: remote.name) }
-            throw SyncError.transferFailed(url: remote.displayURL, reason: error.message)
+            throw SyncError.transferFailed(url: remote.displayURL, reason: error.oneLineMessage)
         }
         if pushMain {
             try repository.setReference(remote.trackingPrefix + "main", to: local, message: "naner sync: push")

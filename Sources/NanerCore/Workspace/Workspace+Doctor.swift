@@ -159,7 +159,8 @@ extension Workspace {
         return findings
     }
 
-    /// Remotes that cannot be reached now, and cloud folders holding a sync client's copies.
+    /// Remotes that cannot be reached now (an https server's certificate refused, its proxy
+    /// failing, certificate checks turned off), and cloud folders holding a sync client's copies.
     private func remoteFindings() -> [DoctorFinding] {
         var findings: [DoctorFinding] = []
         for remote in (try? remotes()) ?? [] {
@@ -178,8 +179,24 @@ extension Workspace {
                 }
                 continue
             }
+            if let off = try? transportSettings(remote.url, remote: remote.name).verificationOff, remote.url.lowercased().hasPrefix("https:") {
+                findings.append(DoctorFinding(check: .certificate, message: "remote '\(remote.name)': certificates are not checked (\(off.origin))",
+                                              hint: "turn checks back on; if the server uses a CA of your own, give naner its certificate "
+                                                  + "with 'git config --global http.sslCAInfo /path/to/ca.pem' instead"))
+            }
             do {
-                _ = try transfer(remote.url) { try repository.listRemote(remote.url, options: $0) }
+                // Certificates are checked here even where checks are off: the finding says what a check would refuse.
+                _ = try transfer(remote.url, remote: remote.name, checkingCertificates: true) {
+                    try repository.listRemote(remote.url, options: $0)
+                }
+            } catch let failure as TransportError {
+                let check: DoctorFinding.Check
+                switch failure {
+                case .certificateRefused, .unusableCertificates: check = .certificate
+                default: check = .proxy
+                }
+                findings.append(DoctorFinding(check: check, message: "remote '\(remote.name)': \(failure.message)",
+                                              hint: failure.hints.first ?? "check the address and your network"))
             } catch let failure as NanerFailure {
                 findings.append(DoctorFinding(check: .remote, message: "remote '\(remote.name)': \(failure.message)",
                                               hint: failure.hints.first ?? "check the address and your network"))

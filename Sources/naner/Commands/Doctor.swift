@@ -6,7 +6,8 @@ extension Naner {
         static let configuration = CommandConfiguration(
             commandName: "doctor",
             abstract: "Check the repository, locks, safety points, permissions, tracked secrets and remotes.",
-            discussion: "Each finding is one line with a hint. Exits 0 only when everything is healthy; 1 otherwise."
+            discussion: "Each finding is one line with a hint. Exits 0 only when everything is healthy; 1 otherwise. "
+                + "For each http(s) remote it first says which CA file, CA folder and proxy are in effect, and where each came from."
         )
 
         @OptionGroup var global: GlobalOptions
@@ -20,12 +21,15 @@ extension Naner {
         func run() throws {
             let workspace = try global.workspace()
             let console = Console.standard
+            // Settings that cannot be read (a damaged config) leave the findings to say why.
+            let settings = (try? workspace.remoteSettings()) ?? []
             let findings = try workspace.doctor(fix: fix)
             let open = findings.filter { $0.fixed == nil }
             console.detail("\(counted(findings.count, "finding")), \(findings.count - open.count) fixed")
             if json {
-                console.output(DoctorDocument(findings).jsonText)
+                console.output(DoctorDocument(findings, settings: settings).jsonText)
             } else {
+                for setting in settings { console.say(setting.description) }
                 for finding in findings {
                     if let fixed = finding.fixed {
                         console.say("fixed: \(fixed)")
