@@ -65,6 +65,8 @@ extension Repository {
     /// Hands a blob's bytes over in pieces of at most 1 MiB, never holding it whole when
     /// the object database can stream it (loose objects); otherwise from one buffer.
     public func streamBlob(_ id: ObjectID, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+        // A loose blob is inflated here, a piece at a time: libgit2's stream maps it whole.
+        if try streamLooseBlob(id, body) { return }
         let database = try objectDatabase()
         var oid = id.raw
         var stream: UnsafeMutablePointer<git_odb_stream>?

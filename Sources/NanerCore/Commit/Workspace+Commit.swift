@@ -126,9 +126,18 @@ extension Workspace {
                     continue
                 }
                 if stack.check(path, isDirectory: false).ignored && !ManagedRules.ownFiles.contains(path) { continue }
-                let bytes = status.isSymlink ? try FileReader.readLink(absolute) : try FileReader.read(absolute)
-                if !status.isSymlink && SecretGuard.findSecret(in: bytes) != nil { continue }
-                let id = try database.write(bytes, kind: .blob)
+                let id: ObjectID
+                if !status.isSymlink && status.size > StreamedBlob.threshold {
+                    // As the scanner stores a large file: never whole in memory. Its object is
+                    // most likely the one just restored from: hashed first, rarely deflated.
+                    guard case .stored(let streamed) = try StreamedBlob.store(absolute, status: status, into: database, hashingFirst: true)
+                    else { continue }
+                    id = streamed
+                } else {
+                    let bytes = status.isSymlink ? try FileReader.readLink(absolute) : try FileReader.read(absolute)
+                    if !status.isSymlink && SecretGuard.findSecret(in: bytes) != nil { continue }
+                    id = try database.write(bytes, kind: .blob)
+                }
                 let entry = status.indexEntry(path: path, id: id)
                 try index.add(entry)
                 added.append(entry)

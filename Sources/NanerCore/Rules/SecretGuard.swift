@@ -1,13 +1,33 @@
 /// Finds content that must never be committed, whatever the include list says:
 /// private keys and well-known credentials. Works on raw bytes, without regular
 /// expressions, because it reads every new or changed file of every commit.
+///
+/// Every detector reads a bounded distance around the position it starts from: at
+/// most `lookBehind` bytes before it and at most `lookAhead` bytes past it. That is
+/// what lets `SecretStream` scan a file that arrives in pieces with the same verdict.
 public enum SecretGuard {
+    /// How far before its start a detector may look (the boundary a token needs).
+    public static let lookBehind = 1
+    /// A bound on how far past its start a detector may read: the URL with a password
+    /// reads up to 514 bytes past its `:` (3 + 511); a private key block 50 (11 + 39); a
+    /// GitHub token 30; an AWS key id 20 (4 + 16, the 17th tells it is exactly 16).
+    /// Kept above all of them (`SecretStreamTests` fails below 514).
+    public static let lookAhead = 520
+
     /// Why a file is refused, or nil when it looks safe.
     public static func findSecret(in bytes: UnsafeRawBufferPointer) -> String? {
+        findSecret(in: bytes, startingFrom: 0, before: bytes.count)
+    }
+
+    /// Like `findSecret(in:)`, trying only the start positions from `first` up to (not
+    /// including) `limit`; detectors still read the whole buffer. A secret that starts
+    /// at `p` is found the same as in a larger buffer as long as the buffer holds
+    /// `p - lookBehind ... p + lookAhead` of it (or ends where the larger one ends).
+    public static func findSecret(in bytes: UnsafeRawBufferPointer, startingFrom first: Int, before limit: Int) -> String? {
         let data = bytes.bindMemory(to: UInt8.self)
-        let count = data.count
-        var index = 0
-        while index < count {
+        let end = min(limit, data.count)
+        var index = max(first, 0)
+        while index < end {
             switch data[index] {
             case UInt8(ascii: "-"):
                 if let reason = privateKeyBlock(data, at: index) { return reason }
@@ -53,10 +73,10 @@ public enum SecretGuard {
     private static func gitHubToken(_ data: UnsafeBufferPointer<UInt8>, at start: Int) -> String? {
         guard isBoundary(data, before: start) else { return nil }
         for prefix in gitHubPrefixes where hasPrefix(data, prefix, at: start) {
-            if run(data, from: start + prefix.count, where: isAlphanumeric) >= 20 { return "a GitHub token" }
+            if run(data, from: start + prefix.count, atMost: 20, where: isAlphanumeric) >= 20 { return "a GitHub token" }
         }
         if hasPrefix(data, fineGrained, at: start),
-           run(data, from: start + fineGrained.count, where: { isAlphanumeric($0) || $0 == UInt8(ascii: "_") }) >= 20 {
+           run(data, from: start + fineGrained.count, atMost: 20, where: { isAlphanumeric($0) || $0 == UInt8(ascii: "_") }) >= 20 {
             return "a GitHub token"
         }
         return nil
@@ -68,7 +88,8 @@ public enum SecretGuard {
               data[start + 1] == UInt8(ascii: "K") || data[start + 1] == UInt8(ascii: "S"),
               data[start + 2] == UInt8(ascii: "I"), data[start + 3] == UInt8(ascii: "A") else { return false }
         let isUpperOrDigit: (UInt8) -> Bool = { (65...90).contains($0) || (48...57).contains($0) }
-        return run(data, from: start + 4, where: isUpperOrDigit) == 16
+        // Exactly 16: a 17th is read to tell.
+        return run(data, from: start + 4, atMost: 17, where: isUpperOrDigit) == 16
     }
 
     /// `scheme://user:password@host`: found from the `:` of `://`.
@@ -109,9 +130,13 @@ public enum SecretGuard {
         slice.count >= suffix.count && slice.suffix(suffix.count).elementsEqual(suffix)
     }
 
-    private static func run(_ data: UnsafeBufferPointer<UInt8>, from start: Int, where test: (UInt8) -> Bool) -> Int {
+    /// How many bytes from `start` pass `test`, counting no further than `atMost`
+    /// (each detector's reach stays bounded, and a long run is not read again and again).
+    private static func run(_ data: UnsafeBufferPointer<UInt8>, from start: Int, atMost: Int,
+                            where test: (UInt8) -> Bool) -> Int {
+        let end = min(data.count, start + atMost)
         var index = start
-        while index < data.count, test(data[index]) { index += 1 }
+        while index < end, test(data[index]) { index += 1 }
         return index - start
     }
 

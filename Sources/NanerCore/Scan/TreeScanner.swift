@@ -224,7 +224,8 @@ struct TreeScanner {
     }
 
     /// Reads each candidate once; workers each open their own repository handle,
-    /// since libgit2 objects are not to be shared between threads.
+    /// since libgit2 objects are not to be shared between threads. Files over
+    /// `StreamedBlob.threshold` are streamed a piece at a time, never held whole.
     private func readAndStore(_ candidates: [Candidate]) throws -> [Outcome] {
         let gitDirectory: String?
         if case .commit(let directory) = mode { gitDirectory = directory } else { gitDirectory = nil }
@@ -253,11 +254,23 @@ struct TreeScanner {
                     if candidate.status.size > sizeLimit && !explicit.contains(candidate.path) {
                         return .tooLarge("\(ByteSize(candidate.status.size)), over the \(ByteSize(sizeLimit)) limit")
                     }
+                    if candidate.status.size > StreamedBlob.threshold {
+                        // Never whole in memory: read, scanned and stored (or hashed) a piece at a time.
+                        // A tracked file of the same size was likely touched, not changed: hashed before deflated.
+                        let sameSize = candidate.entry?.fileSize == UInt32(truncatingIfNeeded: candidate.status.size)
+                        switch try StreamedBlob.store(absolute, status: candidate.status, into: database, hashingFirst: sameSize) {
+                        case .stored(let id): return .stored(id)
+                        case .secret(let secret): return .refused("contains \(secret)")
+                        }
+                    }
                     bytes = try FileReader.read(absolute)
                     if let secret = SecretGuard.findSecret(in: bytes) { return .refused("contains \(secret)") }
                 }
             } catch let failure as FileReader.Failure {
                 return .skipped("cannot read: " + failure.reason.lowercased())
+            } catch let error as GitError {
+                failures.store(error)
+                return .skipped("cannot store: \(error)")
             } catch {
                 return .skipped("cannot read: \(error)")
             }

@@ -31,6 +31,56 @@ enum FileReader {
         }
     }
 
+    /// The size of the pieces `readPieces` hands over.
+    static let pieceSize = 1 << 20
+
+    /// Hands a regular file over in pieces of `pieceSize` bytes (the last one shorter),
+    /// never holding more than one piece; returns the total. Never follows a symlink.
+    /// `expected` is what `lstat` said of the file before: a file that is no longer that
+    /// file when reading ends (another size or inode, another modification time: it
+    /// changed while being read) is a failure, and `body` is never handed more than
+    /// `expected.size` bytes, so a consumer told the size up front is never overrun.
+    @discardableResult
+    static func readPieces(_ path: String, expected: FileStat, pieceSize: Int = FileReader.pieceSize,
+                           _ body: (UnsafeRawBufferPointer) throws -> Void) throws -> Int {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+        guard fd >= 0 else { throw Failure(reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var status = stat()
+        guard fstat(fd, &status) == 0 else { throw Failure(reason: String(cString: strerror(errno))) }
+        guard status.st_mode & S_IFMT == S_IFREG else { throw Failure(reason: "not a regular file") }
+        _ = posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL)
+        let changed = Failure(reason: "it changed while being read")
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(pieceSize, 1), alignment: 16)
+        defer { buffer.deallocate() }
+        var total = 0
+        var ended = false
+        while !ended {
+            // Fills a whole piece (short reads are joined) unless the file ends first.
+            var filled = 0
+            while filled < buffer.count {
+                let count = Glibc.read(fd, buffer.baseAddress! + filled, buffer.count - filled)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    throw Failure(reason: String(cString: strerror(errno)))
+                }
+                if count == 0 {
+                    ended = true
+                    break
+                }
+                filled += count
+            }
+            guard total + filled <= expected.size else { throw changed }
+            if filled > 0 { try body(UnsafeRawBufferPointer(rebasing: buffer[..<filled])) }
+            total += filled
+        }
+        guard fstat(fd, &status) == 0 else { throw Failure(reason: String(cString: strerror(errno))) }
+        guard total == expected.size, Int(status.st_size) == expected.size, UInt64(status.st_ino) == expected.inode,
+              status.st_mtim.tv_sec == expected.modified.seconds, status.st_mtim.tv_nsec == expected.modified.nanoseconds
+        else { throw changed }
+        return total
+    }
+
     static func readLink(_ path: String) throws -> [UInt8] {
         var buffer = [UInt8](repeating: 0, count: Int(PATH_MAX) + 1)
         let count = buffer.withUnsafeMutableBufferPointer {
