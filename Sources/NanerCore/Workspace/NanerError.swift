@@ -48,6 +48,8 @@ public enum NanerError: NanerFailure, Equatable {
     case passphraseMismatch
     case invalidScheduleTime(String)
     case noScheduler
+    /// The user's systemd answered but would not enable or start the timer.
+    case scheduleNotStarted(String, reason: String)
     case authenticationFailed(String)
     case remoteUnreachable(String, reason: String)
     case remoteNotFound(String)
@@ -98,6 +100,7 @@ public enum NanerError: NanerFailure, Equatable {
         case .passphraseMismatch: return "the two passphrases differ"
         case .invalidScheduleTime(let time): return "'\(time)' is not a time of day"
         case .noScheduler: return "this machine has neither a systemd user session nor crontab"
+        case .scheduleNotStarted(let unit, let reason): return "systemd did not start \(unit): \(reason.onOneLine)"
         case .authenticationFailed(let url): return "authentication failed for '\(url)'"
         case .remoteUnreachable(let url, let reason): return "cannot reach '\(url)': \(reason.onOneLine)"
         case .remoteNotFound(let url): return "no configuration repository at '\(url)'"
@@ -151,6 +154,8 @@ public enum NanerError: NanerFailure, Equatable {
         case .passphraseMismatch: return ["nothing was written; type the same passphrase twice"]
         case .invalidScheduleTime: return ["give it as HH:MM on a 24-hour clock, e.g. --at 03:30"]
         case .noScheduler: return ["install cron (apt install cron), or run naner backup from your own scheduler"]
+        case .scheduleNotStarted(let unit, _):
+            return ["the units are written; 'systemctl --user status \(unit)' and 'journalctl --user -u \(unit)' say more"]
         case .sourceMissing, .sourceEmpty, .sourceUnreadable:
             return ["give the repository another machine pushed to, e.g. a folder, a bare repository or a URL"]
         case .authenticationFailed:
