@@ -233,6 +233,24 @@ public final class ChildProcess {
         return (child.wait(), output)
     }
 
+    /// Like `run`, with the child's stderr kept apart from its stdout: its last few KiB come
+    /// back as `errors` (what gpg's `--status-fd=2` and ssh-keygen say went wrong).
+    public static func runKeepingErrors(_ arguments: [String], input: [UInt8] = [], environment: [String: String]? = nil) throws
+        -> (termination: Termination, output: [UInt8], errors: [UInt8]) {
+        let child = try ChildProcess(arguments, stderr: .captured, environment: environment)
+        if !input.isEmpty { try? input.withUnsafeBytes { try child.write($0) } }
+        child.closeDescriptor(&child.input)
+        var output: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = try buffer.withUnsafeMutableBytes { try child.read(into: $0) }
+            if count == 0 { break }
+            output += buffer[..<count]
+        }
+        let termination = child.wait()
+        return (termination, output, child.stderrTail)
+    }
+
     // MARK: - Private
 
     /// Runs `body` with SIGPIPE blocked on this thread and discards a SIGPIPE it raised,

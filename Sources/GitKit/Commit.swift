@@ -1,5 +1,9 @@
 import CLibgit2
 
+/// Signs a commit's or tag's text as git does (gpg, gpgsm or `ssh-keygen -Y sign`): given
+/// the object as it will be stored without its signature, returns the armored signature.
+public typealias ObjectSigner = (String) throws -> String
+
 extension Repository {
     public func commit(_ id: ObjectID) throws -> CommitInfo {
         var oid = id.raw
@@ -23,9 +27,14 @@ extension Repository {
         return Signature(name: String(cString: signature.pointee.name), email: String(cString: signature.pointee.email))
     }
 
-    /// Writes a commit of `tree` and moves `updateRef` (e.g. `HEAD`) to it.
+    /// Writes a commit of `tree` and moves `updateRef` (e.g. `HEAD`) to it. With `signer`,
+    /// the commit is signed as git signs it: libgit2 writes the commit's text, `signer`
+    /// returns the signature for it (armored, as gpg or `ssh-keygen -Y sign` write it), and
+    /// the commit is written with that signature in its `gpgsig` header; then no reference
+    /// moves (`updateRef` must be nil). When `signer` throws, nothing is written.
     public func createCommit(tree treeID: ObjectID, parents parentIDs: [ObjectID], message: String,
-                             signature: Signature, updateRef: String? = "HEAD") throws -> ObjectID {
+                             signature: Signature, updateRef: String? = "HEAD", signer: ObjectSigner? = nil) throws -> ObjectID {
+        precondition(signer == nil || updateRef == nil, "a signed commit moves no reference")
         var gitSignature: UnsafeMutablePointer<git_signature>?
         try check(git_signature_now(&gitSignature, signature.name, signature.email), "git_signature_now")
         defer { git_signature_free(gitSignature) }
@@ -40,10 +49,24 @@ extension Repository {
             parents.append(parent)
         }
         var oid = git_oid()
-        try parents.withUnsafeMutableBufferPointer { buffer in
-            try check(git_commit_create(&oid, pointer, updateRef, gitSignature, gitSignature, nil, message,
-                                        tree, buffer.count, buffer.baseAddress), "git_commit_create")
+        guard let signer else {
+            try parents.withUnsafeMutableBufferPointer { buffer in
+                try check(git_commit_create(&oid, pointer, updateRef, gitSignature, gitSignature, nil, message,
+                                            tree, buffer.count, buffer.baseAddress), "git_commit_create")
+            }
+            return ObjectID(oid)
         }
+        var content = git_buf()
+        defer { git_buf_dispose(&content) }
+        try parents.withUnsafeMutableBufferPointer { buffer in
+            try check(git_commit_create_buffer(&content, pointer, gitSignature, gitSignature, nil, message,
+                                               tree, buffer.count, buffer.baseAddress), "git_commit_create_buffer")
+        }
+        let text = String(decoding: UnsafeRawBufferPointer(start: content.ptr, count: content.size), as: UTF8.self)
+        // git writes the signature's lines into the header without a last empty one.
+        var armor = try signer(text)
+        while armor.hasSuffix("\n") { armor.removeLast() }
+        try check(git_commit_create_with_signature(&oid, pointer, text, armor, nil), "git_commit_create_with_signature")
         return ObjectID(oid)
     }
 

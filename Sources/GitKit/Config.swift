@@ -51,6 +51,18 @@ public final class Config {
         return entries.enumerated().sorted { ($0.element.level, $0.offset) < ($1.element.level, $1.offset) }.map(\.element)
     }
 
+    /// A boolean as git reads one (`true`, `yes`, `on`, `1`, a key alone…); nil when unset.
+    public func bool(_ name: String) throws -> Bool? {
+        var snapshot: OpaquePointer?
+        try check(git_config_snapshot(&snapshot, pointer), "git_config_snapshot")
+        defer { git_config_free(snapshot) }
+        var value: Int32 = 0
+        let rc = git_config_get_bool(&value, snapshot, name)
+        if rc == GIT_ENOTFOUND.rawValue { return nil }
+        try check(rc, "git_config_get_bool")
+        return value != 0
+    }
+
     public func int64(_ name: String) throws -> Int64? {
         var value: Int64 = 0
         let rc = git_config_get_int64(&value, pointer, name)

@@ -25,12 +25,29 @@ extension Repository {
         return git_reference_name_to_id(&oid, pointer, name) == 0
     }
 
-    /// Creates an annotated tag `refs/tags/NAME` on `commit`; fails if it exists.
+    /// Creates an annotated tag `refs/tags/NAME` on `commit`; fails if it exists. With
+    /// `signer`, the tag is signed as git signs one: the signature of the tag's text is
+    /// appended to it (after its message), and nothing is written when `signer` throws.
     @discardableResult
-    public func createTag(name: String, commit: ObjectID, message: String, signature: Signature) throws -> ObjectID {
+    public func createTag(name: String, commit: ObjectID, message: String, signature: Signature,
+                          signer: ObjectSigner? = nil) throws -> ObjectID {
         var gitSignature: UnsafeMutablePointer<git_signature>?
         try check(git_signature_now(&gitSignature, signature.name, signature.email), "git_signature_now")
         defer { git_signature_free(gitSignature) }
+        if let signer {
+            // The text git_tag_create would store; the signature starts on a line of its own.
+            let tagger = gitSignature!.pointee
+            let minutes = abs(Int(tagger.when.offset))
+            func twoDigits(_ number: Int) -> String { number < 10 ? "0\(number)" : "\(number)" }
+            let offset = (tagger.when.offset < 0 ? "-" : "+") + twoDigits(minutes / 60) + twoDigits(minutes % 60)
+            let text = "object \(commit.hex)\ntype commit\ntag \(name)\n"
+                + "tagger \(String(cString: tagger.name)) <\(String(cString: tagger.email))> \(tagger.when.time) \(offset)\n\n"
+                + message + (message.hasSuffix("\n") ? "" : "\n")
+            let signed = text + (try signer(text))
+            var oid = git_oid()
+            try check(git_tag_create_from_buffer(&oid, pointer, signed, 0), "git_tag_create_from_buffer")
+            return ObjectID(oid)
+        }
         var target: OpaquePointer?
         var commitOID = commit.raw
         try check(git_object_lookup(&target, pointer, &commitOID, GIT_OBJECT_COMMIT), "git_object_lookup")

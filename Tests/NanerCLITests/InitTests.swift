@@ -74,7 +74,7 @@ final class InitTests: XCTestCase {
         // A permission change alone is a change naner records.
         chmod(sandbox.home + "/.vimrc", 0o600)
         let status = sandbox.naner("status", "--short")
-        XCTAssertEqual(status.stdout, "P .naner/modes\n")
+        XCTAssertEqual(status.stdout, "P .vimrc\n")
         XCTAssertExit(sandbox.naner("commit", "-m", "private vimrc"), 0)
         XCTAssertTrue(sandbox.git("show", "HEAD:.naner/modes").stdout.contains("0600 .vimrc\n"))
     }

@@ -34,7 +34,9 @@ extension Workspace {
             itemsBackedUp: committed.fileCount, skipped: skipped)
         let summary = message.map { $0.split(separator: "\n").first.map(String.init) ?? $0 } ?? "naner backup \(name)"
         do {
-            try repository.createTag(name: name, commit: head, message: summary + "\n\n" + manifest.json(), signature: signature())
+            let tagger = signature()
+            try repository.createTag(name: name, commit: head, message: summary + "\n\n" + manifest.json(), signature: tagger,
+                                     signer: signer(tagger, tag: true))
         } catch let error as GitError {
             throw error.kind == .exists ? NanerError.backupExists(name) : NanerError.cannotTag(name, reason: error.message)
         }

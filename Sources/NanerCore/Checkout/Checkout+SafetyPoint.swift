@@ -23,8 +23,10 @@ extension Checkout {
             attempt += 1
             name = BackupName.automatic(now, prefix: prefix) + "-\(attempt)"
         }
+        let committer = workspace.signature()
         let commit = try repository.createCommit(tree: tree, parents: given ?? head.map { [$0] } ?? [],
-                                                 message: "safety point before \(reason)\n", signature: workspace.signature(), updateRef: nil)
+                                                 message: "safety point before \(reason)\n", signature: committer, updateRef: nil,
+                                                 signer: workspace.signer(committer))
         try repository.setReference(BackupName.safetyPrefix + name, to: commit, message: "naner: safety point before \(reason)")
         return name
     }

@@ -3,7 +3,19 @@ import GitKit
 
 /// What `naner diff` shows for one path.
 public struct FileDiff: Sendable {
-    public let change: FileChange
-    /// The unified diff; empty for paths that only stop being tracked.
+    public let path: String
+    /// nil when only the path's permissions changed.
+    public let change: FileChange?
+    /// Its permissions, old and new, when they changed.
+    public let modeChange: ModeChange?
+    /// The unified diff, with git's `old mode`/`new mode` lines for a mode change; empty
+    /// for paths that only stop being tracked.
     public let patch: String
+
+    init(change: FileChange?, modeChange: ModeChange? = nil, patch: String) {
+        path = change?.path ?? modeChange?.path ?? ""
+        self.change = change
+        self.modeChange = modeChange
+        self.patch = patch
+    }
 }

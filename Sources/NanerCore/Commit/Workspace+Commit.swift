@@ -163,7 +163,8 @@ extension Workspace {
         let unchanged = try head.map { try repository.commit($0).treeID == tree } ?? false
         if mergeParent != nil || !unchanged {
             let parents = (head.map { [$0] } ?? []) + (mergeParent.map { [$0] } ?? [])
-            commit = try repository.createCommit(tree: tree, parents: parents, message: message, signature: committer, updateRef: nil)
+            commit = try repository.createCommit(tree: tree, parents: parents, message: message, signature: committer, updateRef: nil,
+                                                 signer: signer(committer))
         }
         try packs.finish()
         try repository.packNewObjects(into: nil)
@@ -216,6 +217,18 @@ extension Workspace {
         var lines = message.split(separator: "\n", omittingEmptySubsequences: false).map { String($0).trimmingBlanks() }
         while lines.last?.isEmpty == true { lines.removeLast() }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// How commits (or with `tag`, tags) are signed when git config asks for it
+    /// (`commit.gpgSign`, `tag.gpgSign`; see `Signing`); nil when it does not.
+    func signer(_ signer: Signature, tag: Bool = false) throws -> ObjectSigner? {
+        let setting = tag ? "tag.gpgSign" : "commit.gpgSign"
+        let config: Config
+        do { config = try repository.config() } catch let error as GitError {
+            throw NanerError.cannotSign(setting: setting, reason: "cannot read the git config: \(error.message)")
+        }
+        guard let signing = try Signing.configured(setting, config: config, signer: signer, workTree: locations.home) else { return nil }
+        return { try signing.sign($0) }
     }
 
     /// `user.name`/`user.email` from git config (repository, global, system), else `$USER@hostname`.

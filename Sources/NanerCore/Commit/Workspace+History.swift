@@ -39,6 +39,10 @@ extension Workspace {
             filters.isEmpty || filters.contains { path == $0 || path.hasPrefix($0 + "/") }
         }
         var diffs: [FileDiff] = []
+        var modeChanges: [String: ModeChange] = [:]
+        for change in scan.modeChanges where selected(change.isFolder ? String(change.path.dropLast()) : change.path) {
+            modeChanges[change.path] = change
+        }
         for change in scan.changes where selected(change.path) {
             let absolute = locations.home + "/" + change.path
             let patch: String
@@ -52,9 +56,30 @@ extension Workspace {
                 let bytes = try status?.isSymlink == true ? FileReader.readLink(absolute) : FileReader.read(absolute)
                 patch = try repository.unifiedDiff(path: change.path, old: entries[change.path]?.id, new: bytes)
             }
-            diffs.append(FileDiff(change: change, patch: patch))
+            if let modeChange = modeChanges.removeValue(forKey: change.path) {
+                diffs.append(FileDiff(change: change, modeChange: modeChange, patch: Workspace.addingModeLines(modeChange, to: patch)))
+            } else {
+                diffs.append(FileDiff(change: change, patch: patch))
+            }
         }
-        return (diffs, scan)
+        // Permissions alone: git's header and mode lines, as `git diff` shows an exec bit flipped.
+        for modeChange in modeChanges.values {
+            diffs.append(FileDiff(change: nil, modeChange: modeChange, patch: modeChange.gitHeader))
+        }
+        return (diffs.sorted { $0.path < $1.path }, scan)
+    }
+
+    /// `patch` (libgit2's, which knows no modes) with `old mode`/`new mode` after its first
+    /// line and no mode on its `index` line, as git prints a file whose mode and content changed.
+    static func addingModeLines(_ change: ModeChange, to patch: String) -> String {
+        guard !patch.isEmpty else { return change.gitHeader }
+        var lines = patch.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if let index = lines.firstIndex(where: { $0.hasPrefix("index ") }) {
+            let words = lines[index].split(separator: " ")
+            if words.count == 3 { lines[index] = words[0...1].joined(separator: " ") }
+        }
+        lines.insert(contentsOf: change.gitModeLines.split(separator: "\n").map(String.init), at: 1)
+        return lines.joined(separator: "\n")
     }
 
     private func diff(against base: ObjectID, scan: ScanResult, filters: [String]) throws -> [FileDiff] {

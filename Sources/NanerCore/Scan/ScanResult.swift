@@ -11,6 +11,9 @@ public struct ScanResult: Sendable {
     public internal(set) var notices: [PathProblem] = []
     /// True when some managed file's permissions differ from `.naner/modes`.
     public internal(set) var permissionsChanged = false
+    /// Each managed file or folder whose permissions differ from the last commit's, old and
+    /// new, sorted by path (files new or gone since are not listed here: they are changes).
+    public internal(set) var modeChanges: [ModeChange] = []
     /// How many files the index tracks (the last commit's files).
     public internal(set) var trackedCount = 0
     /// The checksum of the index file the scan compared with, when it read the file itself.

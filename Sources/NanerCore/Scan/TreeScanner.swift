@@ -177,7 +177,12 @@ struct TreeScanner {
             if leads { modes.recordFolder(folder, mode: mode) }
         }
         result.modeTable = modes
-        if let trackedModes { result.permissionsChanged = trackedModes != result.modeTable }
+        if let trackedModes {
+            result.permissionsChanged = trackedModes != result.modeTable
+            result.modeChanges = ModeChange.between(recorded: trackedModes, current: modes, entries: entries, newPaths: newPaths,
+                                                    stats: stats, kept: kept,
+                                                    changed: result.changes.filter { $0.kind == .modified }.map(\.path))
+        }
         result.changes.sort { $0.path < $1.path }
         return result
     }

@@ -1,9 +1,9 @@
 import Foundation
 
 /// `naner schedule daily|weekly|off [--at HH:MM]`: the guide's scheduled backups.
-/// A systemd user timer where the user's systemd manages units (the unit files are
-/// plain files under ~/.config/systemd/user, enabled by the same link `systemctl
-/// --user enable` makes); else a line in the user's crontab.
+/// A systemd user timer where the user's systemd manages units (plain files under
+/// ~/.config/systemd/user, enabled and started by that systemd when it answers, else
+/// linked as `systemctl --user enable` would link them); else a line in the user's crontab.
 public struct Schedule: Sendable, Equatable {
     public enum Frequency: String, Sendable, CaseIterable { case daily, weekly }
 

@@ -38,15 +38,17 @@ public struct Scheduler: Sendable {
     /// The command the schedule runs: this naner, this tree, this repository.
     var command: [String] { [naner, "backup", "--quiet", "--home", home, "--repo", repository] }
 
+    var timerName: String { Scheduler.unitName + ".timer" }
+
     func serviceText() -> String {
         """
         # Written by 'naner schedule'; 'naner schedule off' removes it.
         [Unit]
-        Description=naner backup of \(home)
+        Description=naner backup of \(Scheduler.systemdDescription(home))
 
         [Service]
         Type=oneshot
-        ExecStart=\(command.map(Scheduler.systemdQuoted).joined(separator: " "))
+        ExecStart=\(execStart)
 
         """
     }
@@ -73,42 +75,114 @@ public struct Scheduler: Sendable {
         return "\(schedule.cronTime) \(words) \(Scheduler.cronMarker)"
     }
 
-    static func systemdQuoted(_ word: String) -> String {
-        word.contains(where: { $0 == " " || $0 == "\"" || $0 == "\\" || $0 == "%" || $0 == "$" })
-            ? "\"" + word.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-                .replacingOccurrences(of: "%", with: "%%").replacingOccurrences(of: "$", with: "$$") + "\""
-            : word
+    /// The service's command line. systemd refuses a program whose path holds a quote, a
+    /// backslash or a control character however it is quoted ("Executable name contains
+    /// special characters"), so such a naner is started by `/bin/sh`, its path an argument.
+    var execStart: String {
+        let arguments = command.dropFirst().map { Scheduler.systemdQuoted($0) }
+        guard Scheduler.systemdAcceptsProgram(naner) else {
+            let run = ["/bin/sh", "-c", Scheduler.systemdQuoted(#"exec "$0" "$@""#), Scheduler.systemdQuoted(naner)]
+            return (run + arguments).joined(separator: " ")
+        }
+        return ([Scheduler.systemdQuoted(naner, program: true)] + arguments).joined(separator: " ")
+    }
+
+    /// systemd's `string_is_safe`, which a program's path must pass.
+    static func systemdAcceptsProgram(_ path: String) -> Bool {
+        !path.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F || $0 == "\"" || $0 == "'" || $0 == "\\" }
+    }
+
+    /// One word of an `ExecStart=` line as systemd reads it back (systemd.syntax(7),
+    /// systemd.service(5)): specifiers are expanded first (`%` → `%%`), then the line is
+    /// split into words, unquoting `"…"` with C escapes, then `$` in an argument names a
+    /// variable at start (`$` → `$$`; the program's own path is taken as it is). A word of
+    /// safe characters stays bare; any other goes in double quotes, where `\`, `"` and
+    /// control characters are escaped and `'`, spaces and `;` are plain characters.
+    static func systemdQuoted(_ word: String, program: Bool = false) -> String {
+        let safe = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-+,:=@".utf8)
+        guard word.isEmpty || !word.utf8.allSatisfy(safe.contains) else { return word }
+        var result = "\""
+        for scalar in word.unicodeScalars {
+            switch scalar {
+            case "\\": result += "\\\\"
+            case "\"": result += "\\\""
+            case "%": result += "%%"
+            case "$": result += program ? "$" : "$$"
+            case "\n": result += "\\n"
+            case "\t": result += "\\t"
+            case "\r": result += "\\r"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F {
+                    result += "\\x" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16)
+                } else {
+                    result.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return result + "\""
+    }
+
+    /// The home in a `Description=`: one line, specifiers escaped, quoted so a trailing
+    /// backslash cannot continue the line.
+    static func systemdDescription(_ path: String) -> String {
+        "'" + path.onOneLine.replacingOccurrences(of: "%", with: "%%") + "'"
     }
 
     static func shellQuoted(_ word: String) -> String {
         word.allSatisfy({ $0.isLetter || $0.isNumber || "/._-".contains($0) }) ? word : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
-    /// Installs (or replaces) the schedule; returns what it wrote.
-    public func install(_ schedule: Schedule) throws -> [String] {
+    /// Installs (or replaces) the schedule. With systemd: writes the units, then, where the
+    /// user's systemd answers, has it reload them, enable and start the timer
+    /// (`enable --now`) and checks that it is active; where none answers (a container, a
+    /// login without a user session), links the timer as `enable` would and says it is
+    /// not started.
+    public func install(_ schedule: Schedule) throws -> ScheduleOutcome {
         switch kind {
         case .systemd:
-            try FileManager.default.createDirectory(atPath: unitFolder + "/timers.target.wants", withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: unitFolder, withIntermediateDirectories: true)
             try AtomicFile.write(Array(serviceText().utf8), to: servicePath, mode: 0o644)
             try AtomicFile.write(Array(timerText(schedule).utf8), to: timerPath, mode: 0o644)
-            FileSystem.removeIfPresent(wantsLink)
-            do { try FileSystem.makeSymlink(timerPath, at: wantsLink) } catch {
-                throw NanerError.cannotWrite(wantsLink, reason: error.reason)
+            let written = [servicePath, timerPath]
+            let reload = Scheduler.systemctl(["daemon-reload"])
+            guard reload.status == 0 else {
+                try linkTimer()
+                let why = reload.output.isEmpty ? "" : " (systemctl --user: \(reload.output.onOneLine))"
+                return ScheduleOutcome(written: written, started: false,
+                                       notice: "no user systemd answers here\(why): \(timerName) is enabled but not started; "
+                                           + "your systemd user session starts it at the next login")
             }
-            Scheduler.reloadSystemd()
-            return [servicePath, timerPath]
+            let enable = Scheduler.systemctl(["enable", "--now", timerName])
+            guard enable.status == 0 else { throw NanerError.scheduleNotStarted(timerName, reason: enable.output) }
+            let active = Scheduler.systemctl(["is-active", timerName])
+            guard active.status == 0, active.output == "active" else {
+                throw NanerError.scheduleNotStarted(timerName, reason: "systemd says it is '\(active.output)'")
+            }
+            return ScheduleOutcome(written: written, started: true, notice: nil)
         case .cron:
             let lines = try Scheduler.crontab().filter { !$0.hasSuffix(Scheduler.cronMarker) } + [cronLine(schedule)]
             try Scheduler.setCrontab(lines)
-            return ["crontab: \(cronLine(schedule))"]
+            return ScheduleOutcome(written: ["crontab: \(cronLine(schedule))"], started: true, notice: nil)
+        }
+    }
+
+    /// The link `systemctl --user enable` makes, made by hand.
+    private func linkTimer() throws {
+        try FileManager.default.createDirectory(atPath: unitFolder + "/timers.target.wants", withIntermediateDirectories: true)
+        FileSystem.removeIfPresent(wantsLink)
+        do { try FileSystem.makeSymlink(timerPath, at: wantsLink) } catch {
+            throw NanerError.cannotWrite(wantsLink, reason: error.reason)
         }
     }
 
     /// Removes the schedule; returns what it removed.
     public func remove() throws -> [String] {
         var removed: [String] = []
+        let timerThere = FileManager.default.fileExists(atPath: timerPath)
+        // A running timer is stopped by the systemd that runs it; best effort, as the files go anyway.
+        if timerThere { _ = Scheduler.systemctl(["disable", "--now", timerName]) }
         for path in [wantsLink, timerPath, servicePath] where FileSystem.removeIfPresent(path) { removed.append(path) }
-        if !removed.isEmpty { Scheduler.reloadSystemd() }
+        if timerThere || !removed.isEmpty { _ = Scheduler.systemctl(["daemon-reload"]) }
         if kind == .cron || FileManager.default.fileExists(atPath: "/usr/bin/crontab") {
             let lines = (try? Scheduler.crontab()) ?? []
             if lines.contains(where: { $0.hasSuffix(Scheduler.cronMarker) }) {
@@ -119,12 +193,26 @@ public struct Scheduler: Sendable {
         return removed
     }
 
-    /// The schedule in force, as one line; nil when there is none.
+    /// The schedule in force, as one line; nil when there is none. For a timer, what the
+    /// user's systemd says about it (active or not, and its next run), or that none answers.
     public func current() -> String? {
         if let timer = try? String(contentsOfFile: timerPath, encoding: .utf8),
            let line = timer.split(separator: "\n").first(where: { $0.hasPrefix("OnCalendar=") }) {
-            let enabled = FileManager.default.fileExists(atPath: wantsLink)
-            return "systemd user timer \(Scheduler.unitName).timer: \(line.dropFirst("OnCalendar=".count))\(enabled ? "" : " (not enabled)")"
+            let head = "systemd user timer \(timerName): \(line.dropFirst("OnCalendar=".count))"
+            let show = Scheduler.systemctl(["show", "-p", "ActiveState", "-p", "NextElapseUSecRealtime", timerName])
+            guard show.status == 0 else {
+                let enabled = FileManager.default.fileExists(atPath: wantsLink)
+                return head + (enabled ? " (enabled, not started: no user systemd answers here)" : " (not enabled)")
+            }
+            var properties: [String: String] = [:]
+            for property in show.output.split(separator: "\n") {
+                guard let equals = property.firstIndex(of: "=") else { continue }
+                properties[String(property[..<equals])] = String(property[property.index(after: equals)...])
+            }
+            let state = properties["ActiveState"] ?? "unknown"
+            guard state == "active" else { return head + ", not running (systemd says '\(state)')" }
+            let next = properties["NextElapseUSecRealtime"].flatMap { $0.isEmpty || $0 == "n/a" ? nil : $0 }
+            return head + ", active" + (next.map { ", next run \($0)" } ?? "")
         }
         if let line = (try? Scheduler.crontab())?.first(where: { $0.hasSuffix(Scheduler.cronMarker) }) {
             return "crontab: " + String(line.dropLast(Scheduler.cronMarker.count + 1))
@@ -132,10 +220,11 @@ public struct Scheduler: Sendable {
         return nil
     }
 
-    /// Best effort: a running user manager picks the new units up at once, else at next login.
-    private static func reloadSystemd() {
-        guard FileManager.default.fileExists(atPath: "/usr/bin/systemctl") else { return }
-        _ = run(["/usr/bin/systemctl", "--user", "daemon-reload"], input: nil)
+    /// `systemctl --user ARGUMENTS`, looked up in `PATH` as git looks up its helpers: the
+    /// exit status (-1 when it cannot run) and what it wrote, trimmed.
+    private static func systemctl(_ arguments: [String]) -> (status: Int32, output: String) {
+        let (status, output) = run(["systemctl", "--user"] + arguments, input: nil)
+        return (status, output.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
     private static func crontab() throws -> [String] {

@@ -151,8 +151,9 @@ extension Workspace {
             guard conflicts.isEmpty else {
                 try stopWithConflicts(outcome, conflicts: conflicts, ours: ours, theirs: commit, remote: remote, message: message)
             }
+            let committer = signature()
             target = try repository.createCommit(tree: outcome.tree, parents: [ours, commit], message: message,
-                                                 signature: signature(), updateRef: nil)
+                                                 signature: committer, updateRef: nil, signer: signer(committer))
             merged = true
         }
         // Then every commit a sync client kept as a conflicted copy, when it merges cleanly.
@@ -168,9 +169,10 @@ extension Workspace {
                 interaction.warn("'\(copy)' conflicts with main in \(conflicts.count) file(s); it stays in the folder for you to merge")
                 continue
             }
+            let committer = signature()
             target = try repository.createCommit(tree: outcome.tree, parents: [target, commit],
                                                  message: "merge the conflicted copy '\(copy)' from \(remote.name)\n",
-                                                 signature: signature(), updateRef: nil)
+                                                 signature: committer, updateRef: nil, signer: signer(committer))
             merged = true
         }
         guard target != ours else { return .upToDate }

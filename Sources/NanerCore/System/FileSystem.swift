@@ -83,6 +83,17 @@ enum FileSystem {
         try setPermissions(path, mode)  // whatever the umask took away or left
     }
 
+    /// A new private (0700) folder in `$TMPDIR`, else `/tmp`, named `prefix` and six random characters.
+    static func makeTemporaryFolder(prefix: String) throws(SystemError) -> String {
+        let parent = getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        var template = Array((parent + "/" + prefix + "XXXXXX").utf8CString)
+        guard let made = mkdtemp(&template) else { throw SystemError.last("mkdtemp") }
+        return String(cString: made)
+    }
+
+    /// Removes an empty folder; best effort.
+    static func removeFolder(_ path: String) { rmdir(path) }
+
     static var processID: Int32 { getpid() }
 
     /// The user naner runs as.

@@ -23,6 +23,8 @@ public enum NanerError: NanerFailure, Equatable {
     case cannotWrite(String, reason: String)
     /// A commit (a plain one, or the one recording a restore) could not be written.
     case cannotCommit(what: String, reason: String)
+    /// Git config asks for signed commits or tags (`setting`), and signing failed.
+    case cannotSign(setting: String, reason: String)
     case nothingToBackUp
     case cannotTag(String, reason: String)
     case cannotDeleteBackup(String, reason: String)
@@ -48,6 +50,8 @@ public enum NanerError: NanerFailure, Equatable {
     case passphraseMismatch
     case invalidScheduleTime(String)
     case noScheduler
+    /// The user's systemd answered but would not enable or start the timer.
+    case scheduleNotStarted(String, reason: String)
     case authenticationFailed(String)
     case remoteUnreachable(String, reason: String)
     case remoteNotFound(String)
@@ -81,6 +85,8 @@ public enum NanerError: NanerFailure, Equatable {
         case .cannotRead(let path, let reason): return "cannot read '\(path)': \(reason)"
         case .cannotWrite(let path, let reason): return "cannot write '\(path)': \(reason)"
         case .cannotCommit(let what, let reason): return "cannot \(what): \(reason)"
+        case .cannotSign(let setting, let reason):
+            return "cannot sign the \(setting.hasPrefix("tag.") ? "tag" : "commit") (\(setting) is on): \(reason.onOneLine)"
         case .nothingToBackUp: return "nothing to back up: no commit yet"
         case .cannotTag(_, let reason): return "cannot tag the backup: \(reason)"
         case .cannotDeleteBackup(let name, let reason): return "cannot delete backup '\(name)': \(reason)"
@@ -98,6 +104,7 @@ public enum NanerError: NanerFailure, Equatable {
         case .passphraseMismatch: return "the two passphrases differ"
         case .invalidScheduleTime(let time): return "'\(time)' is not a time of day"
         case .noScheduler: return "this machine has neither a systemd user session nor crontab"
+        case .scheduleNotStarted(let unit, let reason): return "systemd did not start \(unit): \(reason.onOneLine)"
         case .authenticationFailed(let url): return "authentication failed for '\(url)'"
         case .remoteUnreachable(let url, let reason): return "cannot reach '\(url)': \(reason.onOneLine)"
         case .remoteNotFound(let url): return "no configuration repository at '\(url)'"
@@ -140,6 +147,9 @@ public enum NanerError: NanerFailure, Equatable {
         case .locked: return ["wait for it to finish and try again"]
         case .cannotRead, .cannotWrite: return ["check the file's permissions"]
         case .cannotCommit, .nothingToBackUp, .cannotTag, .cannotDeleteBackup: return []
+        case .cannotSign(let setting, _):
+            return [(setting.hasPrefix("tag.") ? "no tag was made" : "nothing was committed") + "; check user.signingKey, gpg.format and the signing program in your git config, "
+                    + "or turn signing off: git config --global \(setting) false"]
         case .invalidBackupName: return ["use letters, digits, '-', '_' and '.', e.g. pre-v2.0-update"]
         case .backupExists(let name):
             return ["choose another name with --name, or delete the old one: naner backup --delete \(name)"]
@@ -151,6 +161,8 @@ public enum NanerError: NanerFailure, Equatable {
         case .passphraseMismatch: return ["nothing was written; type the same passphrase twice"]
         case .invalidScheduleTime: return ["give it as HH:MM on a 24-hour clock, e.g. --at 03:30"]
         case .noScheduler: return ["install cron (apt install cron), or run naner backup from your own scheduler"]
+        case .scheduleNotStarted(let unit, _):
+            return ["the units are written; 'systemctl --user status \(unit)' and 'journalctl --user -u \(unit)' say more"]
         case .sourceMissing, .sourceEmpty, .sourceUnreadable:
             return ["give the repository another machine pushed to, e.g. a folder, a bare repository or a URL"]
         case .authenticationFailed:

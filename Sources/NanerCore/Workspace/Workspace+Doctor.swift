@@ -17,9 +17,14 @@ extension Workspace {
         findings += try oldSafetyPoints(fix: fix, now: now)
         let rules = try refreshRules()
         let scan = try self.scan(rules: rules, mode: .status)
-        if scan.permissionsChanged {
-            findings.append(DoctorFinding(check: .modes, message: "some managed files or folders have other permissions than .naner/modes records",
-                                          hint: "'naner status' lists them under permissions; 'naner commit' records the new ones"))
+        for change in scan.modeChanges {
+            let old = ModeChange.octal(change.old), new = ModeChange.octal(change.new)
+            findings.append(DoctorFinding(check: .modes, message: "'\(change.path)' is \(new), the last commit recorded \(old)",
+                                          hint: "'naner commit' records \(new); 'chmod \(old)' on it keeps \(old)"))
+        }
+        if scan.permissionsChanged && scan.modeChanges.isEmpty {
+            findings.append(DoctorFinding(check: .modes, message: ".naner/modes differs from the managed files' permissions",
+                                          hint: "'naner commit' writes it again"))
         }
         for change in scan.changes where change.kind == .excluded {
             findings.append(DoctorFinding(check: .trackedExcluded, message: "'\(change.path)' is tracked but .syncignore now excludes it",

@@ -33,6 +33,7 @@ extension Naner {
             }
             console.say("[main \(commit.short)] \(message.split(separator: "\n").first ?? "")")
             console.say(" " + printer.summary(report.scan))
+            for change in report.scan.modeChanges { console.say(" " + change.line) }
         }
     }
 }
@@ -70,6 +71,9 @@ struct CommitPrinter {
             .compactMap { kind, word in counts[kind].map { "\($0) \(word)" } }
         let total = scan.changes.count
         let head = "\(total) \(total == 1 ? "change" : "changes")"
-        return parts.isEmpty ? "permissions recorded" : head + ": " + parts.joined(separator: ", ")
+        guard parts.isEmpty else { return head + ": " + parts.joined(separator: ", ") }
+        // Only permissions changed: the lines below the summary name each path.
+        let modes = scan.modeChanges.count
+        return modes == 0 ? "permissions recorded" : "\(modes) permission \(modes == 1 ? "change" : "changes")"
     }
 }

@@ -20,8 +20,8 @@ extension Naner {
             let base = paths.first.flatMap(workspace.diffBase)
             let (diffs, scan) = try workspace.diff(paths: base == nil ? paths : Array(paths.dropFirst()), against: base)
             for diff in diffs {
-                if diff.change.kind == .excluded {
-                    console.output(console.paint("# \(diff.change.path): no longer managed; the next commit stops tracking it", .yellow))
+                if diff.change?.kind == .excluded {
+                    console.output(console.paint("# \(diff.path): no longer managed; the next commit stops tracking it", .yellow))
                     continue
                 }
                 console.output(colored(diff.patch, console))
@@ -35,7 +35,10 @@ extension Naner {
             guard console.useColor else { return patch }
             return patch.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
                 let text = String(line)
-                if text.hasPrefix("+++") || text.hasPrefix("---") || text.hasPrefix("diff ") { return console.paint(text, .bold) }
+                if text.hasPrefix("+++") || text.hasPrefix("---") || text.hasPrefix("diff ") || text.hasPrefix("old mode ")
+                    || text.hasPrefix("new mode ") {
+                    return console.paint(text, .bold)
+                }
                 if text.hasPrefix("+") { return console.paint(text, .green) }
                 if text.hasPrefix("-") { return console.paint(text, .red) }
                 if text.hasPrefix("@@") { return console.paint(text, .cyan) }

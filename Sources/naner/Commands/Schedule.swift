@@ -8,8 +8,9 @@ extension Naner {
             abstract: "Back up on a schedule: daily, weekly or off; alone, show the schedule.",
             discussion: """
                 A systemd user timer (~/.config/systemd/user/naner-backup.timer, Persistent, so a missed \
-                run happens at the next start) where systemd runs the user's session; else a crontab line. \
-                It runs 'naner backup --quiet' for this home and repository.
+                run happens at the next start), enabled and started where systemd runs the user's session; \
+                else a crontab line. It runs 'naner backup --quiet' for this home and repository. Alone: \
+                the schedule, with what systemd says of the timer and its next run.
                 """
         )
 
@@ -40,9 +41,10 @@ extension Naner {
                 console.say(removed.isEmpty ? "no scheduled backups to remove" : "removed " + removed.joined(separator: ", "))
             case let frequency?:
                 let schedule = try Schedule(frequency: frequency == .daily ? .daily : .weekly, at: at)
-                let written = try scheduler.install(schedule)
-                console.detail("\(counted(written.count, "scheduler file")) written")
-                for file in written { console.say("wrote \(file)") }
+                let outcome = try scheduler.install(schedule)
+                console.detail("\(counted(outcome.written.count, "scheduler file")) written")
+                for file in outcome.written { console.say("wrote \(file)") }
+                if let notice = outcome.notice { console.warning(notice) }
                 console.say(scheduler.current() ?? "")
             }
         }

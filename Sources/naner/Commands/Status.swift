@@ -10,7 +10,7 @@ extension Naner {
 
         @OptionGroup var global: GlobalOptions
 
-        @Flag(name: .shortAndLong, help: "One line a path: M modified, A new, D deleted, X no longer managed, ! refused, S skipped.")
+        @Flag(name: .shortAndLong, help: "One line a path: M modified, A new, D deleted, X no longer managed, ! refused, S skipped, P permissions.")
         var short = false
 
         @Flag(help: "Print the status as JSON.")
@@ -47,7 +47,8 @@ struct StatusPrinter {
         var lines = scan.changes.map { "\(Self.code($0.kind)) \($0.path)" }
         lines += scan.refused.map { "! \($0.path)" }
         lines += scan.skipped.map { "S \($0.path)" }
-        if scan.permissionsChanged { lines.append("P \(ModeTable.path)") }
+        lines += scan.modeChanges.map { "P \($0.path)" }
+        if scan.permissionsChanged && scan.modeChanges.isEmpty { lines.append("P \(ModeTable.path)") }
         return lines.map { $0 + "\n" }.joined()
     }
 
@@ -70,7 +71,7 @@ struct StatusPrinter {
                 : "A sync merge is waiting; conflict markers remain in:")
             lines += conflicts.map { "  " + console.paint("both changed: " + $0, .red) }
         }
-        if !scan.changes.isEmpty || scan.permissionsChanged {
+        if !scan.changes.isEmpty || !scan.modeChanges.isEmpty || scan.permissionsChanged {
             lines.append("Changes 'naner commit' will record:")
             for change in scan.changes {
                 let label: String
@@ -85,8 +86,10 @@ struct StatusPrinter {
                 if let rule = change.rule { line += " (excluded by \(RulePrinter.describe(rule)))" }
                 lines.append(line)
             }
-            if scan.permissionsChanged {
-                lines.append("  " + console.paint("permissions: " + ModeTable.path + " (a file or folder changed mode)", .green))
+            lines += scan.modeChanges.map { "  " + console.paint($0.line, .green) }
+            if scan.permissionsChanged && scan.modeChanges.isEmpty {
+                // The table changes only because files came or went: it is rewritten with them.
+                lines.append("  " + console.paint("permissions: " + ModeTable.path + " (rewritten for the files above)", .green))
             }
         }
         if !scan.refused.isEmpty {

@@ -8,6 +8,8 @@ struct StatusDocument: JSONDocument {
     let refused: [PathReasonEntry]
     let skipped: [PathReasonEntry]
     let permissionsChanged: Bool
+    /// Every managed file or folder whose permissions changed, old and new.
+    let modeChanges: [ModeChangeEntry]
     /// As of the last sync; null before any.
     @NullWhenAbsent var upstream: UpstreamEntry?
     /// The files still holding conflict markers while a sync merge waits; null when none waits.
@@ -21,6 +23,7 @@ struct StatusDocument: JSONDocument {
         refused = scan.refused.map(PathReasonEntry.init)
         skipped = scan.skipped.map(PathReasonEntry.init)
         permissionsChanged = scan.permissionsChanged
+        modeChanges = scan.modeChanges.map(ModeChangeEntry.init)
         upstream = report.upstream.map(UpstreamEntry.init)
         mergeConflicts = report.mergeConflicts
     }
