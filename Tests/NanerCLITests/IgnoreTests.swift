@@ -64,6 +64,32 @@ final class IgnoreTests: XCTestCase {
         XCTAssertOneErrorLine(add, contains: "the include list reads a backslash as a folder separator")
     }
 
+    /// A `/` inside a class is valid gitignore (git never matches it: a class never matches
+    /// a `/`); `naner ignore check` answers as `git check-ignore` does, and nothing stops.
+    func testSlashInsideBracketsBehavesAsInGit() throws {
+        let sandbox = try Sandbox()
+        try sandbox.write(".bashrc", "x\n")
+        XCTAssertExit(sandbox.naner("init"), 0)
+        try sandbox.write(".naner/include", ".bashrc\n.config/\nfoo/\n")
+        try sandbox.write(".syncignore", "foo[/]bar\n.config/e[/]f\n.config/a[/x]b\n.config/c[!/]d\n[/]\n")
+        let paths = ["foo/bar", ".config/e/f", ".config/e[/]f", ".config/axb", ".config/a/b", ".config/cxd", ".config/c/d",
+                     ".config/a[/x]b"]
+        for path in paths { try sandbox.write(path, "x\n") }
+        let run = sandbox.naner(["ignore", "check", "--json"] + paths)
+        XCTAssertExit(run, 0)
+        guard run.status == 0 else { return }
+        let verdicts = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as! [[String: Any]]
+        let git = gitCheckIgnore(sandbox, paths)
+        for (path, verdict) in zip(paths, verdicts) {
+            XCTAssertEqual(!(verdict["managed"] as! Bool), git[path], "\(path): naner \(verdict), git ignored=\(String(describing: git[path]))")
+        }
+        XCTAssertEqual(verdicts.map { $0["managed"] as! Bool }, [true, true, true, false, true, false, true, true])
+        XCTAssertExit(sandbox.naner("commit", "-m", "brackets"), 0)
+        XCTAssertEqual(sandbox.git("status", "--porcelain").stdout, "")
+        XCTAssertTrue(sandbox.trackedFiles().isSuperset(of: ["foo/bar", ".config/e/f", ".config/e[/]f", ".config/a/b", ".config/c/d"]))
+        XCTAssertFalse(sandbox.trackedFiles().contains(".config/axb"))
+    }
+
     /// `git check-ignore --no-index` on naner's repository: path → ignored.
     func gitCheckIgnore(_ sandbox: Sandbox, _ paths: [String]) -> [String: Bool] {
         let run = Sandbox.execute(
