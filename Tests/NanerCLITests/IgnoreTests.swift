@@ -64,6 +64,60 @@ final class IgnoreTests: XCTestCase {
         XCTAssertOneErrorLine(add, contains: "the include list reads a backslash as a folder separator")
     }
 
+    /// Most people's `~/.gitignore` is git's global ignore file (`core.excludesFile`): its
+    /// `*.local` must not keep `~/.gitconfig.local` out. A `.gitignore` in the tree is
+    /// content; only the include list and `.syncignore` decide what is managed.
+    func testGitignoreFilesInTheTreeAreContentNotRules() throws {
+        let sandbox = try Sandbox()
+        try sandbox.write(".bashrc", "x\n")
+        try sandbox.write(".gitignore", "# git's global ignore file\n*.local\n.env\n")
+        try sandbox.write(".gitconfig", "[include]\n\tpath = ~/.gitconfig.local\n")
+        try sandbox.write(".gitconfig.local", "[user]\n\tname = Ann\n")
+        try sandbox.write(".config/app/settings.local", "a=1\n")
+        try sandbox.write(".config/app/.gitignore", "generated/\n")
+        try sandbox.write(".config/app/generated/theme.conf", "dark\n")
+        XCTAssertExit(sandbox.naner("init"), 0)
+        XCTAssertEqual(sandbox.git("config", "naner.gitignoreIsContent").stdout, "true\n", "nothing to announce in a new repository")
+        let check = sandbox.naner("ignore", "check", ".config/app/settings.local", ".config/app/generated/theme.conf")
+        XCTAssertEqual(check.stdout, ".config/app/settings.local: managed (.naner/include:10: .config/)\n"
+                       + ".config/app/generated/theme.conf: managed (.naner/include:10: .config/)\n")
+        XCTAssertTrue(sandbox.trackedFiles().isSuperset(of: [".config/app/settings.local", ".config/app/generated/theme.conf",
+                                                            ".config/app/.gitignore"]))
+        let add = sandbox.naner("add", sandbox.home + "/.gitconfig.local")
+        XCTAssertExit(add, 0)
+        XCTAssertEqual(add.stdout, "added '.gitconfig.local' to the include list\n")
+        XCTAssertEqual(sandbox.naner("status", "--short").stdout, "A .gitconfig.local\nM .naner/include\n")
+        XCTAssertExit(sandbox.naner("commit", "-m", "identity"), 0)
+        XCTAssertTrue(sandbox.trackedFiles().contains(".gitconfig.local"))
+        // Tracked files are beyond ignore rules: git agrees once naner committed them.
+        XCTAssertEqual(sandbox.git("status", "--porcelain").stdout, "")
+        XCTAssertEqual(sandbox.naner("status", "--short").stdout, "")
+    }
+
+    /// A repository an earlier naner made read `.gitignore` files as rules: the files they
+    /// hid are managed now, and the first status says so once.
+    func testAnEarlierRepositorySaysOnceWhatAGitignoreHid() throws {
+        let sandbox = try Sandbox()
+        try sandbox.write(".bashrc", "x\n")
+        try sandbox.write(".gitignore", "*.local\n")
+        XCTAssertExit(sandbox.naner("init"), 0)
+        // As an earlier naner left it: no mark, and the files a .gitignore hid never committed.
+        XCTAssertExit(sandbox.git("config", "--unset", "naner.gitignoreIsContent"), 0)
+        try sandbox.write(".config/app/settings.local", "a=1\n")
+        try sandbox.write(".config/app/.gitignore", "generated/\n")
+        try sandbox.write(".config/app/generated/theme.conf", "dark\n")
+        try sandbox.write(".config/app/plain.conf", "b=2\n")
+        let first = sandbox.naner("status", "--short")
+        XCTAssertExit(first, 0)
+        XCTAssertEqual(first.stderr, "warning: 2 files a .gitignore hid are managed now ('.config/app/generated/theme.conf', "
+                       + "'.config/app/settings.local'): .gitignore files are content, not rules; exclude what must stay out in .syncignore\n")
+        XCTAssertTrue(first.stdout.contains(".config/app/settings.local"), first.stdout)
+        let second = sandbox.naner("status", "--short")
+        XCTAssertEqual(second.stderr, "", "said once")
+        XCTAssertEqual(second.stdout, first.stdout)
+        XCTAssertEqual(sandbox.git("config", "naner.gitignoreIsContent").stdout, "true\n")
+    }
+
     /// A `/` inside a class is valid gitignore (git never matches it: a class never matches
     /// a `/`); `naner ignore check` answers as `git check-ignore` does, and nothing stops.
     func testSlashInsideBracketsBehavesAsInGit() throws {

@@ -5,6 +5,7 @@ extension Workspace {
     public func status() throws -> StatusReport {
         let rules = try refreshRules()
         let scan = try scan(rules: rules, mode: .status)
+        announceGitignoreIsContent(scan, rules: rules)
         var report = StatusReport(branch: branchName, scan: scan)
         report.upstream = upstreamStatus()
         report.mergeConflicts = MergeState.load(repository: locations.repository).map { $0.unresolved(home: locations.home) }
@@ -88,6 +89,7 @@ extension Workspace {
                 known = nil
                 scan = try self.scan(rules: rules, mode: mode, index: index, packs: packs)
             }
+            announceGitignoreIsContent(scan, rules: rules)
             for path in scan.removals { try index.remove(path: path) }
             for entry in scan.updates { try index.add(entry) }
             let modes = try recordModes(scan.modeTable, in: index, database: repository.objectDatabase())

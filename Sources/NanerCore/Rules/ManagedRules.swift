@@ -52,8 +52,17 @@ public struct ManagedRules: Sendable {
         return text
     }
 
+    /// The decision for paths of the tree: these rules alone. A `.gitignore` file in the
+    /// tree is content like any other file, never a rule: most people's `~/.gitignore`
+    /// is git's global ignore file, and its `*.local` must not drop `~/.gitconfig.local`.
     public func makeStack(home: String) -> IgnoreStack {
-        IgnoreStack(root: home, baseRules: parseGitignore(lines: lines, baseDirectory: ""))
+        IgnoreStack(root: home, baseRules: parseGitignore(lines: lines, baseDirectory: ""), readInTreeGitignores: false)
+    }
+
+    /// These rules with the tree's `.gitignore` files read as git reads them: what an
+    /// earlier naner managed, and what `git status` lists before a naner commit.
+    func makeGitignoreReadingStack(home: String) -> IgnoreStack {
+        IgnoreStack(root: home, baseRules: parseGitignore(lines: lines, baseDirectory: ""), readInTreeGitignores: true)
     }
 
     /// `/*`-style re-inclusion: to re-include `a/b/c`, `a/` and `a/b/` must be
