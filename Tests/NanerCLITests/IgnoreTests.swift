@@ -118,6 +118,41 @@ final class IgnoreTests: XCTestCase {
         XCTAssertEqual(sandbox.git("config", "naner.gitignoreIsContent").stdout, "true\n")
     }
 
+    /// A path beyond a symbolic link is never stored (git: "beyond a symbolic link"), only
+    /// the link is; `ignore check` says so instead of naming the include entry.
+    func testPathsBelowALinkAreAnsweredTruthfully() throws {
+        let sandbox = try Sandbox()
+        try sandbox.write(".bashrc", "x\n")
+        try sandbox.write("dotfiles/nvim/.config/nvim/init.lua", "vim.o.number = true\n")
+        try sandbox.write("dotfiles/vim/vimrc", "set number\n")
+        try FileManager.default.createDirectory(atPath: sandbox.home + "/.config", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: sandbox.home + "/.config/nvim", withDestinationPath: "../dotfiles/nvim/.config/nvim")
+        try FileManager.default.createSymbolicLink(atPath: sandbox.home + "/.vim", withDestinationPath: "dotfiles/vim")
+        XCTAssertExit(sandbox.naner("init"), 0)
+        XCTAssertTrue(sandbox.trackedFiles().contains(".config/nvim"))
+        XCTAssertFalse(sandbox.trackedFiles().contains(".config/nvim/init.lua"))
+
+        let check = sandbox.naner("ignore", "check", ".config/nvim/init.lua", ".vim/vimrc", ".config/nvim")
+        XCTAssertExit(check, 0)
+        XCTAssertEqual(check.lines, [
+            ".config/nvim/init.lua: not managed ('.config/nvim' is a link; it is stored as a link to '../dotfiles/nvim/.config/nvim')",
+            ".vim/vimrc: not managed ('.vim' is a link to 'dotfiles/vim'; the link is not managed: .naner/include: not in the include list)",
+            ".config/nvim: managed (.naner/include:10: .config/)",
+        ])
+        // git agrees: nothing beyond a link is ever looked at.
+        let git = sandbox.git("check-ignore", "--no-index", ".config/nvim/init.lua")
+        XCTAssertTrue(git.stderr.contains("beyond a symbolic link"), git.stderr)
+
+        let json = sandbox.naner("ignore", "check", "--json", ".config/nvim/init.lua")
+        let verdicts = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [[String: Any]]
+        XCTAssertEqual(verdicts.first?["managed"] as? Bool, false)
+        let link = try XCTUnwrap(verdicts.first?["link"] as? [String: Any])
+        XCTAssertEqual(link["path"] as? String, ".config/nvim")
+        XCTAssertEqual(link["target"] as? String, "../dotfiles/nvim/.config/nvim")
+        XCTAssertEqual(link["stored"] as? Bool, true)
+        XCTAssertEqual((verdicts.first?["rule"] as? [String: Any])?["pattern"] as? String, ".config/")
+    }
+
     /// A `/` inside a class is valid gitignore (git never matches it: a class never matches
     /// a `/`); `naner ignore check` answers as `git check-ignore` does, and nothing stops.
     func testSlashInsideBracketsBehavesAsInGit() throws {
