@@ -69,8 +69,10 @@ struct RestoreTarget {
                 return headCount + changes.filter(\.isAddition).count - changes.filter { $0.newID == nil }.count
             })
         target.repository = repository
-        target.links = try repository.entry(at: LinkTable.path, in: tree)
-            .map { LinkTable(text: String(decoding: try repository.blobContent($0.id), as: UTF8.self)) } ?? LinkTable()
+        // Only read: a table that is not a readable file (the gate judges the tree) moves no link.
+        if let entry = try? repository.entry(at: LinkTable.path, in: tree), let bytes = try? repository.blobContent(entry.id) {
+            target.links = LinkTable(text: String(decoding: bytes, as: UTF8.self))
+        }
         return target
     }
 
