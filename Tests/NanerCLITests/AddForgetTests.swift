@@ -33,6 +33,38 @@ final class AddForgetTests: XCTestCase {
         XCTAssertTrue(excluded.stderr.contains("warning: '.bash_history' stays unmanaged: .syncignore excludes it"), excluded.stderr)
     }
 
+    /// Below a link inside the home only the link can be stored: `add` refuses, names the
+    /// link and where it leads, and hints at adding the link itself or the file where it lives.
+    func testAddBelowALinkIsRefusedWithTheLink() throws {
+        let sandbox = try Sandbox()
+        try sandbox.write(".bashrc", "x\n")
+        try sandbox.write("dotfiles/vim/vimrc", "set number\n")
+        try sandbox.write("dotfiles/nvim/init.lua", "vim.o.number = true\n")
+        try FileManager.default.createDirectory(atPath: sandbox.home + "/.config", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: sandbox.home + "/.config/nvim", withDestinationPath: "../dotfiles/nvim")
+        try FileManager.default.createSymbolicLink(atPath: sandbox.home + "/.vim", withDestinationPath: "dotfiles/vim")
+        XCTAssertExit(sandbox.naner("init"), 0)
+        let include = sandbox.read(".naner/include")
+
+        let below = sandbox.naner("add", ".vim/vimrc")
+        XCTAssertExit(below, 1)
+        XCTAssertOneErrorLine(below, contains: "'.vim/vimrc' is below '.vim', a link to 'dotfiles/vim'; naner stores links, never what is below them")
+        XCTAssertTrue(below.stderr.contains("hint: 'naner add .vim' stores the link itself\n"), below.stderr)
+        XCTAssertTrue(below.stderr.contains("hint: to manage the file, add it where it lives: 'naner add dotfiles/vim/vimrc'\n"), below.stderr)
+
+        let managedLink = sandbox.naner("add", ".config/nvim/init.lua")
+        XCTAssertExit(managedLink, 1)
+        XCTAssertOneErrorLine(managedLink, contains: "'.config/nvim' is a link; it is stored as a link to '../dotfiles/nvim'")
+        XCTAssertEqual(sandbox.read(".naner/include"), include, "nothing added")
+
+        // The link itself is added as a link.
+        XCTAssertExit(sandbox.naner("add", ".vim"), 0)
+        XCTAssertExit(sandbox.naner("commit", "-m", "vim"), 0)
+        XCTAssertTrue(sandbox.trackedFiles().contains(".vim"))
+        XCTAssertEqual(sandbox.git("cat-file", "-p", "HEAD:.vim").stdout, "dotfiles/vim")
+        XCTAssertEqual(sandbox.git("status", "--porcelain").stdout, "")
+    }
+
     func testForgetStopsTrackingButKeepsFiles() throws {
         let sandbox = try Sandbox()
         try sandbox.makeTypicalHome()

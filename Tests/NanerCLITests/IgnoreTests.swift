@@ -64,6 +64,121 @@ final class IgnoreTests: XCTestCase {
         XCTAssertOneErrorLine(add, contains: "the include list reads a backslash as a folder separator")
     }
 
+    /// Most people's `~/.gitignore` is git's global ignore file (`core.excludesFile`): its
+    /// `*.local` must not keep `~/.gitconfig.local` out. A `.gitignore` in the tree is
+    /// content; only the include list and `.syncignore` decide what is managed.
+    func testGitignoreFilesInTheTreeAreContentNotRules() throws {
+        let sandbox = try Sandbox()
+        try sandbox.write(".bashrc", "x\n")
+        try sandbox.write(".gitignore", "# git's global ignore file\n*.local\n.env\n")
+        try sandbox.write(".gitconfig", "[include]\n\tpath = ~/.gitconfig.local\n")
+        try sandbox.write(".gitconfig.local", "[user]\n\tname = Ann\n")
+        try sandbox.write(".config/app/settings.local", "a=1\n")
+        try sandbox.write(".config/app/.gitignore", "generated/\n")
+        try sandbox.write(".config/app/generated/theme.conf", "dark\n")
+        XCTAssertExit(sandbox.naner("init"), 0)
+        XCTAssertEqual(sandbox.git("config", "naner.gitignoreIsContent").stdout, "true\n", "nothing to announce in a new repository")
+        let check = sandbox.naner("ignore", "check", ".config/app/settings.local", ".config/app/generated/theme.conf")
+        XCTAssertEqual(check.stdout, ".config/app/settings.local: managed (.naner/include:10: .config/)\n"
+                       + ".config/app/generated/theme.conf: managed (.naner/include:10: .config/)\n")
+        XCTAssertTrue(sandbox.trackedFiles().isSuperset(of: [".config/app/settings.local", ".config/app/generated/theme.conf",
+                                                            ".config/app/.gitignore"]))
+        let add = sandbox.naner("add", sandbox.home + "/.gitconfig.local")
+        XCTAssertExit(add, 0)
+        XCTAssertEqual(add.stdout, "added '.gitconfig.local' to the include list\n")
+        XCTAssertEqual(sandbox.naner("status", "--short").stdout, "A .gitconfig.local\nM .naner/include\n")
+        XCTAssertExit(sandbox.naner("commit", "-m", "identity"), 0)
+        XCTAssertTrue(sandbox.trackedFiles().contains(".gitconfig.local"))
+        // Tracked files are beyond ignore rules: git agrees once naner committed them.
+        XCTAssertEqual(sandbox.git("status", "--porcelain").stdout, "")
+        XCTAssertEqual(sandbox.naner("status", "--short").stdout, "")
+    }
+
+    /// A repository an earlier naner made read `.gitignore` files as rules: the files they
+    /// hid are managed now, and the first status says so once.
+    func testAnEarlierRepositorySaysOnceWhatAGitignoreHid() throws {
+        let sandbox = try Sandbox()
+        try sandbox.write(".bashrc", "x\n")
+        try sandbox.write(".gitignore", "*.local\n")
+        XCTAssertExit(sandbox.naner("init"), 0)
+        // As an earlier naner left it: no mark, and the files a .gitignore hid never committed.
+        XCTAssertExit(sandbox.git("config", "--unset", "naner.gitignoreIsContent"), 0)
+        try sandbox.write(".config/app/settings.local", "a=1\n")
+        try sandbox.write(".config/app/.gitignore", "generated/\n")
+        try sandbox.write(".config/app/generated/theme.conf", "dark\n")
+        try sandbox.write(".config/app/plain.conf", "b=2\n")
+        let first = sandbox.naner("status", "--short")
+        XCTAssertExit(first, 0)
+        XCTAssertEqual(first.stderr, "warning: 2 files a .gitignore hid are managed now ('.config/app/generated/theme.conf', "
+                       + "'.config/app/settings.local'): .gitignore files are content, not rules; exclude what must stay out in .syncignore\n")
+        XCTAssertTrue(first.stdout.contains(".config/app/settings.local"), first.stdout)
+        let second = sandbox.naner("status", "--short")
+        XCTAssertEqual(second.stderr, "", "said once")
+        XCTAssertEqual(second.stdout, first.stdout)
+        XCTAssertEqual(sandbox.git("config", "naner.gitignoreIsContent").stdout, "true\n")
+    }
+
+    /// A path beyond a symbolic link is never stored (git: "beyond a symbolic link"), only
+    /// the link is; `ignore check` says so instead of naming the include entry.
+    func testPathsBelowALinkAreAnsweredTruthfully() throws {
+        let sandbox = try Sandbox()
+        try sandbox.write(".bashrc", "x\n")
+        try sandbox.write("dotfiles/nvim/.config/nvim/init.lua", "vim.o.number = true\n")
+        try sandbox.write("dotfiles/vim/vimrc", "set number\n")
+        try FileManager.default.createDirectory(atPath: sandbox.home + "/.config", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: sandbox.home + "/.config/nvim", withDestinationPath: "../dotfiles/nvim/.config/nvim")
+        try FileManager.default.createSymbolicLink(atPath: sandbox.home + "/.vim", withDestinationPath: "dotfiles/vim")
+        XCTAssertExit(sandbox.naner("init"), 0)
+        XCTAssertTrue(sandbox.trackedFiles().contains(".config/nvim"))
+        XCTAssertFalse(sandbox.trackedFiles().contains(".config/nvim/init.lua"))
+
+        let check = sandbox.naner("ignore", "check", ".config/nvim/init.lua", ".vim/vimrc", ".config/nvim")
+        XCTAssertExit(check, 0)
+        XCTAssertEqual(check.lines, [
+            ".config/nvim/init.lua: not managed ('.config/nvim' is a link; it is stored as a link to '../dotfiles/nvim/.config/nvim')",
+            ".vim/vimrc: not managed ('.vim' is a link to 'dotfiles/vim'; the link is not managed: .naner/include: not in the include list)",
+            ".config/nvim: managed (.naner/include:10: .config/)",
+        ])
+        // git agrees: nothing beyond a link is ever looked at.
+        let git = sandbox.git("check-ignore", "--no-index", ".config/nvim/init.lua")
+        XCTAssertTrue(git.stderr.contains("beyond a symbolic link"), git.stderr)
+
+        let json = sandbox.naner("ignore", "check", "--json", ".config/nvim/init.lua")
+        let verdicts = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [[String: Any]]
+        XCTAssertEqual(verdicts.first?["managed"] as? Bool, false)
+        let link = try XCTUnwrap(verdicts.first?["link"] as? [String: Any])
+        XCTAssertEqual(link["path"] as? String, ".config/nvim")
+        XCTAssertEqual(link["target"] as? String, "../dotfiles/nvim/.config/nvim")
+        XCTAssertEqual(link["stored"] as? Bool, true)
+        XCTAssertEqual((verdicts.first?["rule"] as? [String: Any])?["pattern"] as? String, ".config/")
+    }
+
+    /// A `/` inside a class is valid gitignore (git never matches it: a class never matches
+    /// a `/`); `naner ignore check` answers as `git check-ignore` does, and nothing stops.
+    func testSlashInsideBracketsBehavesAsInGit() throws {
+        let sandbox = try Sandbox()
+        try sandbox.write(".bashrc", "x\n")
+        XCTAssertExit(sandbox.naner("init"), 0)
+        try sandbox.write(".naner/include", ".bashrc\n.config/\nfoo/\n")
+        try sandbox.write(".syncignore", "foo[/]bar\n.config/e[/]f\n.config/a[/x]b\n.config/c[!/]d\n[/]\n")
+        let paths = ["foo/bar", ".config/e/f", ".config/e[/]f", ".config/axb", ".config/a/b", ".config/cxd", ".config/c/d",
+                     ".config/a[/x]b"]
+        for path in paths { try sandbox.write(path, "x\n") }
+        let run = sandbox.naner(["ignore", "check", "--json"] + paths)
+        XCTAssertExit(run, 0)
+        guard run.status == 0 else { return }
+        let verdicts = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as! [[String: Any]]
+        let git = gitCheckIgnore(sandbox, paths)
+        for (path, verdict) in zip(paths, verdicts) {
+            XCTAssertEqual(!(verdict["managed"] as! Bool), git[path], "\(path): naner \(verdict), git ignored=\(String(describing: git[path]))")
+        }
+        XCTAssertEqual(verdicts.map { $0["managed"] as! Bool }, [true, true, true, false, true, false, true, true])
+        XCTAssertExit(sandbox.naner("commit", "-m", "brackets"), 0)
+        XCTAssertEqual(sandbox.git("status", "--porcelain").stdout, "")
+        XCTAssertTrue(sandbox.trackedFiles().isSuperset(of: ["foo/bar", ".config/e/f", ".config/e[/]f", ".config/a/b", ".config/c/d"]))
+        XCTAssertFalse(sandbox.trackedFiles().contains(".config/axb"))
+    }
+
     /// `git check-ignore --no-index` on naner's repository: path → ignored.
     func gitCheckIgnore(_ sandbox: Sandbox, _ paths: [String]) -> [String: Bool] {
         let run = Sandbox.execute(

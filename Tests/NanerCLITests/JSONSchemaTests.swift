@@ -321,6 +321,13 @@ final class JSONSchemaTests: XCTestCase {
         chmod(first.home + "/.ssh/config", 0o644)
         run(first, status)
         run(first, ignoreCheck, ["PATH…": [".bashrc", ".gitconfig", ".cache/x", ".config/nvim", "Projects/web/index.html"]])
+        // A path below a link: the link is named.
+        let linked = try Sandbox()
+        try linked.write("dotfiles/nvim/init.lua", "vim.o.number = true\n")
+        try FileManager.default.createDirectory(atPath: linked.home + "/.config", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: linked.home + "/.config/nvim", withDestinationPath: "../dotfiles/nvim")
+        XCTAssertExit(linked.naner("init"), 0)
+        run(linked, ignoreCheck, ["PATH…": [".config/nvim/init.lua", ".config/nvim"]])
         run(first, restore, ["SOURCE": ["before"]])
         run(first, restore, ["SOURCE": ["before"]], drop: ["--dry-run"], add: ["--force"], extraKeys: Self.realRunKeys(restore))
         run(first, backups)  // a backup and the restore's safety point

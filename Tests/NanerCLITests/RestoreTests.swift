@@ -230,6 +230,25 @@ final class RestoreTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: outside), [], "nothing written outside")
     }
 
+    /// A link a restore lays out that leads nowhere here is named, once, with where it points.
+    func testADanglingLinkARestoreWritesIsNamed() throws {
+        let sandbox = try Sandbox()
+        try sandbox.write(".config/kitty/themes/dark.conf", "background #000\n")
+        try sandbox.write(".config/kitty/themes/light.conf", "background #fff\n")
+        try FileManager.default.createSymbolicLink(atPath: sandbox.home + "/.config/kitty/current.conf", withDestinationPath: "themes/dark.conf")
+        XCTAssertExit(sandbox.naner("init"), 0)
+        XCTAssertExit(sandbox.naner("backup", "--name", "dark"), 0)
+        try FileManager.default.removeItem(atPath: sandbox.home + "/.config/kitty/current.conf")
+        try FileManager.default.createSymbolicLink(atPath: sandbox.home + "/.config/kitty/current.conf", withDestinationPath: "themes/light.conf")
+        try FileManager.default.removeItem(atPath: sandbox.home + "/.config/kitty/themes/dark.conf")
+        XCTAssertExit(sandbox.naner("commit", "-m", "light, and no dark theme"), 0)
+        let run = sandbox.naner("restore", "dark", ".config/kitty/current.conf")
+        XCTAssertExit(run, 0)
+        XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: sandbox.home + "/.config/kitty/current.conf"), "themes/dark.conf")
+        XCTAssertEqual(run.stderr, "warning: '.config/kitty/current.conf' is a link to 'themes/dark.conf', which does not exist here\n")
+        XCTAssertEqual(sandbox.git("status", "--porcelain").stdout, "")
+    }
+
     func testRestoreWaitsForTheLock() throws {
         let sandbox = try homeAfterUpgrade()
         let holder = try sandbox.holdLock()

@@ -66,6 +66,83 @@ final class SyncTests: XCTestCase {
         XCTAssertTrue(again.stdout.contains("already has everything"), again.stdout)
     }
 
+    /// An absolute link into the home (`~/.gitconfig -> /home/ann/.dotfiles/…`) keeps its bytes in
+    /// the repository, with the home it was recorded in (`.naner/links`); another machine lays it
+    /// out into its own home, sees no change there, and the link never flips between machines.
+    /// A link left leading nowhere is named.
+    func testAbsoluteLinksIntoTheHomeFollowTheHome() throws {
+        let first = try Sandbox()
+        try first.write(".bashrc", "x\n")
+        try first.write(".dotfiles/git/gitconfig.symlink", "[user]\n\tname = Ann\n")
+        try first.write(".dotfiles/nvim/init.lua", "vim.o.number = true\n")
+        try first.write(".naner/include", ".bashrc\n.gitconfig\n.vimrc\n.bash_aliases\n.config/\n.dotfiles/\n")
+        try FileManager.default.createDirectory(atPath: first.home + "/.config", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: first.home + "/.gitconfig",
+                                                   withDestinationPath: first.home + "/.dotfiles/git/gitconfig.symlink")
+        try FileManager.default.createSymbolicLink(atPath: first.home + "/.vimrc", withDestinationPath: first.home + "/elsewhere/vimrc")
+        try FileManager.default.createSymbolicLink(atPath: first.home + "/.config/nvim", withDestinationPath: "../.dotfiles/nvim")
+        XCTAssertExit(first.naner("init"), 0)
+        XCTAssertEqual(first.git("cat-file", "-p", "HEAD:.gitconfig").stdout, first.home + "/.dotfiles/git/gitconfig.symlink",
+                       "the repository keeps the link's own bytes")
+        let table = first.git("show", "HEAD:.naner/links").lines.filter { !$0.hasPrefix("#") }
+        XCTAssertEqual(table, [".gitconfig\t" + first.home, ".vimrc\t" + first.home])
+        XCTAssertExit(sync(first), 0)
+
+        let second = try Sandbox()
+        XCTAssertNotEqual(second.home, first.home)
+        let arrival = second.naner("init", "--from", folder)
+        XCTAssertExit(arrival, 0)
+        func link(_ sandbox: Sandbox, _ path: String) -> String? {
+            try? FileManager.default.destinationOfSymbolicLink(atPath: sandbox.home + "/" + path)
+        }
+        XCTAssertEqual(link(second, ".gitconfig"), second.home + "/.dotfiles/git/gitconfig.symlink")
+        XCTAssertEqual(second.read(".gitconfig"), Data("[user]\n\tname = Ann\n".utf8), "it leads to the file")
+        XCTAssertEqual(link(second, ".config/nvim"), "../.dotfiles/nvim", "relative links are left as they are")
+        XCTAssertEqual(link(second, ".vimrc"), second.home + "/elsewhere/vimrc")
+        XCTAssertTrue(arrival.stderr.contains("warning: '.vimrc' is a link to '\(second.home)/elsewhere/vimrc', which does not exist here"),
+                      arrival.stderr)
+        XCTAssertFalse(arrival.stderr.contains("'.gitconfig' is a link"), arrival.stderr)
+        // Laid out that way, the link is the stored one: nothing to commit, git sees nothing either.
+        XCTAssertEqual(second.naner("status", "--short").stdout, "")
+        XCTAssertEqual(second.git("status", "--porcelain").stdout, "")
+        XCTAssertEqual(second.naner("diff").stdout, "")
+        let commits = second.commitCount()
+        XCTAssertExit(second.naner("commit", "-m", "nothing"), 0)
+        XCTAssertEqual(second.commitCount(), commits)
+
+        // Made again by hand the same way: still no change, and the stored bytes stay the first machine's.
+        try FileManager.default.removeItem(atPath: second.home + "/.gitconfig")
+        try FileManager.default.createSymbolicLink(atPath: second.home + "/.gitconfig",
+                                                   withDestinationPath: second.home + "/.dotfiles/git/gitconfig.symlink")
+        XCTAssertEqual(second.naner("status", "--short").stdout, "")
+        XCTAssertExit(second.naner("commit", "-m", "nothing either"), 0)
+        XCTAssertEqual(second.commitCount(), commits)
+        XCTAssertEqual(second.git("status", "--porcelain").stdout, "")
+        // Removed and restored: laid out into this home again.
+        try FileManager.default.removeItem(atPath: second.home + "/.gitconfig")
+        XCTAssertExit(second.naner("restore", "HEAD"), 0)
+        XCTAssertEqual(link(second, ".gitconfig"), second.home + "/.dotfiles/git/gitconfig.symlink")
+        XCTAssertEqual(second.git("status", "--porcelain").stdout, "")
+
+        // A new link made on the second machine is recorded under its home, and the first lays it out into its own.
+        try second.write(".dotfiles/aliases", "alias g=git\n")
+        try FileManager.default.createSymbolicLink(atPath: second.home + "/.bash_aliases", withDestinationPath: second.home + "/.dotfiles/aliases")
+        XCTAssertExit(second.naner("commit", "-m", "aliases"), 0)
+        XCTAssertEqual(second.git("cat-file", "-p", "HEAD:.bash_aliases").stdout, second.home + "/.dotfiles/aliases")
+        XCTAssertEqual(second.git("cat-file", "-p", "HEAD:.gitconfig").stdout, first.home + "/.dotfiles/git/gitconfig.symlink")
+        XCTAssertEqual(second.git("status", "--porcelain").stdout, "")
+        XCTAssertExit(sync(second), 0)
+        XCTAssertExit(sync(first), 0)
+        XCTAssertEqual(link(first, ".bash_aliases"), first.home + "/.dotfiles/aliases")
+        XCTAssertEqual(link(first, ".gitconfig"), first.home + "/.dotfiles/git/gitconfig.symlink")
+        XCTAssertEqual(first.naner("status", "--short").stdout, "")
+        XCTAssertEqual(first.git("status", "--porcelain").stdout, "")
+        let firstCommits = first.commitCount()
+        XCTAssertExit(first.naner("commit", "-m", "nothing"), 0)
+        XCTAssertEqual(first.commitCount(), firstCommits, "no link flips back")
+        XCTAssertExit(first.git("fsck", "--strict"), 0)
+    }
+
     func testEditsOnBothMachinesMergeAndNothingIsLost() throws {
         let (first, second) = try twoMachines()
         try first.write(".vimrc", "set number\nset hlsearch\n")

@@ -12,9 +12,9 @@ final class WalkCacheTests: XCTestCase {
         let sandbox = try Sandbox()
         try sandbox.makeTypicalHome()
         try sandbox.write(".config/kitty/.gitignore", "extra.conf\n")
-        try sandbox.write(".config/kitty/extra.conf", "ignored for now\n")
+        try sandbox.write(".config/kitty/extra.conf", "a .gitignore names it: content, not a rule\n")
         XCTAssertExit(sandbox.naner("init"), 0)
-        XCTAssertFalse(sandbox.trackedFiles().contains(".config/kitty/extra.conf"))
+        XCTAssertTrue(sandbox.trackedFiles().isSuperset(of: [".config/kitty/extra.conf", ".config/kitty/.gitignore"]))
 
         // Remembered: the cache names the index it was made for.
         try remember(sandbox)
@@ -26,16 +26,22 @@ final class WalkCacheTests: XCTestCase {
         XCTAssertEqual(changes(sandbox), agreedWithGit(sandbox))
         XCTAssertExit(sandbox.naner("commit", "-m", "new.lua"), 0)
 
-        // A .gitignore rewritten in place leaves its folder as it was; it is checked too.
+        // A .gitignore rewritten in place is an edit like any other: the walk remembers no
+        // .gitignore, and what is managed stays as it was.
         try remember(sandbox)
         let handle = try XCTUnwrap(FileHandle(forWritingAtPath: sandbox.home + "/.config/kitty/.gitignore"))
         try handle.truncate(atOffset: 0)
-        try handle.write(contentsOf: Data("# nothing ignored\n".utf8))
+        try handle.write(contentsOf: Data("*\n".utf8))
         try handle.close()
-        XCTAssertEqual(changes(sandbox), [".config/kitty/.gitignore", ".config/kitty/extra.conf"])
+        XCTAssertEqual(changes(sandbox), [".config/kitty/.gitignore"])
         XCTAssertEqual(changes(sandbox), agreedWithGit(sandbox))
-        XCTAssertExit(sandbox.naner("commit", "-m", "extra.conf"), 0)
-        XCTAssertTrue(sandbox.trackedFiles().contains(".config/kitty/extra.conf"))
+        // A new file beside it is managed whatever it says; git, which reads it, lists the
+        // file only once a naner commit tracks it.
+        try sandbox.write(".config/kitty/more.conf", "font_family mono\n")
+        XCTAssertEqual(changes(sandbox), [".config/kitty/.gitignore", ".config/kitty/more.conf"])
+        XCTAssertExit(sandbox.naner("commit", "-m", "more.conf"), 0)
+        XCTAssertTrue(sandbox.trackedFiles().contains(".config/kitty/more.conf"))
+        XCTAssertEqual(sandbox.git("status", "--porcelain").stdout, "")
 
         // A deleted file and a file replaced by a folder of the same name.
         try remember(sandbox)
@@ -76,14 +82,14 @@ final class WalkCacheTests: XCTestCase {
         XCTAssertTrue(changes(sandbox).isSuperset(of: ["Projects/web/index.html", "Projects/web/style.css"]), "\(changes(sandbox))")
     }
 
-    func testAFolderBelowAChangedGitignoreIsListedAgain() throws {
+    func testAGitignoreAboveAFolderChangesNothingBelowIt() throws {
         let sandbox = try Sandbox()
         try sandbox.makeTypicalHome()
         try sandbox.write(".config/kitty/.gitignore", "themes/dark.conf\n")
         try sandbox.write(".config/kitty/themes/dark.conf", "background #000\n")
         try sandbox.write(".config/kitty/themes/light.conf", "background #fff\n")
         XCTAssertExit(sandbox.naner("init"), 0)
-        XCTAssertFalse(sandbox.trackedFiles().contains(".config/kitty/themes/dark.conf"))
+        XCTAssertTrue(sandbox.trackedFiles().contains(".config/kitty/themes/dark.conf"), "a .gitignore is content, not a rule")
 
         // The home's root changes (a shell rewrote its history): only it is listed again,
         // and every other folder's remembered entries still count.
@@ -93,26 +99,34 @@ final class WalkCacheTests: XCTestCase {
         XCTAssertEqual(changes(sandbox), agreedWithGit(sandbox))
         XCTAssertEqual(changes(sandbox), [])
 
-        // The folder above `themes/` gets another .gitignore, rewritten in place: `themes/`
-        // itself did not change, but what its rules keep did.
+        // The folder above `themes/` gets another .gitignore, rewritten in place to hide all
+        // of `themes/`: only that file changed, and `themes/` is still replayed as remembered.
         try remember(sandbox)
         let handle = try XCTUnwrap(FileHandle(forWritingAtPath: sandbox.home + "/.config/kitty/.gitignore"))
         try handle.truncate(atOffset: 0)
-        try handle.write(contentsOf: Data("# nothing ignored\n".utf8))
+        try handle.write(contentsOf: Data("themes/\n".utf8))
         try handle.close()
         XCTAssertEqual(changes(sandbox), agreedWithGit(sandbox))
-        XCTAssertEqual(changes(sandbox), [".config/kitty/.gitignore", ".config/kitty/themes/dark.conf"])
+        XCTAssertEqual(changes(sandbox), [".config/kitty/.gitignore"])
+
+        // A new file below it is new to naner; git, reading the .gitignore, lists it only
+        // once a naner commit tracks it, and then `git status` is clean.
+        try sandbox.write(".config/kitty/themes/blue.conf", "background #00f\n")
+        XCTAssertEqual(changes(sandbox), [".config/kitty/.gitignore", ".config/kitty/themes/blue.conf"])
+        XCTAssertEqual(agreedWithGit(sandbox), [".config/kitty/.gitignore"])
+        XCTAssertExit(sandbox.naner("commit", "-m", "blue"), 0)
+        XCTAssertTrue(sandbox.trackedFiles().contains(".config/kitty/themes/blue.conf"))
+        XCTAssertEqual(sandbox.git("status", "--porcelain").stdout, "")
     }
 
     func testFoldersListedAgainAloneStillSeeEveryChange() throws {
         let sandbox = try Sandbox()
         try sandbox.makeTypicalHome()
-        try sandbox.write(".config/kitty/.gitignore", "themes/*.swp\n")
         try sandbox.write(".config/kitty/themes/dark.conf", "background #000\n")
         XCTAssertExit(sandbox.naner("init"), 0)
 
         // Folders that changed but hold what they held: an editor's swap file came and
-        // went in one, another got a file its parent's .gitignore ignores, and the home's
+        // went in one, another got a swap file `.syncignore` excludes, and the home's
         // root had its history rewritten. The remembered result holds: nothing changed.
         try remember(sandbox)
         let before = try cacheModified(sandbox)

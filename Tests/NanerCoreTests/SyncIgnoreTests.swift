@@ -52,6 +52,15 @@ final class SyncIgnoreTests: XCTestCase {
         }
     }
 
+    /// A class holding a `/` runs to its `]`, as in git: valid, anchored, never matching a `/`.
+    func testBracketsMayHoldASlash() throws {
+        XCTAssertEqual(try translate("foo[/]bar\na[\\x]b\n[!/]c\n"), ["foo[/]bar", "a[/x]b", "[!/]c"])
+        XCTAssertThrowsError(try translate("foo[/bar\n")) { error in
+            XCTAssertEqual(error as? NanerError, .malformedPattern(file: ".syncignore", line: 1,
+                                                                   reason: "'[' without a closing ']' in 'foo[/bar'"))
+        }
+    }
+
     func testLiteralEscapesGlobsWithBrackets() {
         XCTAssertEqual(SyncIgnore.literal("a*b?[c].txt"), "a[*]b[?][[]c].txt")
     }

@@ -10,7 +10,7 @@ extension Checkout {
         let index = try repository.index()
         try index.read(tree: tree, in: repository)
         for entry in index.entries() {
-            guard let status = FileStat(path: locations.home + "/" + entry.path), status.gitMode == entry.mode else { continue }
+            guard let status = stat(entry.path, id: entry.id, mode: entry.mode), status.gitMode == entry.mode else { continue }
             try index.add(status.indexEntry(path: entry.path, id: entry.id))
         }
         _ = try index.writeTree()
@@ -41,9 +41,16 @@ extension Checkout {
     }
 
     private func indexEntry(_ path: String, id: ObjectID, mode: UInt32, fromDisk: Bool) -> IndexEntry {
-        if fromDisk, let status = FileStat(path: locations.home + "/" + path), status.gitMode == mode {
+        if fromDisk, let status = stat(path, id: id, mode: mode), status.gitMode == mode {
             return status.indexEntry(path: path, id: id)
         }
         return IndexEntry(path: path, id: id, mode: mode)
+    }
+
+    /// The stat data to record for a file just laid out; for a link pointing into this home
+    /// instead of the stored one's, such that git never compares its bytes (`LinkTable.indexStatus`).
+    private func stat(_ path: String, id: ObjectID, mode: UInt32) -> FileStat? {
+        let absolute = locations.home + "/" + path
+        return mode == IndexEntry.symlinkMode ? LinkTable.indexStatus(absolute, stored: id) : FileStat(path: absolute)
     }
 }

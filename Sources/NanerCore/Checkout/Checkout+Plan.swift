@@ -42,6 +42,8 @@ extension Checkout {
         }
         // Permission-only differences (the target's table holds only paths it has).
         candidates.formUnion(target.modes.modes.keys.filter { !$0.hasSuffix("/") })
+        // Links recorded under another home, which this one lays out into its own.
+        candidates.formUnion(try rewrittenLinks(of: target))
         candidates.formUnion(scan.modeTable.modes.keys.filter { !$0.hasSuffix("/") })
 
         var actions: [RestorePlan.Action] = []
@@ -73,7 +75,11 @@ extension Checkout {
                 continue
             }
             let sameContent: Bool
-            if !isEdited && !changedSinceHead.contains(path) {
+            if file.gitMode == IndexEntry.symlinkMode && target.links.rewrites(path, home: locations.home) {
+                // As it is laid out here: pointing into this home.
+                let wanted = target.links.local(path, stored: try target.bytes(path, file), home: locations.home)
+                sameContent = local.isSymlink && (try? FileReader.readLink(locations.home + "/" + path)) == wanted
+            } else if !isEdited && !changedSinceHead.contains(path) {
                 sameContent = true  // as committed, and the target has what HEAD has
             } else {
                 sameContent = try localID(path, local) == file.id && local.gitMode == file.gitMode
@@ -95,6 +101,15 @@ extension Checkout {
             .map { RestorePlan.Refusal($0, source: target.label, commit: target.commit) }
         return RestorePlan(source: target.label, actions: actions, unchangedCount: max(unchanged, selectedTotal - restoring),
                            alreadyRestored: alreadyRestored, refusals: refused + escapingLinks(written))
+    }
+
+    /// The target's links that its `.naner/links` records under another home than this one:
+    /// laid out pointing into this home, whether or not they changed.
+    func rewrittenLinks(of target: RestoreTarget) throws -> [String] {
+        try target.links.homes.keys.sorted().filter { path in
+            guard target.links.rewrites(path, home: locations.home) else { return false }
+            return try target.file(path)?.gitMode == IndexEntry.symlinkMode
+        }
     }
 
     /// The recorded permissions, or git's default without widening what the local file allows:

@@ -24,7 +24,9 @@ extension Checkout {
                     if action.modeOnly, let local, !local.isSymlink {
                         writes.append(FileWrite(path: absolute, content: .mode(mode)))
                     } else if file.gitMode == IndexEntry.symlinkMode {
-                        writes.append(FileWrite(path: absolute, content: .symlink(String(decoding: try target.bytes(action.path, file), as: UTF8.self))))
+                        // A link recorded under another home points into this one here.
+                        let bytes = target.links.local(action.path, stored: try target.bytes(action.path, file), home: locations.home)
+                        writes.append(FileWrite(path: absolute, content: .symlink(String(decoding: bytes, as: UTF8.self))))
                     } else if let source = target.repository, try source.blobSize(file.id) > Checkout.streamedFileSize {
                         // Written at once, streamed from the repository: never two copies of a large file in memory.
                         try AtomicFile.write(to: absolute, mode: mode) { emit in try source.streamBlob(file.id, emit) }
@@ -38,6 +40,18 @@ extension Checkout {
                 return nil
             }
             if let failure = failures.lazy.compactMap({ $0 }).first { throw failure }
+        }
+        warnAboutDanglingLinks(plan)
+    }
+
+    /// A link written that leads nowhere on this machine is named: it arrived from another
+    /// machine, or points outside what naner lays out.
+    private func warnAboutDanglingLinks(_ plan: RestorePlan) {
+        for action in plan.actions where action.kind == .restore && action.file?.gitMode == IndexEntry.symlinkMode && !action.modeOnly {
+            let absolute = locations.home + "/" + action.path
+            guard PathStatus(path: absolute, following: true) == nil,
+                  let target = try? FileReader.readLink(absolute) else { continue }
+            interaction.warn("'\(action.path)' is a link to '\(String(decoding: target, as: UTF8.self))', which does not exist here")
         }
     }
 

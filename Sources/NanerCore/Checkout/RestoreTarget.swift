@@ -34,6 +34,8 @@ struct RestoreTarget {
 
     /// Writes a large file of a commit straight from libgit2's buffer; nil for other targets.
     var repository: Repository? = nil
+    /// The target's `.naner/links`: its links recorded under a home, laid out into this one.
+    var links = LinkTable()
 
     func file(_ path: String) throws -> File? { try lookup(path) }
     func bytes(_ path: String, _ file: File) throws -> [UInt8] { try content(path, file) }
@@ -67,6 +69,10 @@ struct RestoreTarget {
                 return headCount + changes.filter(\.isAddition).count - changes.filter { $0.newID == nil }.count
             })
         target.repository = repository
+        // Only read: a table that is not a readable file (the gate judges the tree) moves no link.
+        if let entry = try? repository.entry(at: LinkTable.path, in: tree), let bytes = try? repository.blobContent(entry.id) {
+            target.links = LinkTable(text: String(decoding: bytes, as: UTF8.self))
+        }
         return target
     }
 
@@ -94,9 +100,11 @@ struct RestoreTarget {
                 modes.recordFolder(String(path.dropLast()), mode: ModeTable.clamp(mode))
             }
         }
-        return RestoreTarget(
+        var target = RestoreTarget(
             label: label, commit: nil, changedSinceHead: nil, modes: modes, contents: .archive(entries),
             lookup: { files[$0]?.0 }, content: { path, _ in files[path]?.1 ?? [] },
             allPaths: { files.keys.sorted() }, fileCount: { _ in files.count })
+        target.links = files[LinkTable.path].map { LinkTable(text: String(decoding: $0.1, as: UTF8.self)) } ?? LinkTable()
+        return target
     }
 }

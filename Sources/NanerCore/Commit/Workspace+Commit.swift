@@ -5,6 +5,7 @@ extension Workspace {
     public func status() throws -> StatusReport {
         let rules = try refreshRules()
         let scan = try scan(rules: rules, mode: .status)
+        announceGitignoreIsContent(scan, rules: rules)
         var report = StatusReport(branch: branchName, scan: scan)
         report.upstream = upstreamStatus()
         report.mergeConflicts = MergeState.load(repository: locations.repository).map { $0.unresolved(home: locations.home) }
@@ -42,10 +43,13 @@ extension Workspace {
         // A scan that goes on to change the index leaves remembering its walk to its caller.
         scanner.savesWalk = index == nil && savesWalk
         scanner.packs = packs
+        scanner.links = LinkTable.load(home: locations.home)
         var result = try scanner.scan(index: entries,
                                       indexModified: Timestamp.modification(of: locations.repository + "/index"),
                                       trackedModes: trackedModes)
         result.indexChecksum = checksum
+        result.links = scanner.links
+        result.trackedLinks = entries.filter { $0.mode == IndexEntry.symlinkMode }.map(\.path)
         return result
     }
 
@@ -88,13 +92,17 @@ extension Workspace {
                 known = nil
                 scan = try self.scan(rules: rules, mode: mode, index: index, packs: packs)
             }
+            announceGitignoreIsContent(scan, rules: rules)
             for path in scan.removals { try index.remove(path: path) }
+            scan.updates = settlingLinks(scan.updates)
             for entry in scan.updates { try index.add(entry) }
             let modes = try recordModes(scan.modeTable, in: index, database: repository.objectDatabase())
             scan.permissionsChanged = false
+            let links = try recordLinks(scan, in: index, database: repository.objectDatabase())
+            if !links.isEmpty { scan.updates.removeAll { $0.path == LinkTable.path } }
             // Trees first: when libgit2 writes them, it fills the index's tree cache, which
             // the index file then keeps.
-            let tree = try writeTree(of: index, known: known, updates: scan.updates + [modes], removals: scan.removals)
+            let tree = try writeTree(of: index, known: known, updates: scan.updates + [modes] + links, removals: scan.removals)
             let id = try land(tree, mergeParent: mergeParent, message: normalized(message), index: index, packs: packs) {
                 rememberWalk(scan.walk, rules: rules, index: index)
             }
@@ -117,6 +125,7 @@ extension Workspace {
             try repository.packNewObjects(into: packs)
             defer { try? repository.packNewObjects(into: nil) }
             let stack = rules.makeStack(home: locations.home)
+            let links = LinkTable.load(home: locations.home)
             var added: [IndexEntry] = [], removed: [String] = []
             for path in Set(paths).sorted() {
                 let absolute = locations.home + "/" + path
@@ -134,11 +143,12 @@ extension Workspace {
                     else { continue }
                     id = streamed
                 } else {
-                    let bytes = status.isSymlink ? try FileReader.readLink(absolute) : try FileReader.read(absolute)
+                    let bytes = status.isSymlink ? links.stored(path, local: try FileReader.readLink(absolute), home: locations.home)
+                        : try FileReader.read(absolute)
                     if !status.isSymlink && SecretGuard.findSecret(in: bytes) != nil { continue }
                     id = try database.write(bytes, kind: .blob)
                 }
-                let entry = status.indexEntry(path: path, id: id)
+                let entry = (status.isSymlink ? LinkTable.indexStatus(absolute, stored: id) ?? status : status).indexEntry(path: path, id: id)
                 try index.add(entry)
                 added.append(entry)
             }
@@ -196,6 +206,40 @@ extension Workspace {
         walk.newFiles.removeAll { index.contains(path: $0) }
         walk.unwalkedTracked.removeAll { !index.contains(path: $0) }
         walk.save(WalkCache.Context(repository: locations.repository, home: locations.home, rules: rules, indexChecksum: checksum))
+    }
+
+    /// Links laid out under this machine's home hold other bytes than the stored ones: their
+    /// stat data is made such that git never compares their bytes (`LinkTable.indexStatus`).
+    private func settlingLinks(_ updates: [IndexEntry]) -> [IndexEntry] {
+        updates.map { entry in
+            guard entry.mode == IndexEntry.symlinkMode,
+                  let status = LinkTable.indexStatus(locations.home + "/" + entry.path, stored: entry.id) else { return entry }
+            return status.indexEntry(path: entry.path, id: entry.id)
+        }
+    }
+
+    /// Keeps `.naner/links` in step with the managed links: each absolute link into a home
+    /// keeps the home it was recorded in; a new one pointing into this home is recorded under
+    /// it. Written and staged only when it changes; the staged entry, or none.
+    private func recordLinks(_ scan: ScanResult, in index: Index, database: ObjectDatabase) throws -> [IndexEntry] {
+        var paths = Set(scan.trackedLinks).subtracting(scan.removals)
+        for entry in scan.updates {
+            if entry.mode == IndexEntry.symlinkMode { paths.insert(entry.path) } else { paths.remove(entry.path) }
+        }
+        var stored: [String: [UInt8]] = [:]
+        for path in paths {
+            guard let target = try? FileReader.readLink(locations.home + "/" + path) else { continue }
+            stored[path] = scan.links.stored(path, local: target, home: locations.home)
+        }
+        let table = scan.links.updated(links: stored, home: locations.home)
+        guard table != scan.links else { return [] }
+        let path = locations.home + "/" + LinkTable.path
+        let text = Array(table.text.utf8)
+        try AtomicFile.write(text, to: path, mode: 0o644)
+        guard let status = FileStat(path: path) else { throw NanerError.cannotRead(path, reason: "vanished while committing") }
+        let entry = status.indexEntry(path: LinkTable.path, id: try database.write(text, kind: .blob))
+        try index.add(entry)
+        return [entry]
     }
 
     /// Writes `.naner/modes` when the permissions changed and stages it.

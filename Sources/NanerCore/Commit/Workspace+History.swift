@@ -53,7 +53,8 @@ extension Workspace {
                 patch = try repository.unifiedDiff(path: change.path, old: entries[change.path]?.id, new: nil)
             case .added, .modified:
                 let status = FileStat(path: absolute)
-                let bytes = try status?.isSymlink == true ? FileReader.readLink(absolute) : FileReader.read(absolute)
+                let bytes = try status?.isSymlink == true
+                    ? scan.links.stored(change.path, local: FileReader.readLink(absolute), home: locations.home) : FileReader.read(absolute)
                 patch = try repository.unifiedDiff(path: change.path, old: entries[change.path]?.id, new: bytes)
             }
             if let modeChange = modeChanges.removeValue(forKey: change.path) {
@@ -95,7 +96,9 @@ extension Workspace {
             let absolute = locations.home + "/" + path
             let old = try repository.entry(at: path, in: baseTree)?.id
             let status = FileStat(path: absolute)
-            let bytes = try status.map { $0.isSymlink ? try FileReader.readLink(absolute) : try FileReader.read(absolute) }
+            let bytes = try status.map {
+                $0.isSymlink ? scan.links.stored(path, local: try FileReader.readLink(absolute), home: locations.home) : try FileReader.read(absolute)
+            }
             if let old, let bytes, try ObjectID.hash(bytes, kind: .blob) == old { continue }
             let kind: FileChange.Kind = old == nil ? .added : bytes == nil ? .deleted : .modified
             diffs.append(FileDiff(change: FileChange(path: path, kind: kind, rule: nil), patch: try repository.unifiedDiff(path: path, old: old, new: bytes)))

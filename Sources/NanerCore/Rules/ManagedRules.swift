@@ -6,7 +6,7 @@ import Foundation
 /// so `git --git-dir=REPO --work-tree=HOME status` sees exactly what naner sees.
 public struct ManagedRules: Sendable {
     /// naner's own tracked files: always managed, whatever the rules say.
-    public static let ownFiles = [SyncIgnore.path, IncludeList.path, ModeTable.path]
+    public static let ownFiles = [SyncIgnore.path, IncludeList.path, ModeTable.path, LinkTable.path]
     static let notIncluded = RuleOrigin(file: IncludeList.path, line: 0, text: "not in the include list")
     static let ownFile = RuleOrigin(file: "naner", line: 0, text: "naner's own file, always managed")
     static let temporaryFile = RuleOrigin(file: "naner", line: 0, text: "naner's temporary file, never managed")
@@ -23,7 +23,7 @@ public struct ManagedRules: Sendable {
         lines += syncIgnore
         lines.append(("!/" + ManagedRules.escape(SyncIgnore.path), ManagedRules.ownFile))
         lines.append(("!/.naner/", ManagedRules.ownFile))
-        for file in [IncludeList.path, ModeTable.path] {
+        for file in [IncludeList.path, ModeTable.path, LinkTable.path] {
             lines.append(("!/" + ManagedRules.escape(file), ManagedRules.ownFile))
         }
         // A write naner was interrupted in leaves a temporary sibling: never managed.
@@ -52,8 +52,17 @@ public struct ManagedRules: Sendable {
         return text
     }
 
+    /// The decision for paths of the tree: these rules alone. A `.gitignore` file in the
+    /// tree is content like any other file, never a rule: most people's `~/.gitignore`
+    /// is git's global ignore file, and its `*.local` must not drop `~/.gitconfig.local`.
     public func makeStack(home: String) -> IgnoreStack {
-        IgnoreStack(root: home, baseRules: parseGitignore(lines: lines, baseDirectory: ""))
+        IgnoreStack(root: home, baseRules: parseGitignore(lines: lines, baseDirectory: ""), readInTreeGitignores: false)
+    }
+
+    /// These rules with the tree's `.gitignore` files read as git reads them: what an
+    /// earlier naner managed, and what `git status` lists before a naner commit.
+    func makeGitignoreReadingStack(home: String) -> IgnoreStack {
+        IgnoreStack(root: home, baseRules: parseGitignore(lines: lines, baseDirectory: ""), readInTreeGitignores: true)
     }
 
     /// `/*`-style re-inclusion: to re-include `a/b/c`, `a/` and `a/b/` must be

@@ -67,6 +67,9 @@ public enum SyncIgnore {
     }
 
     /// An unclosed `[` never matches in git; say so instead of silently matching nothing.
+    /// A class runs to its `]` across a `/` as in git's wildmatch: `foo[/]bar` is a valid
+    /// pattern (anchored, since it holds a `/`), and one that never matches, because with
+    /// git's pathname matching a class never matches a `/`.
     private static func bracketProblem(_ text: String) -> String? {
         let bytes = Array(text.utf8)
         var index = 0
@@ -75,10 +78,7 @@ public enum SyncIgnore {
                 var end = index + 1
                 if end < bytes.count, bytes[end] == UInt8(ascii: "!") || bytes[end] == UInt8(ascii: "^") { end += 1 }
                 if end < bytes.count, bytes[end] == UInt8(ascii: "]") { end += 1 }
-                while end < bytes.count, bytes[end] != UInt8(ascii: "]") {
-                    if bytes[end] == UInt8(ascii: "/") { return "'[' without a closing ']' in '\(text)'" }
-                    end += 1
-                }
+                while end < bytes.count, bytes[end] != UInt8(ascii: "]") { end += 1 }
                 if end >= bytes.count { return "'[' without a closing ']' in '\(text)'" }
                 index = end
             }

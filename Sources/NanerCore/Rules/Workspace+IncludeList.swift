@@ -29,7 +29,7 @@ extension Workspace {
     public func add(_ arguments: [String]) throws -> [IncludeChange] {
         try lockRepository()
         // A `.syncignore` line that cannot be translated stops the command before any change.
-        try refreshRules()
+        let rules = try refreshRules()
         var list = try currentIncludeList()
         var changes: [IncludeChange] = []
         let sizeLimit = try self.sizeLimit
@@ -45,6 +45,14 @@ extension Workspace {
             if ManagedRules.ownFiles.contains(path) { throw NanerError.ownFile(path) }
             if case .escapingLink(let link, let target)? = checkout.escapingLinks([path]).first?.reason {
                 throw NanerError.pathThroughLink(path, link: link, target: target)
+            }
+            if let link = linkAbove(path) {
+                // git stores the link and never looks below it; so does naner.
+                let stored = !rules.makeStack(home: locations.home).check(link.path, isDirectory: false).ignored
+                let resolved = URL(fileURLWithPath: locations.home + "/" + path).resolvingSymlinksInPath().path
+                let realHome = URL(fileURLWithPath: locations.home).resolvingSymlinksInPath().path
+                let livesAt = Paths.relative(resolved, to: realHome).flatMap { $0.isEmpty || linkAbove($0) != nil ? nil : $0 }
+                throw NanerError.pathBelowLink(path, link: link.path, target: link.target, stored: stored, livesAt: livesAt)
             }
             let isFolder = status.kind == .directory
             if let existing = list.entry(covering: path),
@@ -120,19 +128,45 @@ extension Workspace {
             if !isDirectory, let kind = PathStatus.kind(locations.home + "/" + path) {
                 isDirectory = kind == .directory
             }
-            let decision = stack.check(path, isDirectory: isDirectory)
-            var rule = decision.deciding?.origin
-            // A managed path that no exclusion matched is managed because of its include entry.
-            if !decision.ignored && (rule == nil || rule == ManagedRules.notIncluded) {
-                if ManagedRules.ownFiles.contains(path) {
-                    rule = ManagedRules.ownFile
-                } else if let entry = rules.includeList.entry(covering: path) {
-                    rule = RuleOrigin(file: IncludeList.path, line: entry.line, text: entry.written)
-                }
+            if let link = linkAbove(path) {
+                // As git: a path beyond a symbolic link is never stored, only the link is.
+                let decision = stack.check(link.path, isDirectory: false)
+                return IgnoreVerdict(path: path + (isDirectory && !path.hasSuffix("/") ? "/" : ""), managed: false,
+                                     rule: verdictRule(link.path, decision: decision, rules: rules),
+                                     link: .init(path: link.path, target: link.target, stored: !decision.ignored))
             }
+            let decision = stack.check(path, isDirectory: isDirectory)
             return IgnoreVerdict(path: path + (isDirectory && !path.hasSuffix("/") ? "/" : ""),
-                                 managed: !decision.ignored, rule: rule)
+                                 managed: !decision.ignored, rule: verdictRule(path, decision: decision, rules: rules))
         }
+    }
+
+    /// The line to name for a decision: a managed path that no exclusion matched is
+    /// managed because of its include entry (or because it is naner's own file).
+    private func verdictRule(_ path: String, decision: (ignored: Bool, deciding: GitignoreRule?), rules: ManagedRules) -> RuleOrigin? {
+        var rule = decision.deciding?.origin
+        if !decision.ignored && (rule == nil || rule == ManagedRules.notIncluded) {
+            if ManagedRules.ownFiles.contains(path) {
+                rule = ManagedRules.ownFile
+            } else if let entry = rules.includeList.entry(covering: path) {
+                rule = RuleOrigin(file: IncludeList.path, line: entry.line, text: entry.written)
+            }
+        }
+        return rule
+    }
+
+    /// The first folder on the way to `path` (relative to the home) that is a symbolic
+    /// link, with its target as written; nil when none is.
+    func linkAbove(_ path: String) -> (path: String, target: String)? {
+        var folder = ""
+        for component in path.split(separator: "/").dropLast() {
+            folder += (folder.isEmpty ? "" : "/") + component
+            guard let kind = PathStatus.kind(locations.home + "/" + folder) else { return nil }
+            guard kind == .symlink else { continue }
+            let target = (try? FileReader.readLink(locations.home + "/" + folder)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            return (folder, target)
+        }
+        return nil
     }
 
     /// The generated rules, as `REPO/info/exclude` holds them.

@@ -23,6 +23,10 @@ public struct ScanResult: Sendable {
     var updates: [IndexEntry] = []
     var removals: [String] = []
     var modeTable = ModeTable()
+    /// The tree's `.naner/links` as the scan read it: links stored under another home.
+    var links = LinkTable()
+    /// Paths the index tracks as links, for a commit to keep `.naner/links` in step.
+    var trackedLinks: [String] = []
     /// The walk behind this result, for a commit to remember once the index is written.
     var walk: WalkCache?
 

@@ -26,6 +26,8 @@ struct TreeScanner {
     /// new files (a first commit) are packed, by the scanner itself.
     var packs: PackWriter? = nil
     var workers = min(4, FileSystem.processorCount)
+    /// Links recorded under another machine's home (`.naner/links`): their local bytes stand for the stored ones.
+    var links = LinkTable()
 
     func scan(index entries: [IndexEntry], indexModified: Timestamp?, trackedModes: ModeTable?) throws -> ScanResult {
         let home = self.home
@@ -236,6 +238,7 @@ struct TreeScanner {
         if case .commit(let directory) = mode { gitDirectory = directory } else { gitDirectory = nil }
         let explicit = Set(rules.includeList.entries.filter { !$0.isFolder }.map(\.path))
         let home = self.home
+        let links = self.links
         let sizeLimit = candidates.isEmpty ? 0 : self.sizeLimit()
         let lanes = candidates.count < 64 ? 1 : workers
         let failures = ErrorSlot()
@@ -254,7 +257,7 @@ struct TreeScanner {
             let bytes: [UInt8]
             do {
                 if candidate.status.isSymlink {
-                    bytes = try FileReader.readLink(absolute)
+                    bytes = links.stored(candidate.path, local: try FileReader.readLink(absolute), home: home)
                 } else {
                     if candidate.status.size > sizeLimit && !explicit.contains(candidate.path) {
                         return .tooLarge("\(ByteSize(candidate.status.size)), over the \(ByteSize(sizeLimit)) limit")

@@ -5,10 +5,9 @@
 /// no `stat` per entry.
 ///
 /// Given the folders an earlier walk listed (`remembered`, see `WalkCache`), a
-/// folder whose stat data and `.gitignore` are as recorded is not listed again:
-/// its recorded entries are used. A folder whose `.gitignore` changed (or
-/// appeared, or went) is listed with everything below it, since its rules
-/// decided what was recorded there.
+/// folder whose stat data is as recorded is not listed again: its recorded
+/// entries are used. Only the include list and `.syncignore` decide what is
+/// kept: a `.gitignore` file in the tree is content like any other file.
 final class TreeWalker {
     struct Found {
         var path: String
@@ -50,42 +49,37 @@ final class TreeWalker {
     }
 
     func walk() {
-        walk(directory: "", listingAll: false)
+        walk(directory: "")
     }
 
     /// `directory` is "" for the root, else a relative path ending in `/`.
-    /// `listingAll`: a `.gitignore` above changed, so nothing recorded below counts.
-    private func walk(directory: String, listingAll: Bool) {
+    private func walk(directory: String) {
         let folderPath = String(directory.dropLast())
         let absolute = directory.isEmpty ? root : root + "/" + folderPath
-        let known = listingAll ? nil : remembered[folderPath]
-        if let known, known.isTrusted, WalkCache.StatKey.of(absolute, following: directory.isEmpty) == known.key,
-           known.gitignore == nil || WalkCache.StatKey.of(absolute + "/.gitignore") == known.gitignore {
-            replay(known, directory: directory, absolute: absolute)
+        let known = remembered[folderPath]
+        if let known, known.isTrusted, WalkCache.StatKey.of(absolute, following: directory.isEmpty) == known.key {
+            replay(known, directory: directory)
         } else {
-            list(directory: directory, absolute: absolute, known: known, listingAll: listingAll)
+            list(directory: directory, absolute: absolute, known: known)
         }
     }
 
     /// Uses what an earlier walk recorded for an unchanged folder.
-    private func replay(_ folder: WalkCache.Folder, directory: String, absolute: String) {
+    private func replay(_ folder: WalkCache.Folder, directory: String) {
         folders.append(folder)
-        if folder.gitignore != nil, let bytes = readSmallFile(absolute + "/.gitignore") {
-            stack.loadGitignore(directory: directory, bytes: bytes)
-        }
         for problem in folder.problems {
             if problem.isNotice { notices.append((problem.path, problem.reason)) } else { skipped.append((problem.path, problem.reason)) }
         }
         for entry in folder.entries {
             switch entry.kind {
-            case .folder: walk(directory: directory + entry.name + "/", listingAll: false)
+            case .folder: walk(directory: directory + entry.name + "/")
             case .file: files.append(Found(path: directory + entry.name, isSymlink: false))
             case .link: files.append(Found(path: directory + entry.name, isSymlink: true))
             }
         }
     }
 
-    private func list(directory: String, absolute: String, known: WalkCache.Folder?, listingAll: Bool) {
+    private func list(directory: String, absolute: String, known: WalkCache.Folder?) {
         let stream: DirectoryStream
         do {
             stream = try DirectoryStream(path: absolute)
@@ -103,15 +97,11 @@ final class TreeWalker {
         let key = WalkCache.StatKey(status)
         folders.append(WalkCache.Folder(path: String(directory.dropLast()), key: key,
                                         mode: status.permissions, isRacy: !key.isSettled(before: start)))
-        // Recorded entries below were decided by this folder's `.gitignore` too: when it is not
-        // the one recorded (or was too fresh to trust), nothing recorded below counts.
-        var rulesChanged = known.map { $0.gitignoreIsRacy || $0.gitignore != nil } ?? true
         func problem(_ path: String, _ reason: String, notice: Bool = false) {
             if notice { notices.append((path, reason)) } else { skipped.append((path, reason)) }
             folders[record].problems.append(WalkCache.Problem(path: path, reason: reason, isNotice: notice))
         }
         var entries: [(name: String, kind: FileKind?)] = []
-        var hasGitignore = false
         while let entry = stream.next() {
             let name = entry.name
             guard entry.isValidUTF8 else {
@@ -128,15 +118,7 @@ final class TreeWalker {
                 }
                 continue
             }
-            if name == ".gitignore" { hasGitignore = true }
             entries.append((name, entry.kind))
-        }
-        if hasGitignore {
-            let gitignore = WalkCache.StatKey.of(absolute + "/.gitignore")
-            folders[record].gitignore = gitignore
-            folders[record].gitignoreIsRacy = !(gitignore?.isSettled(before: start) ?? false)
-            rulesChanged = known.map { $0.gitignoreIsRacy || gitignore == nil || gitignore != $0.gitignore } ?? true
-            if let bytes = readSmallFile(absolute + "/.gitignore") { stack.loadGitignore(directory: directory, bytes: bytes) }
         }
         for (name, listedKind) in entries {
             guard let kind = listedKind ?? PathStatus.kind(absolute + "/" + name) else { continue }
@@ -146,7 +128,7 @@ final class TreeWalker {
             switch kind {
             case .directory:
                 folders[record].entries.append(WalkCache.Entry(name: name, kind: .folder))
-                if descends { walk(directory: path + "/", listingAll: listingAll || rulesChanged) }
+                if descends { walk(directory: path + "/") }
             case .file:
                 folders[record].entries.append(WalkCache.Entry(name: name, kind: .file))
                 files.append(Found(path: path, isSymlink: false))
@@ -163,7 +145,7 @@ final class TreeWalker {
     /// Compares a folder just listed with what was remembered of it.
     private func compare(_ folder: WalkCache.Folder, with known: WalkCache.Folder?) {
         guard let known, folder.entries == known.entries, folder.problems == known.problems,
-              folder.gitignore == known.gitignore, folder.mode == known.mode else {
+              folder.mode == known.mode else {
             changedListing = true
             return
         }
@@ -171,8 +153,8 @@ final class TreeWalker {
     }
 
     /// The remembered walk with the folders at `positions` (those whose stat data changed,
-    /// or that were racy) listed again, each alone. When each holds the entries, problems,
-    /// mode and `.gitignore` it held, nothing the walk found can differ, and its result
+    /// or that were racy) listed again, each alone. When each holds the entries, problems
+    /// and mode it held, nothing the walk found can differ, and its result
     /// against the index holds. nil as soon as one differs: then only a walk will do.
     /// `settledNewly`: some folder can be trusted from now on, so the walk is worth saving.
     static func relist(_ positions: [Int], of remembered: WalkCache, root: String, stack: IgnoreStack,
@@ -180,26 +162,13 @@ final class TreeWalker {
         var walk = remembered
         guard walk.loadEntries(of: Set(positions)) else { return nil }
         let walker = TreeWalker(root: root, stack: stack, start: start, descends: false)
-        // A walk would have read the `.gitignore` files above each folder on its way down.
-        let ruled = walk.folders.filter { $0.gitignore != nil }.map(\.path)
-        var loaded: Set<String> = []
         for position in positions {
             let path = walk.folders[position].path
-            for above in ruled where !loaded.contains(above) && above != path && (above.isEmpty || path.hasPrefix(above + "/")) {
-                let directory = above.isEmpty ? "" : above + "/"
-                if let bytes = readSmallFile(root + "/" + directory + ".gitignore") { stack.loadGitignore(directory: directory, bytes: bytes) }
-                loaded.insert(above)
-            }
             let absolute = path.isEmpty ? root : root + "/" + path
-            walker.list(directory: path.isEmpty ? "" : path + "/", absolute: absolute, known: walk.folders[position], listingAll: false)
+            walker.list(directory: path.isEmpty ? "" : path + "/", absolute: absolute, known: walk.folders[position])
             guard walker.listedEveryFolder, !walker.changedListing, let listed = walker.folders.last else { return nil }
             walk.folders[position] = listed
         }
         return (walk, walker.settledNewly)
     }
-}
-
-/// Reads a whole file, or nil when it cannot be opened.
-func readSmallFile(_ path: String) -> [UInt8]? {
-    try? FileReader.read(path)
 }

@@ -6,9 +6,10 @@ import Crypto
 ///
 /// Why it is sound: creating, removing or renaming an entry changes its folder's
 /// ctime, and so does every chmod or utime, which cannot set a ctime back. So a
-/// folder that still has the device, inode, mtime and ctime it had, under a
-/// `.gitignore` (its own and those above) that did not change either, lists what
-/// it listed then. Three levels use that:
+/// folder that still has the device, inode, mtime and ctime it had lists what it
+/// listed then (what the walk keeps depends on the rules alone, the include list
+/// and `.syncignore`, whose digest the file records; a `.gitignore` in the tree is
+/// content, never a rule). Three levels use that:
 ///
 /// - every folder unchanged, and the same rules and index (its checksum): the
 ///   walk's result against the index is the recorded one, and no folder is listed;
@@ -18,12 +19,12 @@ import Crypto
 /// - otherwise the walker lists only the folders that changed and takes the
 ///   recorded entries of the others.
 ///
-/// A folder or `.gitignore` changed within a few seconds of the walk is recorded
+/// A folder changed within a few seconds of the walk is recorded
 /// as racy, as git says, and listed again next time: a second change within one
 /// tick of the file system's clock would not show in its timestamps.
 struct WalkCache {
     static let fileName = "naner-walk-cache"
-    static let header = "naner walk cache 2"
+    static let header = "naner walk cache 3"
     /// How old a folder's last change must be before its timestamps are trusted:
     /// more than the coarsest clock of the file systems a home lives on (FAT: 2 s).
     static let settledSeconds = 3
@@ -70,16 +71,13 @@ struct WalkCache {
         var mode: UInt32
         /// Changed within a few seconds of the walk: listed again next time.
         var isRacy = false
-        /// The folder's `.gitignore` as it was read, when it has one.
-        var gitignore: StatKey?
-        var gitignoreIsRacy = false
         /// The entries the rules keep: files, links and folders.
         var entries: [Entry] = []
         /// Problems found while listing it (names that are not UTF-8, nested repositories, FIFOs).
         var problems: [Problem] = []
 
         /// Whether its recorded entries may stand for it (when its stat data still matches).
-        var isTrusted: Bool { !isRacy && !gitignoreIsRacy }
+        var isTrusted: Bool { !isRacy }
     }
 
     struct Entry: Equatable {
@@ -137,16 +135,12 @@ struct WalkCache {
     }
 
     /// Positions of the folders that may list something else now: their stat data
-    /// changed, or they were racy when recorded. nil when a `.gitignore` changed (or
-    /// was racy): what was recorded below it was decided by other rules.
+    /// changed, or they were racy when recorded. nil when nothing was recorded.
     func changedFolders(home: String) -> [Int]? {
         guard !folders.isEmpty else { return nil }
         var changed: [Int] = []
         for (position, folder) in folders.enumerated() {
             let absolute = folder.path.isEmpty ? home : home + "/" + folder.path
-            if let gitignore = folder.gitignore, folder.gitignoreIsRacy || StatKey.of(absolute + "/.gitignore") != gitignore {
-                return nil
-            }
             if folder.isRacy || StatKey.of(absolute, following: folder.path.isEmpty) != folder.key { changed.append(position) }
         }
         return changed
@@ -180,16 +174,11 @@ struct WalkCache {
             guard let word = reader.word() else { return nil }
             switch word {
             case "folder":
-                // folder KEY MODE GITIGNORE-KEY|- FLAGS PATH, FLAGS: "-" or "r" (racy), "g" (.gitignore racy)
+                // folder KEY MODE FLAGS PATH, FLAGS: "-" or "r" (racy)
                 guard let key = reader.statKey(), let mode = reader.number(radix: 8, then: UInt8(ascii: " ")) else { return nil }
                 var folder = Folder(path: "", key: key, mode: UInt32(mode))
-                if reader.skip("- ") == false {
-                    guard let found = reader.statKey() else { return nil }
-                    folder.gitignore = found
-                }
                 guard let flags = reader.word(), let path = reader.nextLine() else { return nil }
                 folder.isRacy = flags.contains("r")
-                folder.gitignoreIsRacy = flags.contains("g")
                 folder.path = ModeTable.unquote(path)
                 cache.folders.append(folder)
             case "new", "unwalked":
@@ -259,9 +248,8 @@ struct WalkCache {
         text += "rules " + context.rulesDigest + "\n"
         text += "index " + context.indexChecksum + "\n"
         for folder in folders {
-            let flags = (folder.isRacy ? "r" : "") + (folder.gitignoreIsRacy ? "g" : "")
-            text += "folder \(folder.key.text) \(String(folder.mode, radix: 8)) \(folder.gitignore?.text ?? "-") "
-            text += (flags.isEmpty ? "-" : flags) + " " + ModeTable.quote(folder.path) + "\n"
+            text += "folder \(folder.key.text) \(String(folder.mode, radix: 8)) " + (folder.isRacy ? "r" : "-")
+            text += " " + ModeTable.quote(folder.path) + "\n"
         }
         for path in newFiles { text += "new " + ModeTable.quote(path) + "\n" }
         for path in unwalkedTracked { text += "unwalked " + ModeTable.quote(path) + "\n" }

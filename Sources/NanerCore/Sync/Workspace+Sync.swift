@@ -209,6 +209,15 @@ extension Workspace {
     /// a text file gets diff3 markers (`local`, `remote`); a path one side deleted
     /// keeps the other side's content, so nothing is lost. Each is reported but the modes table.
     private func resolve(_ conflict: MergeConflict, conflicts: inout [String]) throws -> MergeSide? {
+        if conflict.path == LinkTable.path {
+            func table(_ side: MergeSide?) throws -> LinkTable {
+                try side.map { LinkTable(text: String(decoding: try repository.blobContent($0.id), as: UTF8.self)) } ?? LinkTable()
+            }
+            let merged = LinkTable.merge(base: try table(conflict.ancestor), ours: try table(conflict.ours),
+                                         theirs: try table(conflict.theirs))
+            let id = try repository.objectDatabase().write(Array(merged.text.utf8), kind: .blob)
+            return MergeSide(id: id, mode: IndexEntry.regularMode)
+        }
         if conflict.path == ModeTable.path {
             func table(_ side: MergeSide?) throws -> ModeTable {
                 try side.map { ModeTable(text: String(decoding: try repository.blobContent($0.id), as: UTF8.self)) } ?? ModeTable()
@@ -232,10 +241,12 @@ extension Workspace {
     /// (before anything is written) when any of those files has an uncommitted edit, or
     /// when the plan holds a refusal.
     func planIncoming(_ target: RestoreTarget, scan: ScanResult) throws -> RestorePlan {
-        let changed = target.changedSinceHead ?? []
+        var changed = target.changedSinceHead ?? []
         guard !changed.isEmpty else {
             return RestorePlan(source: target.label, actions: [], unchangedCount: 0, alreadyRestored: [])
         }
+        // A `.naner/links` that changed may record links (changed or not) under another home.
+        if changed.contains(LinkTable.path) { changed += try checkout.rewrittenLinks(of: target) }
         let plan = try checkout.plan(target, scan: scan, paths: changed)
         if let refusal = plan.refusals.first { throw refusal.error }
         if !plan.conflicts.isEmpty { throw SyncError.pullBlocked(plan.conflicts.map(\.path)) }

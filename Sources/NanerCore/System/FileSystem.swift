@@ -28,6 +28,12 @@ enum FileSystem {
         guard symlink(target, path) == 0 else { throw SystemError.last("symlink") }
     }
 
+    /// Sets the access and modification times of a link itself (never of what it points to).
+    static func setLinkModificationTime(_ path: String, seconds: Int) throws(SystemError) {
+        var times = [timespec(tv_sec: seconds, tv_nsec: 0), timespec(tv_sec: seconds, tv_nsec: 0)]
+        guard utimensat(AT_FDCWD, path, &times, AT_SYMLINK_NOFOLLOW) == 0 else { throw SystemError.last("utimensat") }
+    }
+
     static func setPermissions(_ path: String, _ mode: UInt32) throws(SystemError) {
         guard chmod(path, mode_t(mode)) == 0 else { throw SystemError.last("chmod") }
     }

@@ -13,6 +13,9 @@ public enum NanerError: NanerFailure, Equatable {
     case pathOutsideHome(String, home: String)
     /// A path below a folder that is a link leading out of the home.
     case pathThroughLink(String, link: String, target: String)
+    /// A path below a folder that is a link inside the home: only the link is stored.
+    /// `livesAt`: where the path really is, when that is inside the home.
+    case pathBelowLink(String, link: String, target: String, stored: Bool, livesAt: String?)
     case pathMissing(String)
     case pathNotManaged(String)
     case ownFile(String)
@@ -74,6 +77,9 @@ public enum NanerError: NanerFailure, Equatable {
         case .pathOutsideHome(let path, let home): return "'\(path)' is outside the home folder '\(home)'"
         case .pathThroughLink(let path, let link, let target):
             return "'\(path)' is inside '\(link)', a link to '\(target)' outside the home"
+        case .pathBelowLink(let path, let link, let target, let stored, _):
+            return stored ? "'\(link)' is a link; it is stored as a link to '\(target)'"
+                : "'\(path)' is below '\(link)', a link to '\(target)'; naner stores links, never what is below them"
         case .pathMissing(let path): return "'\(path)' does not exist"
         case .pathNotManaged(let path): return "'\(path)' is not managed by naner"
         case .ownFile(let path): return "'\(path)' is naner's own file and is always managed"
@@ -139,6 +145,10 @@ public enum NanerError: NanerFailure, Equatable {
         case .malformedIncludeEntry: return ["fix or remove that line, or use 'naner add' and 'naner forget'"]
         case .pathOutsideHome: return ["naner manages files inside the home folder only"]
         case .pathThroughLink(_, let link, _): return ["naner never follows a link out of the home; 'naner add \(link)' stores the link itself"]
+        case .pathBelowLink(_, let link, _, let stored, let livesAt):
+            return [stored ? "the link itself is managed already; naner never stores what is below a link"
+                    : "'naner add \(link)' stores the link itself"]
+                + (livesAt.map { ["to manage the file, add it where it lives: 'naner add \($0)'"] } ?? [])
         case .pathMissing: return ["create it first, or check the spelling"]
         case .pathNotManaged: return ["'naner ignore check PATH' says why"]
         case .ownFile: return []

@@ -49,6 +49,8 @@ extension Workspace {
         try config.set("core.autocrlf", false)
         // A reflog, so every move of main can be found again.
         try config.set("core.logAllRefUpdates", true)
+        // `.gitignore` files in the tree are content from the start: nothing to announce.
+        try config.set(Workspace.gitignoreIsContentKey, true)
         return repository
     }
 

@@ -35,7 +35,13 @@ extension Naner {
                 var text = ""
                 for verdict in verdicts {
                     let state = verdict.managed ? console.paint("managed", .green) : console.paint("not managed", .yellow)
-                    let reason = verdict.rule.map { " (\(RulePrinter.describe($0)))" } ?? ""
+                    var reason = verdict.rule.map { " (\(RulePrinter.describe($0)))" } ?? ""
+                    if let link = verdict.link {
+                        // As git: beyond a symbolic link nothing is stored but the link.
+                        reason = link.stored ? " ('\(link.path)' is a link; it is stored as a link to '\(link.target)')"
+                            : " ('\(link.path)' is a link to '\(link.target)'; the link is not managed:"
+                                + " \(verdict.rule.map(RulePrinter.describe) ?? "no rule"))"
+                    }
                     text += "\(verdict.path): \(state)\(reason)\n"
                 }
                 console.output(text)
