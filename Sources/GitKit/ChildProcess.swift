@@ -221,15 +221,7 @@ public final class ChildProcess {
                            mergingStandardError: Bool = false) throws -> (termination: Termination, output: [UInt8]) {
         let child = try ChildProcess(arguments, stderr: mergingStandardError ? .mergedIntoOutput : .discarded,
                                      environment: environment)
-        if !input.isEmpty { try? input.withUnsafeBytes { try child.write($0) } }
-        child.closeDescriptor(&child.input)
-        var output: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = try buffer.withUnsafeMutableBytes { try child.read(into: $0) }
-            if count == 0 { break }
-            output += buffer[..<count]
-        }
+        let output = try child.feedAndCollect(input)
         return (child.wait(), output)
     }
 
@@ -238,17 +230,23 @@ public final class ChildProcess {
     public static func runKeepingErrors(_ arguments: [String], input: [UInt8] = [], environment: [String: String]? = nil) throws
         -> (termination: Termination, output: [UInt8], errors: [UInt8]) {
         let child = try ChildProcess(arguments, stderr: .captured, environment: environment)
-        if !input.isEmpty { try? input.withUnsafeBytes { try child.write($0) } }
-        child.closeDescriptor(&child.input)
+        let output = try child.feedAndCollect(input)
+        let termination = child.wait()
+        return (termination, output, child.stderrTail)
+    }
+
+    /// Writes `input` to the child, closes its stdin, and reads its stdout to the end.
+    private func feedAndCollect(_ input: [UInt8]) throws -> [UInt8] {
+        if !input.isEmpty { try? input.withUnsafeBytes { try write($0) } }
+        closeDescriptor(&self.input)
         var output: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
         while true {
-            let count = try buffer.withUnsafeMutableBytes { try child.read(into: $0) }
+            let count = try buffer.withUnsafeMutableBytes { try read(into: $0) }
             if count == 0 { break }
             output += buffer[..<count]
         }
-        let termination = child.wait()
-        return (termination, output, child.stderrTail)
+        return output
     }
 
     // MARK: - Private
