@@ -357,6 +357,8 @@ final class JSONSchemaTests: XCTestCase {
         XCTAssertExit(first.naner("remote", "add", "web", "https://localhost:1/config.git"), 0)
         XCTAssertExit(first.git("config", "http.sslCAPath", first.root), 0)
         XCTAssertExit(first.git("config", "http.sslVerify", "false"), 0)
+        // A file allowed to match a rule (`naner secret allow`): listed, never a finding.
+        XCTAssertExit(first.naner("secret", "allow", ".config/tool/token.conf", "--rule", "github-token"), 0)
         run(first, doctor, status: 1)
         XCTAssertExit(first.naner("remote", "remove", "web"), 0)
         _ = FileManager.default.createFile(atPath: first.repo + "/index.lock", contents: nil)

@@ -14,7 +14,7 @@ final class SecretStreamTests: XCTestCase {
             String(decoding: (0..<count).map { _ in random.pick(alphabet) }, as: UTF8.self)
         }
         let text: String
-        switch random.below(14) {
+        switch random.below(20) {
         case 0: text = "-----BEGIN " + random.pick(["", "RSA ", "EC ", "OPENSSH ", "ENCRYPTED "]) + "PRIVATE KEY-----\n"
         case 1: text = "-----BEGIN PGP PRIVATE KEY BLOCK-----\n"
         case 2: text = "-----BEGIN " + random.pick(["PUBLIC KEY", "CERTIFICATE", run(alnum, 36) + " PRIVATE KEY", run(alnum, 28) + " PRIVATE KEY"]) + "-----"
@@ -31,6 +31,15 @@ final class SecretStreamTests: XCTestCase {
         case 10: text = "g" + random.pick(["hp", "ithub_pat", "hp_"])
         case 11: text = "-----BEGIN" + random.pick(["", " ", " PRIV"])
         case 12: text = random.pick(["A", "AK", "AKI", ":", ":/", "://", "-", "-----"])
+        // Rules that read behind their start: an assignment's key, .netrc's login, a .pgpass line.
+        case 14: text = random.pick(["\n", " ", "x", "\""]) + random.pick(["password", "API_KEY", "client_secret", "token", "key"])
+            + random.pick(["=", ": ", "\": \"", " := ", "=="]) + run(alnum, 6 + random.below(8)) + random.pick(["!", "\"", "", "("])
+        case 15: text = random.pick(["machine h login ann ", "login ann\n  ", "", String(repeating: " ", count: 120) + "login a "])
+            + "password " + random.pick(["s3cr3t!", "${PW}", "", "x"])
+        case 16: text = random.pick(["\n", "", "x"]) + random.pick(["db", String(repeating: "h", count: 126)]) + ":" + random.pick(["5432", "*", "x"])
+            + ":app:ann:" + random.pick(["s3cr3t", "${PW}", ""]) + random.pick(["\n", "", ":x"])
+        case 17: text = "eyJ" + run(alnum, 10 + random.below(30)) + "." + random.pick(["eyJ", "abc"]) + run(alnum, 14 + random.below(6))
+        case 18: text = random.pick(["123456789", "1234567", "x12345678"]) + ":AA" + run(alnum, 31 + random.below(4))
         default: text = run(upper, 20 + random.below(10))
         }
         return Array(text.utf8)
@@ -59,10 +68,15 @@ final class SecretStreamTests: XCTestCase {
 
     /// The verdict, and the bytes passed on, streaming `bytes` in pieces of the given sizes.
     static func stream(_ bytes: [UInt8], pieces sizes: () -> Int) -> (String?, [UInt8]) {
+        let (finding, passed) = streamFinding(bytes, pieces: sizes)
+        return (finding.map(\.description), passed)
+    }
+
+    static func streamFinding(_ bytes: [UInt8], pieces sizes: () -> Int) -> (SecretFinding?, [UInt8]) {
         var stream = SecretStream()
         var passed: [UInt8] = []
         var offset = 0
-        var verdict: String?
+        var verdict: SecretFinding?
         bytes.withUnsafeBytes { whole in
             while offset < whole.count, verdict == nil {
                 let end = min(whole.count, offset + max(1, sizes()))
@@ -85,13 +99,13 @@ final class SecretStreamTests: XCTestCase {
         var random = Random(state: 5)
         var secrets = 0, clean = 0
         for round in 0..<1_500 {
-            let pieceSize = random.pick([1, 2, 7, 64, 333, 519, 520, 521, 600, 1_024, 1_500, 4_096])
+            let pieceSize = random.pick([1, 2, 7, 64, 159, 160, 161, 333, 519, 520, 521, 600, 679, 680, 681, 1_024, 1_500, 4_096])
             let bytes = SecretStreamTests.buffer(&random, pieceSize: pieceSize)
             let expected = SecretGuard.findSecret(in: bytes)
-            let (fixed, passedFixed) = SecretStreamTests.stream(bytes) { pieceSize }
+            let (fixed, passedFixed) = SecretStreamTests.streamFinding(bytes) { pieceSize }
             XCTAssertEqual(fixed, expected, "round \(round), pieces of \(pieceSize)")
             var sizes = Random(state: UInt64(round))
-            let (varied, passedVaried) = SecretStreamTests.stream(bytes) { 1 + sizes.below(2 * pieceSize) }
+            let (varied, passedVaried) = SecretStreamTests.streamFinding(bytes) { 1 + sizes.below(2 * pieceSize) }
             XCTAssertEqual(varied, expected, "round \(round), pieces of 1...\(2 * pieceSize)")
             if expected == nil {
                 clean += 1
@@ -114,28 +128,33 @@ final class SecretStreamTests: XCTestCase {
     /// Each detector at the edge of its reach, alone and cut at every place near that edge.
     func testDetectorsAtTheEdgeOfTheirReach() {
         let user = String(repeating: "u", count: 509)
+        let key = String(repeating: "k", count: 55) + "_password"                     // 64: the longest key read
         let cases: [(String, String?)] = [
-            ("x https://" + user + ":p@host", "a URL with an embedded password"),      // '@' at 514 past ':'
+            ("x https://" + user + ":p@host", "url-password"),                        // '@' at 514 past ':'
             ("x https://" + user + "u:p@host", nil),                                   // one byte beyond the reach
-            ("x AKIA" + String(repeating: "Q", count: 16) + " y", "an AWS access key id"),
+            ("x AKIA" + String(repeating: "Q", count: 16) + " y", "aws-access-key-id"),
             ("x AKIA" + String(repeating: "Q", count: 17) + " y", nil),                // not exactly 16
-            ("x AKIA" + String(repeating: "Q", count: 16), "an AWS access key id"),    // ends the content
-            ("x ghp_" + String(repeating: "a", count: 20), "a GitHub token"),
+            ("x AKIA" + String(repeating: "Q", count: 16), "aws-access-key-id"),       // ends the content
+            ("x ghp_" + String(repeating: "a", count: 20), "github-token"),
             ("xghp_" + String(repeating: "a", count: 40), nil),                        // no boundary before it
-            ("-----BEGIN " + String(repeating: "Z", count: 28) + " PRIVATE KEY-----", "a private key"),  // the longest label read
+            ("-----BEGIN " + String(repeating: "Z", count: 28) + " PRIVATE KEY-----", "pem-private-key"),  // the longest label read
             ("-----BEGIN " + String(repeating: "Z", count: 29) + " PRIVATE KEY-----", nil),
+            (" " + key + " = Tr0ub4dor&3xK", "generic-secret"),
+            (" k" + key + " = Tr0ub4dor&3xK", nil),                                   // a key beyond the reach behind
+            ("login ann" + String(repeating: " ", count: 110) + "password s3cr3t!", "netrc-password"),
+            ("login ann" + String(repeating: " ", count: 130) + "password s3cr3t!", nil),  // login too far behind
         ]
         for (text, expected) in cases {
             let bytes = Array(text.utf8)
-            XCTAssertEqual(SecretGuard.findSecret(in: bytes), expected, text)
+            XCTAssertEqual(SecretGuard.findSecret(in: bytes)?.rule, expected, text)
             for pieceSize in 1...bytes.count + 1 {
-                XCTAssertEqual(SecretStreamTests.stream(bytes) { pieceSize }.0, expected, "\(text.prefix(20)), pieces of \(pieceSize)")
+                XCTAssertEqual(SecretStreamTests.streamFinding(bytes) { pieceSize }.0?.rule, expected, "\(text.prefix(20)), pieces of \(pieceSize)")
             }
             // And far into longer content, across a cut at every offset.
             let padding = [UInt8](repeating: UInt8(ascii: " "), count: 700)
             let long = padding + bytes + padding
             for pieceSize in stride(from: 600, through: 1_300, by: 7) {
-                XCTAssertEqual(SecretStreamTests.stream(long) { pieceSize }.0, expected, "\(text.prefix(20)), padded, pieces of \(pieceSize)")
+                XCTAssertEqual(SecretStreamTests.streamFinding(long) { pieceSize }.0?.rule, expected, "\(text.prefix(20)), padded, pieces of \(pieceSize)")
             }
         }
     }

@@ -132,16 +132,16 @@ final class ModeTableTests: XCTestCase {
 }
 
 final class SecretGuardTests: XCTestCase {
-    private func secret(_ text: String) -> String? { SecretGuard.findSecret(in: Array(text.utf8)) }
+    private func secret(_ text: String) -> String? { SecretGuard.findSecret(in: Array(text.utf8))?.kind }
 
     func testFindsKeysAndTokens() {
-        XCTAssertEqual(secret("x\n-----BEGIN OPENSSH PRIVATE KEY-----\nb3Blbg==\n"), "a private key")
+        XCTAssertEqual(secret("x\n-----BEGIN OPENSSH PRIVATE KEY-----\nb3Blbg==\n"), "an OpenSSH private key")
         XCTAssertEqual(secret("-----BEGIN RSA PRIVATE KEY-----"), "a private key")
         XCTAssertEqual(secret("-----BEGIN EC PRIVATE KEY-----"), "a private key")
         XCTAssertEqual(secret("-----BEGIN ENCRYPTED PRIVATE KEY-----"), "a private key")
-        XCTAssertEqual(secret("-----BEGIN PGP PRIVATE KEY BLOCK-----"), "a private key")
+        XCTAssertEqual(secret("-----BEGIN PGP PRIVATE KEY BLOCK-----"), "a PGP private key block")
         XCTAssertEqual(secret("token=ghp_" + String(repeating: "A", count: 36)), "a GitHub token")
-        XCTAssertEqual(secret("github_pat_11ABCDEFG0123456789_abcdefghijklmnop"), "a GitHub token")
+        XCTAssertEqual(secret("github_pat_11ABCDEFG0123456789_abcdefghijklmnop"), "a GitHub fine-grained token")
         XCTAssertEqual(secret("aws_access_key_id = AKIAIOSFODNN7EXAMPLE\n"), "an AWS access key id")
         XCTAssertEqual(secret("url = https://user:hunter2@github.com/me/dots.git"), "a URL with an embedded password")
     }

@@ -8,6 +8,8 @@ extension Workspace {
                        includeSSHKeys: Bool, encrypt: Bool = false, now: Date = Date()) throws -> BackupReport {
         let name = requested ?? BackupName.automatic(now)
         try BackupName.validate(name)
+        // The tag's message travels with it; caught before a passphrase is asked or anything written.
+        if let message, let secret = SecretGuard.findSecret(in: message) { throw NanerError.secretInMessage(what: "backup message", secret) }
         if includeSSHKeys && output == nil { throw NanerError.sshKeysNeedOutput }
         if let output {
             var isDirectory: ObjCBool = false

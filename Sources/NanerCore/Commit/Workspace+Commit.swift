@@ -44,6 +44,7 @@ extension Workspace {
         scanner.savesWalk = index == nil && savesWalk
         scanner.packs = packs
         scanner.links = LinkTable.load(home: locations.home)
+        scanner.allowedSecrets = SecretAllowList.load(home: locations.home)
         var result = try scanner.scan(index: entries,
                                       indexModified: Timestamp.modification(of: locations.repository + "/index"),
                                       trackedModes: trackedModes)
@@ -57,6 +58,7 @@ extension Workspace {
     /// secrets and skipping what cannot be read; the rest is committed.
     public func commit(message: String) throws -> CommitReport {
         guard !message.trimmingBlanks().isEmpty else { throw NanerError.emptyMessage }
+        if let secret = SecretGuard.findSecret(in: message) { throw NanerError.secretInMessage(what: "commit message", secret) }
         try lockRepository()
         let rules = try refreshRules()
         // A pull killed while laying files out is finished first: its files are not edits.
@@ -126,6 +128,7 @@ extension Workspace {
             defer { try? repository.packNewObjects(into: nil) }
             let stack = rules.makeStack(home: locations.home)
             let links = LinkTable.load(home: locations.home)
+            let allowedSecrets = SecretAllowList.load(home: locations.home)
             var added: [IndexEntry] = [], removed: [String] = []
             for path in Set(paths).sorted() {
                 let absolute = locations.home + "/" + path
@@ -139,13 +142,14 @@ extension Workspace {
                 if !status.isSymlink && status.size > StreamedBlob.threshold {
                     // As the scanner stores a large file: never whole in memory. Its object is
                     // most likely the one just restored from: hashed first, rarely deflated.
-                    guard case .stored(let streamed) = try StreamedBlob.store(absolute, status: status, into: database, hashingFirst: true)
+                    guard case .stored(let streamed) = try StreamedBlob.store(absolute, status: status, into: database, hashingFirst: true,
+                                                                              allowing: allowedSecrets.allowance(for: path))
                     else { continue }
                     id = streamed
                 } else {
                     let bytes = status.isSymlink ? links.stored(path, local: try FileReader.readLink(absolute), home: locations.home)
                         : try FileReader.read(absolute)
-                    if !status.isSymlink && SecretGuard.findSecret(in: bytes) != nil { continue }
+                    if SecretGuard.findSecret(in: bytes, allowing: allowedSecrets.allowance(for: path)) != nil { continue }
                     id = try database.write(bytes, kind: .blob)
                 }
                 let entry = (status.isSymlink ? LinkTable.indexStatus(absolute, stored: id) ?? status : status).indexEntry(path: path, id: id)

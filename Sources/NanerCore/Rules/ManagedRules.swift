@@ -6,7 +6,7 @@ import Foundation
 /// so `git --git-dir=REPO --work-tree=HOME status` sees exactly what naner sees.
 public struct ManagedRules: Sendable {
     /// naner's own tracked files: always managed, whatever the rules say.
-    public static let ownFiles = [SyncIgnore.path, IncludeList.path, ModeTable.path, LinkTable.path]
+    public static let ownFiles = [SyncIgnore.path, IncludeList.path, ModeTable.path, LinkTable.path, SecretAllowList.path]
     static let notIncluded = RuleOrigin(file: IncludeList.path, line: 0, text: "not in the include list")
     static let ownFile = RuleOrigin(file: "naner", line: 0, text: "naner's own file, always managed")
     static let temporaryFile = RuleOrigin(file: "naner", line: 0, text: "naner's temporary file, never managed")
@@ -23,7 +23,7 @@ public struct ManagedRules: Sendable {
         lines += syncIgnore
         lines.append(("!/" + ManagedRules.escape(SyncIgnore.path), ManagedRules.ownFile))
         lines.append(("!/.naner/", ManagedRules.ownFile))
-        for file in [IncludeList.path, ModeTable.path, LinkTable.path] {
+        for file in [IncludeList.path, ModeTable.path, LinkTable.path, SecretAllowList.path] {
             lines.append(("!/" + ManagedRules.escape(file), ManagedRules.ownFile))
         }
         // A write naner was interrupted in leaves a temporary sibling: never managed.

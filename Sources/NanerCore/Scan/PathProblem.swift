@@ -6,4 +6,6 @@ public struct PathProblem: Sendable, Equatable {
     public let reason: String
     /// Skipped only for its size: `naner add PATH` or `naner.maxFileSize` lets it in.
     public var isOverSizeLimit = false
+    /// Refused for holding a secret: the rule that found it (`naner secret allow --rule`).
+    public var secretRule: String? = nil
 }

@@ -12,8 +12,8 @@ enum StreamedBlob {
 
     enum Outcome {
         case stored(ObjectID)
-        /// What the file contains (`SecretGuard`'s words); nothing was stored.
-        case secret(String)
+        /// What the file contains; nothing was stored.
+        case secret(SecretFinding)
     }
 
     /// Streams the regular file at `path`, which `lstat` described as `status`, into
@@ -26,12 +26,12 @@ enum StreamedBlob {
     /// hashed first, and deflated in a second reading only when the repository lacks
     /// that object. Deflating costs many times what reading and hashing do.
     static func store(_ path: String, status: FileStat, into database: ObjectDatabase?,
-                      hashingFirst: Bool = false) throws -> Outcome {
+                      hashingFirst: Bool = false, allowing allowance: SecretAllowance = .none) throws -> Outcome {
         if let database, hashingFirst {
-            let hashed = try store(path, status: status, into: nil)
+            let hashed = try store(path, status: status, into: nil, allowing: allowance)
             guard case .stored(let id) = hashed, !database.contains(id) else { return hashed }
         }
-        var secrets = SecretStream()
+        var secrets = SecretStream(allowing: allowance)
         if let database {
             let stream = try database.writeStream(size: status.size, kind: .blob)
             if let secret = try feed(path, status: status, secrets: &secrets, to: { try stream.write($0) }) { return .secret(secret) }
@@ -44,7 +44,7 @@ enum StreamedBlob {
 
     /// Reads the file through `secrets` into `sink`; the secret found, if any.
     private static func feed(_ path: String, status: FileStat, secrets: inout SecretStream,
-                             to sink: (UnsafeRawBufferPointer) throws -> Void) throws -> String? {
+                             to sink: (UnsafeRawBufferPointer) throws -> Void) throws -> SecretFinding? {
         do {
             try FileReader.readPieces(path, expected: status) { piece in
                 if try secrets.feed(piece, pass: sink) != nil { throw SecretFound() }

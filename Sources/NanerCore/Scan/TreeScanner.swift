@@ -28,6 +28,8 @@ struct TreeScanner {
     var workers = min(4, FileSystem.processorCount)
     /// Links recorded under another machine's home (`.naner/links`): their local bytes stand for the stored ones.
     var links = LinkTable()
+    /// Files committed although a secret rule matches them (`.naner/allowed-secrets`).
+    var allowedSecrets = SecretAllowList()
 
     func scan(index entries: [IndexEntry], indexModified: Timestamp?, trackedModes: ModeTable?) throws -> ScanResult {
         let home = self.home
@@ -142,8 +144,8 @@ struct TreeScanner {
         let outcomes = try readAndStore(candidates)
         for (candidate, outcome) in zip(candidates, outcomes) {
             switch outcome {
-            case .refused(let reason):
-                result.refused.append(PathProblem(path: candidate.path, reason: reason))
+            case .refused(let reason, let secret):
+                result.refused.append(PathProblem(path: candidate.path, reason: reason, secretRule: secret.rule))
                 if candidate.entry != nil { keep(candidate.position, candidate.status) }
             case .skipped(let reason), .tooLarge(let reason):
                 result.skipped.append(PathProblem(path: candidate.path, reason: reason, isOverSizeLimit: outcome.isTooLarge))
@@ -220,7 +222,7 @@ struct TreeScanner {
 
     enum Outcome {
         case stored(ObjectID)
-        case refused(String)
+        case refused(String, SecretFinding)
         case skipped(String)
         case tooLarge(String)
 
@@ -239,6 +241,7 @@ struct TreeScanner {
         let explicit = Set(rules.includeList.entries.filter { !$0.isFolder }.map(\.path))
         let home = self.home
         let links = self.links
+        let allowedSecrets = self.allowedSecrets
         let sizeLimit = candidates.isEmpty ? 0 : self.sizeLimit()
         let lanes = candidates.count < 64 ? 1 : workers
         let failures = ErrorSlot()
@@ -255,9 +258,12 @@ struct TreeScanner {
         }) { candidate, database -> Outcome in
             let absolute = home + "/" + candidate.path
             let bytes: [UInt8]
+            let allowance = allowedSecrets.allowance(for: candidate.path)
             do {
                 if candidate.status.isSymlink {
                     bytes = links.stored(candidate.path, local: try FileReader.readLink(absolute), home: home)
+                    // A link's target is stored as its content: a token there leaves the machine too.
+                    if let secret = SecretGuard.findSecret(in: bytes, allowing: allowance) { return .refused("has a link target holding \(secret)", secret) }
                 } else {
                     if candidate.status.size > sizeLimit && !explicit.contains(candidate.path) {
                         return .tooLarge("\(ByteSize(candidate.status.size)), over the \(ByteSize(sizeLimit)) limit")
@@ -266,13 +272,14 @@ struct TreeScanner {
                         // Never whole in memory: read, scanned and stored (or hashed) a piece at a time.
                         // A tracked file of the same size was likely touched, not changed: hashed before deflated.
                         let sameSize = candidate.entry?.fileSize == UInt32(truncatingIfNeeded: candidate.status.size)
-                        switch try StreamedBlob.store(absolute, status: candidate.status, into: database, hashingFirst: sameSize) {
+                        switch try StreamedBlob.store(absolute, status: candidate.status, into: database, hashingFirst: sameSize,
+                                                  allowing: allowance) {
                         case .stored(let id): return .stored(id)
-                        case .secret(let secret): return .refused("contains \(secret)")
+                        case .secret(let secret): return .refused("contains \(secret)", secret)
                         }
                     }
                     bytes = try FileReader.read(absolute)
-                    if let secret = SecretGuard.findSecret(in: bytes) { return .refused("contains \(secret)") }
+                    if let secret = SecretGuard.findSecret(in: bytes, allowing: allowance) { return .refused("contains \(secret)", secret) }
                 }
             } catch let failure as FileReader.Failure {
                 return .skipped("cannot read: " + failure.reason.lowercased())

@@ -21,6 +21,8 @@ public enum NanerError: NanerFailure, Equatable {
     case ownFile(String)
     case unrepresentablePath(String, reason: String)
     case emptyMessage
+    /// A commit or backup message (`what`) holds a credential: it would be pushed with the history.
+    case secretInMessage(what: String, SecretFinding)
     case locked(repository: String, pid: Int32?)
     case cannotRead(String, reason: String)
     case cannotWrite(String, reason: String)
@@ -34,6 +36,7 @@ public enum NanerError: NanerFailure, Equatable {
     case invalidBackupName(String, reason: String)
     case backupExists(String)
     case unknownBackup(String)
+    case unknownSecretRule(String)
     case unknownReference(String)
     case outputMissing(String)
     case sshKeysNeedOutput
@@ -85,6 +88,7 @@ public enum NanerError: NanerFailure, Equatable {
         case .ownFile(let path): return "'\(path)' is naner's own file and is always managed"
         case .unrepresentablePath(let path, let reason): return "cannot manage '\(path)': \(reason)"
         case .emptyMessage: return "empty commit message"
+        case .secretInMessage(let what, let finding): return "the \(what) contains \(finding)"
         case .locked(let repository, let pid):
             let holder = pid.map { "another naner (pid \($0))" } ?? "another naner"
             return "\(holder) is using '\(repository)'"
@@ -99,6 +103,7 @@ public enum NanerError: NanerFailure, Equatable {
         case .invalidBackupName(let name, let reason): return "backup name '\(name)' is not allowed: \(reason)"
         case .backupExists(let name): return "backup '\(name)' already exists"
         case .unknownBackup(let name): return "no backup named '\(name)'"
+        case .unknownSecretRule(let rule): return "no secret rule named '\(rule)'"
         case .unknownReference(let name): return "'\(name)' is not a backup, tag, commit or archive"
         case .outputMissing(let path): return "output folder '\(path)' does not exist"
         case .sshKeysNeedOutput: return "--include-ssh-keys needs --output: SSH keys never enter the repository"
@@ -154,6 +159,7 @@ public enum NanerError: NanerFailure, Equatable {
         case .ownFile: return []
         case .unrepresentablePath: return ["rename it"]
         case .emptyMessage: return ["say what changed: naner commit -m \"aliases for kubectl\""]
+        case .secretInMessage: return ["nothing was written; say it without the secret (a message travels with every push)"]
         case .locked: return ["wait for it to finish and try again"]
         case .cannotRead, .cannotWrite: return ["check the file's permissions"]
         case .cannotCommit, .nothingToBackUp, .cannotTag, .cannotDeleteBackup: return []
@@ -163,6 +169,7 @@ public enum NanerError: NanerFailure, Equatable {
         case .invalidBackupName: return ["use letters, digits, '-', '_' and '.', e.g. pre-v2.0-update"]
         case .backupExists(let name):
             return ["choose another name with --name, or delete the old one: naner backup --delete \(name)"]
+        case .unknownSecretRule: return ["'naner secret rules' lists them; a refusal names the rule that matched"]
         case .unknownBackup, .unknownReference: return ["'naner backups' lists the backups; 'naner log' the commits"]
         case .outputMissing: return ["create it first, or choose another folder with --output"]
         case .sshKeysNeedOutput: return ["naner backup --output DIR --include-ssh-keys writes them into a local archive only"]

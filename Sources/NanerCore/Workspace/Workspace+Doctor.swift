@@ -149,20 +149,30 @@ extension Workspace {
         return findings
     }
 
-    /// A file committed before it held a secret, or before the guard knew its kind.
+    /// A file (or a link's target) committed before it held a secret, or before the guard
+    /// knew its kind; the same rules and allowances as a commit's. Unusable lines of
+    /// `.naner/allowed-secrets` are named too.
     private func trackedSecrets() throws -> [DoctorFinding] {
-        guard let head = try repository.headCommitID() else { return [] }
-        var findings: [DoctorFinding] = []
-        for (path, entry) in try repository.treeFiles(repository.commit(head).treeID).sorted(by: { $0.key < $1.key })
-            where entry.mode != IndexEntry.symlinkMode {
+        let allowed = SecretAllowList.load(home: locations.home)
+        var findings = allowed.unusableLines.map { line in
+            DoctorFinding(check: .allowedSecrets, message: "\(SecretAllowList.path) line \(line) is not 'RULE PATH' with a known rule; it allows nothing",
+                          hint: "'naner secret allow PATH [--rule ID]' writes a line naner can use")
+        }
+        guard let head = try repository.headCommitID() else { return findings }
+        for (path, entry) in try repository.treeFiles(repository.commit(head).treeID).sorted(by: { $0.key < $1.key }) {
             guard (try? repository.blobSize(entry.id)).map({ $0 <= Workspace.defaultSizeLimit }) == true else { continue }
-            if let kind = try repository.withBlobContent(entry.id, { SecretGuard.findSecret(in: $0) }) {
-                findings.append(DoctorFinding(check: .trackedSecret, message: "'\(path)' in the last commit looks like it holds \(kind)",
+            let allowance = allowed.allowance(for: path)
+            if let secret = try repository.withBlobContent(entry.id, { SecretGuard.findSecret(in: $0, allowing: allowance) }) {
+                let what = entry.mode == IndexEntry.symlinkMode ? "the link '\(path)' in the last commit points at" : "'\(path)' in the last commit looks like it holds"
+                findings.append(DoctorFinding(check: .trackedSecret, message: "\(what) \(secret)",
                                               hint: "remove the secret from the file and commit; rotate it if it was ever pushed"))
             }
         }
         return findings
     }
+
+    /// `.naner/allowed-secrets`: the files committed although a rule matches them.
+    public func allowedSecrets() -> SecretAllowList { SecretAllowList.load(home: locations.home) }
 
     /// Remotes that cannot be reached now (an https server's certificate refused, its proxy
     /// failing, certificate checks turned off), and cloud folders holding a sync client's copies.

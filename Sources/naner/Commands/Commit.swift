@@ -52,8 +52,9 @@ struct CommitPrinter {
         if scan.skipped.contains(where: \.isOverSizeLimit) {
             console.hint("'naner add PATH' commits a large file anyway; 'git config --file REPO/config naner.maxFileSize 20m' raises the limit")
         }
-        if !scan.refused.isEmpty {
-            console.hint("move the secret out of the file, or exclude the file in .syncignore")
+        if let refused = scan.refused.first {
+            let allow = refused.secretRule.map { "naner secret allow '\(refused.path)' --rule \($0)" } ?? "naner secret allow PATH"
+            console.hint("move the secret out of the file, or exclude the file in .syncignore; if it is no secret: \(allow)")
         }
     }
 

@@ -24,12 +24,16 @@ extension Naner {
             // Settings that cannot be read (a damaged config) leave the findings to say why.
             let settings = (try? workspace.remoteSettings()) ?? []
             let findings = try workspace.doctor(fix: fix)
+            let allowed = workspace.allowedSecrets()
             let open = findings.filter { $0.fixed == nil }
             console.detail("\(counted(findings.count, "finding")), \(findings.count - open.count) fixed")
             if json {
-                console.output(DoctorDocument(findings, settings: settings).jsonText)
+                console.output(DoctorDocument(findings, settings: settings, allowed: allowed).jsonText)
             } else {
                 for setting in settings { console.say(setting.description) }
+                for entry in allowed.entries {
+                    console.say("allowed secret: '\(entry.path)' may match \(entry.rule.map { "rule \($0)" } ?? "every rule") (\(SecretAllowList.path))")
+                }
                 for finding in findings {
                     if let fixed = finding.fixed {
                         console.say("fixed: \(fixed)")

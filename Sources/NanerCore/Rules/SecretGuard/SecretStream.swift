@@ -13,14 +13,18 @@ public struct SecretStream {
     /// Where in `window` the first start position not yet tried is.
     private var untried = 0
     /// The first secret found; nothing is passed on after it.
-    public private(set) var secret: String?
+    public private(set) var secret: SecretFinding?
+    /// The rules this content may match (`naner secret allow`).
+    private let allowance: SecretAllowance
 
-    public init() {}
+    public init(allowing allowance: SecretAllowance = .none) {
+        self.allowance = allowance
+    }
 
     /// Takes the next piece; calls `pass` with the content (earlier pieces' included)
     /// now known to start no secret, in order. Returns the secret once one is found.
     @discardableResult
-    public mutating func feed(_ piece: UnsafeRawBufferPointer, pass: (UnsafeRawBufferPointer) throws -> Void) rethrows -> String? {
+    public mutating func feed(_ piece: UnsafeRawBufferPointer, pass: (UnsafeRawBufferPointer) throws -> Void) rethrows -> SecretFinding? {
         guard secret == nil else { return secret }
         window.append(contentsOf: piece)
         // Start positions before `limit` have their detectors' whole reach (`p + lookAhead`) in the window.
@@ -29,7 +33,7 @@ public struct SecretStream {
         try scan(before: limit, pass: pass)
         if secret == nil {
             // Keep what a later start may read: one byte behind it, and what follows.
-            let dropped = limit - SecretGuard.lookBehind
+            let dropped = max(0, limit - SecretGuard.lookBehind)
             window.removeSubrange(0..<dropped)
             untried = limit - dropped
         }
@@ -39,7 +43,7 @@ public struct SecretStream {
     /// The content has ended: tries the last start positions, passes the rest on
     /// when it is clean, and returns the verdict.
     @discardableResult
-    public mutating func finish(pass: (UnsafeRawBufferPointer) throws -> Void) rethrows -> String? {
+    public mutating func finish(pass: (UnsafeRawBufferPointer) throws -> Void) rethrows -> SecretFinding? {
         guard secret == nil else { return secret }
         try scan(before: window.count, pass: pass)
         window.removeAll()
@@ -49,7 +53,7 @@ public struct SecretStream {
 
     private mutating func scan(before limit: Int, pass: (UnsafeRawBufferPointer) throws -> Void) rethrows {
         let first = untried
-        let found = window.withUnsafeBytes { SecretGuard.findSecret(in: $0, startingFrom: first, before: limit) }
+        let found = window.withUnsafeBytes { SecretGuard.findSecret(in: $0, startingFrom: first, before: limit, allowing: allowance) }
         if let found {
             secret = found
             return
