@@ -60,6 +60,7 @@ extension Workspace {
         guard !message.trimmingBlanks().isEmpty else { throw NanerError.emptyMessage }
         if let secret = SecretGuard.findSecret(in: message) { throw NanerError.secretInMessage(what: "commit message", secret) }
         try lockRepository()
+        try addCredentialStoreExclusions()
         let rules = try refreshRules()
         // A pull killed while laying files out is finished first: its files are not edits.
         try finishInterruptedPull()

@@ -20,8 +20,8 @@ public struct SecretAllowList: Equatable, Sendable {
     public init() {}
 
     public init(text: String) {
-        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = line.hasSuffix("\r") ? line.dropLast() : line
+        // "\r\n" is one Character in Swift: both line ends split.
+        for (number, line) in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).enumerated() {
             guard !line.isEmpty, !line.hasPrefix("#") else { continue }
             guard let space = line.firstIndex(of: " ") else {
                 unusableLines.append(number + 1)
