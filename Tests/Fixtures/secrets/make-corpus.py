@@ -1580,8 +1580,8 @@ def _(c):
         \tname = Alice Lindqvist
         \temail = alice@lindqvist.home.arpa
         \tsigningkey = 0x%s
-        [commit]
-        \tgpgsign = true
+        [tag]
+        \tforceSignAnnotated = false
         [init]
         \tdefaultBranch = main
         [pull]
