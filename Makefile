@@ -9,8 +9,12 @@ INSTALL_CONFIG ?= release
 # Debian packages: libgit2 to build; git as the tests' oracle; servers for the sync tests;
 # lighttpd-mod-openssl and tinyproxy for the HTTPS tests (TLS, a CA of their own, a proxy);
 # gnupg, openssh-client (ssh-keygen) and systemd (systemd-analyze) for signing and schedule tests;
-# hyperfine and GNU time for the bench; python3 for the test-home generator.
-DEB_PACKAGES := libgit2-dev pkg-config git lighttpd lighttpd-mod-openssl tinyproxy openssl apache2-utils openssh-server openssh-client gnupg systemd hyperfine time python3
+# hyperfine and GNU time for the bench; python3 for the test-home generator; python3-venv
+# for detect-secrets, the secret-corpus tests' oracle (Debian's pip refuses system installs).
+DEB_PACKAGES := libgit2-dev pkg-config git lighttpd lighttpd-mod-openssl tinyproxy openssl apache2-utils openssh-server openssh-client gnupg systemd hyperfine time python3 python3-venv
+# Yelp's detect-secrets from PyPI, pinned, in a venv of its own (SecretCorpusCLITests runs it).
+DETECT_SECRETS_VERSION := 1.5.0
+DETECT_SECRETS := .build/tools/detect-secrets
 
 .PHONY: all deps build release test demo bench install clean
 
@@ -24,6 +28,12 @@ deps:
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	@if [ "$$($(DETECT_SECRETS)/bin/detect-secrets --version 2>/dev/null)" != "$(DETECT_SECRETS_VERSION)" ]; then \
+		echo "installing: detect-secrets $(DETECT_SECRETS_VERSION) into $(DETECT_SECRETS)"; \
+		rm -rf $(DETECT_SECRETS) && /usr/bin/python3 -m venv $(DETECT_SECRETS) && \
+		$(DETECT_SECRETS)/bin/pip install --quiet --disable-pip-version-check --no-input \
+			"detect-secrets==$(DETECT_SECRETS_VERSION)"; \
 	fi
 
 build: deps

@@ -1,0 +1,5 @@
+alias pw='pass -c'
+alias gpgkeys='gpg --list-secret-keys --keyid-format 0xlong'
+alias sshfp='ssh-keygen -lf ~/.ssh/id_ed25519.pub'
+alias wgup='sudo wg-quick up wg0'
+alias secrets='sops -d secrets/prod.yaml | less'

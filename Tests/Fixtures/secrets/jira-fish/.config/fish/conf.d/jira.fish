@@ -1,0 +1,3 @@
+set -gx JIRA_SERVER https://lindqvist.atlassian.net
+set -gx JIRA_LOGIN alice@lindqvist.home.arpa
+set -gx JIRA_API_TOKEN ATATT3xFfGF092sbm-8mcH7-oRnWHIswH5Q0mwdX1PHldjULQ-Hs8ejp5J6gufLakxX8nzkPohWKK0-5GXI0ZHCq83mYEAg0ZxSq00pK9P6sxqqNRquTztocsOsoc_m_hvJPXbfb1Yprm6kHeJzZX4oVflcdQwYMokFEaNZe5Yk2FV6WZeBd_H=0F7F5B27
