@@ -51,6 +51,8 @@ extension Workspace {
         try config.set("core.logAllRefUpdates", true)
         // `.gitignore` files in the tree are content from the start: nothing to announce.
         try config.set(Workspace.gitignoreIsContentKey, true)
+        // Its `.syncignore` is this naner's default or the user's own choice: nothing to add.
+        try config.set(Workspace.credentialStoresKey, true)
         return repository
     }
 

@@ -3,21 +3,30 @@
 /// (`password`, `client_secret`, `OPENAI_API_KEY`, `_authToken` …) and the value is
 /// no placeholder and looks random enough (`SecretValue`). Found from the separator.
 struct SecretAssignment {
-    /// Where the value starts: a provider's own rule matching there names it better.
-    let valueStart: Int
+    /// The value: a provider's token found in it names the secret better than the key does.
+    let value: Range<Int>
     let ruleID: String
     /// The key, for the message: "a credential assigned to 'client_secret'".
-    var key = ""
+    var key: String? = nil
 
-    /// Key endings, with `-` and `.` read as `_`, in lower case.
-    private static let keywords: [[UInt8]] = [
-        "password", "passwd", "passphrase", "secret", "token", "apikey", "api_key", "auth", "access_key", "accesskey",
-        "private_key", "privatekey", "secret_key", "secretkey", "account_key", "accountkey",
-    ].map { Array($0.utf8) }
-    private static let awsSecretKeys: [[UInt8]] = ["secret_access_key", "secretaccesskey", "aws_secret_key"].map { Array($0.utf8) }
+    /// Words that make a key secret-named, as whole words of it (`DB_PASSWORD`, `clientSecret`,
+    /// `SECRET_KEY_BASE`, WireGuard's `PrivateKey`; not `certificate-authority-data`).
+    private static let keywords: [[String]] = [
+        ["password"], ["passwd"], ["pwd"], ["passphrase"], ["secret"], ["token"], ["apikey"], ["api", "key"], ["auth"],
+        ["access", "key"], ["accesskey"], ["private", "key"], ["privatekey"], ["account", "key"], ["accountkey"],
+    ]
+    /// A last word that says the value is about the secret, not the secret itself.
+    private static let aboutWords: Set<String> = [
+        "file", "path", "dir", "url", "uri", "endpoint", "host", "type", "name", "length", "size", "expiry", "expires",
+        "expiration", "env", "command", "cmd", "helper", "store", "method", "mode", "header", "prefix", "field",
+        "source", "format", "ttl", "timeout", "enabled", "required", "provider", "policy", "scheme", "var", "variable",
+    ]
+    private static let awsSecretKeys: [[String]] = [["secret", "access", "key"], ["aws", "secret", "key"], ["secretaccesskey"]]
     private static let keyCharacters = ByteClass("_.-").union(.alphanumeric)
     private static let operatorsBeforeEquals = ByteClass("=!<>:+-*/|&^%~")
     private static let unquotedStops = ByteClass(",;})]\"'`").union(.whitespace)
+    /// Bytes every secret-named key holds one of, lower-cased: a cheap first test.
+    private static let hints = ["pass", "pwd", "secret", "token", "key", "auth"].map { Array($0.utf8) }
 
     static func find(_ bytes: SecretBytes, separator: Int) -> SecretAssignment? {
         let equals = bytes[separator] == UInt8(ascii: "=")
@@ -32,7 +41,11 @@ struct SecretAssignment {
             if next == UInt8(ascii: "/") && bytes.at(separator + 2) == UInt8(ascii: "/") { return nil }
             if next == UInt8(ascii: "=") { valueFrom += 1 }
         }
-        guard let key = key(bytes, before: separator), isSecretName(bytes, key, endingIn: keywords) else { return nil }
+        guard let keyRange = key(bytes, before: separator) else { return nil }
+        let lowered = bytes.slice(keyRange).map { (65...90).contains($0) ? $0 + 32 : $0 }
+        guard hints.contains(where: { lowered.contains($0) }) else { return nil }
+        let words = words(of: bytes.slice(keyRange))
+        guard contains(words, anyOf: keywords), !aboutWords.contains(words.last ?? "") else { return nil }
 
         // The value: quoted up to its closing quote, or unquoted up to a blank or a stop.
         var start = valueFrom + bytes.run(from: valueFrom, atMost: 8, in: .blank)
@@ -48,6 +61,8 @@ struct SecretAssignment {
             guard end < limit, bytes[end] == quote else { return nil }
             value = start..<end
         } else {
+            // `?token=&hours=168`: an empty value in a URL's query, not one that starts with `&`.
+            if bytes.at(start) == UInt8(ascii: "&") { return nil }
             let length = bytes.run(from: start, atMost: 256, in: SecretValue.printable.subtracting(unquotedStops))
             value = start..<start + length
             // Code rather than a value: a call, or a dotted name (`process.env.TOKEN`).
@@ -55,15 +70,41 @@ struct SecretAssignment {
         }
         let text = bytes.slice(value)
 
-        if isSecretName(bytes, key, endingIn: [Array("auth".utf8)], whole: true), isRegistryLogin(text) {
-            return SecretAssignment(valueStart: start, ruleID: "docker-registry-auth")
+        if words == ["auth"], isRegistryLogin(text) {
+            return SecretAssignment(value: value, ruleID: "docker-registry-auth")
         }
-        if isSecretName(bytes, key, endingIn: awsSecretKeys), text.count == 40,
-           text.allSatisfy({ ByteClass.base64.contains($0) }) {
-            return SecretAssignment(valueStart: start, ruleID: "aws-secret-access-key")
+        if contains(words, anyOf: awsSecretKeys), text.count == 40, text.allSatisfy({ ByteClass.base64.contains($0) }) {
+            return SecretAssignment(value: value, ruleID: "aws-secret-access-key")
         }
         guard SecretValue.looksLikeCredential(text) else { return nil }
-        return SecretAssignment(valueStart: start, ruleID: "generic-secret", key: String(decoding: bytes.slice(key), as: UTF8.self))
+        return SecretAssignment(value: value, ruleID: "generic-secret", key: String(decoding: bytes.slice(keyRange), as: UTF8.self))
+    }
+
+    /// A key's words in lower case: split at `_`, `-`, `.` and where camelCase turns upper.
+    private static func words(of key: UnsafeBufferPointer<UInt8>) -> [String] {
+        var words: [String] = []
+        var current: [UInt8] = []
+        var previousWasLower = false
+        for byte in key {
+            let isUpper = (65...90).contains(byte)
+            if byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".") || (isUpper && previousWasLower) {
+                if !current.isEmpty { words.append(String(decoding: current, as: UTF8.self)) }
+                current.removeAll(keepingCapacity: true)
+                previousWasLower = false
+                if !isUpper { continue }
+            }
+            current.append(isUpper ? byte + 32 : byte)
+            previousWasLower = (97...122).contains(byte) || (48...57).contains(byte)
+        }
+        if !current.isEmpty { words.append(String(decoding: current, as: UTF8.self)) }
+        return words
+    }
+
+    /// Whether `words` holds one of `phrases` as consecutive words.
+    private static func contains(_ words: [String], anyOf phrases: [[String]]) -> Bool {
+        phrases.contains { phrase in
+            phrase.count <= words.count && (0...(words.count - phrase.count)).contains { Array(words[$0..<$0 + phrase.count]) == phrase }
+        }
     }
 
     /// The key before a separator: blanks and one closing quote skipped, at most 64 characters.
@@ -76,21 +117,6 @@ struct SecretAssignment {
         guard (1...64).contains(length) else { return nil }
         if quoted && bytes.at(end - length - 1) != quote { return nil }
         return end - length..<end
-    }
-
-    /// Whether the key ends with one of `endings` (or is one, with `whole`), in lower
-    /// case with `-` and `.` read as `_`.
-    private static func isSecretName(_ bytes: SecretBytes, _ key: Range<Int>, endingIn endings: [[UInt8]], whole: Bool = false) -> Bool {
-        for ending in endings where ending.count <= key.count && (!whole || ending.count == key.count) {
-            var matched = true
-            for offset in 1...ending.count {
-                var byte = bytes[key.upperBound - offset]
-                if (65...90).contains(byte) { byte += 32 } else if byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".") { byte = UInt8(ascii: "_") }
-                if byte != ending[ending.count - offset] { matched = false; break }
-            }
-            if matched { return true }
-        }
-        return false
     }
 
     /// `"auth": "…"` in a Docker or Podman `config.json`: base64 of `user:password`.

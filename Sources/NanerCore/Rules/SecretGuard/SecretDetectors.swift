@@ -29,7 +29,7 @@ enum SecretDetectors {
               bytes.hasPrefix([0x02, 0x01, 0x03, 0x30], at: content),
               let info = derContent(bytes, lengthAt: content + 4) else { return false }
         return bytes.hasPrefix([0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x07], at: info)
-            && (bytes.at(info + 11) == 0x01 || bytes.at(info + 11) == 0x02)
+            && (bytes.at(info + 10) == 0x01 || bytes.at(info + 10) == 0x02)
     }
 
     /// Where a DER value's content starts, given where its length is.
@@ -89,8 +89,8 @@ enum SecretDetectors {
 
     /// `scheme://user:password@host` (as `.git-credentials` holds), found from the `:` of
     /// `://`; a password that is a placeholder (`${PGPASSWORD}`) is none.
-    static func urlWithPassword(_ bytes: SecretBytes, _ colon: Int, _ prefixLength: Int) -> Bool {
-        guard colon > 0, ByteClass.alphanumeric.contains(bytes[colon - 1]) else { return false }
+    static func urlPassword(_ bytes: SecretBytes, _ colon: Int, _ prefixLength: Int) -> Range<Int>? {
+        guard colon > 0, ByteClass.alphanumeric.contains(bytes[colon - 1]) else { return nil }
         var index = colon + 3
         let limit = min(bytes.count, index + 512)
         var userLength = 0
@@ -98,40 +98,44 @@ enum SecretDetectors {
         while index < limit {
             let byte = bytes[index]
             if byte == UInt8(ascii: "@") {
-                guard userLength > 0, let passwordStart, passwordStart < index else { return false }
-                return !SecretValue.isPlaceholder(bytes.slice(passwordStart..<index))
+                guard userLength > 0, let passwordStart, passwordStart < index,
+                      !SecretValue.isPlaceholder(bytes.slice(passwordStart..<index)) else { return nil }
+                return passwordStart..<index
             }
-            if byte == UInt8(ascii: "/") || byte <= 32 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") { return false }
+            if byte == UInt8(ascii: "/") || byte <= 32 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") { return nil }
             if byte == UInt8(ascii: ":") {
-                if passwordStart != nil { return false }
+                if passwordStart != nil { return nil }
                 passwordStart = index + 1
             } else if passwordStart == nil {
                 userLength += 1
             }
             index += 1
         }
-        return false
+        return nil
     }
 
     /// `.netrc` and `.authinfo`: `password VALUE` after a `machine` or `login` token.
-    static func netrcPassword(_ bytes: SecretBytes, _ start: Int, _ prefixLength: Int) -> Bool {
-        let gap = bytes.run(from: start + prefixLength, atMost: 8, in: .blank)
-        guard gap > 0 else { return false }
+    static func netrcPassword(_ bytes: SecretBytes, _ start: Int, _ prefixLength: Int) -> Range<Int>? {
+        let gap = bytes.run(from: start + prefixLength, atMost: 8, in: .whitespace)
+        guard gap > 0 else { return nil }
         let valueStart = start + prefixLength + gap
         let length = bytes.run(from: valueStart, atMost: 129, in: SecretValue.printable)
-        guard (1...128).contains(length), !SecretValue.isPlaceholder(bytes.slice(valueStart..<valueStart + length)) else { return false }
+        let value = valueStart..<valueStart + length
+        guard (1...128).contains(length), !SecretValue.isPlaceholder(bytes.slice(value)) else { return nil }
         let before = max(0, start - 128)..<start
-        return bytes.contains(Array("login ".utf8), in: before) || bytes.contains(Array("machine ".utf8), in: before)
-            || bytes.contains(Array("login\t".utf8), in: before) || bytes.contains(Array("machine\t".utf8), in: before)
+        let found = ["login", "machine"].contains { word in
+            [" ", "\t", "\n"].contains { bytes.contains(Array((word + $0).utf8), in: before) }
+        }
+        return found ? value : nil
     }
 
     /// A `.pgpass` line, `host:port:database:user:password`, found from the colon before
     /// its port (digits or `*`); the whole line must be in view.
-    static func pgpassEntry(_ bytes: SecretBytes, _ colon: Int, _ prefixLength: Int) -> Bool {
+    static func pgpassPassword(_ bytes: SecretBytes, _ colon: Int, _ prefixLength: Int) -> Range<Int>? {
         let host = bytes.runBackward(before: colon, atMost: 128, in: SecretValue.printable.union(ByteClass("\\")))
         let lineStart = colon - host
         // A line start, or the content's: the view reaches further back than 128 bytes.
-        guard host > 0, lineStart == 0 || bytes[lineStart - 1] == 10 else { return false }
+        guard host > 0, lineStart == 0 || bytes[lineStart - 1] == 10 else { return nil }
         // The fields after the host, split at unescaped colons, up to the line's end.
         var fields: [Range<Int>] = []
         var fieldStart = colon + 1
@@ -145,15 +149,15 @@ enum SecretDetectors {
                 if byte != UInt8(ascii: ":") { break }
                 fieldStart = index + 1
             } else if byte == 32 || byte == 9 {
-                return false
+                return nil
             }
             index += 1
         }
-        if index >= bytes.count { fields.append(fieldStart..<min(index, bytes.count)) } else if index >= limit { return false }
-        guard fields.count == 4, fields.allSatisfy({ !$0.isEmpty }) else { return false }
+        if index >= bytes.count { fields.append(fieldStart..<min(index, bytes.count)) } else if index >= limit { return nil }
+        guard fields.count == 4, fields.allSatisfy({ !$0.isEmpty }) else { return nil }
         let port = fields[0]
         let portIsNumber = port.count <= 5 && bytes.run(from: port.lowerBound, atMost: port.count, in: .digits) == port.count
-        guard portIsNumber || (port.count == 1 && bytes[port.lowerBound] == UInt8(ascii: "*")) else { return false }
-        return !SecretValue.isPlaceholder(bytes.slice(fields[3]))
+        guard portIsNumber || (port.count == 1 && bytes[port.lowerBound] == UInt8(ascii: "*")) else { return nil }
+        return SecretValue.isPlaceholder(bytes.slice(fields[3])) ? nil : fields[3]
     }
 }

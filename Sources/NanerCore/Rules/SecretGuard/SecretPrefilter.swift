@@ -5,7 +5,6 @@ final class SecretPrefilter: Sendable {
     struct Candidate: Sendable {
         let rule: SecretRule
         let prefix: [UInt8]
-        var isAssignment: Bool { if case .assignment = rule.body { true } else { false } }
     }
 
     /// For each pair of bytes (first << 8 | second): 0, or 1 + its index in `candidates`.
@@ -35,28 +34,38 @@ final class SecretPrefilter: Sendable {
     }
 
     /// The first rule of `bucket` that matches at `position` and is not allowed; with
-    /// `providersOnly`, only rules with a prefix of their own (the value of an assignment).
+    /// `providersOnly`, only rules with a prefix of their own (inside a container's value).
     func match(_ bucket: Int, in bytes: SecretBytes, at position: Int, allowing allowance: SecretAllowance,
                providersOnly: Bool = false) -> SecretFinding? {
         for candidate in candidates[bucket - 1] where bytes.hasPrefix(candidate.prefix, at: position) {
-            if candidate.isAssignment {
+            let rule = candidate.rule
+            switch rule.body {
+            case .assignment:
                 guard !providersOnly, let assignment = SecretAssignment.find(bytes, separator: position) else { continue }
-                // A provider's token as the value names the secret better than its key does.
-                if let provider = providerMatch(in: bytes, at: assignment.valueStart, allowing: allowance) { return provider }
-                guard let rule = SecretRules.rule(assignment.ruleID), !allowance.allows(rule.id) else { continue }
-                return SecretFinding(rule, kind: assignment.key.isEmpty ? nil : "a credential assigned to '\(assignment.key)'")
-            }
-            if providersOnly && SecretRules.prefixless.contains(candidate.rule.id) { continue }
-            if candidate.rule.matches(bytes, at: position, prefixLength: candidate.prefix.count), !allowance.allows(candidate.rule.id) {
-                return SecretFinding(candidate.rule)
+                if let provider = providerMatch(in: bytes, within: assignment.value, allowing: allowance) { return provider }
+                guard let found = SecretRules.rule(assignment.ruleID), !allowance.allows(found.id) else { continue }
+                return SecretFinding(found, kind: assignment.key.map { "a credential assigned to '\($0)'" })
+            case .container(let container):
+                guard !providersOnly, !rule.boundary || bytes.isBoundary(before: position),
+                      let value = container(bytes, position, candidate.prefix.count) else { continue }
+                // A provider's token inside names the secret better than where it sits.
+                if let provider = providerMatch(in: bytes, within: value, allowing: allowance) { return provider }
+                if !allowance.allows(rule.id) { return SecretFinding(rule) }
+            default:
+                if rule.matches(bytes, at: position, prefixLength: candidate.prefix.count), !allowance.allows(rule.id) {
+                    return SecretFinding(rule)
+                }
             }
         }
         return nil
     }
 
-    private func providerMatch(in bytes: SecretBytes, at position: Int, allowing allowance: SecretAllowance) -> SecretFinding? {
-        guard position < bytes.count else { return nil }
-        let bucket = Int(buckets[Int(bytes[position]) << 8 | Int(bytes.at(position + 1))])
-        return bucket == 0 ? nil : match(bucket, in: bytes, at: position, allowing: allowance, providersOnly: true)
+    /// The first provider rule matching at a position inside `range`.
+    private func providerMatch(in bytes: SecretBytes, within range: Range<Int>, allowing allowance: SecretAllowance) -> SecretFinding? {
+        for position in range.clamped(to: 0..<bytes.count) {
+            let bucket = Int(buckets[Int(bytes[position]) << 8 | Int(bytes.at(position + 1))])
+            if bucket != 0, let found = match(bucket, in: bytes, at: position, allowing: allowance, providersOnly: true) { return found }
+        }
+        return nil
     }
 }

@@ -2,6 +2,8 @@
 /// the literal texts a match starts with (the prefilter's keys), and what must follow.
 struct SecretRule: Sendable {
     typealias Check = @Sendable (_ bytes: SecretBytes, _ start: Int, _ prefixLength: Int) -> Bool
+    /// Where the credential a container holds lies (a URL's password, `.netrc`'s value), or nil.
+    typealias Container = @Sendable (_ bytes: SecretBytes, _ start: Int, _ prefixLength: Int) -> Range<Int>?
 
     enum Body: Sendable {
         /// After the prefix, `count` bytes of `alphabet`; with a finite upper bound, no
@@ -9,6 +11,9 @@ struct SecretRule: Sendable {
         case token(ByteClass, count: ClosedRange<Int>)
         /// A check of its own, given the view and where the prefix starts.
         case check(Check)
+        /// A place that holds a credential of any shape (a URL's password part): a provider's
+        /// token found inside it names the secret, this rule only when none is.
+        case container(Container)
         /// `KEY = value` with a key named like a secret (`SecretAssignment`), which also
         /// reports the rules found through it (`reportedByAssignment`).
         case assignment
@@ -45,6 +50,8 @@ struct SecretRule: Sendable {
             return bounded ? count.contains(found) : found >= count.lowerBound
         case .check(let check):
             return check(bytes, start, prefixLength)
+        case .container(let container):
+            return container(bytes, start, prefixLength) != nil
         case .assignment, .reportedByAssignment:
             return false
         }

@@ -153,10 +153,10 @@ public enum SecretRules {
 
     static let generic: [SecretRule] = [
         SecretRule("url-password", "a URL with an embedded password", prefixes: ["://"], boundary: false,
-                   .check(SecretDetectors.urlWithPassword)),
-        SecretRule("netrc-password", "a .netrc password", prefixes: ["password"], .check(SecretDetectors.netrcPassword)),
+                   .container(SecretDetectors.urlPassword)),
+        SecretRule("netrc-password", "a .netrc password", prefixes: ["password"], .container(SecretDetectors.netrcPassword)),
         SecretRule("pgpass-entry", "a PostgreSQL password-file entry", prefixes: (0...9).map { ":\($0)" } + [":*"], boundary: false,
-                   .check(SecretDetectors.pgpassEntry)),
+                   .container(SecretDetectors.pgpassPassword)),
         SecretRule("generic-secret", "a credential assigned to a secret-named key", prefixes: ["=", ":"], boundary: false,
                    .assignment),
     ]

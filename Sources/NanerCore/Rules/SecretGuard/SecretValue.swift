@@ -36,10 +36,10 @@ enum SecretValue {
         return words.contains(text) || markers.contains { text.contains($0) }
     }
 
-    /// Whether a value assigned to a secret-named key looks like a real credential:
-    /// at least 8 characters, no spaces, not a path or a URL, and random enough —
-    /// Shannon entropy of 3 bits a character over two kinds of character, or 3.5 bits
-    /// over one (`hunter2` and `bearer` are not; `Tr0ub4dor&3x` and a token are).
+    /// Whether a value assigned to a secret-named key looks like a real credential: at
+    /// least 8 characters, no spaces, not a path or a URL, a digit or both cases in it
+    /// (`my-app-secret` is a name), and random enough: Shannon entropy of at least 3 bits
+    /// a character (`hunter2` and `bearer` are not; `Tr0ub4dor&3x` and a token are).
     static func looksLikeCredential(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
         guard value.count >= 8, !isPlaceholder(value) else { return false }
         if value.contains(where: { ByteClass.whitespace.contains($0) }) { return false }
@@ -48,13 +48,11 @@ enum SecretValue {
             return false
         }
         if SecretBytes(data: value).contains(Array("://".utf8), in: 0..<value.count) { return false }
-        var kinds = 0
-        if value.contains(where: { (97...122).contains($0) }) { kinds += 1 }
-        if value.contains(where: { (65...90).contains($0) }) { kinds += 1 }
-        if value.contains(where: { (48...57).contains($0) }) { kinds += 1 }
-        if value.contains(where: { !ByteClass.alphanumeric.contains($0) }) { kinds += 1 }
-        let bits = entropy(value)
-        return kinds >= 2 ? bits >= 3.0 : (value.count >= 16 && bits >= 3.5)
+        let hasLower = value.contains { (97...122).contains($0) }
+        let hasUpper = value.contains { (65...90).contains($0) }
+        let hasDigit = value.contains { (48...57).contains($0) }
+        guard hasDigit || (hasLower && hasUpper) else { return false }
+        return entropy(value) >= 3.0
     }
 
     /// Shannon entropy in bits a byte.
