@@ -45,6 +45,25 @@ final class SecretGuardCLITests: XCTestCase {
         XCTAssertTrue(sandbox.naner("doctor").stdout.contains("allowed secret:"))
     }
 
+    /// An allowance arriving by a pull widens what this machine commits: each one is named.
+    func testAnAllowanceArrivingByPullIsNamed() throws {
+        let first = try Sandbox(), second = try Sandbox()
+        let cloud = first.root + "/cloud/Naner-Config.git"
+        try first.makeTypicalHome()
+        XCTAssertExit(first.naner("init"), 0)
+        XCTAssertExit(first.naner("sync", "--provider", "custom", "--path", cloud), 0)
+        XCTAssertExit(second.naner("init", "--from", cloud), 0)
+        try first.write(".ssh/notes.txt", "not a key\n")
+        XCTAssertExit(first.naner("secret", "allow", ".ssh/notes.txt"), 0)
+        XCTAssertExit(first.naner("commit", "-m", "allow notes"), 0)
+        XCTAssertExit(first.naner("sync"), 0)
+        let pull = second.naner("sync", "pull")
+        XCTAssertExit(pull, 0)
+        XCTAssertTrue(pull.stderr.contains("warning:") && pull.stderr.contains("allows '.ssh/notes.txt' to hold any secret (.naner/allowed-secrets)"),
+                      pull.stderr)
+        XCTAssertFalse(second.naner("sync", "pull").stderr.contains("allows"), "said when it arrives, not again")
+    }
+
     /// Bad input to `secret allow`: one line, nonzero, nothing written.
     func testAllowRefusesUnknownRulesAndMissingFiles() throws {
         let sandbox = try Sandbox()

@@ -247,10 +247,23 @@ extension Workspace {
         }
         // A `.naner/links` that changed may record links (changed or not) under another home.
         if changed.contains(LinkTable.path) { changed += try checkout.rewrittenLinks(of: target) }
+        if changed.contains(SecretAllowList.path) { try warnAboutArrivingAllowances(target) }
         let plan = try checkout.plan(target, scan: scan, paths: changed)
         if let refusal = plan.refusals.first { throw refusal.error }
         if !plan.conflicts.isEmpty { throw SyncError.pullBlocked(plan.conflicts.map(\.path)) }
         return plan
+    }
+
+    /// What arrives is untrusted: a remote that widens `.naner/allowed-secrets` widens what this
+    /// machine will commit and push. Each new allowance is named, so it is never silent.
+    private func warnAboutArrivingAllowances(_ target: RestoreTarget) throws {
+        guard let file = try target.file(SecretAllowList.path) else { return }
+        let arriving = SecretAllowList(text: String(decoding: try target.bytes(SecretAllowList.path, file), as: UTF8.self))
+        let here = SecretAllowList.load(home: locations.home)
+        for entry in arriving.entries where !here.entries.contains(entry) {
+            interaction.warn("\(target.label) allows '\(entry.path)' to hold \(entry.rule.map { "rule \($0)" } ?? "any secret")"
+                             + " (\(SecretAllowList.path)); 'naner doctor' lists every allowance")
+        }
     }
 
     // MARK: push
