@@ -27,6 +27,7 @@ struct SecretAssignment {
     private static let unquotedStops = ByteClass(",;})]\"'`").union(.whitespace)
     /// Bytes every secret-named key holds one of, lower-cased: a cheap first test.
     private static let hints = ["pass", "pwd", "secret", "token", "key", "auth"].map { Array($0.utf8) }
+    private static let hintStarts = ByteClass("pstka")
 
     static func find(_ bytes: SecretBytes, separator: Int) -> SecretAssignment? {
         let equals = bytes[separator] == UInt8(ascii: "=")
@@ -41,9 +42,7 @@ struct SecretAssignment {
             if next == UInt8(ascii: "/") && bytes.at(separator + 2) == UInt8(ascii: "/") { return nil }
             if next == UInt8(ascii: "=") { valueFrom += 1 }
         }
-        guard let keyRange = key(bytes, before: separator) else { return nil }
-        let lowered = bytes.slice(keyRange).map { (65...90).contains($0) ? $0 + 32 : $0 }
-        guard hints.contains(where: { lowered.contains($0) }) else { return nil }
+        guard let keyRange = key(bytes, before: separator), hasHint(bytes, keyRange) else { return nil }
         let words = words(of: bytes.slice(keyRange))
         guard contains(words, anyOf: keywords), !aboutWords.contains(words.last ?? "") else { return nil }
 
@@ -78,6 +77,18 @@ struct SecretAssignment {
         }
         guard SecretValue.looksLikeCredential(text) else { return nil }
         return SecretAssignment(value: value, ruleID: "generic-secret", key: String(decoding: bytes.slice(keyRange), as: UTF8.self))
+    }
+
+    /// Whether the key holds one of `hints`, in any case: read in place, on every separator.
+    private static func hasHint(_ bytes: SecretBytes, _ key: Range<Int>) -> Bool {
+        for start in key where hintStarts.contains(bytes[start] | 0x20) {
+            for hint in hints where hint[0] == bytes[start] | 0x20 && start + hint.count <= key.upperBound {
+                var offset = 0
+                while offset < hint.count, bytes[start + offset] | 0x20 == hint[offset] { offset += 1 }
+                if offset == hint.count { return true }
+            }
+        }
+        return false
     }
 
     /// A key's words in lower case: split at `_`, `-`, `.` and where camelCase turns upper.

@@ -39,20 +39,17 @@ public enum SecretGuard {
         let data = bytes.bindMemory(to: UInt8.self)
         let end = min(limit, data.count)
         let prefilter = SecretPrefilter.shared
-        return prefilter.buckets.withUnsafeBufferPointer { buckets -> SecretFinding? in
-            var index = max(first, 0)
-            let lastPair = data.count - 1
-            while index < end {
-                let second = index < lastPair ? Int(data[index + 1]) : 0
-                let bucket = Int(buckets[Int(data[index]) << 8 | second])
-                if bucket != 0 {
-                    let lower = max(0, index - lookBehind)
-                    let view = SecretBytes(data: UnsafeBufferPointer(rebasing: data[lower..<min(data.count, index + lookAhead)]))
-                    if let finding = prefilter.match(bucket, in: view, at: index - lower, allowing: allowance) { return finding }
-                }
-                index += 1
+        var index = max(first, 0)
+        let lastPair = data.count - 1
+        while index < end {
+            let bucket = prefilter.bucket(data[index], index < lastPair ? data[index + 1] : 0)
+            if bucket != 0 {
+                let lower = max(0, index - lookBehind)
+                let view = SecretBytes(data: UnsafeBufferPointer(rebasing: data[lower..<min(data.count, index + lookAhead)]))
+                if let finding = prefilter.match(bucket, in: view, at: index - lower, allowing: allowance) { return finding }
             }
-            return nil
+            index += 1
         }
+        return nil
     }
 }

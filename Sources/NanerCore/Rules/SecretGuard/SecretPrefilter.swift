@@ -1,70 +1,118 @@
-/// The guard's literal prefilter: one table lookup per byte, on the byte and the one
-/// after it, says whether any rule's prefix can start there; only then are the rules
-/// whose prefixes begin with that pair compared in full and matched.
-final class SecretPrefilter: Sendable {
-    struct Candidate: Sendable {
-        let rule: SecretRule
-        let prefix: [UInt8]
+/// The guard's literal prefilter: one bit test per byte, on the byte and the one after
+/// it, says whether any rule's prefix can start there; only then are the rules whose
+/// prefixes begin with that pair compared in full and matched.
+///
+/// It is read for every byte of every file a commit stores, so its tables are plain
+/// memory laid out once and never freed (one shared instance): no reference counting
+/// while a candidate is compared, where copying a rule would retain its strings.
+final class SecretPrefilter: @unchecked Sendable {  // immutable after init
+    /// A rule's prefix in `prefixBytes`, and the rule's index in `rules`.
+    struct Candidate {
+        let rule: Int
+        let prefixStart: Int
+        let prefixLength: Int
     }
 
-    /// For each pair of bytes (first << 8 | second): 0, or 1 + its index in `candidates`.
-    let buckets: [UInt16]
-    let candidates: [[Candidate]]
+    /// Bit `first << 8 | second` set: some prefix starts with that pair.
+    private let pairs: UnsafeMutablePointer<UInt64>
+    /// For each pair: 0, or 1 + its index in `bucketRanges`.
+    private let buckets: UnsafeMutablePointer<UInt16>
+    private let bucketRanges: UnsafeMutableBufferPointer<Range<Int>>
+    private let candidates: UnsafeMutableBufferPointer<Candidate>
+    private let prefixBytes: UnsafeMutableBufferPointer<UInt8>
+    private let rules: UnsafeMutableBufferPointer<SecretRule>
 
     static let shared = SecretPrefilter(rules: SecretRules.all)
 
-    init(rules: [SecretRule]) {
-        var buckets = [UInt16](repeating: 0, count: 1 << 16)
-        var candidates: [[Candidate]] = []
-        for rule in rules {
+    init(rules table: [SecretRule]) {
+        var grouped: [Int: [Candidate]] = [:]
+        var order: [Int] = []
+        var bytes: [UInt8] = []
+        for (index, rule) in table.enumerated() {
             for prefix in rule.prefixes {
+                let candidate = Candidate(rule: index, prefixStart: bytes.count, prefixLength: prefix.count)
+                bytes += prefix
                 // A one-byte prefix (a separator) starts whatever byte follows it.
                 let keys = prefix.count == 1 ? (0...255).map { Int(prefix[0]) << 8 | $0 } : [Int(prefix[0]) << 8 | Int(prefix[1])]
                 for key in keys {
-                    if buckets[key] == 0 {
-                        candidates.append([])
-                        buckets[key] = UInt16(candidates.count)
-                    }
-                    candidates[Int(buckets[key]) - 1].append(Candidate(rule: rule, prefix: prefix))
+                    if grouped[key] == nil { order.append(key) }
+                    grouped[key, default: []].append(candidate)
                 }
             }
         }
-        self.buckets = buckets
-        self.candidates = candidates
+        pairs = .allocate(capacity: 1 << 10)
+        pairs.initialize(repeating: 0, count: 1 << 10)
+        buckets = .allocate(capacity: 1 << 16)
+        buckets.initialize(repeating: 0, count: 1 << 16)
+        var flat: [Candidate] = []
+        var ranges: [Range<Int>] = []
+        for key in order {
+            pairs[key >> 6] |= 1 << UInt64(key & 63)
+            ranges.append(flat.count..<flat.count + grouped[key]!.count)
+            flat += grouped[key]!
+            buckets[key] = UInt16(ranges.count)
+        }
+        func copy<T>(_ array: [T]) -> UnsafeMutableBufferPointer<T> {
+            let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: array.count)
+            _ = buffer.initialize(from: array)
+            return buffer
+        }
+        bucketRanges = copy(ranges)
+        candidates = copy(flat)
+        prefixBytes = copy(bytes)
+        rules = copy(table)
+    }
+
+    /// The bucket of the pair at `index`, or 0: the one test made for every byte.
+    @inline(__always)
+    func bucket(_ first: UInt8, _ second: UInt8) -> Int {
+        let key = Int(first) << 8 | Int(second)
+        guard pairs[key >> 6] & (1 << UInt64(key & 63)) != 0 else { return 0 }
+        return Int(buckets[key])
     }
 
     /// The first rule of `bucket` that matches at `position` and is not allowed; with
     /// `providersOnly`, only rules with a prefix of their own (inside a container's value).
     func match(_ bucket: Int, in bytes: SecretBytes, at position: Int, allowing allowance: SecretAllowance,
                providersOnly: Bool = false) -> SecretFinding? {
-        for candidate in candidates[bucket - 1] where bytes.hasPrefix(candidate.prefix, at: position) {
-            let rule = candidate.rule
-            switch rule.body {
+        for index in bucketRanges[bucket - 1] {
+            let candidate = candidates[index]
+            guard hasPrefix(candidate, in: bytes, at: position) else { continue }
+            let rule = rules.baseAddress! + candidate.rule
+            switch rule.pointee.body {
             case .assignment:
                 guard !providersOnly, let assignment = SecretAssignment.find(bytes, separator: position) else { continue }
                 if let provider = providerMatch(in: bytes, within: assignment.value, allowing: allowance) { return provider }
                 guard let found = SecretRules.rule(assignment.ruleID), !allowance.allows(found.id) else { continue }
                 return SecretFinding(found, kind: assignment.key.map { "a credential assigned to '\($0)'" })
             case .container(let container):
-                guard !providersOnly, !rule.boundary || bytes.isBoundary(before: position),
-                      let value = container(bytes, position, candidate.prefix.count) else { continue }
+                guard !providersOnly, !rule.pointee.boundary || bytes.isBoundary(before: position),
+                      let value = container(bytes, position, candidate.prefixLength) else { continue }
                 // A provider's token inside names the secret better than where it sits.
                 if let provider = providerMatch(in: bytes, within: value, allowing: allowance) { return provider }
-                if !allowance.allows(rule.id) { return SecretFinding(rule) }
+                if !allowance.allows(rule.pointee.id) { return SecretFinding(rule.pointee) }
             default:
-                if rule.matches(bytes, at: position, prefixLength: candidate.prefix.count), !allowance.allows(rule.id) {
-                    return SecretFinding(rule)
+                if rule.pointee.matches(bytes, at: position, prefixLength: candidate.prefixLength), !allowance.allows(rule.pointee.id) {
+                    return SecretFinding(rule.pointee)
                 }
             }
         }
         return nil
     }
 
+    @inline(__always)
+    private func hasPrefix(_ candidate: Candidate, in bytes: SecretBytes, at position: Int) -> Bool {
+        guard position + candidate.prefixLength <= bytes.count else { return false }
+        var offset = 0
+        while offset < candidate.prefixLength, bytes[position + offset] == prefixBytes[candidate.prefixStart + offset] { offset += 1 }
+        return offset == candidate.prefixLength
+    }
+
     /// The first provider rule matching at a position inside `range`.
     private func providerMatch(in bytes: SecretBytes, within range: Range<Int>, allowing allowance: SecretAllowance) -> SecretFinding? {
         for position in range.clamped(to: 0..<bytes.count) {
-            let bucket = Int(buckets[Int(bytes[position]) << 8 | Int(bytes.at(position + 1))])
-            if bucket != 0, let found = match(bucket, in: bytes, at: position, allowing: allowance, providersOnly: true) { return found }
+            let found = bucket(bytes[position], bytes.at(position + 1))
+            if found != 0, let finding = match(found, in: bytes, at: position, allowing: allowance, providersOnly: true) { return finding }
         }
         return nil
     }

@@ -18,10 +18,12 @@ enum SecretValue {
         "password", "passwd", "secret", "token", "string", "env", "keyring", "keychain", "prompt", "ask", "pass",
         "bearer", "basic", "oauth", "oauth2", "default", "empty", "hidden", "unset", "disabled", "enabled",
     ]
-    private static let markers = [
+    private static let interpolations = ["${", "{{", "$(", "#{"].map { Array($0.utf8) }
+    private static let masks = ByteClass("xX*.-_#0")
+    private static let markers: [[UInt8]] = [
         "changeme", "change_me", "change-me", "placeholder", "example", "dummy", "redacted", "your_", "your-",
         "yourtoken", "yourpass", "xxxx", "****", "fixme", "todo", "replace_", "replace-", "insert_", "insert-",
-    ]
+    ].map { Array($0.utf8) }
 
     /// Whether `value` stands for a secret kept elsewhere rather than being one.
     static func isPlaceholder(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -29,11 +31,14 @@ enum SecretValue {
         // A variable, a command's output, a format, a template: the secret is elsewhere.
         if first == UInt8(ascii: "$") || first == UInt8(ascii: "%") { return true }
         if first == UInt8(ascii: "<") && last == UInt8(ascii: ">") { return true }
-        let text = String(decoding: value, as: UTF8.self).lowercased()
-        if text.contains("${") || text.contains("{{") || text.contains("$(") || text.contains("#{") { return true }
         // `xxx`, `***`, `...`: a mask, not a value (a one- or two-character password is one).
-        if value.count >= 3 && (value.allSatisfy({ $0 == first }) || value.allSatisfy({ "xX*.-_#0•".utf8.contains($0) })) { return true }
-        return words.contains(text) || markers.contains { text.contains($0) }
+        if value.count >= 3 && (value.allSatisfy({ $0 == first }) || value.allSatisfy({ masks.contains($0) })) { return true }
+        let lowered = value.map { (65...90).contains($0) ? $0 | 0x20 : $0 }
+        if words.contains(String(decoding: lowered, as: UTF8.self)) { return true }
+        return lowered.withUnsafeBufferPointer { buffer in
+            let text = SecretBytes(data: buffer)
+            return (interpolations + markers).contains { text.contains($0, in: 0..<buffer.count) }
+        }
     }
 
     /// Whether a value assigned to a secret-named key looks like a real credential: at
