@@ -203,7 +203,7 @@ final class HostileTreeTests: XCTestCase {
         XCTAssertTrue(status.lines.contains("! .config/big/keys.dump"), status.stdout)
         let commit = sandbox.naner("commit", "-m", "with the dump")
         XCTAssertExit(commit, 0)
-        XCTAssertTrue(commit.stderr.contains("not committing '.config/big/keys.dump': it contains a private key"), commit.stderr)
+        XCTAssertTrue(commit.stderr.contains("not committing '.config/big/keys.dump': it contains an OpenSSH private key (rule openssh-private-key)"), commit.stderr)
         XCTAssertFalse(sandbox.trackedFiles().contains(".config/big/keys.dump"))
         XCTAssertNotEqual(sandbox.git("cat-file", "-e", "HEAD:.config/big/keys.dump").status, 0)
         assertNothingStored(sandbox, size: size)

@@ -118,6 +118,10 @@ final class SecretGuardCLITests: XCTestCase {
         XCTAssertNotEqual(backup.status, 0)
         XCTAssertTrue(backup.stderr.hasPrefix("error: the backup message contains an OpenAI API key (rule openai-api-key)\n"), backup.stderr)
         XCTAssertEqual(sandbox.git("tag", "--list").stdout, "")
+        // A tag's name travels too.
+        let named = sandbox.naner("backup", "--name", "before-" + token)
+        XCTAssertTrue(named.stderr.hasPrefix("error: the backup name contains a GitHub token (rule github-token)\n"), named.stderr)
+        XCTAssertEqual(sandbox.git("tag", "--list").stdout, "")
         XCTAssertEqual(sandbox.git("rev-parse", "main").stdout, head)
         XCTAssertExit(sandbox.naner("commit", "-m", "editor"), 0)
     }

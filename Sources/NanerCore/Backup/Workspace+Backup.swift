@@ -10,6 +10,7 @@ extension Workspace {
         try BackupName.validate(name)
         // The tag's message travels with it; caught before a passphrase is asked or anything written.
         if let message, let secret = SecretGuard.findSecret(in: message) { throw NanerError.secretInMessage(what: "backup message", secret) }
+        if let secret = SecretGuard.findSecret(in: name) { throw NanerError.secretInMessage(what: "backup name", secret) }
         if includeSSHKeys && output == nil { throw NanerError.sshKeysNeedOutput }
         if let output {
             var isDirectory: ObjCBool = false
