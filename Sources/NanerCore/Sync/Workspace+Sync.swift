@@ -55,17 +55,24 @@ extension Workspace {
     }
 
     func fetch(_ remote: SyncRemote, into prefix: String, tags: Bool, options: SyncOptions) throws {
+        detailRemote(remote)
+        // Scratch refs (a preview's, a pull's holding place) are not moves worth naming.
+        let watched = (tags ? ["refs/tags/"] : []) + (prefix.hasPrefix("refs/naner/") ? [] : [prefix])
+        let before = referenceSnapshot(watched)
         do {
-            if let path = remote.folderPath {
-                try fetchFromFolder(path, remote: remote, into: prefix, tags: tags, options: options)
-            } else {
-                try transfer(remote.url, remote: remote.name, progress: options.progress) { transferOptions in
-                    try repository.fetch(remote: remote.url, refspecs: ["+refs/heads/*:\(prefix)*"], tags: tags, options: transferOptions)
+            try timed("transfer (fetch from '\(remote.name)')") {
+                if let path = remote.folderPath {
+                    try fetchFromFolder(path, remote: remote, into: prefix, tags: tags, options: options)
+                } else {
+                    try transfer(remote.url, remote: remote.name, progress: options.progress) { transferOptions in
+                        try repository.fetch(remote: remote.url, refspecs: ["+refs/heads/*:\(prefix)*"], tags: tags, options: transferOptions)
+                    }
                 }
             }
         } catch let error as GitError {
             throw SyncError.transferFailed(url: remote.displayURL, reason: error.oneLineMessage)
         }
+        detailMoves(since: before, watched)
     }
 
     /// A fetch from a repository on this machine, name by name (see `copyObjects`).
@@ -130,8 +137,8 @@ extension Workspace {
         let copies = try fetchedCopies(remote)
         for (copy, commit) in copies { try checkout.admit(commit: commit, label: copy, base: head) }
         for reference in try repository.references(matching: holding + "*") {
-            try repository.setReference(remote.trackingPrefix + reference.name.dropFirst(holding.count), to: reference.commit,
-                                        message: "naner: fetch \(remote.name)")
+            try moveReference(remote.trackingPrefix + reference.name.dropFirst(holding.count), to: reference.commit,
+                              message: "naner: fetch \(remote.name)")
         }
         guard let theirs else { return .remoteEmpty }
         guard let ours = try repository.headCommitID() else { throw NanerError.repositoryMissing(locations.repository) }
@@ -266,6 +273,7 @@ extension Workspace {
             created = true
         }
         guard let local = try repository.headCommitID() else { throw NanerError.repositoryMissing(locations.repository) }
+        detailRemote(remote)
         let destination: Repository?
         let remoteRefs: [String: ObjectID]
         do {
@@ -308,13 +316,18 @@ extension Workspace {
         }
         if !pushMain && tags.isEmpty { return PushOutcome(main: nil, tags: [], createdFolder: created) }
         var pushedTags = tags.map(\.name)
+        let transferStart = Clock.monotonicSeconds
+        defer {
+            interaction.detail("time: transfer (push to '\(remote.name)') "
+                               + String(format: "%.1f", (Clock.monotonicSeconds - transferStart) * 1000) + " ms")
+        }
         do {
             if let destination {
                 // Objects first, then the tags, then main: a reader that sees the new main has everything it needs.
                 try repository.copyObjects(reachableFrom: (pushMain ? [local] : []) + tags.map(\.id),
                                            hiding: Array(remoteRefs.values), into: destination, progress: options.progress)
-                for tag in tags { try destination.setReference(tag.name, to: tag.id, message: "naner: push") }
-                if pushMain { try destination.setReference(Workspace.branch, to: local, message: "naner: push") }
+                for tag in tags { try moveReference(tag.name, to: tag.id, message: "naner: push", in: destination, remote: remote.name) }
+                if pushMain { try moveReference(Workspace.branch, to: local, message: "naner: push", in: destination, remote: remote.name) }
             } else {
                 let refspecs = (pushMain ? ["\(forced ? "+" : "")\(Workspace.branch):\(Workspace.branch)"] : [])
                     + tags.map { "\($0.name):\($0.name)" }
@@ -322,7 +335,11 @@ extension Workspace {
                     try repository.push(remote: remote.url, refspecs: refspecs, options: $0)
                 }
                 for answer in answers {
-                    guard let reason = answer.rejection else { continue }
+                    guard let reason = answer.rejection else {
+                        let id = answer.name == Workspace.branch ? local : tags.first { $0.name == answer.name }?.id
+                        detailMoved(answer.name, from: remoteRefs[answer.name], to: id, remote: remote.name)
+                        continue
+                    }
                     if answer.name == Workspace.branch {
                         throw SyncError.pushRejected(remote: remote.name, reference: answer.name, reason: reason)
                     }
@@ -335,7 +352,7 @@ extension Workspace {
             throw SyncError.transferFailed(url: remote.displayURL, reason: error.oneLineMessage)
         }
         if pushMain {
-            try repository.setReference(remote.trackingPrefix + "main", to: local, message: "naner sync: push")
+            try moveReference(remote.trackingPrefix + "main", to: local, message: "naner sync: push")
         }
         if let path = remote.folderPath, let main = pushMain ? local : remoteRefs[Workspace.branch] {
             try setAsideMergedCopies(in: CloudFolder(path: path), main: main)
