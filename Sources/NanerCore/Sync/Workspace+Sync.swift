@@ -152,8 +152,7 @@ extension Workspace {
         case .fastForward(let commit):
             target = commit
         case .merge(let commit):
-            var conflicts: [String] = []
-            let outcome = try repository.merge(ours: ours, theirs: commit) { try resolve($0, conflicts: &conflicts) }
+            let (outcome, conflicts) = try timed("merge") { try mergeForPull(ours: ours, theirs: commit) }
             let message = "merge \(remote.name) into main\n"
             guard conflicts.isEmpty else {
                 try stopWithConflicts(outcome, conflicts: conflicts, ours: ours, theirs: commit, remote: remote, message: message)
@@ -170,8 +169,7 @@ extension Workspace {
                 target = commit
                 continue
             }
-            var conflicts: [String] = []
-            let outcome = try repository.merge(ours: target, theirs: commit) { try resolve($0, conflicts: &conflicts) }
+            let (outcome, conflicts) = try mergeForPull(ours: target, theirs: commit)
             guard conflicts.isEmpty else {
                 interaction.warn("'\(copy)' conflicts with main in \(conflicts.count) file(s); it stays in the folder for you to merge")
                 continue
@@ -186,6 +184,32 @@ extension Workspace {
         let plan = try layOut(from: ours, to: target, label: remote.name,
                               message: merged ? "naner sync: merge \(remote.name)" : "naner sync: fast-forward to \(remote.name)")
         return merged ? .merged(commit: target, files: plan.actions) : .fastForward(to: target, files: plan.actions)
+    }
+
+    /// The 3-way merge of `theirs` into `ours` as the pull lays it out: conflicting text files
+    /// with diff3 markers (see `resolve`), and the paths that conflict.
+    private func mergeForPull(ours: ObjectID, theirs: ObjectID) throws -> (MergeOutcome, conflicts: [String]) {
+        var conflicts: [String] = []
+        let outcome = try repository.merge(ours: ours, theirs: theirs) { try resolve($0, conflicts: &conflicts) }
+        return (outcome, conflicts)
+    }
+
+    /// The tree the pull lays out here for `decision`: the remote's commit for a fast-forward,
+    /// the merge of both (conflict markers and all) for a merge, with the files that conflict;
+    /// nil when it writes nothing. The preview hands it to `planIncoming` as the real pull
+    /// hands the same tree (`layOut`, `stopWithConflicts`), so an uncommitted edit in the way
+    /// stops both alike.
+    private func pullTarget(_ decision: SyncPlan.Pull, ours: ObjectID, label: String) throws -> (RestoreTarget, conflicts: [String])? {
+        switch decision {
+        case .notAsked, .remoteEmpty, .upToDate:
+            return nil
+        case .fastForward(let commit):
+            return (try RestoreTarget.commit(commit, label: label, head: ours, repository: repository), [])
+        case .merge(let commit):
+            let (outcome, conflicts) = try mergeForPull(ours: ours, theirs: commit)
+            return (try RestoreTarget.tree(outcome.tree, commit: nil, label: label, head: ours, repository: repository),
+                    conflicts.sorted())
+        }
     }
 
     /// Writes the merge with its conflict markers into the tree and records it as git does; throws the conflicts.
@@ -417,7 +441,8 @@ extension Workspace {
     public func planSync(_ direction: SyncDirection = .both, _ options: SyncOptions) throws -> SyncPlan {
         try lockRepository()
         let remote = try syncRemote(options, creating: false)
-        let uncommitted = try status().scan.changes.filter { $0.kind != .excluded }.count
+        let here = try status().scan
+        let uncommitted = here.changes.filter { $0.kind != .excluded }.count
         guard let local = try repository.headCommitID() else { throw NanerError.repositoryMissing(locations.repository) }
         let localTree = try repository.commit(local).treeID
         let lastSeen = try? repository.resolveCommit(remote.trackingPrefix + "main")
@@ -429,6 +454,13 @@ extension Workspace {
         // The preview refuses what the pull would refuse.
         if let theirs, direction.pulls { try checkout.admit(commit: theirs, label: remote.name, base: local) }
         let pull: SyncPlan.Pull = direction.pulls ? try SyncPlan.decidePull(ours: local, theirs: theirs, in: repository) : .notAsked
+        // The files the pull would write, planned as the real pull plans them: an uncommitted
+        // edit in the way (or a refusal) stops the preview with the real run's words and exit code.
+        var conflicts: [String] = []
+        if let (target, conflicting) = try pullTarget(pull, ours: local, label: remote.name) {
+            _ = try timed("plan") { try planIncoming(target, scan: here) }
+            conflicts = conflicting
+        }
         let push: SyncPlan.Push = direction.pushes
             ? try SyncPlan.decidePush(local: local, there: theirs, lastSeen: lastSeen, pullFirst: direction.pulls,
                                       force: options.force, remote: remote, in: repository)
@@ -451,6 +483,7 @@ extension Workspace {
             outgoing = try repository.changes(from: nil, to: localTree)
         }
         return SyncPlan(remote: remote, direction: direction, remoteExists: remoteExists, pull: pull, push: push,
-                        ahead: ahead, behind: behind, incoming: incoming, outgoing: outgoing, uncommitted: uncommitted)
+                        ahead: ahead, behind: behind, incoming: incoming, outgoing: outgoing, uncommitted: uncommitted,
+                        conflicts: conflicts)
     }
 }

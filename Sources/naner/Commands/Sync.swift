@@ -131,6 +131,9 @@ enum SyncPrinter {
         if !preview.remoteExists && preview.push != .notAsked {
             console.output("'\(remote)' does not exist yet: a push would create it at '\(preview.remote.displayURL)'")
         }
+        if !preview.conflicts.isEmpty {
+            console.output("the pull would stop: \(SyncError.mergeConflicts(preview.conflicts).message)")
+        }
         if case .refused(let refusal) = preview.push { console.output("the push would stop: \(refusal.message)") }
         console.output("\(preview.ahead.count) commit\(preview.ahead.count == 1 ? "" : "s") to push, "
             + "\(preview.behind.count) to pull ('\(remote)')")
