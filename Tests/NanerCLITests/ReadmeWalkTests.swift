@@ -131,6 +131,15 @@ final class ReadmeWalkTests: XCTestCase {
         let addBeyond = ann.naner("add", ".config/nvim/init.lua")
         XCTAssertExit(addBeyond, 1)
         XCTAssertOneErrorLine(addBeyond, contains: "'.config/nvim' is a link; it is stored as a link to '../dotfiles/nvim/.config/nvim'")
+        // Nor can it be forgotten: it never was stored, and an exclusion would hide nothing but
+        // a file nobody asked to leave out, were the link ever replaced by a folder.
+        let syncIgnore = text(ann, ".syncignore")
+        let forgetBeyond = ann.naner("forget", ".config/nvim/init.lua")
+        XCTAssertExit(forgetBeyond, 1)
+        XCTAssertOneErrorLine(forgetBeyond, contains: "'.config/nvim/init.lua' is below '.config/nvim', a link to "
+                              + "'../dotfiles/nvim/.config/nvim': naner never stores what is below a link, so there is nothing to forget")
+        XCTAssertTrue(forgetBeyond.stderr.contains("hint: 'naner forget .config/nvim' stops managing the link itself"), forgetBeyond.stderr)
+        XCTAssertEqual(text(ann, ".syncignore"), syncIgnore, "no exclusion for what was never stored")
         let addLocal = ann.naner("add", ann.home + "/.gitconfig.local")
         XCTAssertExit(addLocal, 0)
         XCTAssertEqual(ann.naner("ignore", "check", ".gitconfig.local").stdout.hasPrefix(".gitconfig.local: managed (.naner/include:"), true)
@@ -293,6 +302,15 @@ final class ReadmeWalkTests: XCTestCase {
         XCTAssertEqual(text(bob, ".config/nvim/init.lua"), "vim.o.number = true\n")
         assertNanerClean(bob, "the link targets arrived")
         assertGitClean(bob, "the link targets arrived")
+        XCTAssertEqual(bob.naner("ignore", "check", ".config/nvim/init.lua").stdout,
+                       ".config/nvim/init.lua: not managed ('.config/nvim' is a link; it is stored as a link to '../dotfiles/nvim/.config/nvim')\n")
+        XCTAssertTrue(bob.naner("backups").stdout.contains("pre-v2.0-update"), "the backups travelled")
+        let rollback = bob.naner("restore", "pre-v2.0-update", "--dry-run")
+        XCTAssertExit(rollback, 0)
+        XCTAssertFalse(rollback.stdout.contains("'.gitconfig'"), "the link laid out into this home is the stored one: \(rollback.stdout)")
+        let bobDoctor = bob.naner("doctor")
+        XCTAssertExit(bobDoctor, 0)
+        XCTAssertTrue(bobDoctor.stdout.contains("everything is healthy"), bobDoctor.stdout)
 
         // MARK: Both machines in step
         try bob.write(".vimrc", "set number\nset relativenumber\n")
@@ -301,6 +319,17 @@ final class ReadmeWalkTests: XCTestCase {
                        "the identity travelled with ~/.gitconfig.local")
         assertGitClean(bob, "a commit on the second machine")
         XCTAssertExit(bob.naner("sync"), 0)
+        // An uncommitted edit the pull would change stops it before anything is written (exit 3:
+        // commit first), and the dry run says so first, in the same words.
+        try ann.write(".vimrc", "set number\nset cursorline\n")
+        let blockedPreview = ann.naner("sync", "--dry-run")
+        let blocked = ann.naner("sync")
+        XCTAssertExit(blocked, 3)
+        XCTAssertOneErrorLine(blocked, contains: "1 file has uncommitted edits that the pull would change: '.vimrc'")
+        XCTAssertEqual([blockedPreview.status, blockedPreview.stdout, blockedPreview.stderr] as [AnyHashable],
+                       [blocked.status, blocked.stdout, blocked.stderr] as [AnyHashable], "the dry run stops as the pull does")
+        XCTAssertEqual(text(ann, ".vimrc"), "set number\nset cursorline\n", "the edit is kept")
+        try ann.write(".vimrc", "set number\n")
         let preview = ann.naner("sync", "--dry-run")
         XCTAssertTrue(preview.stdout.contains("0 commits to push, 1 to pull ('origin')"), preview.stdout)
         XCTAssertTrue(preview.stdout.contains("would update here: '.vimrc'"), preview.stdout)
@@ -344,6 +373,9 @@ final class ReadmeWalkTests: XCTestCase {
         XCTAssertNil(tree(ann)[".config/kitty/kitty.conf"])
         XCTAssertEqual(text(ann, ".config/kitty/kitty.conf"), "font_size 14\n", "the file stays on disk")
         assertGitClean(ann, "forget and commit")
+        let annDoctor = ann.naner("doctor")
+        XCTAssertExit(annDoctor, 0)
+        XCTAssertTrue(annDoctor.stdout.contains("everything is healthy"), annDoctor.stdout + annDoctor.stderr)
         XCTAssertExit(ann.git("fsck", "--strict"), 0)
         XCTAssertExit(bob.git("fsck", "--strict"), 0)
     }
