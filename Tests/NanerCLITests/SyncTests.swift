@@ -260,6 +260,66 @@ final class SyncTests: XCTestCase {
         XCTAssertEqual(second.naner("status", "--short").stdout, "M .gitconfig\n")
     }
 
+    /// The preview plans the files the pull would write as the real pull does: when an
+    /// uncommitted edit is in the way, both stop with the same words and exit code, for a
+    /// fast-forward and for a merge, and the preview changes nothing. A merge's conflicts
+    /// are named before the real run writes its markers.
+    func testDryRunStopsWhereTheRealPullWouldOnAnUncommittedEdit() throws {
+        let (first, second) = try twoMachines()
+        try first.write(".vimrc", "set nonumber\n")
+        XCTAssertExit(first.naner("commit", "-m", "first: no numbers"), 0)
+        XCTAssertExit(sync(first), 0)
+        let edit = "set number\nset list\n"
+        try second.write(".vimrc", edit)  // not committed, and the pull changes .vimrc
+        func assertSameAsTheRealRun(_ direction: [String], _ what: String, file: StaticString = #filePath, line: UInt = #line) {
+            let refs = second.git("for-each-ref").stdout
+            let preview = second.naner(["sync"] + direction + ["--dry-run", "--provider", "custom", "--path", folder])
+            let json = second.naner(["sync"] + direction + ["--dry-run", "--json", "--provider", "custom", "--path", folder])
+            XCTAssertEqual(second.git("for-each-ref").stdout, refs, "\(what): the previews moved no ref", file: file, line: line)
+            let main = head(second)
+            let real = second.naner(["sync"] + direction + ["--provider", "custom", "--path", folder])
+            XCTAssertExit(real, 3, file: file, line: line)
+            XCTAssertOneErrorLine(real, contains: "1 file has uncommitted edits that the pull would change: '.vimrc'", file: file, line: line)
+            for run in [preview, json] {
+                XCTAssertEqual(run.status, real.status, "\(what): exit code", file: file, line: line)
+                XCTAssertEqual(run.stdout, real.stdout, "\(what): stdout", file: file, line: line)
+                XCTAssertEqual(run.stderr, real.stderr, "\(what): stderr", file: file, line: line)
+            }
+            XCTAssertEqual(String(decoding: second.read(".vimrc")!, as: UTF8.self), edit, "\(what): the edit is kept", file: file, line: line)
+            XCTAssertEqual(head(second), main, "\(what): main did not move", file: file, line: line)
+        }
+        assertSameAsTheRealRun([], "a fast-forward")
+        assertSameAsTheRealRun(["pull"], "a fast-forward, pull only")
+
+        // Both sides committed something else: the pull would merge, and the merge changes .vimrc here.
+        try second.write(".vimrc", "set number\n")
+        try second.write(".config/kitty/kitty.conf", "font_size 14\n")
+        XCTAssertExit(second.naner("commit", "-m", "second: kitty"), 0)
+        try second.write(".vimrc", edit)
+        XCTAssertEqual(second.naner("status", "--short").stdout, "M .vimrc\n")
+        assertSameAsTheRealRun([], "a merge")
+
+        // A push alone never writes here: the edit is no business of it.
+        let push = second.naner("sync", "push", "--dry-run", "--provider", "custom", "--path", folder)
+        XCTAssertExit(push, 0)
+        XCTAssertTrue(push.stdout.contains("the push would stop: remote 'custom' has commits this machine does not have"), push.stdout)
+
+        // Committed, the edit meets the other machine's change to the same line: the preview
+        // names the conflict (and changes nothing); the real run stops there with exit 3.
+        XCTAssertExit(second.naner("commit", "-m", "second: list"), 0)
+        let refs = second.git("for-each-ref").stdout
+        let preview = sync(second, "--dry-run")
+        XCTAssertExit(preview, 0)
+        XCTAssertTrue(preview.stdout.contains("would update here: '.vimrc'"), preview.stdout)
+        let stop = "the pull would stop: 1 file conflicts between this machine and the remote: '.vimrc'"
+        XCTAssertTrue(preview.lines.contains(stop), preview.stdout)
+        XCTAssertEqual(String(decoding: second.read(".vimrc")!, as: UTF8.self), edit, "no marker written by the preview")
+        XCTAssertEqual(second.git("for-each-ref").stdout, refs)
+        let real = sync(second)
+        XCTAssertExit(real, 3)
+        XCTAssertOneErrorLine(real, contains: String(stop.dropFirst("the pull would stop: ".count)))
+    }
+
     func testPushIsFastForwardOnlyAndForceLeasesOnWhatWasSeen() throws {
         let (first, second) = try twoMachines()
         try first.write(".vimrc", "set nonumber\n")

@@ -38,8 +38,11 @@ extension Workspace {
         let summary = message.map { $0.split(separator: "\n").first.map(String.init) ?? $0 } ?? "naner backup \(name)"
         do {
             let tagger = signature()
-            try repository.createTag(name: name, commit: head, message: summary + "\n\n" + manifest.json(), signature: tagger,
-                                     signer: signer(tagger, tag: true))
+            let tag = try timed("tag") {
+                try repository.createTag(name: name, commit: head, message: summary + "\n\n" + manifest.json(), signature: tagger,
+                                         signer: signer(tagger, tag: true))
+            }
+            detailMoved(BackupName.tagPrefix + name, from: nil, to: tag)
         } catch let error as GitError {
             throw error.kind == .exists ? NanerError.backupExists(name) : NanerError.cannotTag(name, reason: error.message)
         }
@@ -58,8 +61,10 @@ extension Workspace {
                 manifest.itemsSkipped = manifest.skipped.count
                 unsafe.forEach { interaction.warn("left '\($0.path)' out of the archive: \($0.reason)") }
             }
-            archive = try BackupArchive.write(entries: entries, manifest: manifest, to: output, name: name, compress: compress,
-                                              passphrase: passphrase)
+            archive = try timed("archive") {
+                try BackupArchive.write(entries: entries, manifest: manifest, to: output, name: name, compress: compress,
+                                        passphrase: passphrase)
+            }
         }
         return BackupReport(name: name, commit: head, committed: committed, manifest: manifest, archive: archive)
     }
@@ -92,9 +97,11 @@ extension Workspace {
     public func deleteBackup(_ name: String) throws {
         try lockRepository()
         guard let reference = try backupReference(name) else { throw NanerError.unknownBackup(name) }
+        let old = try? repository.referenceTarget(reference)
         do { try repository.deleteReference(reference) } catch let error as GitError {
             throw NanerError.cannotDeleteBackup(name, reason: error.message)
         }
+        detailMoved(reference, from: old, to: nil)
     }
 
     /// The full reference of a backup or safety point called `name`.

@@ -27,7 +27,7 @@ extension Checkout {
         let commit = try repository.createCommit(tree: tree, parents: given ?? head.map { [$0] } ?? [],
                                                  message: "safety point before \(reason)\n", signature: committer, updateRef: nil,
                                                  signer: workspace.signer(committer))
-        try repository.setReference(BackupName.safetyPrefix + name, to: commit, message: "naner: safety point before \(reason)")
+        try workspace.moveReference(BackupName.safetyPrefix + name, to: commit, message: "naner: safety point before \(reason)")
         return name
     }
 }

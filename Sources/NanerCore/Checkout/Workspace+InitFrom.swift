@@ -50,7 +50,7 @@ extension Workspace {
                 let branches = try repository.references(matching: "refs/remotes/origin/*").filter { !$0.name.hasSuffix("/HEAD") }
                 let preferred = ["main", "master"].compactMap { name in branches.first { $0.name == "refs/remotes/origin/" + name } }
                 guard let branch = preferred.first ?? branches.first else { throw NanerError.sourceEmpty(source) }
-                try repository.setReference("refs/heads/main", to: branch.commit, message: "naner init --from \(source)")
+                try workspace.moveReference(Workspace.branch, to: branch.commit, message: "naner init --from \(source)")
                 try repository.setHead(branch: "main")
             } catch SyncError.transferFailed(_, let reason) {
                 try? manager.removeItem(atPath: gitDir)
@@ -101,12 +101,14 @@ extension Workspace {
         // Nothing is committed on this machine yet: every local managed file is "new".
         let scan = try self.scan(rules: rules, mode: .commit(gitDirectory: locations.repository), entries: [])
         let target = try RestoreTarget.commit(head, label: source, head: nil, repository: repository)
-        let plan = try checkout.plan(target, scan: scan, keepExtras: true)
+        let plan = try timed("plan") { try checkout.plan(target, scan: scan, keepExtras: true) }
         if let refusal = plan.refusals.first { throw refusal.error }
         if !plan.conflicts.isEmpty && !force { throw NanerError.conflicts(plan.conflicts.map(ConflictingFile.init)) }
         // Only local files that differ need saving: there are no commits of this machine's own.
-        let safety = try checkout.run(plan, from: target, scan: scan, saving: plan.conflicts.isEmpty ? nil
-            : .init(reason: "init --from \(source)", prefix: "pre-init", now: now, parents: []))
+        let safety = try timed("write") {
+            try checkout.run(plan, from: target, scan: scan, saving: plan.conflicts.isEmpty ? nil
+                : .init(reason: "init --from \(source)", prefix: "pre-init", now: now, parents: []))
+        }
         try checkout.resetIndex(to: head)
         try? FileManager.default.removeItem(atPath: locations.repository + "/" + Workspace.pendingInitMarker)
         return InitFromReport(plan: plan, safetyPoint: safety, branch: "main", commit: head)

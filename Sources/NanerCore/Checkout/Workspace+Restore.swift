@@ -24,14 +24,17 @@ extension Workspace {
             scan = try self.scan(rules: rules, mode: .commit(gitDirectory: locations.repository), index: try repository.index(),
                                  freshIndex: true)
         }
-        let plan = try checkout.plan(target, scan: scan, paths: paths.map { try treePath($0) },
-                                     excludes: excludes.map { try treePath($0) })
+        let plan = try timed("plan") {
+            try checkout.plan(target, scan: scan, paths: paths.map { try treePath($0) }, excludes: excludes.map { try treePath($0) })
+        }
         // A refused target stops a dry run as it stops the real one: one error, before any report.
         if let refusal = plan.refusals.first { throw refusal.error }
         if dryRun || plan.recordedPaths.isEmpty { return RestoreReport(plan: plan, safetyPoint: nil, commit: nil) }
         if !plan.conflicts.isEmpty && !force { throw NanerError.conflicts(plan.conflicts.map(ConflictingFile.init)) }
-        let safety = try checkout.run(plan, from: target, scan: scan,
-                                      saving: .init(reason: "restore \(target.label)", prefix: "pre-restore", now: now))
+        let safety = try timed("write") {
+            try checkout.run(plan, from: target, scan: scan,
+                             saving: .init(reason: "restore \(target.label)", prefix: "pre-restore", now: now))
+        }
         // Only the restored paths are committed: other uncommitted edits stay uncommitted.
         let commit = try record(paths: plan.recordedPaths, rules: rules, message: "restore \(target.label)")
         return RestoreReport(plan: plan, safetyPoint: safety, commit: commit)

@@ -17,6 +17,18 @@ extension Workspace {
     /// `savesWalk` false: the caller changes the index and remembers the walk for the new one.
     func scan(rules: ManagedRules, mode: TreeScanner.Mode, index: Index? = nil, freshIndex: Bool = false,
               entries given: [IndexEntry]? = nil, savesWalk: Bool = true, packs: PackWriter? = nil) throws -> ScanResult {
+        let phase: String
+        if case .commit = mode { phase = "scan and store" } else { phase = "scan" }
+        let result = try timed(phase) {
+            try scanTree(rules: rules, mode: mode, index: index, freshIndex: freshIndex, entries: given, savesWalk: savesWalk, packs: packs)
+        }
+        interaction.detail("walk: \(result.foldersListed) \(result.foldersListed == 1 ? "folder" : "folders") listed, "
+                           + "\(result.foldersReused) reused from the walk cache")
+        return result
+    }
+
+    private func scanTree(rules: ManagedRules, mode: TreeScanner.Mode, index: Index?, freshIndex: Bool,
+                          entries given: [IndexEntry]?, savesWalk: Bool, packs: PackWriter?) throws -> ScanResult {
         // The index file is read directly (see IndexFile) unless libgit2's index is given
         // (a merge being finished, a restore): then its entries are the ones compared.
         let indexPath = locations.repository + "/index"
@@ -96,18 +108,20 @@ extension Workspace {
                 scan = try self.scan(rules: rules, mode: mode, index: index, packs: packs)
             }
             announceGitignoreIsContent(scan, rules: rules)
-            for path in scan.removals { try index.remove(path: path) }
-            scan.updates = settlingLinks(scan.updates)
-            for entry in scan.updates { try index.add(entry) }
-            let modes = try recordModes(scan.modeTable, in: index, database: repository.objectDatabase())
-            scan.permissionsChanged = false
-            let links = try recordLinks(scan, in: index, database: repository.objectDatabase())
-            if !links.isEmpty { scan.updates.removeAll { $0.path == LinkTable.path } }
-            // Trees first: when libgit2 writes them, it fills the index's tree cache, which
-            // the index file then keeps.
-            let tree = try writeTree(of: index, known: known, updates: scan.updates + [modes] + links, removals: scan.removals)
-            let id = try land(tree, mergeParent: mergeParent, message: normalized(message), index: index, packs: packs) {
-                rememberWalk(scan.walk, rules: rules, index: index)
+            let id = try timed("write") { () -> ObjectID? in
+                for path in scan.removals { try index.remove(path: path) }
+                scan.updates = settlingLinks(scan.updates)
+                for entry in scan.updates { try index.add(entry) }
+                let modes = try recordModes(scan.modeTable, in: index, database: repository.objectDatabase())
+                scan.permissionsChanged = false
+                let links = try recordLinks(scan, in: index, database: repository.objectDatabase())
+                if !links.isEmpty { scan.updates.removeAll { $0.path == LinkTable.path } }
+                // Trees first: when libgit2 writes them, it fills the index's tree cache, which
+                // the index file then keeps.
+                let tree = try writeTree(of: index, known: known, updates: scan.updates + [modes] + links, removals: scan.removals)
+                return try land(tree, mergeParent: mergeParent, message: normalized(message), index: index, packs: packs) {
+                    rememberWalk(scan.walk, rules: rules, index: index)
+                }
             }
             if id != nil, mergeParent != nil { finishMerge() }
             return CommitReport(commit: id, fileCount: index.count, scan: scan)
@@ -120,6 +134,10 @@ extension Workspace {
     /// other uncommitted edit uncommitted. Unmanaged paths and secrets are never staged,
     /// whatever wrote them. Returns the commit, or nil when nothing differs from HEAD.
     func record(paths: [String], rules: ManagedRules, message: String) throws -> ObjectID? {
+        try timed("record") { try recordPaths(paths, rules: rules, message: message) }
+    }
+
+    private func recordPaths(_ paths: [String], rules: ManagedRules, message: String) throws -> ObjectID? {
         do {
             let index = try repository.index()
             let known = IndexTree.current(repository: locations.repository)
@@ -188,6 +206,7 @@ extension Workspace {
         afterIndex()
         guard let commit else { return nil }
         try repository.advanceHead(to: commit, committer: committer)
+        detailMoved(Workspace.branch, from: head, to: commit)
         consolidatePacks()
         return commit
     }

@@ -15,9 +15,15 @@ public struct ManagedRules: Sendable {
     public let includeList: IncludeList
     /// Each generated gitignore line with the user's line that it stands for.
     public let lines: [(pattern: String, origin: RuleOrigin)]
+    /// Whether each rule file was read from the tree, or is naner's shipped default
+    /// (`load` found none there), and how many patterns `.syncignore` gave.
+    public internal(set) var includeListFromTree = true
+    public internal(set) var syncIgnoreFromTree = true
+    public internal(set) var syncIgnorePatternCount: Int
 
     public init(includeList: IncludeList, syncIgnore: [(String, RuleOrigin)], repositoryInsideHome: String?) {
         self.includeList = includeList
+        syncIgnorePatternCount = syncIgnore.count
         var lines: [(String, RuleOrigin)] = [("/*", ManagedRules.notIncluded)]
         lines += ManagedRules.whitelist(for: includeList.entries)
         lines += syncIgnore
@@ -37,12 +43,15 @@ public struct ManagedRules: Sendable {
     /// Reads `.naner/include` and `.syncignore` from the tree; a missing file
     /// means naner's shipped default, so deleting one never exposes secrets.
     public static func load(home: String, repositoryInsideHome: String?) throws -> ManagedRules {
-        let includeText = try readTreeFile(home + "/" + IncludeList.path) ?? DefaultFiles.includeList
+        let included = try readTreeFile(home + "/" + IncludeList.path)
         // As bytes: text that is not UTF-8 is the translation's to refuse, by line.
-        let syncIgnore = try readTreeBytes(home + "/" + SyncIgnore.path) ?? Array(DefaultFiles.syncIgnore.utf8)
-        return ManagedRules(includeList: try IncludeList(text: includeText),
-                            syncIgnore: try SyncIgnore.translate(syncIgnore),
-                            repositoryInsideHome: repositoryInsideHome)
+        let excluded = try readTreeBytes(home + "/" + SyncIgnore.path)
+        var rules = ManagedRules(includeList: try IncludeList(text: included ?? DefaultFiles.includeList),
+                                 syncIgnore: try SyncIgnore.translate(excluded ?? Array(DefaultFiles.syncIgnore.utf8)),
+                                 repositoryInsideHome: repositoryInsideHome)
+        rules.includeListFromTree = included != nil
+        rules.syncIgnoreFromTree = excluded != nil
+        return rules
     }
 
     /// What `REPO/info/exclude` holds.

@@ -102,6 +102,12 @@ extension Workspace {
                 if removed.isEmpty { throw NanerError.pathNotManaged(argument) }
                 continue
             }
+            if let link = linkAbove(path) {
+                // Nothing below a link is stored: an exclusion would keep out nothing today and,
+                // were the link ever replaced by a folder, a file nobody asked to leave out.
+                if removed.isEmpty { throw NanerError.forgetBelowLink(path, link: link.path, target: link.target) }
+                continue
+            }
             let isFolder = PathStatus.kind(locations.home + "/" + path) == .directory
             exclusions.append("/" + SyncIgnore.literal(path) + (isFolder ? "/" : ""))
             changes.append(.excludedBySyncIgnore(path + (isFolder ? "/" : ""), inside: folder.written))

@@ -16,6 +16,10 @@ public struct ScanResult: Sendable {
     public internal(set) var modeChanges: [ModeChange] = []
     /// How many files the index tracks (the last commit's files).
     public internal(set) var trackedCount = 0
+    /// Managed folders the walk listed from the disk, and those whose listing the
+    /// remembered walk (`WalkCache`) gave instead.
+    public internal(set) var foldersListed = 0
+    public internal(set) var foldersReused = 0
     /// The checksum of the index file the scan compared with, when it read the file itself.
     var indexChecksum: String?
 

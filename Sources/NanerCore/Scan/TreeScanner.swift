@@ -52,8 +52,10 @@ struct TreeScanner {
                         stackUsed = !changed.isEmpty
                         if changed.isEmpty {
                             walking.current = remembered
+                            walking.reused = remembered.folders.count
                         } else if let relisted = TreeWalker.relist(changed, of: remembered, root: home, stack: stack, start: start) {
                             (walking.current, walking.settledNewly) = relisted
+                            (walking.listed, walking.reused) = (changed.count, remembered.folders.count - changed.count)
                         }
                     }
                     if walking.current == nil {
@@ -66,6 +68,8 @@ struct TreeScanner {
                                                     start: start)
                         walking.walker!.walk()
                         walking.settledNewly = walking.walker!.settledNewly
+                        // A folder a failed relist listed is listed again by the walk: counted once.
+                        (walking.listed, walking.reused) = (walking.walker!.listedCount, walking.walker!.reusedCount)
                     }
                 }
                 batch.work()
@@ -74,6 +78,7 @@ struct TreeScanner {
 
         var result = ScanResult()
         result.trackedCount = entries.count
+        (result.foldersListed, result.foldersReused) = (walking.listed, walking.reused)
         let walk: WalkCache
         var walked = [Bool](repeating: true, count: entries.count)
         if let current = walking.current ?? walking.unchangedWalk {

@@ -31,6 +31,9 @@ final class TreeWalker {
     /// Whether some folder listed now can be trusted next time with new stat data:
     /// then remembering this walk again spares listing it next time.
     private(set) var settledNewly = false
+    /// Folders listed from the disk, and folders whose remembered listing was used (`-v`).
+    private(set) var listedCount = 0
+    private(set) var reusedCount = 0
 
     private let remembered: [String: WalkCache.Folder]
     /// When the walk started: a folder changed since (or just before) is recorded as racy.
@@ -66,6 +69,7 @@ final class TreeWalker {
 
     /// Uses what an earlier walk recorded for an unchanged folder.
     private func replay(_ folder: WalkCache.Folder, directory: String) {
+        reusedCount += 1
         folders.append(folder)
         for problem in folder.problems {
             if problem.isNotice { notices.append((problem.path, problem.reason)) } else { skipped.append((problem.path, problem.reason)) }
@@ -80,6 +84,7 @@ final class TreeWalker {
     }
 
     private func list(directory: String, absolute: String, known: WalkCache.Folder?) {
+        listedCount += 1
         let stream: DirectoryStream
         do {
             stream = try DirectoryStream(path: absolute)

@@ -13,6 +13,9 @@ final class Walking: @unchecked Sendable {
     var settledNewly = false
     /// The remembered walk the walker started from.
     var remembered: WalkCache?
+    /// Folders listed from the disk and folders whose remembered listing served (`-v`).
+    var listed = 0
+    var reused = 0
 
     /// The remembered walk with the walker's folders, when the folders it listed again
     /// hold what they held (the home's root rewritten by a shell, say) and the walk was

@@ -55,6 +55,15 @@ public final class HTTPCredentials {
         return parts.scheme + "://" + userinfo[..<colon] + "@" + parts.hostAndRest
     }
 
+    /// `scheme://user:password@host/…` → `scheme://user:***@host/…`: says a password was
+    /// given without showing it (`-v`); anything else unchanged.
+    public static func masked(_ url: String) -> String {
+        guard let parts = Address.split(url), let userinfo = parts.userinfo, let colon = userinfo.firstIndex(of: ":") else {
+            return url
+        }
+        return parts.scheme + "://" + userinfo[..<colon] + ":***@" + parts.hostAndRest
+    }
+
     /// A URL that the credential protocol cannot carry: refused before anything is sent.
     public struct UnsafeURL: NanerFailure, Equatable {
         /// The URL without its password.

@@ -4,7 +4,10 @@ import GitKit
 /// What a sync does, decided from both sides before anything changes here or there.
 /// `naner sync --dry-run` builds it and prints it; `naner sync` makes each of its
 /// decisions with the same functions (`SyncPlan.decidePull`, `decidePush`) and carries
-/// them out, so the preview cannot promise what the real run would not do.
+/// them out, so the preview cannot promise what the real run would not do. The files
+/// the pull would write are planned as the real pull plans them (`planIncoming`): an
+/// uncommitted edit in the way stops the preview as it stops the pull, and a merge's
+/// conflicts are known before a marker is written.
 public struct SyncPlan: Sendable {
     /// What the pull does with the remote's `main`.
     public enum Pull: Sendable, Equatable {
@@ -49,6 +52,8 @@ public struct SyncPlan: Sendable {
     public let outgoing: [TreeChange]
     /// Uncommitted changes here, which a sync does not carry.
     public let uncommitted: Int
+    /// Files the pull's merge would leave with conflict markers: the real sync stops there (exit 3).
+    public let conflicts: [String]
 
     /// The pull's decision: nothing, a fast-forward, or a merge.
     static func decidePull(ours: ObjectID, theirs: ObjectID?, in repository: Repository) throws -> Pull {

@@ -55,17 +55,24 @@ extension Workspace {
     }
 
     func fetch(_ remote: SyncRemote, into prefix: String, tags: Bool, options: SyncOptions) throws {
+        detailRemote(remote)
+        // Scratch refs (a preview's, a pull's holding place) are not moves worth naming.
+        let watched = (tags ? ["refs/tags/"] : []) + (prefix.hasPrefix("refs/naner/") ? [] : [prefix])
+        let before = referenceSnapshot(watched)
         do {
-            if let path = remote.folderPath {
-                try fetchFromFolder(path, remote: remote, into: prefix, tags: tags, options: options)
-            } else {
-                try transfer(remote.url, remote: remote.name, progress: options.progress) { transferOptions in
-                    try repository.fetch(remote: remote.url, refspecs: ["+refs/heads/*:\(prefix)*"], tags: tags, options: transferOptions)
+            try timed("transfer (fetch from '\(remote.name)')") {
+                if let path = remote.folderPath {
+                    try fetchFromFolder(path, remote: remote, into: prefix, tags: tags, options: options)
+                } else {
+                    try transfer(remote.url, remote: remote.name, progress: options.progress) { transferOptions in
+                        try repository.fetch(remote: remote.url, refspecs: ["+refs/heads/*:\(prefix)*"], tags: tags, options: transferOptions)
+                    }
                 }
             }
         } catch let error as GitError {
             throw SyncError.transferFailed(url: remote.displayURL, reason: error.oneLineMessage)
         }
+        detailMoves(since: before, watched)
     }
 
     /// A fetch from a repository on this machine, name by name (see `copyObjects`).
@@ -130,8 +137,8 @@ extension Workspace {
         let copies = try fetchedCopies(remote)
         for (copy, commit) in copies { try checkout.admit(commit: commit, label: copy, base: head) }
         for reference in try repository.references(matching: holding + "*") {
-            try repository.setReference(remote.trackingPrefix + reference.name.dropFirst(holding.count), to: reference.commit,
-                                        message: "naner: fetch \(remote.name)")
+            try moveReference(remote.trackingPrefix + reference.name.dropFirst(holding.count), to: reference.commit,
+                              message: "naner: fetch \(remote.name)")
         }
         guard let theirs else { return .remoteEmpty }
         guard let ours = try repository.headCommitID() else { throw NanerError.repositoryMissing(locations.repository) }
@@ -145,8 +152,7 @@ extension Workspace {
         case .fastForward(let commit):
             target = commit
         case .merge(let commit):
-            var conflicts: [String] = []
-            let outcome = try repository.merge(ours: ours, theirs: commit) { try resolve($0, conflicts: &conflicts) }
+            let (outcome, conflicts) = try timed("merge") { try mergeForPull(ours: ours, theirs: commit) }
             let message = "merge \(remote.name) into main\n"
             guard conflicts.isEmpty else {
                 try stopWithConflicts(outcome, conflicts: conflicts, ours: ours, theirs: commit, remote: remote, message: message)
@@ -163,8 +169,7 @@ extension Workspace {
                 target = commit
                 continue
             }
-            var conflicts: [String] = []
-            let outcome = try repository.merge(ours: target, theirs: commit) { try resolve($0, conflicts: &conflicts) }
+            let (outcome, conflicts) = try mergeForPull(ours: target, theirs: commit)
             guard conflicts.isEmpty else {
                 interaction.warn("'\(copy)' conflicts with main in \(conflicts.count) file(s); it stays in the folder for you to merge")
                 continue
@@ -179,6 +184,32 @@ extension Workspace {
         let plan = try layOut(from: ours, to: target, label: remote.name,
                               message: merged ? "naner sync: merge \(remote.name)" : "naner sync: fast-forward to \(remote.name)")
         return merged ? .merged(commit: target, files: plan.actions) : .fastForward(to: target, files: plan.actions)
+    }
+
+    /// The 3-way merge of `theirs` into `ours` as the pull lays it out: conflicting text files
+    /// with diff3 markers (see `resolve`), and the paths that conflict.
+    private func mergeForPull(ours: ObjectID, theirs: ObjectID) throws -> (MergeOutcome, conflicts: [String]) {
+        var conflicts: [String] = []
+        let outcome = try repository.merge(ours: ours, theirs: theirs) { try resolve($0, conflicts: &conflicts) }
+        return (outcome, conflicts)
+    }
+
+    /// The tree the pull lays out here for `decision`: the remote's commit for a fast-forward,
+    /// the merge of both (conflict markers and all) for a merge, with the files that conflict;
+    /// nil when it writes nothing. The preview hands it to `planIncoming` as the real pull
+    /// hands the same tree (`layOut`, `stopWithConflicts`), so an uncommitted edit in the way
+    /// stops both alike.
+    private func pullTarget(_ decision: SyncPlan.Pull, ours: ObjectID, label: String) throws -> (RestoreTarget, conflicts: [String])? {
+        switch decision {
+        case .notAsked, .remoteEmpty, .upToDate:
+            return nil
+        case .fastForward(let commit):
+            return (try RestoreTarget.commit(commit, label: label, head: ours, repository: repository), [])
+        case .merge(let commit):
+            let (outcome, conflicts) = try mergeForPull(ours: ours, theirs: commit)
+            return (try RestoreTarget.tree(outcome.tree, commit: nil, label: label, head: ours, repository: repository),
+                    conflicts.sorted())
+        }
     }
 
     /// Writes the merge with its conflict markers into the tree and records it as git does; throws the conflicts.
@@ -279,6 +310,7 @@ extension Workspace {
             created = true
         }
         guard let local = try repository.headCommitID() else { throw NanerError.repositoryMissing(locations.repository) }
+        detailRemote(remote)
         let destination: Repository?
         let remoteRefs: [String: ObjectID]
         do {
@@ -321,13 +353,18 @@ extension Workspace {
         }
         if !pushMain && tags.isEmpty { return PushOutcome(main: nil, tags: [], createdFolder: created) }
         var pushedTags = tags.map(\.name)
+        let transferStart = Clock.monotonicSeconds
+        defer {
+            interaction.detail("time: transfer (push to '\(remote.name)') "
+                               + String(format: "%.1f", (Clock.monotonicSeconds - transferStart) * 1000) + " ms")
+        }
         do {
             if let destination {
                 // Objects first, then the tags, then main: a reader that sees the new main has everything it needs.
                 try repository.copyObjects(reachableFrom: (pushMain ? [local] : []) + tags.map(\.id),
                                            hiding: Array(remoteRefs.values), into: destination, progress: options.progress)
-                for tag in tags { try destination.setReference(tag.name, to: tag.id, message: "naner: push") }
-                if pushMain { try destination.setReference(Workspace.branch, to: local, message: "naner: push") }
+                for tag in tags { try moveReference(tag.name, to: tag.id, message: "naner: push", in: destination, remote: remote.name) }
+                if pushMain { try moveReference(Workspace.branch, to: local, message: "naner: push", in: destination, remote: remote.name) }
             } else {
                 let refspecs = (pushMain ? ["\(forced ? "+" : "")\(Workspace.branch):\(Workspace.branch)"] : [])
                     + tags.map { "\($0.name):\($0.name)" }
@@ -335,7 +372,11 @@ extension Workspace {
                     try repository.push(remote: remote.url, refspecs: refspecs, options: $0)
                 }
                 for answer in answers {
-                    guard let reason = answer.rejection else { continue }
+                    guard let reason = answer.rejection else {
+                        let id = answer.name == Workspace.branch ? local : tags.first { $0.name == answer.name }?.id
+                        detailMoved(answer.name, from: remoteRefs[answer.name], to: id, remote: remote.name)
+                        continue
+                    }
                     if answer.name == Workspace.branch {
                         throw SyncError.pushRejected(remote: remote.name, reference: answer.name, reason: reason)
                     }
@@ -348,7 +389,7 @@ extension Workspace {
             throw SyncError.transferFailed(url: remote.displayURL, reason: error.oneLineMessage)
         }
         if pushMain {
-            try repository.setReference(remote.trackingPrefix + "main", to: local, message: "naner sync: push")
+            try moveReference(remote.trackingPrefix + "main", to: local, message: "naner sync: push")
         }
         if let path = remote.folderPath, let main = pushMain ? local : remoteRefs[Workspace.branch] {
             try setAsideMergedCopies(in: CloudFolder(path: path), main: main)
@@ -413,7 +454,8 @@ extension Workspace {
     public func planSync(_ direction: SyncDirection = .both, _ options: SyncOptions) throws -> SyncPlan {
         try lockRepository()
         let remote = try syncRemote(options, creating: false)
-        let uncommitted = try status().scan.changes.filter { $0.kind != .excluded }.count
+        let here = try status().scan
+        let uncommitted = here.changes.filter { $0.kind != .excluded }.count
         guard let local = try repository.headCommitID() else { throw NanerError.repositoryMissing(locations.repository) }
         let localTree = try repository.commit(local).treeID
         let lastSeen = try? repository.resolveCommit(remote.trackingPrefix + "main")
@@ -425,6 +467,13 @@ extension Workspace {
         // The preview refuses what the pull would refuse.
         if let theirs, direction.pulls { try checkout.admit(commit: theirs, label: remote.name, base: local) }
         let pull: SyncPlan.Pull = direction.pulls ? try SyncPlan.decidePull(ours: local, theirs: theirs, in: repository) : .notAsked
+        // The files the pull would write, planned as the real pull plans them: an uncommitted
+        // edit in the way (or a refusal) stops the preview with the real run's words and exit code.
+        var conflicts: [String] = []
+        if let (target, conflicting) = try pullTarget(pull, ours: local, label: remote.name) {
+            _ = try timed("plan") { try planIncoming(target, scan: here) }
+            conflicts = conflicting
+        }
         let push: SyncPlan.Push = direction.pushes
             ? try SyncPlan.decidePush(local: local, there: theirs, lastSeen: lastSeen, pullFirst: direction.pulls,
                                       force: options.force, remote: remote, in: repository)
@@ -447,6 +496,7 @@ extension Workspace {
             outgoing = try repository.changes(from: nil, to: localTree)
         }
         return SyncPlan(remote: remote, direction: direction, remoteExists: remoteExists, pull: pull, push: push,
-                        ahead: ahead, behind: behind, incoming: incoming, outgoing: outgoing, uncommitted: uncommitted)
+                        ahead: ahead, behind: behind, incoming: incoming, outgoing: outgoing, uncommitted: uncommitted,
+                        conflicts: conflicts)
     }
 }

@@ -10,15 +10,15 @@ extension Workspace {
             let rules = try refreshRules()
             scan = try self.scan(rules: rules, mode: .commit(gitDirectory: locations.repository), index: try repository.index())
             target = try RestoreTarget.commit(to, label: label, head: from, repository: repository)
-            plan = try planIncoming(target, scan: scan)
+            plan = try timed("plan") { try planIncoming(target, scan: scan) }
         } catch {
             // Refused before a byte was written: nothing is left to finish, so no later
             // command replays the refusal.
             SyncJournal.clear(repository: locations.repository)
             throw error
         }
-        try checkout.run(plan, from: target, scan: scan, saving: nil)
-        try repository.setReference(Workspace.branch, to: to, message: message)
+        try timed("write") { _ = try checkout.run(plan, from: target, scan: scan, saving: nil) }
+        try moveReference(Workspace.branch, to: to, message: message)
         try checkout.updateIndex(from: from, to: to, written: plan.actions.map(\.path))
         SyncJournal.clear(repository: locations.repository)
         return plan

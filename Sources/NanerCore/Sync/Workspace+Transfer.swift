@@ -22,6 +22,7 @@ extension Workspace {
         var options = TransferOptions(progress: progress)
         if let credentials { options.credentials = { try credentials.answer($0) } }
         let shown = HTTPCredentials.redacted(url)
+        detailOnce((remote.map { "remote '\($0)': " } ?? "remote: ") + HTTPCredentials.masked(url))
         let settings = HTTPCredentials.isHTTP(url) ? try transportSettings(url, remote: remote) : nil
         var proxyCredentials: HTTPCredentials?
         if let settings {
@@ -39,6 +40,7 @@ extension Workspace {
                     throw TransportError.unsupportedProxy(proxy: settings.proxyAddress ?? "?", origin: proxy.origin)
                 }
                 try HTTPCredentials.check(full)
+                detailOnce("proxy for '\(shown)': \(HTTPCredentials.masked(full)) (\(proxy.origin))")
                 let helper = HTTPCredentials(url: full, gitDirectory: locations.repository, usingToken: false)
                 proxyCredentials = helper
                 options.proxy = ProxyOptions(url: address, credentials: { try helper.answer($0) })

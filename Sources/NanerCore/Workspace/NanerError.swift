@@ -16,6 +16,8 @@ public enum NanerError: NanerFailure, Equatable {
     /// A path below a folder that is a link inside the home: only the link is stored.
     /// `livesAt`: where the path really is, when that is inside the home.
     case pathBelowLink(String, link: String, target: String, stored: Bool, livesAt: String?)
+    /// `naner forget` of a path below a link: nothing there was ever stored.
+    case forgetBelowLink(String, link: String, target: String)
     case pathMissing(String)
     case pathNotManaged(String)
     case ownFile(String)
@@ -83,6 +85,8 @@ public enum NanerError: NanerFailure, Equatable {
         case .pathBelowLink(let path, let link, let target, let stored, _):
             return stored ? "'\(link)' is a link; it is stored as a link to '\(target)'"
                 : "'\(path)' is below '\(link)', a link to '\(target)'; naner stores links, never what is below them"
+        case .forgetBelowLink(let path, let link, let target):
+            return "'\(path)' is below '\(link)', a link to '\(target)': naner never stores what is below a link, so there is nothing to forget"
         case .pathMissing(let path): return "'\(path)' does not exist"
         case .pathNotManaged(let path): return "'\(path)' is not managed by naner"
         case .ownFile(let path): return "'\(path)' is naner's own file and is always managed"
@@ -154,6 +158,7 @@ public enum NanerError: NanerFailure, Equatable {
             return [stored ? "the link itself is managed already; naner never stores what is below a link"
                     : "'naner add \(link)' stores the link itself"]
                 + (livesAt.map { ["to manage the file, add it where it lives: 'naner add \($0)'"] } ?? [])
+        case .forgetBelowLink(_, let link, _): return ["'naner forget \(link)' stops managing the link itself"]
         case .pathMissing: return ["create it first, or check the spelling"]
         case .pathNotManaged: return ["'naner ignore check PATH' says why"]
         case .ownFile: return []

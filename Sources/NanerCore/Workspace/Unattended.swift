@@ -1,10 +1,12 @@
 import Foundation
 
-/// Nobody to ask: warnings are dropped, a passphrase comes only from `NANER_PASSPHRASE`.
+/// Nobody to ask: warnings and details are dropped, a passphrase comes only from `NANER_PASSPHRASE`.
 public struct Unattended: Interaction {
     public init() {}
 
     public func warn(_ message: String) {}
+
+    public func detail(_ line: @autoclosure () -> String) {}
 
     public func passphrase(for archive: String, confirm: Bool) throws -> String {
         try Unattended.environmentPassphrase(for: archive)

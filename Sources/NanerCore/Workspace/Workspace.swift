@@ -8,6 +8,8 @@ public final class Workspace {
     public let interaction: Interaction
     private let loader: RepositoryLoader
     private var lock: FileLock?
+    /// Detail lines said once a run (the rule files, a remote's address), not at every reload.
+    var detailsSaid = Set<String>()
 
     public static let defaultSizeLimit = 5 * 1024 * 1024
 
@@ -134,6 +136,7 @@ public final class Workspace {
     @discardableResult
     public func refreshRules() throws -> ManagedRules {
         let rules = try ManagedRules.load(home: locations.home, repositoryInsideHome: locations.repositoryInsideHome)
+        detailRules(rules)
         let path = locations.repository + "/info/exclude"
         let text = rules.excludeFileText
         if (try? String(contentsOfFile: path, encoding: .utf8)) != text {

@@ -75,7 +75,6 @@ extension Naner {
             let printer = CommitPrinter(console: console)
             printer.printWarnings(report.committed.scan)
             printer.detail(report.committed)
-            console.detail("tag '\(report.name)' points at \(report.commit.hex)")
             if let commit = report.committed.commit {
                 console.say("[main \(commit.short)] \(message ?? "backup \(report.name)")")
             }

@@ -58,11 +58,10 @@ struct CommitPrinter {
         }
     }
 
-    /// With `-v`: what the scan found and where main now is.
+    /// With `-v`: what the scan found (the core says where main went).
     func detail(_ report: CommitReport) {
         let scan = report.scan
         console.detail("\(counted(report.fileCount, "file")) managed, \(scan.changes.count) changed, \(scan.refused.count) refused, \(scan.skipped.count) skipped")
-        if let commit = report.commit { console.detail("main is now \(commit.hex)") }
     }
 
     func summary(_ scan: ScanResult) -> String {

@@ -49,7 +49,6 @@ extension Naner {
                 }
                 if let safety = report.safetyPoint { console.say("saved local files as safety point '\(safety)'") }
                 console.detail("\(counted(report.plan.actions.count, "file")) written or removed, \(report.plan.unchangedCount) unchanged")
-                console.detail("main is now \(report.commit.hex)")
                 let printer = RestorePrinter(console: console)
                 if !report.plan.isEmpty && !console.quiet { console.output(printer.lines(report.plan, prefix: "", conflictNote: "never committed here; kept in the safety point")) }
                 console.say("initialized '\(locations.repository)' for '\(locations.home)' from '\(from)' at \(report.commit.short)")

@@ -48,8 +48,6 @@ extension Naner {
             }
             let plan = report.plan
             console.detail("plan: \(counted(plan.actions.count, "file")) to write or remove (\(plan.conflicts.count) with uncommitted edits), \(plan.unchangedCount) unchanged")
-            if let safety = report.safetyPoint { console.detail("safety point ref: \(BackupName.safetyPrefix)\(safety)") }
-            if let commit = report.commit { console.detail("main is now \(commit.hex)") }
             if json {
                 console.output(RestoreDocument(report).jsonText)
                 return

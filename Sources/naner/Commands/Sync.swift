@@ -113,16 +113,16 @@ enum SyncPrinter {
         }
     }
 
-    /// With `-v`: the remote's address, the files a pull wrote, where main and the tags went.
+    /// With `-v`: how many files a pull wrote and what a push sent (the core names the
+    /// remote's address and each ref that moved, here and there).
     static func detail(_ report: SyncReport, console: Console) {
-        console.detail("remote '\(report.remote.name)': \(report.remote.displayURL)")
         switch report.pull {
-        case .fastForward(let commit, let files)?, .merged(let commit, let files)?:
-            console.detail("pull: \(counted(files.count, "file")) written or removed, main is now \(commit.hex)")
+        case .fastForward(_, let files)?, .merged(_, let files)?:
+            console.detail("pull: \(counted(files.count, "file")) written or removed")
         case .remoteEmpty?, .upToDate?, nil: break
         }
         if let push = report.push {
-            console.detail("push: " + (push.main.map { "main \($0.hex), " } ?? "main unchanged, ") + counted(push.tags.count, "tag"))
+            console.detail("push: " + (push.main == nil ? "main unchanged, " : "main, ") + counted(push.tags.count, "tag"))
         }
     }
 
@@ -130,6 +130,9 @@ enum SyncPrinter {
         let remote = preview.remote.name
         if !preview.remoteExists && preview.push != .notAsked {
             console.output("'\(remote)' does not exist yet: a push would create it at '\(preview.remote.displayURL)'")
+        }
+        if !preview.conflicts.isEmpty {
+            console.output("the pull would stop: \(SyncError.mergeConflicts(preview.conflicts).message)")
         }
         if case .refused(let refusal) = preview.push { console.output("the push would stop: \(refusal.message)") }
         console.output("\(preview.ahead.count) commit\(preview.ahead.count == 1 ? "" : "s") to push, "
