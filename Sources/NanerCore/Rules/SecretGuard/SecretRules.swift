@@ -8,9 +8,6 @@ public enum SecretRules {
     /// Every rule's id, in table order, each once (a rule may take two table rows).
     public static let ids: [String] = all.map(\.id).reduce(into: []) { ids, id in if !ids.contains(id) { ids.append(id) } }
 
-    /// The rules with no prefix of their own (found from a separator or a keyword).
-    static let prefixless = Set(generic.map(\.id))
-
     /// The rule with this id, if there is one.
     static func rule(_ id: String) -> SecretRule? { all.first { $0.id == id } }
 
