@@ -87,6 +87,23 @@ final class AgeStreamingTests: XCTestCase {
         }
     }
 
+    /// The most work a header can ask for: 1 MiB of X25519 stanzas (about 10,700
+    /// key agreements), none for us. Seconds, not minutes, even in a debug build.
+    func testTheCostliestHeaderTakesBoundedTime() throws {
+        let one = String(decoding: try AgeFile.encrypt([1, 2, 3], to: [X25519Identity().recipient]), as: UTF8.self)
+        let lines = one.split(separator: "\n", omittingEmptySubsequences: false)
+        let stanza = lines[1] + "\n" + lines[2] + "\n"
+        var header = "age-encryption.org/v1\n"
+        while header.utf8.count < AgeHeader.maximumSize - 200 { header += stanza }
+        header += "--- " + String(repeating: "A", count: 43) + "\n"
+        let started = Date()
+        XCTAssertThrowsError(try AgeFile.decrypt(Array(header.utf8) + [UInt8](repeating: 0, count: 40), with: [X25519Identity()], file: "f")) {
+            XCTAssertEqual($0 as? AgeError, .noMatch("f"))
+        }
+        XCTAssertLessThan(Date().timeIntervalSince(started), 20)
+        XCTAssertThrowsError(try AgeFile.encrypt([1], to: [ScryptRecipient(passphrase: "p", workFactor: 21)]), "never writes what it refuses to read")
+    }
+
     func testEveryFlippedBitIsRefusedAndNothingIsReleasedBeforeTheHeaderChecks() throws {
         let identity = X25519Identity()
         let plain = [UInt8](repeating: 7, count: 70_000)

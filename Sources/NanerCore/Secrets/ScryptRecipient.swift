@@ -15,6 +15,10 @@ public struct ScryptRecipient: AgeRecipient {
     public var mustBeAlone: Bool { true }
 
     public func wrap(_ fileKey: [UInt8]) throws(AgeError) -> [AgeStanza] {
+        // Never a file naner itself would refuse to open.
+        guard (1...ScryptIdentity.maximumWorkFactor).contains(workFactor) else {
+            throw .invalidKey("scrypt work factor \(workFactor) is outside 1...\(ScryptIdentity.maximumWorkFactor)")
+        }
         var generator = SystemRandomNumberGenerator()
         let salt = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
         let key = try ScryptIdentity.wrapKey(passphrase, salt: salt, workFactor: workFactor)
