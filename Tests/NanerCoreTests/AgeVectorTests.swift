@@ -59,7 +59,7 @@ final class AgeVectorTests: XCTestCase {
 
     static var names: [String] {
         (try? FileManager.default.contentsOfDirectory(atPath: folder.path))?
-            .filter { !$0.hasSuffix(".txt") && !$0.hasSuffix(".md") }.sorted() ?? []
+            .filter { !$0.hasPrefix(".") && !$0.hasSuffix(".txt") && !$0.hasSuffix(".md") }.sorted() ?? []
     }
 
     /// The vectors' failure kinds, from naner's errors.
