@@ -9,7 +9,8 @@ enum AgeBase64 {
         return table
     }()
 
-    static func encode(_ bytes: some Collection<UInt8>, padded: Bool = false) -> [UInt8] {
+    /// Unpadded, as in stanzas and the MAC line (naner reads armor but does not write it).
+    static func encode(_ bytes: some Collection<UInt8>) -> [UInt8] {
         var result: [UInt8] = []
         result.reserveCapacity((bytes.count + 2) / 3 * 4)
         var iterator = bytes.makeIterator()
@@ -18,8 +19,8 @@ enum AgeBase64 {
             let value = UInt32(first) << 16 | UInt32(second ?? 0) << 8 | UInt32(third ?? 0)
             result.append(alphabet[Int(value >> 18 & 63)])
             result.append(alphabet[Int(value >> 12 & 63)])
-            if second != nil { result.append(alphabet[Int(value >> 6 & 63)]) } else if padded { result.append(0x3D) }
-            if third != nil { result.append(alphabet[Int(value & 63)]) } else if padded { result.append(0x3D) }
+            if second != nil { result.append(alphabet[Int(value >> 6 & 63)]) }
+            if third != nil { result.append(alphabet[Int(value & 63)]) }
         }
         return result
     }

@@ -6,8 +6,6 @@ struct ByteReader {
     private var buffer: [UInt8] = []
     private var start = 0
     private var ended = false
-    /// Bytes handed out so far (for the header's size bound).
-    private(set) var consumed = 0
 
     init(_ source: any AgeSource) { self.source = source }
 
@@ -39,16 +37,13 @@ struct ByteReader {
     mutating func read(upTo count: Int) throws(AgeError) -> [UInt8] {
         _ = try fill(count)
         let taken = min(count, available)
-        defer { start += taken; consumed += taken }
+        defer { start += taken }
         return Array(buffer[start..<start + taken])
     }
 
     /// Skips bytes while `skip` holds for them.
     mutating func skip(while skip: (UInt8) -> Bool) throws(AgeError) {
-        while try fill(1), skip(buffer[start]) {
-            start += 1
-            consumed += 1
-        }
+        while try fill(1), skip(buffer[start]) { start += 1 }
     }
 
     enum Line {
@@ -64,13 +59,13 @@ struct ByteReader {
             if let index = buffer[(start + scanned)...].firstIndex(of: 0x0A) {
                 let length = index - start
                 guard length <= limit else { return .tooLong }
-                defer { start = index + 1; consumed += length + 1 }
+                defer { start = index + 1 }
                 return .line(Array(buffer[start..<index]))
             }
             scanned = available
             guard scanned <= limit else { return .tooLong }
             if !(try fill(available + 1)) {
-                defer { consumed += available; start = buffer.count }
+                defer { start = buffer.count }
                 return .unterminated(Array(buffer[start...]))
             }
         }
