@@ -112,4 +112,48 @@ final class AgeIdentityCLITests: XCTestCase {
         XCTAssertExit(damaged, 1)
         XCTAssertOneErrorLine(damaged, contains: "cannot use the age identity in '\(identityPath)'")
     }
+
+    /// A new machine: `init --from` brings `.naner/identity.age` and unlocks it with
+    /// NANER_PASSPHRASE; without it (or with a wrong one) everything else is laid out
+    /// and a warning says how to unlock it later.
+    func testNewMachineUnlocksTheIdentityOnInitFrom() throws {
+        let first = try Sandbox()
+        try first.makeTypicalHome()
+        XCTAssertExit(first.naner("init"), 0)
+        let made = first.naner(["secret", "key"], environment: passphrase)
+        XCTAssertExit(made, 0)
+        let recipient = try XCTUnwrap(keyLines(made)).recipient
+        XCTAssertExit(first.naner("commit", "-m", "identity"), 0)
+        let firstIdentity = try Data(contentsOf: URL(fileURLWithPath: first.repo + "/naner-identity.txt"))
+
+        let second = try Sandbox()
+        let run = second.naner(["init", "--from", first.repo], environment: passphrase)
+        XCTAssertExit(run, 0)
+        XCTAssertTrue(run.stdout.contains("unlocked the age identity from .naner/identity.age"), run.stdout)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: second.repo + "/naner-identity.txt")), firstIdentity)
+        XCTAssertEqual((try FileManager.default.attributesOfItem(atPath: second.repo + "/naner-identity.txt")[.posixPermissions] as? Int), 0o600)
+        XCTAssertEqual(second.mode(".naner/identity.age"), 0o600, ".naner/modes keeps the wrapped copy private too")
+        XCTAssertEqual(keyLines(second.naner("secret", "key"))?.recipient, recipient)
+
+        for environment in [[:], ["NANER_PASSPHRASE": "not it"]] {
+            let third = try Sandbox()
+            let locked = third.naner(["init", "--from", first.repo], environment: environment)
+            XCTAssertExit(locked, 0)
+            XCTAssertEqual(third.read(".bashrc"), first.read(".bashrc"), "everything else is laid out")
+            XCTAssertTrue(locked.stderr.contains("warning: the age identity is still locked: "), locked.stderr)
+            XCTAssertTrue(locked.stderr.contains("hint: 'naner secret key' unlocks it"), locked.stderr)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: third.repo + "/naner-identity.txt"))
+            XCTAssertEqual(keyLines(third.naner(["secret", "key"], environment: passphrase))?.recipient, recipient)
+        }
+
+        // A configuration without an identity asks for nothing.
+        let plain = try Sandbox()
+        try plain.makeTypicalHome()
+        XCTAssertExit(plain.naner("init"), 0)
+        let fourth = try Sandbox()
+        let quiet = fourth.naner("init", "--from", plain.repo)
+        XCTAssertExit(quiet, 0)
+        XCTAssertFalse(quiet.stderr.contains("identity"), quiet.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: fourth.repo + "/naner-identity.txt"))
+    }
 }

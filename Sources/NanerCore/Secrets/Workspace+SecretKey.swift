@@ -30,8 +30,9 @@ extension Workspace {
     /// (asked twice). The passphrase comes from `interaction` (the terminal or
     /// `NANER_PASSPHRASE`), never the command line. The wrapped copy is written
     /// before the local file, so a failure between the two leaves what the next run
-    /// can unlock; a wrong passphrase writes nothing.
-    public func secretKey(now: Date = Date()) throws -> SecretKeyReport {
+    /// can unlock; a wrong passphrase writes nothing. With `create` false, a
+    /// configuration without any identity gives nil (what `init --from` asks).
+    public func secretKey(create: Bool = true, now: Date = Date()) throws -> SecretKeyReport? {
         _ = try repository
         try lockRepository()
         let local = secretIdentityPath
@@ -59,6 +60,7 @@ extension Workspace {
             try writeLocalIdentity(text, to: local)
             return SecretKeyReport(path: local, recipient: identity.recipient.encoded, origin: .unlocked, wrappedPresent: true)
         }
+        guard create else { return nil }
         let passphrase = try interaction.passphrase(for: SecretIdentity.wrappedPath, confirm: true)
         let identity = SecretIdentity(X25519Identity())
         do {

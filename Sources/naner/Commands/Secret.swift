@@ -71,7 +71,7 @@ extension Naner {
 
             func run() throws {
                 let console = Console.standard
-                let report = try global.workspace().secretKey()
+                guard let report = try global.workspace().secretKey() else { return }
                 switch report.origin {
                 case .existing: break
                 case .created:
