@@ -10,8 +10,9 @@ INSTALL_CONFIG ?= release
 # lighttpd-mod-openssl and tinyproxy for the HTTPS tests (TLS, a CA of their own, a proxy);
 # gnupg, openssh-client (ssh-keygen) and systemd (systemd-analyze) for signing and schedule tests;
 # hyperfine and GNU time for the bench; python3 for the test-home generator; python3-venv
-# for detect-secrets, the secret-corpus tests' oracle (Debian's pip refuses system installs).
-DEB_PACKAGES := libgit2-dev pkg-config git lighttpd lighttpd-mod-openssl tinyproxy openssl apache2-utils openssh-server openssh-client gnupg systemd hyperfine time python3 python3-venv
+# for detect-secrets, the secret-corpus tests' oracle (Debian's pip refuses system installs);
+# age, the reference tool naner's age files must interoperate with (AgeInteropTests).
+DEB_PACKAGES := libgit2-dev pkg-config git lighttpd lighttpd-mod-openssl tinyproxy openssl apache2-utils openssh-server openssh-client gnupg systemd hyperfine time python3 python3-venv age
 # Yelp's detect-secrets from PyPI, pinned, in a venv of its own (SecretCorpusCLITests runs it).
 DETECT_SECRETS_VERSION := 1.5.0
 DETECT_SECRETS := .build/tools/detect-secrets

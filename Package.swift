@@ -51,7 +51,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "NanerCoreTests", dependencies: ["NanerCore", "GitKit"]),
+        // ZIPFoundation's inflater opens the zlib-compressed age test vectors.
+        .testTarget(name: "NanerCoreTests", dependencies: [
+            "NanerCore", "GitKit", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ]),
         .testTarget(name: "NanerCLITests", dependencies: ["NanerCore"]),
     ],
     swiftLanguageModes: [.v6]

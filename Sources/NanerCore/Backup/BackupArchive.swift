@@ -30,7 +30,7 @@ public enum BackupArchive {
             throw NanerError.cannotArchive(problem.path, reason: problem.reason)
         }
 
-        let fileName = passphrase != nil ? name + EncryptedArchive.fileExtension : compress ? name + ".zip" : name
+        let fileName = passphrase != nil ? name + AgeArchive.fileExtension : compress ? name + ".zip" : name
         let target = join(directory, fileName)
         guard !PathStatus.exists(target) else { throw NanerError.archiveExists(target) }
         let temporary = join(directory, ".\(fileName).naner-tmp-\(FileSystem.processID)")
@@ -42,7 +42,7 @@ public enum BackupArchive {
             if let passphrase {
                 // Built and sealed in memory: no byte of the plain archive reaches the disk.
                 let zip = try ZipArchive.bytes(([manifestEntry] + sorted).map { ($0.path, $0.content) })
-                try writeFile(temporary, try EncryptedArchive.seal(zip, passphrase: passphrase), mode: 0o600, shown: target)
+                try writeFile(temporary, try AgeArchive.seal(zip, passphrase: passphrase), mode: 0o600, shown: target)
             } else if compress {
                 try writeZip([manifestEntry] + sorted, temporary: temporary, target: target)
             } else {
@@ -84,7 +84,11 @@ public enum BackupArchive {
             } catch {
                 throw NanerError.cannotRead(path, reason: (error as NSError).localizedDescription)
             }
-            if EncryptedArchive.isEncrypted(bytes) {
+            if AgeFile.isAgeFile(Array(bytes.prefix(1024))) {
+                let passphrase = try interaction.passphrase(for: path, confirm: false)
+                bytes = try AgeArchive.open(bytes, passphrase: passphrase, path: path)
+            } else if EncryptedArchive.isEncrypted(bytes) {
+                // The format of earlier versions (NAME.zip.enc): still read, no longer written.
                 let passphrase = try interaction.passphrase(for: path, confirm: false)
                 do {
                     bytes = try EncryptedArchive.open(bytes, passphrase: passphrase)

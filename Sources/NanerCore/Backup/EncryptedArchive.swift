@@ -2,6 +2,10 @@ import Crypto
 import _CryptoExtras
 import Foundation
 
+/// The sealed backup archives of earlier versions (`NAME.zip.enc`), still read by
+/// `restore`; `backup --encrypt` now writes age files (`AgeArchive`). `seal`
+/// stays for the tests that prove old archives keep restoring.
+///
 /// A backup archive sealed with a passphrase: the zip's bytes, encrypted with
 /// AES-256-GCM under a key that scrypt derives from the passphrase and a random
 /// salt. Format version 1, all integers one byte:

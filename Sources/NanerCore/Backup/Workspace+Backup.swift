@@ -17,11 +17,11 @@ extension Workspace {
             guard FileManager.default.fileExists(atPath: output, isDirectory: &isDirectory), isDirectory.boolValue else {
                 throw NanerError.outputMissing(output)
             }
-            let target = output + "/" + name + (encrypt ? EncryptedArchive.fileExtension : compress ? ".zip" : "")
+            let target = output + "/" + name + (encrypt ? AgeArchive.fileExtension : compress ? ".zip" : "")
             if FileManager.default.fileExists(atPath: target) { throw NanerError.cannotWrite(target, reason: "it already exists") }
         }
         // Asked before anything changes: a missing or mistyped passphrase leaves no trace.
-        let passphrase = try encrypt ? interaction.passphrase(for: name + EncryptedArchive.fileExtension, confirm: true) : nil
+        let passphrase = try encrypt ? interaction.passphrase(for: name + AgeArchive.fileExtension, confirm: true) : nil
         try lockRepository()
         if try backupReference(name) != nil { throw NanerError.backupExists(name) }
 

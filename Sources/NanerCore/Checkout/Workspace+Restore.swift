@@ -50,7 +50,7 @@ extension Workspace {
     /// passphrase). Whatever fails there is left to `restoreTarget`, which says it.
     private func resolvingInBackground(_ source: String) -> PendingTarget? {
         if FileManager.default.fileExists(atPath: Paths.absolute(source)) || source.hasSuffix(".zip")
-            || source.hasSuffix(EncryptedArchive.fileExtension) { return nil }
+            || source.hasSuffix(AgeArchive.fileExtension) || source.hasSuffix(EncryptedArchive.fileExtension) { return nil }
         let pending = PendingTarget()
         let locations = self.locations
         pending.thread = BackgroundThreads.start {
@@ -64,7 +64,8 @@ extension Workspace {
                                       interaction: Interaction = Unattended()) throws -> RestoreTarget {
         let head = try repository.headCommitID()
         let absolute = Paths.absolute(source)
-        if FileManager.default.fileExists(atPath: absolute) && (source.contains("/") || source.hasSuffix(".zip") || source.hasSuffix(EncryptedArchive.fileExtension)) {
+        if FileManager.default.fileExists(atPath: absolute) && (source.contains("/") || source.hasSuffix(".zip")
+            || source.hasSuffix(AgeArchive.fileExtension) || source.hasSuffix(EncryptedArchive.fileExtension)) {
             let (_, entries) = try BackupArchive.read(absolute, interaction: interaction)
             return try RestoreTarget.archive(entries, label: source)
         }

@@ -56,6 +56,10 @@ public enum NanerError: NanerFailure, Equatable {
     case passphraseNeeded(String)
     case wrongPassphrase(String)
     case passphraseMismatch
+    /// The passphrase does not open the wrapped age identity (`.naner/identity.age`).
+    case wrongIdentityPassphrase(String)
+    /// An age identity file, local or wrapped, that cannot be used.
+    case identityUnreadable(String, reason: String)
     case invalidScheduleTime(String)
     case noScheduler
     /// The user's systemd answered but would not enable or start the timer.
@@ -117,6 +121,8 @@ public enum NanerError: NanerFailure, Equatable {
         case .passphraseNeeded(let archive): return "'\(archive)' needs a passphrase"
         case .wrongPassphrase(let archive): return "wrong passphrase for '\(archive)', or the archive was altered"
         case .passphraseMismatch: return "the two passphrases differ"
+        case .wrongIdentityPassphrase(let path): return "wrong passphrase for the age identity in '\(path)', or the file was altered"
+        case .identityUnreadable(let path, let reason): return "cannot use the age identity in '\(path)': \(reason)"
         case .invalidScheduleTime(let time): return "'\(time)' is not a time of day"
         case .noScheduler: return "this machine has neither a systemd user session nor crontab"
         case .scheduleNotStarted(let unit, let reason): return "systemd did not start \(unit): \(reason.onOneLine)"
@@ -181,6 +187,10 @@ public enum NanerError: NanerFailure, Equatable {
         case .passphraseNeeded: return ["set NANER_PASSPHRASE, or run naner on a terminal to be asked"]
         case .wrongPassphrase: return ["nothing was written; try again with the passphrase the backup was made with"]
         case .passphraseMismatch: return ["nothing was written; type the same passphrase twice"]
+        case .wrongIdentityPassphrase:
+            return ["nothing was written; it is the passphrase given when 'naner secret key' first made the identity"]
+        case .identityUnreadable:
+            return ["the repository's copy, .naner/identity.age, opens with your passphrase: 'naner secret key' unlocks it when the local file is gone"]
         case .invalidScheduleTime: return ["give it as HH:MM on a 24-hour clock, e.g. --at 03:30"]
         case .noScheduler: return ["install cron (apt install cron), or run naner backup from your own scheduler"]
         case .scheduleNotStarted(let unit, _):

@@ -32,8 +32,8 @@ extension Naner {
         var includeSSHKeys = false
 
         @Flag(help: ArgumentHelp(
-            "With --output: one NAME.zip.enc sealed with a passphrase (NANER_PASSPHRASE, or asked on a terminal).",
-            discussion: "scrypt derives the key, AES-256-GCM seals the zip; see the README for the format."))
+            "With --output: one NAME.zip.age sealed with a passphrase (NANER_PASSPHRASE, or asked on a terminal).",
+            discussion: "An age v1 file with an scrypt recipient: 'age -d NAME.zip.age > NAME.zip' opens it without naner."))
         var encrypt = false
 
         @Flag(help: "With --include-ssh-keys: write the keys without encryption, knowingly.")

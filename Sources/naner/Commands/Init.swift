@@ -39,8 +39,9 @@ extension Naner {
                 // Never echo a password written in the URL.
                 let from = HTTPCredentials.redacted(given)
                 let report: Workspace.InitFromReport
+                let workspace: Workspace
                 do {
-                    (_, report) = try Workspace.initialize(from: given, locations, force: force, interaction: console)
+                    (workspace, report) = try Workspace.initialize(from: given, locations, force: force, interaction: console)
                 } catch NanerError.conflicts(let conflicting) {
                     for file in conflicting { console.output("conflict: '\(file.path)' differs from the configuration (never committed here)") }
                     console.error("\(conflicting.count) local \(conflicting.count == 1 ? "file differs" : "files differ") from '\(from)'; nothing was overwritten")
@@ -52,6 +53,7 @@ extension Naner {
                 let printer = RestorePrinter(console: console)
                 if !report.plan.isEmpty && !console.quiet { console.output(printer.lines(report.plan, prefix: "", conflictNote: "never committed here; kept in the safety point")) }
                 console.say("initialized '\(locations.repository)' for '\(locations.home)' from '\(from)' at \(report.commit.short)")
+                unlockIdentity(workspace, console: console)
                 return
             }
             let (_, outcome) = try Workspace.initialize(locations, interaction: console)
@@ -66,6 +68,22 @@ extension Naner {
                 if let commit = report.commit {
                     console.say("[main \(commit.short)] naner init: \(report.fileCount) files managed")
                 }
+            }
+        }
+
+        /// The configuration's age identity, when it has one: unlocked with the passphrase
+        /// (terminal or NANER_PASSPHRASE). Without it, or with a wrong one, everything else
+        /// is in place already: a warning and the way to do it later.
+        private func unlockIdentity(_ workspace: Workspace, console: Console) {
+            do {
+                if let key = try workspace.secretKey(create: false), key.origin == .unlocked {
+                    console.say("unlocked the age identity from \(SecretIdentity.wrappedPath)")
+                }
+            } catch let error as NanerError {
+                console.warning("the age identity is still locked: " + error.message)
+                console.hint("'naner secret key' unlocks it with the passphrase it was made with (asked, or NANER_PASSPHRASE)")
+            } catch {
+                console.warning("the age identity is still locked: \(error)")
             }
         }
     }
