@@ -11,6 +11,7 @@ final class EncryptedArchiveTests: XCTestCase {
         var asked = 0
         init(_ passphrase: String) { self.passphrase = passphrase }
         func warn(_ message: String) {}
+        func detail(_ line: @autoclosure () -> String) {}
         func passphrase(for archive: String, confirm: Bool) throws -> String {
             asked += 1
             return passphrase

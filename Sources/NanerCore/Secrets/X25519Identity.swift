@@ -2,7 +2,9 @@ import Foundation
 import Crypto
 
 /// An `AGE-SECRET-KEY-1…` private key: opens `X25519` stanzas made for its recipient.
-public struct X25519Identity: AgeIdentity {
+/// `@unchecked`: the key is an immutable value, which swift-crypto 4 marks Sendable and 3 does not
+/// (a clone resolves either, as Package.swift allows both).
+public struct X25519Identity: AgeIdentity, @unchecked Sendable {
     static let prefix = "age-secret-key-"
     private let privateKey: Curve25519.KeyAgreement.PrivateKey
 
