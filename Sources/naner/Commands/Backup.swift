@@ -83,40 +83,4 @@ extension Naner {
             if let archive = report.archive { console.say("wrote '\(archive)'") }
         }
     }
-
-    struct Backups: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "backups",
-            abstract: "List backups and safety points, newest first."
-        )
-
-        @OptionGroup var global: GlobalOptions
-
-        @Flag(help: "Print the list as JSON.")
-        var json = false
-
-        func run() throws {
-            let workspace = try global.workspace()
-            let console = Console.standard
-            let backups = try workspace.backups()
-            if json {
-                console.output(BackupsDocument(backups).jsonText)
-                return
-            }
-            guard !backups.isEmpty else {
-                console.output("no backups yet")
-                console.hint("'naner backup --name NAME' makes one")
-                return
-            }
-            let width = backups.map(\.name.count).max() ?? 0
-            var text = ""
-            for backup in backups {
-                let name = backup.name.padding(toLength: max(width, 4), withPad: " ", startingAt: 0)
-                let kind = backup.kind == .safety ? console.paint(" (safety point)", .yellow) : ""
-                text += "\(console.paint(name, .green))  \(Log.date(time: backup.time, offsetMinutes: backup.offsetMinutes))  "
-                    + "\(backup.fileCount) files  \(backup.message)\(kind)\n"
-            }
-            console.output(text)
-        }
-    }
 }
