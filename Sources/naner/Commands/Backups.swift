@@ -7,8 +7,8 @@ extension Naner {
     struct Backups: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "backups",
-            abstract: "List and prune backups and safety points.",
-            subcommands: [List.self, Prune.self],
+            abstract: "List, prune and verify backups and safety points.",
+            subcommands: [List.self, Prune.self, Verify.self],
             defaultSubcommand: List.self
         )
     }
@@ -138,6 +138,45 @@ extension Naner.Backups {
             let tags = report.plan.removals.contains { $0.backup.kind == .backup && removed.contains($0.backup.name) }
             if tags && !report.remotes.isEmpty {
                 console.say("the removed tags leave " + report.remotes.map { "'\($0)'" }.joined(separator: ", ") + " at the next sync")
+            }
+        }
+    }
+
+    struct Verify: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "verify",
+            abstract: "Prove backups restore: objects intact, a restore into a scratch folder equal to the backup.",
+            discussion: """
+                For each backup (default: the newest) every object its tag, commit and tree need is read \
+                and checked against its id, then the backup is restored into a scratch folder in the \
+                repository with the checkout every restore uses, and each file's bytes and mode and each \
+                link's target are compared with the backup, and the number of files with its manifest. \
+                An archive written by 'naner backup --output' (a folder, .zip or .zip.enc) is given as a \
+                path and verified the same way. One line per backup; exit 1 when any fails.
+                """
+        )
+
+        @OptionGroup var global: GlobalOptions
+
+        @Argument(help: ArgumentHelp("Backups, safety points or archive paths (default: the newest backup).", valueName: "name"))
+        var names: [String] = []
+
+        func run() throws {
+            let workspace = try global.workspace()
+            let console = Console.standard
+            let results = try workspace.verifyBackups(names)
+            for result in results {
+                if result.verified {
+                    console.say("verified '\(result.name)': \(counted(result.fileCount, "file")), bytes and modes match")
+                } else {
+                    console.error("'\(result.name)' does not verify: \(result.problem ?? "")")
+                }
+            }
+            let failed = results.filter { !$0.verified }.count
+            if failed > 0 {
+                if results.count > 1 { console.error(BackupError.verificationFailed(count: failed).message) }
+                for hint in BackupError.verificationFailed(count: failed).hints { console.hint(hint) }
+                throw ExitCode(NanerExit.failure)
             }
         }
     }
