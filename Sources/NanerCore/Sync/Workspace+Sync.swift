@@ -59,9 +59,13 @@ extension Workspace {
             if let path = remote.folderPath {
                 try fetchFromFolder(path, remote: remote, into: prefix, tags: tags, options: options)
             } else {
+                let pruned = tags ? PrunedTags.load(repository: locations.repository).pending(for: remote.name) : [:]
+                let absent = try pruned.keys.filter { try !repository.referenceExists($0) }
                 try transfer(remote.url, remote: remote.name, progress: options.progress) { transferOptions in
                     try repository.fetch(remote: remote.url, refspecs: ["+refs/heads/*:\(prefix)*"], tags: tags, options: transferOptions)
                 }
+                // libgit2 fetches every tag: the ones pruned here, still there as this machine saw them, go again.
+                for reference in absent { try repository.deleteReference(reference, ifAt: pruned[reference]!) }
             }
         } catch let error as GitError {
             throw SyncError.transferFailed(url: remote.displayURL, reason: error.oneLineMessage)
@@ -76,7 +80,11 @@ extension Workspace {
         let heads = references.filter { $0.key.hasPrefix("refs/heads/") }
         // Commits a sync client kept under a copy's name come along, to be merged like any other head.
         let copies = CloudFolder(path: path).conflictedCopies().filter { $0.path.hasPrefix("refs/heads/") }.compactMap(\.commit)
-        let newTags = tags ? try references.filter { try $0.key.hasPrefix("refs/tags/") && !repository.referenceExists($0.key) } : [:]
+        // Tags pruned here come back only if the remote moved them (then they are someone else's).
+        let pruned = PrunedTags.load(repository: locations.repository).pending(for: remote.name)
+        let newTags = tags ? try references.filter {
+            try $0.key.hasPrefix("refs/tags/") && !repository.referenceExists($0.key) && pruned[$0.key] != $0.value
+        } : [:]
         let have = try repository.references(matching: "refs/*").map(\.commit) + [repository.headCommitID()].compactMap { $0 }
         try source.copyObjects(reachableFrom: Array(heads.values) + Array(newTags.values) + copies, hiding: have, into: repository,
                                phase: .receiving, progress: options.progress)
@@ -306,7 +314,11 @@ extension Workspace {
             }
             tags.append((tag.name, id))
         }
-        if !pushMain && tags.isEmpty { return PushOutcome(main: nil, tags: [], createdFolder: created) }
+        var record = PrunedTags.load(repository: locations.repository)
+        let deletions = try prunedTagsToDelete(remote, remoteRefs: remoteRefs, record: &record)
+        defer { try? record.save(repository: locations.repository) }
+        if !pushMain && tags.isEmpty && deletions.isEmpty { return PushOutcome(main: nil, tags: [], createdFolder: created) }
+        var deleted: [String] = []
         var pushedTags = tags.map(\.name)
         do {
             if let destination {
@@ -315,19 +327,33 @@ extension Workspace {
                                            hiding: Array(remoteRefs.values), into: destination, progress: options.progress)
                 for tag in tags { try destination.setReference(tag.name, to: tag.id, message: "naner: push") }
                 if pushMain { try destination.setReference(Workspace.branch, to: local, message: "naner: push") }
+                // Each only if it still names what this machine saw (compared under the reference's lock).
+                for (reference, id) in deletions {
+                    if try destination.deleteReference(reference, ifAt: id) {
+                        deleted.append(reference)
+                    } else {
+                        warnMovedTag(reference, remote: remote)
+                    }
+                    record.remove(remote: remote.name, reference: reference)
+                }
             } else {
+                // A deletion travels with the value the server lists now, which was compared just above.
                 let refspecs = (pushMain ? ["\(forced ? "+" : "")\(Workspace.branch):\(Workspace.branch)"] : [])
-                    + tags.map { "\($0.name):\($0.name)" }
+                    + tags.map { "\($0.name):\($0.name)" } + deletions.map { ":" + $0.name }
                 let answers = try transfer(remote.url, remote: remote.name, progress: options.progress) {
                     try repository.push(remote: remote.url, refspecs: refspecs, options: $0)
                 }
+                let deleting = Set(deletions.map(\.name))
+                deleted = deletions.map(\.name)
                 for answer in answers {
+                    if deleting.contains(answer.name) { record.remove(remote: remote.name, reference: answer.name) }
                     guard let reason = answer.rejection else { continue }
                     if answer.name == Workspace.branch {
                         throw SyncError.pushRejected(remote: remote.name, reference: answer.name, reason: reason)
                     }
                     interaction.warn("remote '\(remote.name)' refused '\(answer.name)': \(reason)")
                     pushedTags.removeAll { $0 == answer.name }
+                    deleted.removeAll { $0 == answer.name }
                 }
             }
         } catch let error as GitError {
@@ -340,8 +366,34 @@ extension Workspace {
         if let path = remote.folderPath, let main = pushMain ? local : remoteRefs[Workspace.branch] {
             try setAsideMergedCopies(in: CloudFolder(path: path), main: main)
         }
-        return PushOutcome(main: pushMain ? local : nil, tags: pushedTags.map { String($0.dropFirst("refs/tags/".count)) },
-                           createdFolder: created)
+        var outcome = PushOutcome(main: pushMain ? local : nil, tags: pushedTags.map { String($0.dropFirst("refs/tags/".count)) },
+                                  createdFolder: created)
+        outcome.deletedTags = deleted.map { String($0.dropFirst("refs/tags/".count)) }
+        return outcome
+    }
+
+    /// The tags pruned here that `remote` still has where this machine last saw them: the
+    /// push deletes those. One it moved stays there, said once; one it lacks, or that is
+    /// here again (a prune that did not finish), needs nothing: their lines leave `record`.
+    private func prunedTagsToDelete(_ remote: SyncRemote, remoteRefs: [String: ObjectID],
+                                    record: inout PrunedTags) throws -> [(name: String, id: ObjectID)] {
+        var deletions: [(name: String, id: ObjectID)] = []
+        for (reference, id) in record.pending(for: remote.name).sorted(by: { $0.key < $1.key }) {
+            if try repository.referenceExists(reference) || remoteRefs[reference] == nil {
+                record.remove(remote: remote.name, reference: reference)
+            } else if remoteRefs[reference] == id {
+                deletions.append((reference, id))
+            } else {
+                warnMovedTag(reference, remote: remote)
+                record.remove(remote: remote.name, reference: reference)
+            }
+        }
+        return deletions
+    }
+
+    private func warnMovedTag(_ reference: String, remote: SyncRemote) {
+        interaction.warn("backup '\(reference.dropFirst(BackupName.tagPrefix.count))' was pruned here, but '\(remote.name)' "
+            + "moved it since this machine last saw it; it stays there")
     }
 
     /// A conflicted copy whose commit the folder's main now contains has served its
