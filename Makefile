@@ -9,8 +9,9 @@ INSTALL_CONFIG ?= release
 # Debian packages: libgit2 to build; git as the tests' oracle; servers for the sync tests;
 # lighttpd-mod-openssl and tinyproxy for the HTTPS tests (TLS, a CA of their own, a proxy);
 # gnupg, openssh-client (ssh-keygen) and systemd (systemd-analyze) for signing and schedule tests;
-# hyperfine and GNU time for the bench; python3 for the test-home generator.
-DEB_PACKAGES := libgit2-dev pkg-config git lighttpd lighttpd-mod-openssl tinyproxy openssl apache2-utils openssh-server openssh-client gnupg systemd hyperfine time python3
+# hyperfine and GNU time for the bench; python3 for the test-home generator; faketime to date the
+# backups of Tests/tools/make-history (the prune tests and the bench's years of history).
+DEB_PACKAGES := libgit2-dev pkg-config git lighttpd lighttpd-mod-openssl tinyproxy openssl apache2-utils openssh-server openssh-client gnupg systemd hyperfine time python3 faketime
 
 .PHONY: all deps build release test demo bench install clean
 
