@@ -373,13 +373,14 @@ extension Workspace {
     }
 
     /// The tags pruned here that `remote` still has where this machine last saw them: the
-    /// push deletes those. One it moved stays there, said once; one it lacks, or that is
-    /// here again (a prune that did not finish), needs nothing: their lines leave `record`.
+    /// push deletes those. One it moved stays there, said once (a pull may have brought it
+    /// here as the other machine's); one it lacks, or that is here as it was (a prune that
+    /// did not finish), needs nothing: their lines leave `record`.
     private func prunedTagsToDelete(_ remote: SyncRemote, remoteRefs: [String: ObjectID],
                                     record: inout PrunedTags) throws -> [(name: String, id: ObjectID)] {
         var deletions: [(name: String, id: ObjectID)] = []
         for (reference, id) in record.pending(for: remote.name).sorted(by: { $0.key < $1.key }) {
-            if try repository.referenceExists(reference) || remoteRefs[reference] == nil {
+            if (try? repository.referenceTarget(reference)) == id || remoteRefs[reference] == nil {
                 record.remove(remote: remote.name, reference: reference)
             } else if remoteRefs[reference] == id {
                 deletions.append((reference, id))
