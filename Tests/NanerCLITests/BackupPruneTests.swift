@@ -1,50 +1,13 @@
 import Foundation
 import XCTest
 
-/// `naner backups prune` on a history made by naner itself (Tests/tools/make-history, dated
-/// with faketime): two years every 16 days, then twelve days in a row, named backups among
-/// them, and one backup rewritten as if another machine had made it. The git CLI is the
+/// `naner backups prune` on a history made by naner itself (`GeneratedHistory`: two years
+/// every 16 days, then twelve days in a row, named backups among them), one backup
+/// rewritten as if another machine had made it. The git CLI is the
 /// oracle for what the repository holds before and after.
 final class BackupPruneTests: XCTestCase {
-    /// The generated history, made once for the class and copied into each test's sandbox.
-    nonisolated(unsafe) private static var history: String?
-    nonisolated(unsafe) private static var failure: String?
-
-    static var tools: String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("tools").path
-    }
-
-    override class func setUp() {
-        super.setUp()
-        var template = Array("/tmp/naner-history.XXXXXX".utf8CString)
-        guard let made = mkdtemp(&template) else { failure = "mkdtemp failed"; return }
-        let out = String(cString: made) + "/history"
-        let environment = ["PATH": "/usr/bin:/bin", "TZ": "UTC", "LANG": "C.UTF-8"]
-        for arguments in [["--from", "2023-01-01", "--to", "2025-03-31", "--every", "16", "--named-every", "10"],
-                          ["--from", "2025-04-01", "--to", "2025-04-12", "--every", "1", "--append"]] {
-            let run = Sandbox.execute([tools + "/make-history", Sandbox.nanerBinary, out, "--edits", "1"] + arguments,
-                                      environment: environment, directory: "/")
-            guard run.status == 0 else { failure = "make-history failed: \(run.stderr)"; return }
-        }
-        history = out
-    }
-
-    override class func tearDown() {
-        if let history { try? FileManager.default.removeItem(atPath: (history as NSString).deletingLastPathComponent) }
-        super.tearDown()
-    }
-
-    /// A sandbox holding a copy of the history, its repository pointed at the copy's home.
-    private func historySandbox() throws -> Sandbox {
-        if let failure = BackupPruneTests.failure { XCTFail(failure) }
-        let history = try XCTUnwrap(BackupPruneTests.history)
-        let sandbox = try Sandbox()
-        try FileManager.default.removeItem(atPath: sandbox.home)
-        XCTAssertExit(Sandbox.execute(["/bin/cp", "-a", history + "/home", sandbox.home], environment: [:], directory: "/"), 0)
-        XCTAssertExit(Sandbox.execute(["/bin/cp", "-a", history + "/repo.git", sandbox.repo], environment: [:], directory: "/"), 0)
-        XCTAssertExit(sandbox.git("config", "core.worktree", sandbox.home), 0)
-        return sandbox
-    }
+    /// A sandbox holding a copy of the generated history (`GeneratedHistory`).
+    private func historySandbox() throws -> Sandbox { try GeneratedHistory.sandbox() }
 
     private var utc: [String: String] { ["TZ": "UTC"] }
 
