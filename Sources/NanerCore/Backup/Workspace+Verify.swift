@@ -31,10 +31,53 @@ extension Workspace {
         }
         sweepScratchFolders()
         return try names.map { name in
-            if try backupReference(name) != nil { return try verifyBackup(name) }
+            if try backupReference(name) != nil {
+                let result = try verifyBackup(name)
+                if result.verified { try? repository.config().set(Workspace.lastVerifiedKey, String(Int64(Date().timeIntervalSince1970))) }
+                return result
+            }
             if PathStatus(path: Paths.absolute(name), following: true) != nil { return verifyArchive(name) }
             return VerifyResult(name: name, isArchive: false, fileCount: 0, problem: "no backup, safety point or archive has that name")
         }
+    }
+
+    /// The scheduled job's weekly check: verifies backup `name` when no backup was verified
+    /// in the last `days` days (`naner.lastVerified` in the repository's config, seconds
+    /// since the epoch, written after each success); nil when it is not due yet. A failure
+    /// is not recorded, so every run says it again until it is dealt with.
+    public func verifyIfDue(_ name: String, days: Int = 7, now: Date = Date()) throws -> VerifyResult? {
+        try lockRepository()
+        let last = (try? repository.config().int64(Workspace.lastVerifiedKey)).flatMap { $0 }
+        if let last, now.timeIntervalSince1970 - Double(last) < Double(days) * 86_400 { return nil }
+        sweepScratchFolders()
+        let result = try verifyBackup(name)
+        if result.verified { try? repository.config().set(Workspace.lastVerifiedKey, String(Int64(now.timeIntervalSince1970))) }
+        return result
+    }
+
+    static let lastVerifiedKey = "naner.lastVerified"
+
+    /// `naner doctor`: the newest backup must verify. Skipped while another naner holds the
+    /// lock (a scheduled backup running): the next doctor checks it.
+    func newestBackupFindings(now: Date = Date()) -> [DoctorFinding] {
+        guard let newest = try? backups().first(where: { $0.kind == .backup }),
+              (try? lockRepository(timeout: 0, removingStaleGitLocks: false)) != nil else { return [] }
+        sweepScratchFolders()
+        let problem: String
+        do {
+            let result = try verifyBackup(newest.name)
+            guard let found = result.problem else {
+                try? repository.config().set(Workspace.lastVerifiedKey, String(Int64(now.timeIntervalSince1970)))
+                return []
+            }
+            problem = found
+        } catch let failure as NanerFailure {
+            problem = failure.message
+        } catch {
+            problem = "\(error)"
+        }
+        return [DoctorFinding(check: .backup, message: "the newest backup, '\(newest.name)', does not verify: \(problem)",
+                              hint: BackupError.verificationFailed(count: 1).hints[0])]
     }
 
     /// Verifies the backup or safety point `name` of the repository.

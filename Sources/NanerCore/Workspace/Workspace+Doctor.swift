@@ -31,6 +31,7 @@ extension Workspace {
                                           hint: "'naner commit' stops tracking it; the file stays on disk and in history"))
         }
         findings += try trackedSecrets()
+        findings += newestBackupFindings()
         let committed = try repository.headCommitID().map { try repository.fileCount(in: repository.commit($0).treeID) } ?? 0
         if committed <= ManagedRules.ownFiles.count {
             findings.append(DoctorFinding(check: .nothingManaged, message: "nothing but naner's own files is managed: no changes will sync",
@@ -156,7 +157,8 @@ extension Workspace {
         for (path, entry) in try repository.treeFiles(repository.commit(head).treeID).sorted(by: { $0.key < $1.key })
             where entry.mode != IndexEntry.symlinkMode {
             guard (try? repository.blobSize(entry.id)).map({ $0 <= Workspace.defaultSizeLimit }) == true else { continue }
-            if let kind = try repository.withBlobContent(entry.id, { SecretGuard.findSecret(in: $0) }) {
+            // A blob that cannot be read is the integrity and backup checks' finding, not a reason to stop.
+            if let kind = (try? repository.withBlobContent(entry.id, { SecretGuard.findSecret(in: $0) })) ?? nil {
                 findings.append(DoctorFinding(check: .trackedSecret, message: "'\(path)' in the last commit looks like it holds \(kind)",
                                               hint: "remove the secret from the file and commit; rotate it if it was ever pushed"))
             }
