@@ -126,7 +126,9 @@ extension Repository {
         return ObjectID(git_reference_target(resolved)!.pointee)
     }
 
-    /// Every reference matching a glob (`refs/tags/*`), with tag messages read.
+    /// Every reference matching a glob (`refs/tags/*`), with tag messages read. Packed
+    /// references carry their tag's commit (`packed-refs` peel lines), so no commit is read;
+    /// an annotated tag's object is read once for its message, tagger and target.
     public func references(matching glob: String) throws -> [ReferenceInfo] {
         var iterator: OpaquePointer?
         try check(git_reference_iterator_glob_new(&iterator, pointer, glob), "git_reference_iterator_glob_new")
@@ -138,23 +140,40 @@ extension Repository {
             if rc == GIT_ITEROVER.rawValue { break }
             try check(rc, "git_reference_next")
             defer { git_reference_free(reference) }
+            guard let target = git_reference_target(reference) else { continue }  // symbolic
             let name = String(cString: git_reference_name(reference))
-            var object: OpaquePointer?
-            guard git_reference_peel(&object, reference, GIT_OBJECT_COMMIT) == 0 else { continue }
-            let commit = ObjectID(git_object_id(object).pointee)
-            git_object_free(object)
+            let direct = ObjectID(target.pointee)
             var message: String?, time: Int64?, offset: Int32?
-            var tag: OpaquePointer?
-            if let target = git_reference_target(reference), git_tag_lookup(&tag, pointer, target) == 0 {
-                message = git_tag_message(tag).map { String(cString: $0) }
-                if let tagger = git_tag_tagger(tag) {
+            var commit: ObjectID?
+            var object: OpaquePointer?
+            var oid = target.pointee
+            guard git_object_lookup(&object, pointer, &oid, GIT_OBJECT_ANY) == 0 else { continue }
+            defer { git_object_free(object) }
+            switch git_object_type(object) {
+            case GIT_OBJECT_COMMIT:
+                commit = direct
+            case GIT_OBJECT_TAG:
+                message = git_tag_message(object).map { String(cString: $0) }
+                if let tagger = git_tag_tagger(object) {
                     time = tagger.pointee.when.time
                     offset = tagger.pointee.when.offset
                 }
-                git_tag_free(tag)
+                if let peeled = git_reference_target_peel(reference) {
+                    commit = ObjectID(peeled.pointee)
+                } else if git_tag_target_type(object) == GIT_OBJECT_COMMIT {
+                    commit = ObjectID(git_tag_target_id(object).pointee)
+                }
+            default:
+                break
             }
-            let direct = git_reference_target(reference).map { ObjectID($0.pointee) } ?? commit
-            result.append(ReferenceInfo(name: name, commit: commit, target: direct, tagMessage: message, tagTime: time,
+            if commit == nil {
+                // A tag of a tag: peeled the long way; anything that is no commit is left out.
+                var peeled: OpaquePointer?
+                guard git_reference_peel(&peeled, reference, GIT_OBJECT_COMMIT) == 0 else { continue }
+                commit = ObjectID(git_object_id(peeled).pointee)
+                git_object_free(peeled)
+            }
+            result.append(ReferenceInfo(name: name, commit: commit!, target: direct, tagMessage: message, tagTime: time,
                                         tagOffsetMinutes: offset))
         }
         return result

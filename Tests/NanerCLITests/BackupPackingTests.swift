@@ -37,7 +37,25 @@ final class BackupPackingTests: XCTestCase {
         XCTAssertLessThanOrEqual(objects["packs"] ?? 99, 33)
         XCTAssertExit(sandbox.git("fsck", "--strict"), 0)
 
-        // Each read path, on packed references.
+        // Each read path, on packed references. Dates as git prints them, one of them on a
+        // leap day at a negative offset (the listing computes dates without a DateFormatter).
+        var leap = sandbox.environment
+        leap["GIT_COMMITTER_DATE"] = "2000-02-29T23:59:59-0330"
+        XCTAssertExit(Sandbox.execute(["/usr/bin/git", "--git-dir=" + sandbox.repo, "-c", "user.name=t", "-c", "user.email=t@e",
+                                       "tag", "-a", "-m", "leap", "leap-day", "HEAD"], environment: leap, directory: "/"), 0)
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(sandbox.naner("backups", "--json").stdout.utf8))
+            as? [[String: Any]])
+        let gitDates = Dictionary(uniqueKeysWithValues: sandbox.git("for-each-ref", "refs/tags",
+                                                                    "--format=%(refname:short) %(taggerdate:iso-strict)").lines.map {
+            (String($0.split(separator: " ")[0]), String($0.split(separator: " ")[1]))
+        })
+        XCTAssertEqual(json.count, tags.count + 1)
+        for entry in json {
+            let name = entry["name"] as? String ?? ""
+            XCTAssertEqual(entry["date"] as? String, gitDates[name].map { $0.hasSuffix("Z") ? String($0.dropLast()) + "+00:00" : $0 }, name)
+        }
+        XCTAssertTrue(sandbox.naner("backups").lines.contains { $0.hasPrefix("leap-day") && $0.contains("  2000-02-29 23:59  ") })
+        XCTAssertExit(sandbox.git("tag", "-d", "leap-day"), 0)
         let list = sandbox.naner("backups")
         XCTAssertExit(list, 0)
         XCTAssertEqual(list.lines.count, tags.count)

@@ -68,6 +68,41 @@ public struct BackupManifest: Codable, Equatable, Sendable {
         return String(decoding: (try? encoder.encode(self)) ?? Data("{}".utf8), as: UTF8.self) + "\n"
     }
 
+    /// What a listing needs of a manifest in a tag's message, its host and file count, read
+    /// without decoding the whole document (a listing of years of backups reads a thousand):
+    /// the two top-level keys' values as naner writes them, else the whole manifest decoded.
+    static func summary(inTagMessage message: String) -> (host: String, itemsBackedUp: Int)? {
+        var utf8 = message.utf8[...]
+        guard let start = utf8.firstIndex(of: UInt8(ascii: "{")) else { return nil }
+        utf8 = utf8[start...]
+        /// The bytes after `"KEY"`, blanks and a colon, and blanks; nil when the key is not there so.
+        func value(of key: String) -> Substring.UTF8View.SubSequence? {
+            let pattern = Array(("\"" + key + "\"").utf8)
+            var rest = utf8
+            while let first = rest.firstIndex(of: pattern[0]) {
+                rest = rest[first...]
+                if rest.starts(with: pattern) {
+                    var after = rest.dropFirst(pattern.count).drop { $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D }
+                    if after.first == UInt8(ascii: ":") {
+                        after = after.dropFirst().drop { $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D }
+                        return after
+                    }
+                }
+                rest = rest.dropFirst()
+            }
+            return nil
+        }
+        if let count = value(of: "ItemsBackedUp"), let host = value(of: "Host"), host.first == UInt8(ascii: "\"") {
+            let digits = count.prefix { (0x30...0x39).contains($0) }
+            let name = host.dropFirst().prefix { $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }
+            if !digits.isEmpty, digits.count < 10, let items = Int(String(decoding: digits, as: UTF8.self)),
+               host.dropFirst(name.count + 1).first == UInt8(ascii: "\"") {
+                return (String(decoding: name, as: UTF8.self), items)
+            }
+        }
+        return Workspace.manifest(inTagMessage: message).map { ($0.host, $0.itemsBackedUp) }
+    }
+
     /// Parses a manifest; nil when the bytes are not one.
     public static func parse(_ data: Data) -> BackupManifest? {
         try? JSONDecoder().decode(BackupManifest.self, from: data)

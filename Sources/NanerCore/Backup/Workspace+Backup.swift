@@ -66,7 +66,7 @@ extension Workspace {
         for reference in try repository.references(matching: BackupName.tagPrefix + "*") {
             let name = String(reference.name.dropFirst(BackupName.tagPrefix.count))
             // A backup's tag says all a listing needs; the commit is read only for a plain tag.
-            let manifest = reference.tagMessage.flatMap(Workspace.manifest(inTagMessage:))
+            let manifest = reference.tagMessage.flatMap(BackupManifest.summary(inTagMessage:))
             let commit = try manifest == nil || reference.tagTime == nil ? repository.commit(reference.commit) : nil
             let body = reference.tagMessage ?? commit?.message ?? ""
             var info = BackupInfo(
