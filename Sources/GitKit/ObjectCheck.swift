@@ -87,6 +87,18 @@ extension Repository {
         return blobs
     }
 
+    /// Reads `tree` and every tree below it that `known` does not hold yet, adding each; throws
+    /// when one is missing or unreadable. Blobs are not read (a sync client brings a pack whole).
+    public func checkTreesPresent(_ tree: ObjectID, known: inout Set<ObjectID>) throws {
+        guard known.insert(tree).inserted else { return }
+        let handle = try lookupTree(tree)
+        defer { git_tree_free(handle) }
+        for index in 0..<git_tree_entrycount(handle) {
+            guard let entry = git_tree_entry_byindex(handle, index), git_tree_entry_type(entry) == GIT_OBJECT_TREE else { continue }
+            try checkTreesPresent(ObjectID(git_tree_entry_id(entry).pointee), known: &known)
+        }
+    }
+
     /// Blobs larger than this are hashed as they stream, never held whole.
     static let streamedCheckSize = 32 << 20
 

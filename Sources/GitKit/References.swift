@@ -126,6 +126,25 @@ extension Repository {
         return ObjectID(git_reference_target(resolved)!.pointee)
     }
 
+    /// Every direct reference matching a glob, by name → the object it names itself (an
+    /// annotated tag's own id), without reading any object.
+    public func referenceTargets(matching glob: String) throws -> [(name: String, target: ObjectID)] {
+        var iterator: OpaquePointer?
+        try check(git_reference_iterator_glob_new(&iterator, pointer, glob), "git_reference_iterator_glob_new")
+        defer { git_reference_iterator_free(iterator) }
+        var result: [(name: String, target: ObjectID)] = []
+        var reference: OpaquePointer?
+        while true {
+            let rc = git_reference_next(&reference, iterator)
+            if rc == GIT_ITEROVER.rawValue { break }
+            try check(rc, "git_reference_next")
+            defer { git_reference_free(reference) }
+            guard let target = git_reference_target(reference) else { continue }
+            result.append((String(cString: git_reference_name(reference)), ObjectID(target.pointee)))
+        }
+        return result
+    }
+
     /// Every reference matching a glob (`refs/tags/*`), with tag messages read. Packed
     /// references carry their tag's commit (`packed-refs` peel lines), so no commit is read;
     /// an annotated tag's object is read once for its message, tagger and target.

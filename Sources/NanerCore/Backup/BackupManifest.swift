@@ -72,34 +72,45 @@ public struct BackupManifest: Codable, Equatable, Sendable {
     /// without decoding the whole document (a listing of years of backups reads a thousand):
     /// the two top-level keys' values as naner writes them, else the whole manifest decoded.
     static func summary(inTagMessage message: String) -> (host: String, itemsBackedUp: Int)? {
-        var utf8 = message.utf8[...]
-        guard let start = utf8.firstIndex(of: UInt8(ascii: "{")) else { return nil }
-        utf8 = utf8[start...]
-        /// The bytes after `"KEY"`, blanks and a colon, and blanks; nil when the key is not there so.
-        func value(of key: String) -> Substring.UTF8View.SubSequence? {
-            let pattern = Array(("\"" + key + "\"").utf8)
-            var rest = utf8
-            while let first = rest.firstIndex(of: pattern[0]) {
-                rest = rest[first...]
-                if rest.starts(with: pattern) {
-                    var after = rest.dropFirst(pattern.count).drop { $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D }
-                    if after.first == UInt8(ascii: ":") {
-                        after = after.dropFirst().drop { $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D }
-                        return after
+        var text = message
+        let found: (host: String, itemsBackedUp: Int)?? = text.withUTF8 { bytes in
+            guard let start = bytes.firstIndex(of: UInt8(ascii: "{")) else { return .some(nil) }
+            /// Where the value of top-level `"KEY":` starts (blanks skipped); nil when the key is not there so.
+            func value(of key: StaticString) -> Int? {
+                let pattern = UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount)
+                var position = start
+                while position + pattern.count + 2 <= bytes.count {
+                    guard bytes[position] == UInt8(ascii: "\""),
+                          bytes[(position + 1)...].starts(with: pattern), bytes[position + 1 + pattern.count] == UInt8(ascii: "\"") else {
+                        position += 1
+                        continue
                     }
+                    var after = position + pattern.count + 2
+                    func skipBlanks() { while after < bytes.count, [0x20, 0x0A, 0x09, 0x0D].contains(bytes[after]) { after += 1 } }
+                    skipBlanks()
+                    guard after < bytes.count, bytes[after] == UInt8(ascii: ":") else {
+                        position += 1
+                        continue
+                    }
+                    after += 1
+                    skipBlanks()
+                    return after
                 }
-                rest = rest.dropFirst()
+                return nil
             }
-            return nil
-        }
-        if let count = value(of: "ItemsBackedUp"), let host = value(of: "Host"), host.first == UInt8(ascii: "\"") {
-            let digits = count.prefix { (0x30...0x39).contains($0) }
-            let name = host.dropFirst().prefix { $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }
-            if !digits.isEmpty, digits.count < 10, let items = Int(String(decoding: digits, as: UTF8.self)),
-               host.dropFirst(name.count + 1).first == UInt8(ascii: "\"") {
-                return (String(decoding: name, as: UTF8.self), items)
+            guard let count = value(of: "ItemsBackedUp"), let host = value(of: "Host"), bytes[host] == UInt8(ascii: "\"") else { return nil }
+            var items = 0, end = count
+            while end < bytes.count, end - count < 9, (0x30...0x39).contains(bytes[end]) {
+                items = items * 10 + Int(bytes[end] - 0x30)
+                end += 1
             }
+            var close = host + 1
+            while close < bytes.count, bytes[close] != UInt8(ascii: "\""), bytes[close] != UInt8(ascii: "\\") { close += 1 }
+            guard end > count, close < bytes.count, bytes[close] == UInt8(ascii: "\"") else { return nil }
+            return .some((String(decoding: UnsafeBufferPointer(rebasing: bytes[(host + 1)..<close]), as: UTF8.self), items))
         }
+        if let found { return found }
+        // Escapes, another layout: the whole manifest, decoded.
         return Workspace.manifest(inTagMessage: message).map { ($0.host, $0.itemsBackedUp) }
     }
 

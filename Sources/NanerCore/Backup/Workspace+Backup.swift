@@ -72,7 +72,7 @@ extension Workspace {
             var info = BackupInfo(
                 name: name, kind: .backup, commit: reference.commit,
                 time: reference.tagTime ?? commit?.time ?? 0, offsetMinutes: reference.tagOffsetMinutes ?? commit?.offsetMinutes ?? 0,
-                message: String(body.split(separator: "\n", omittingEmptySubsequences: false).first ?? ""),
+                message: Workspace.firstLine(of: body),
                 fileCount: try manifest?.itemsBackedUp ?? repository.fileCount(in: (commit ?? repository.commit(reference.commit)).treeID))
             info.host = manifest?.host
             info.target = reference.target
@@ -105,6 +105,12 @@ extension Workspace {
             return prefix + name
         }
         return nil
+    }
+
+    /// The summary line of a message (everything before its first newline).
+    static func firstLine(of message: String) -> String {
+        guard let newline = message.utf8.firstIndex(of: 0x0A) else { return message }
+        return String(message[..<newline])
     }
 
     /// The manifest in a backup tag's message: the JSON after the summary line.

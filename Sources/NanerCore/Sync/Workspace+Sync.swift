@@ -48,7 +48,12 @@ extension Workspace {
             let commit = copy.commit.map { " (commit \($0.short))" } ?? ""
             interaction.warn("'\(copy.path)' in '\(folder.path)' is a sync client's conflicted copy\(commit); naner does not trust it")
         }
-        if let reference = folder.incompleteReference() {
+        let checked = CloudFolder.checkedFile(repository: locations.repository, folder: folder.path)
+        let known = (try? String(contentsOfFile: checked, encoding: .utf8)).map { Set($0.split(separator: "\n").map(String.init)) } ?? []
+        var complete = known
+        let incomplete = folder.incompleteReference(complete: &complete)
+        if complete != known { try? AtomicFile.write(Array(complete.sorted().map { $0 + "\n" }.joined().utf8), to: checked, mode: 0o600) }
+        if let reference = incomplete {
             throw SyncError.folderStillSyncing(folder: folder.path, reference: reference)
         }
         return true
@@ -306,8 +311,8 @@ extension Workspace {
         }
         // Backups travel with the branch; a tag the remote holds with another target stays as it is there.
         var tags: [(name: String, id: ObjectID)] = []
-        for tag in try repository.references(matching: "refs/tags/*") {
-            let id = try repository.referenceTarget(tag.name)
+        for tag in try repository.referenceTargets(matching: "refs/tags/*") {
+            let id = tag.target
             if let there = remoteRefs[tag.name] {
                 if there != id { interaction.warn("tag '\(tag.name.dropFirst(10))' differs on '\(remote.name)'; left as it is there") }
                 continue
