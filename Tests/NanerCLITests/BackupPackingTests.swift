@@ -79,6 +79,28 @@ final class BackupPackingTests: XCTestCase {
         XCTAssertTrue(again.stdout.hasSuffix("already has everything\n"), again.stdout)
     }
 
+    func testDailyBackupsNeverRewriteTheHistorysPack() throws {
+        let sandbox = try GeneratedHistory.sandbox()
+        let folder = sandbox.repo + "/objects/pack"
+        func packs() throws -> [String: Int] {
+            Dictionary(uniqueKeysWithValues: try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".pack") }.map {
+                ($0, (try FileManager.default.attributesOfItem(atPath: folder + "/" + $0)[.size] as? Int) ?? 0)
+            })
+        }
+        let largest = try XCTUnwrap(try packs().max { $0.value < $1.value }?.key)
+        var joined = false
+        for day in 0..<20 {
+            try sandbox.write(".config/daily.conf", "day \(day)\n")
+            let before = try packs().count
+            XCTAssertExit(sandbox.naner("backup", "--quiet", "--name", "day-\(day)"), 0)
+            if try packs().count < before { joined = true }
+        }
+        XCTAssertTrue(joined, "past 32 packs the small ones were joined")
+        XCTAssertNotNil(try packs()[largest], "the pack holding the history is never rewritten for a day's backup")
+        XCTAssertLessThanOrEqual(try packs().count, 33)
+        XCTAssertExit(sandbox.git("fsck", "--strict"), 0)
+    }
+
     func testLooseObjectsAndReferencesOfAnEarlierRepositoryArePackedAndNothingIsLost() throws {
         let sandbox = try Sandbox()
         try sandbox.makeTypicalHome()
