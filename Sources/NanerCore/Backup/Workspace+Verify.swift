@@ -48,7 +48,8 @@ extension Workspace {
     public func verifyIfDue(_ name: String, days: Int = 7, now: Date = Date()) throws -> VerifyResult? {
         try lockRepository()
         let last = (try? repository.config().int64(Workspace.lastVerifiedKey)).flatMap { $0 }
-        if let last, now.timeIntervalSince1970 - Double(last) < Double(days) * 86_400 { return nil }
+        // An hour's slack: a daily job that starts a little earlier than a week ago is due all the same.
+        if let last, now.timeIntervalSince1970 - Double(last) < Double(days) * 86_400 - 3600 { return nil }
         sweepScratchFolders()
         let result = try verifyBackup(name)
         if result.verified { try? repository.config().set(Workspace.lastVerifiedKey, String(Int64(now.timeIntervalSince1970))) }
