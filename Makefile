@@ -11,8 +11,9 @@ INSTALL_CONFIG ?= release
 # gnupg, openssh-client (ssh-keygen) and systemd (systemd-analyze) for signing and schedule tests;
 # hyperfine and GNU time for the bench; python3 for the test-home generator; python3-venv
 # for detect-secrets, the secret-corpus tests' oracle (Debian's pip refuses system installs);
-# age, the reference tool naner's age files must interoperate with (AgeInteropTests).
-DEB_PACKAGES := libgit2-dev pkg-config git lighttpd lighttpd-mod-openssl tinyproxy openssl apache2-utils openssh-server openssh-client gnupg systemd hyperfine time python3 python3-venv age
+# age, the reference tool naner's age files must interoperate with (AgeInteropTests); faketime
+# to date the backups of Tests/tools/make-history (the prune tests and the bench's years of history).
+DEB_PACKAGES := libgit2-dev pkg-config git lighttpd lighttpd-mod-openssl tinyproxy openssl apache2-utils openssh-server openssh-client gnupg systemd hyperfine time python3 python3-venv age faketime
 # Yelp's detect-secrets from PyPI, pinned, in a venv of its own (SecretCorpusCLITests runs it).
 DETECT_SECRETS_VERSION := 1.5.0
 DETECT_SECRETS := .build/tools/detect-secrets
@@ -51,8 +52,11 @@ test: build
 demo: release
 	Tests/tools/demo "$$($(SWIFT) build -c release $(RELEASE_FLAGS) --show-bin-path)/naner"
 
+# The 20,000-file home, then years of daily backups (BENCH_HISTORY=0 skips those, BENCH_HISTORY=only runs them alone).
 bench: release
-	Tests/tools/bench "$$($(SWIFT) build -c release $(RELEASE_FLAGS) --show-bin-path)/naner"
+	bin="$$($(SWIFT) build -c release $(RELEASE_FLAGS) --show-bin-path)/naner"; \
+	if [ "$${BENCH_HISTORY:-1}" != only ]; then Tests/tools/bench "$$bin" || exit 1; fi; \
+	if [ "$${BENCH_HISTORY:-1}" != 0 ]; then Tests/tools/bench-history "$$bin"; fi
 
 install: deps
 	$(SWIFT) build -c $(INSTALL_CONFIG) $(if $(filter release,$(INSTALL_CONFIG)),$(RELEASE_FLAGS))

@@ -108,7 +108,8 @@ extension Repository {
         var walk: OpaquePointer?
         try check(git_revwalk_new(&walk, pointer), "git_revwalk_new")
         defer { git_revwalk_free(walk) }
-        try check(git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_TIME.rawValue), "git_revwalk_sorting")
+        // By commit time, as git log shows it: a topological order would read the whole history first.
+        try check(git_revwalk_sorting(walk, GIT_SORT_TIME.rawValue), "git_revwalk_sorting")
         var oid = start.raw
         try check(git_revwalk_push(walk, &oid), "git_revwalk_push")
         var result: [CommitInfo] = []
@@ -122,20 +123,34 @@ extension Repository {
         return result
     }
 
-    /// Tag names by the commit they point at (annotated tags peeled).
+    /// Tag names by the commit they point at (annotated tags peeled). Packed tags carry
+    /// their peeled commit; only a loose annotated tag's object is read.
     public func tagsByCommit() throws -> [ObjectID: [String]] {
-        let box = CallbackBox([(String, ObjectID)]())
-        let rc = withExtendedLifetime(box) { git_tag_foreach(pointer, { name, oid, payload in
-            let box = Unmanaged<CallbackBox<[(String, ObjectID)]>>.fromOpaque(payload!).takeUnretainedValue()
-            box.value.append((String(cString: name!), ObjectID(oid!.pointee)))
-            return 0
-        }, Unmanaged.passUnretained(box).toOpaque()) }
-        try check(rc, "git_tag_foreach")
+        var iterator: OpaquePointer?
+        try check(git_reference_iterator_glob_new(&iterator, pointer, "refs/tags/*"), "git_reference_iterator_glob_new")
+        defer { git_reference_iterator_free(iterator) }
         var result: [ObjectID: [String]] = [:]
-        for (refName, id) in box.value {
-            let name = refName.hasPrefix("refs/tags/") ? String(refName.dropFirst(10)) : refName
-            let target = (try? resolveCommit(refName)) ?? id
-            result[target, default: []].append(name)
+        var reference: OpaquePointer?
+        while true {
+            let rc = git_reference_next(&reference, iterator)
+            if rc == GIT_ITEROVER.rawValue { break }
+            try check(rc, "git_reference_next")
+            defer { git_reference_free(reference) }
+            guard let target = git_reference_target(reference) else { continue }
+            let name = String(String(cString: git_reference_name(reference)).dropFirst("refs/tags/".count))
+            let commit: ObjectID
+            if let peeled = git_reference_target_peel(reference) {
+                commit = ObjectID(peeled.pointee)
+            } else {
+                var object: OpaquePointer?
+                if git_reference_peel(&object, reference, GIT_OBJECT_COMMIT) == 0 {
+                    commit = ObjectID(git_object_id(object).pointee)
+                    git_object_free(object)
+                } else {
+                    commit = ObjectID(target.pointee)
+                }
+            }
+            result[commit, default: []].append(name)
         }
         return result
     }

@@ -41,5 +41,5 @@ enum GlobalArguments {
     }
 
     /// Commands whose first word may be a subcommand of their own.
-    static let subcommandsWithChildren: Set<String> = ["remote", "ignore"]
+    static let subcommandsWithChildren: Set<String> = ["remote", "ignore", "backups"]
 }

@@ -82,7 +82,7 @@ final class PackedSyncTests: XCTestCase {
         XCTAssertExit(first.naner("sync", "push", "--provider", "custom", "--path", folder), 0)
 
         let ours = try packs(first.repo)
-        XCTAssertEqual(ours.count, 1, "the first commit's files are one pack")
+        XCTAssertEqual(ours.count, 2, "the first commit's files are one pack, the backup's tag object another")
         XCTAssertTrue(try packs(folder).isSuperset(of: ours), "the pack was copied as it is")
         XCTAssertExit(Sandbox.execute(["/usr/bin/git", "--git-dir=" + folder, "fsck", "--strict"],
                                       environment: first.environment, directory: first.root), 0)

@@ -66,8 +66,8 @@ final class ScheduleTests: XCTestCase {
         let timer = try String(contentsOfFile: units + "/naner-backup.timer", encoding: .utf8)
         let service = try String(contentsOfFile: units + "/naner-backup.service", encoding: .utf8)
         XCTAssertTrue(timer.contains("OnCalendar=Mon *-*-* 04:30:00\n") && timer.contains("Persistent=true"), timer)
-        XCTAssertTrue(service.contains("ExecStart=\(Sandbox.nanerBinary) backup --quiet --home \(sandbox.home) --repo \(sandbox.repo)\n")
-                      || service.contains(" backup --quiet --home \(sandbox.home) --repo \(sandbox.repo)\n"), service)
+        let arguments = " backup --quiet --home \(sandbox.home) --repo \(sandbox.repo) --keep daily=7,weekly=4,monthly=12 --verify-weekly\n"
+        XCTAssertTrue(service.contains("ExecStart=\(Sandbox.nanerBinary)" + arguments) || service.contains(arguments), service)
         XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: units + "/timers.target.wants/naner-backup.timer"),
                        units + "/naner-backup.timer", "enabled as systemctl --user enable would")
         verify(units)
@@ -134,7 +134,7 @@ final class ScheduleTests: XCTestCase {
         XCTAssertExit(sandbox.naner("init"), 0)
         let config = sandbox.root + "/xdg"
         let environment = try fakeSystemctl(sandbox, running: false).merging(["XDG_CONFIG_HOME": config, "NANER_SCHEDULER": "systemd"]) { $1 }
-        let plain = " backup --quiet --home \(sandbox.home) --repo \(sandbox.repo)\n"
+        let plain = " backup --quiet --home \(sandbox.home) --repo \(sandbox.repo) --keep daily=7,weekly=4,monthly=12 --verify-weekly\n"
         for (folder, execStart) in [
             ("my 100% $HOME bin", #"ExecStart="\#(sandbox.root)/my 100%% $HOME bin/naner""# + plain),
             ("it's 100% my \"naner\" $HOME", #"ExecStart=/bin/sh -c "exec \"$$0\" \"$$@\"" "\#(sandbox.root)/it's 100%% my \"naner\" $$HOME/naner""# + plain),

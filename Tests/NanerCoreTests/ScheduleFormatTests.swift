@@ -16,7 +16,12 @@ final class ScheduleFormatTests: XCTestCase {
         XCTAssertEqual(daily.cronTime, "0 3 * * *")
         let line = scheduler.cronLine(daily)
         XCTAssertTrue(line.hasPrefix("0 3 * * * "), line)
-        XCTAssertTrue(line.hasSuffix(" backup --quiet --home /home/me --repo /home/me/.local/share/naner/repo.git # naner schedule"), line)
+        XCTAssertTrue(line.hasSuffix(" backup --quiet --home /home/me --repo /home/me/.local/share/naner/repo.git "
+                                     + "--keep daily=7,weekly=4,monthly=12 --verify-weekly # naner schedule"), line)
+        let everything = scheduler.cronLine(try Schedule(frequency: .daily, at: nil, keep: nil))
+        XCTAssertTrue(everything.hasSuffix("/repo.git --verify-weekly # naner schedule"), "--keep all prunes nothing: \(everything)")
+        let custom = scheduler.cronLine(try Schedule(frequency: .daily, at: nil, keep: RetentionPolicy(parsing: "last=3,yearly=5")))
+        XCTAssertTrue(custom.contains(" --keep last=3,yearly=5 --verify-weekly "), custom)
         for bad in ["24:00", "7", "07:7", "a:b", "-1:00"] {
             XCTAssertThrowsError(try Schedule(frequency: .daily, at: bad), bad)
         }

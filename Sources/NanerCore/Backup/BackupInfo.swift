@@ -17,4 +17,12 @@ public struct BackupInfo: Sendable {
     public let offsetMinutes: Int32
     public let message: String
     public let fileCount: Int
+    /// The machine that made it, from a backup's manifest; nil for safety points and tags
+    /// without one.
+    public var host: String? = nil
+    /// The object its reference names: the annotated tag, or a safety point's commit.
+    public var target: ObjectID? = nil
+
+    /// Named by `naner backup` itself (`naner-backup-…`), not by a person.
+    public var isAutomatic: Bool { kind == .backup && name.hasPrefix(BackupName.automaticPrefix + "-") }
 }

@@ -5,9 +5,11 @@ import Foundation
 public enum BackupName {
     public static let safetyPrefix = "refs/naner/safety/"
     public static let tagPrefix = "refs/tags/"
+    /// What `automatic` names start with: the backups `naner backups prune` may remove.
+    public static let automaticPrefix = "naner-backup"
 
     /// `naner-backup-2026-11-25-214000`, in local time.
-    public static func automatic(_ date: Date = Date(), prefix: String = "naner-backup") -> String {
+    public static func automatic(_ date: Date = Date(), prefix: String = automaticPrefix) -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = .current

@@ -37,15 +37,12 @@ extension Workspace {
             itemsBackedUp: committed.fileCount, skipped: skipped)
         let summary = message.map { $0.split(separator: "\n").first.map(String.init) ?? $0 } ?? "naner backup \(name)"
         do {
-            let tagger = signature()
-            let tag = try timed("tag") {
-                try repository.createTag(name: name, commit: head, message: summary + "\n\n" + manifest.json(), signature: tagger,
-                                         signer: signer(tagger, tag: true))
-            }
+            let tag = try timed("tag") { try createBackupTag(name: name, commit: head, message: summary + "\n\n" + manifest.json()) }
             detailMoved(BackupName.tagPrefix + name, from: nil, to: tag)
         } catch let error as GitError {
             throw error.kind == .exists ? NanerError.backupExists(name) : NanerError.cannotTag(name, reason: error.message)
         }
+        tidyRepository()
         var archive: String?
         if let output {
             manifest.includedSSHKeys = includeSSHKeys
@@ -74,21 +71,27 @@ extension Workspace {
         var result: [BackupInfo] = []
         for reference in try repository.references(matching: BackupName.tagPrefix + "*") {
             let name = String(reference.name.dropFirst(BackupName.tagPrefix.count))
-            let commit = try repository.commit(reference.commit)
-            let body = reference.tagMessage ?? commit.message
-            let manifest = Workspace.manifest(inTagMessage: body)
-            result.append(BackupInfo(
+            // A backup's tag says all a listing needs; the commit is read only for a plain tag.
+            let manifest = reference.tagMessage.flatMap(BackupManifest.summary(inTagMessage:))
+            let commit = try manifest == nil || reference.tagTime == nil ? repository.commit(reference.commit) : nil
+            let body = reference.tagMessage ?? commit?.message ?? ""
+            var info = BackupInfo(
                 name: name, kind: .backup, commit: reference.commit,
-                time: reference.tagTime ?? commit.time, offsetMinutes: reference.tagOffsetMinutes ?? commit.offsetMinutes,
-                message: String(body.split(separator: "\n", omittingEmptySubsequences: false).first ?? ""),
-                fileCount: try manifest?.itemsBackedUp ?? repository.fileCount(in: commit.treeID)))
+                time: reference.tagTime ?? commit?.time ?? 0, offsetMinutes: reference.tagOffsetMinutes ?? commit?.offsetMinutes ?? 0,
+                message: Workspace.firstLine(of: body),
+                fileCount: try manifest?.itemsBackedUp ?? repository.fileCount(in: (commit ?? repository.commit(reference.commit)).treeID))
+            info.host = manifest?.host
+            info.target = reference.target
+            result.append(info)
         }
         for reference in try repository.references(matching: BackupName.safetyPrefix + "*") {
             let commit = try repository.commit(reference.commit)
-            result.append(BackupInfo(
+            var info = BackupInfo(
                 name: String(reference.name.dropFirst(BackupName.safetyPrefix.count)), kind: .safety,
                 commit: reference.commit, time: commit.time, offsetMinutes: commit.offsetMinutes,
-                message: commit.summary, fileCount: try repository.fileCount(in: commit.treeID)))
+                message: commit.summary, fileCount: try repository.fileCount(in: commit.treeID))
+            info.target = reference.target
+            result.append(info)
         }
         return result.sorted { ($0.time, $0.name) > ($1.time, $1.name) }
     }
@@ -110,6 +113,12 @@ extension Workspace {
             return prefix + name
         }
         return nil
+    }
+
+    /// The summary line of a message (everything before its first newline).
+    static func firstLine(of message: String) -> String {
+        guard let newline = message.utf8.firstIndex(of: 0x0A) else { return message }
+        return String(message[..<newline])
     }
 
     /// The manifest in a backup tag's message: the JSON after the summary line.

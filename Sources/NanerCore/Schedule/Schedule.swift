@@ -10,9 +10,12 @@ public struct Schedule: Sendable, Equatable {
     public let frequency: Frequency
     public let hour: Int
     public let minute: Int
+    /// What the backup after each run keeps (`naner backups prune`'s rules); nil keeps everything.
+    public let keep: RetentionPolicy?
 
-    public init(frequency: Frequency, at time: String?) throws {
+    public init(frequency: Frequency, at time: String?, keep: RetentionPolicy? = .scheduleDefault) throws {
         self.frequency = frequency
+        self.keep = keep
         let text = time ?? "03:00"
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 2, let hour = Int(parts[0]), let minute = Int(parts[1]), (0..<24).contains(hour), (0..<60).contains(minute),
@@ -21,6 +24,12 @@ public struct Schedule: Sendable, Equatable {
         }
         self.hour = hour
         self.minute = minute
+    }
+
+    /// What the scheduled `naner backup` does besides backing up: prune with `keep`, and
+    /// verify the new backup when none was verified in the last seven days.
+    var backupArguments: [String] {
+        (keep.map { ["--keep", $0.description] } ?? []) + ["--verify-weekly"]
     }
 
     var clock: String { String(format: "%02d:%02d", hour, minute) }

@@ -35,12 +35,15 @@ public struct Scheduler: Sendable {
     var timerPath: String { unitFolder + "/\(Scheduler.unitName).timer" }
     var wantsLink: String { unitFolder + "/timers.target.wants/\(Scheduler.unitName).timer" }
 
-    /// The command the schedule runs: this naner, this tree, this repository.
-    var command: [String] { [naner, "backup", "--quiet", "--home", home, "--repo", repository] }
+    /// The command the schedule runs: this naner, this tree, this repository, then what the
+    /// schedule asks of each backup (prune, verify).
+    func command(_ schedule: Schedule? = nil) -> [String] {
+        [naner, "backup", "--quiet", "--home", home, "--repo", repository] + (schedule?.backupArguments ?? [])
+    }
 
     var timerName: String { Scheduler.unitName + ".timer" }
 
-    func serviceText() -> String {
+    func serviceText(_ schedule: Schedule? = nil) -> String {
         """
         # Written by 'naner schedule'; 'naner schedule off' removes it.
         [Unit]
@@ -48,7 +51,7 @@ public struct Scheduler: Sendable {
 
         [Service]
         Type=oneshot
-        ExecStart=\(execStart)
+        ExecStart=\(execStart(schedule))
 
         """
     }
@@ -71,15 +74,15 @@ public struct Scheduler: Sendable {
 
     func cronLine(_ schedule: Schedule) -> String {
         // cron reads an unescaped '%' as a newline, even inside quotes.
-        let words = command.map(Scheduler.shellQuoted).joined(separator: " ").replacingOccurrences(of: "%", with: "\\%")
+        let words = command(schedule).map(Scheduler.shellQuoted).joined(separator: " ").replacingOccurrences(of: "%", with: "\\%")
         return "\(schedule.cronTime) \(words) \(Scheduler.cronMarker)"
     }
 
     /// The service's command line. systemd refuses a program whose path holds a quote, a
     /// backslash or a control character however it is quoted ("Executable name contains
     /// special characters"), so such a naner is started by `/bin/sh`, its path an argument.
-    var execStart: String {
-        let arguments = command.dropFirst().map { Scheduler.systemdQuoted($0) }
+    func execStart(_ schedule: Schedule? = nil) -> String {
+        let arguments = command(schedule).dropFirst().map { Scheduler.systemdQuoted($0) }
         guard Scheduler.systemdAcceptsProgram(naner) else {
             let run = ["/bin/sh", "-c", Scheduler.systemdQuoted(#"exec "$0" "$@""#), Scheduler.systemdQuoted(naner)]
             return (run + arguments).joined(separator: " ")
@@ -129,7 +132,7 @@ public struct Scheduler: Sendable {
     }
 
     static func shellQuoted(_ word: String) -> String {
-        word.allSatisfy({ $0.isLetter || $0.isNumber || "/._-".contains($0) }) ? word : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        word.allSatisfy({ $0.isLetter || $0.isNumber || "/._-,".contains($0) || ($0 == "=" && !word.hasPrefix("=")) }) ? word : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
     /// Installs (or replaces) the schedule. With systemd: writes the units, then, where the
@@ -141,7 +144,7 @@ public struct Scheduler: Sendable {
         switch kind {
         case .systemd:
             try FileManager.default.createDirectory(atPath: unitFolder, withIntermediateDirectories: true)
-            try AtomicFile.write(Array(serviceText().utf8), to: servicePath, mode: 0o644)
+            try AtomicFile.write(Array(serviceText(schedule).utf8), to: servicePath, mode: 0o644)
             try AtomicFile.write(Array(timerText(schedule).utf8), to: timerPath, mode: 0o644)
             let written = [servicePath, timerPath]
             let reload = Scheduler.systemctl(["daemon-reload"])
@@ -191,6 +194,13 @@ public struct Scheduler: Sendable {
             }
         }
         return removed
+    }
+
+    /// A schedule an earlier naner wrote runs a bare `naner backup`: it neither prunes nor verifies.
+    public var isFromEarlierNaner: Bool {
+        if let service = try? String(contentsOfFile: servicePath, encoding: .utf8) { return !service.contains("--verify-weekly") }
+        if let line = (try? Scheduler.crontab())?.first(where: { $0.hasSuffix(Scheduler.cronMarker) }) { return !line.contains("--verify-weekly") }
+        return false
     }
 
     /// The schedule in force, as one line; nil when there is none. For a timer, what the

@@ -20,8 +20,11 @@ struct CloudFolder {
     /// naner writes only `main` and tag names, so another name beside one of them is a copy.
     static func isConflictedCopy(_ name: String, beside original: Set<String>) -> Bool {
         if name.contains("conflicted copy") { return true }
-        for base in original where name != base && name.hasPrefix(base) {
-            let rest = name.dropFirst(base.count)
+        // The original is the part before a ' ' or '-' that starts the copy's suffix: each such
+        // place is looked up, not each original (a folder holds a thousand backup tags).
+        for split in name.indices where name[split] == " " || name[split] == "-" {
+            guard original.contains(String(name[..<split])) else { continue }
+            let rest = name[split...]
             if rest.hasPrefix(" (") && rest.hasSuffix(")") { return true }  // "main (1)", "main (2)"
             if rest.hasPrefix(" "), Int(rest.dropFirst()) != nil { return true }  // "main 2"
             if rest.hasPrefix("-"), !rest.dropFirst().isEmpty, !rest.dropFirst().contains("/") { return true }  // "main-LAPTOP"
@@ -71,35 +74,60 @@ struct CloudFolder {
 
     /// A ref whose commit (or its tree) is not in the folder yet means the client is
     /// still copying: nothing of it may be trusted now.
-    func incompleteReference() -> String? {
+    /// `complete`: the references (`NAME ID`) found whole before, which are not read again:
+    /// objects never leave a folder, so years of backup tags are checked once each. The ones
+    /// found whole now are added.
+    func incompleteReference(complete: inout Set<String>) -> String? {
         guard let database = try? Repository.open(gitDir: path, workTree: nil) else { return nil }
-        // Backups mostly share their trees: each distinct tree is walked once.
+        // Backups mostly share their trees, and a day's tree shares all but a few folders with
+        // the day's before: each distinct tree, at any depth, is read once.
         var walked = Set<ObjectID>()
-        for (name, id) in references(in: database).sorted(by: { $0.key < $1.key }) {
+        for (name, id) in references(in: database).sorted(by: { $0.key < $1.key }) where !complete.contains(name + " " + id.hex) {
             guard let commit = try? database.peeledCommit(id), let info = try? database.commit(commit) else { return name }
-            guard walked.insert(info.treeID).inserted else { continue }
-            if (try? database.fileCount(in: info.treeID)) == nil { return name }
+            if (try? database.checkTreesPresent(info.treeID, known: &walked)) == nil { return name }
+            complete.insert(name + " " + id.hex)
         }
         return nil
     }
 
+    /// Where this machine remembers which of the folder's references it found whole:
+    /// `REPO/naner-folder-<hash of the folder's path>`, one `NAME ID` a line.
+    static func checkedFile(repository: String, folder: String) -> String {
+        let digest = (try? ObjectID.hash(Array(folder.utf8), kind: .blob).hex) ?? "0"
+        return repository + "/naner-folder-" + digest.prefix(12)
+    }
+
     /// `refs/heads/main` (or `master`) and every tag, by name → the object each names.
-    /// Read name by name, so a copy-named file beside them cannot break the listing.
+    /// Read name by name, so a copy-named file beside them cannot break the listing: a loose
+    /// reference file holding an id is read as it is (a folder holds a file per backup tag),
+    /// any other through libgit2, and a name only `packed-refs` holds from its line there.
     func references(in repository: Repository) -> [String: ObjectID] {
         var names = ["refs/heads/main", "refs/heads/master"]
         let manager = FileManager.default
         if let tags = try? manager.contentsOfDirectory(atPath: path + "/refs/tags") {
             names += tags.map { "refs/tags/" + $0 }
         }
-        if let packed = try? String(contentsOfFile: path + "/packed-refs", encoding: .utf8) {
-            for line in packed.split(separator: "\n") where !line.hasPrefix("#") && !line.hasPrefix("^") {
-                if let space = line.firstIndex(of: " ") { names.append(String(line[line.index(after: space)...])) }
+        var packed: [String: ObjectID] = [:]
+        if let text = try? String(contentsOfFile: path + "/packed-refs", encoding: .utf8) {
+            for line in text.split(separator: "\n") where !line.hasPrefix("#") && !line.hasPrefix("^") {
+                guard let space = line.firstIndex(of: " ") else { continue }
+                let name = String(line[line.index(after: space)...])
+                names.append(name)
+                if let id = ObjectID(hex: String(line[..<space])) { packed[name] = id }
             }
         }
         var result: [String: ObjectID] = [:]
         for name in Set(names) where (name.hasPrefix("refs/tags/") || name.hasPrefix("refs/heads/"))
             && Repository.isValidReferenceName(name) {
-            if let id = repository.referenceTargetIfPresent(name) { result[name] = id }
+            if let bytes = try? FileReader.read(path + "/" + name) {
+                if bytes.count == 41, bytes[40] == 0x0A, let id = ObjectID(hex: String(decoding: bytes[..<40], as: UTF8.self)) {
+                    result[name] = id
+                } else if let id = repository.referenceTargetIfPresent(name) {
+                    result[name] = id
+                }
+            } else if PathStatus(path: path + "/" + name) == nil, let id = packed[name] {
+                result[name] = id
+            }
         }
         return result
     }

@@ -7,4 +7,6 @@ public struct PushOutcome: Sendable {
     public let main: ObjectID?
     public let tags: [String]
     public let createdFolder: Bool
+    /// Backup tags pruned here that the push deleted there (names).
+    public var deletedTags: [String] = []
 }

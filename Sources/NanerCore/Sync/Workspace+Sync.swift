@@ -48,7 +48,12 @@ extension Workspace {
             let commit = copy.commit.map { " (commit \($0.short))" } ?? ""
             interaction.warn("'\(copy.path)' in '\(folder.path)' is a sync client's conflicted copy\(commit); naner does not trust it")
         }
-        if let reference = folder.incompleteReference() {
+        let checked = CloudFolder.checkedFile(repository: locations.repository, folder: folder.path)
+        let known = (try? String(contentsOfFile: checked, encoding: .utf8)).map { Set($0.split(separator: "\n").map(String.init)) } ?? []
+        var complete = known
+        let incomplete = folder.incompleteReference(complete: &complete)
+        if complete != known { try? AtomicFile.write(Array(complete.sorted().map { $0 + "\n" }.joined().utf8), to: checked, mode: 0o600) }
+        if let reference = incomplete {
             throw SyncError.folderStillSyncing(folder: folder.path, reference: reference)
         }
         return true
@@ -64,9 +69,13 @@ extension Workspace {
                 if let path = remote.folderPath {
                     try fetchFromFolder(path, remote: remote, into: prefix, tags: tags, options: options)
                 } else {
+                    let pruned = tags ? PrunedTags.load(repository: locations.repository).pending(for: remote.name) : [:]
+                    let absent = try pruned.keys.filter { try !repository.referenceExists($0) }
                     try transfer(remote.url, remote: remote.name, progress: options.progress) { transferOptions in
                         try repository.fetch(remote: remote.url, refspecs: ["+refs/heads/*:\(prefix)*"], tags: tags, options: transferOptions)
                     }
+                    // libgit2 fetches every tag: the ones pruned here, still there as this machine saw them, go again.
+                    for reference in absent { try repository.deleteReference(reference, ifAt: pruned[reference]!) }
                 }
             }
         } catch let error as GitError {
@@ -83,7 +92,11 @@ extension Workspace {
         let heads = references.filter { $0.key.hasPrefix("refs/heads/") }
         // Commits a sync client kept under a copy's name come along, to be merged like any other head.
         let copies = CloudFolder(path: path).conflictedCopies().filter { $0.path.hasPrefix("refs/heads/") }.compactMap(\.commit)
-        let newTags = tags ? try references.filter { try $0.key.hasPrefix("refs/tags/") && !repository.referenceExists($0.key) } : [:]
+        // Tags pruned here come back only if the remote moved them (then they are someone else's).
+        let pruned = PrunedTags.load(repository: locations.repository).pending(for: remote.name)
+        let newTags = tags ? try references.filter {
+            try $0.key.hasPrefix("refs/tags/") && !repository.referenceExists($0.key) && pruned[$0.key] != $0.value
+        } : [:]
         let have = try repository.references(matching: "refs/*").map(\.commit) + [repository.headCommitID()].compactMap { $0 }
         try source.copyObjects(reachableFrom: Array(heads.values) + Array(newTags.values) + copies, hiding: have, into: repository,
                                phase: .receiving, progress: options.progress)
@@ -343,15 +356,19 @@ extension Workspace {
         }
         // Backups travel with the branch; a tag the remote holds with another target stays as it is there.
         var tags: [(name: String, id: ObjectID)] = []
-        for tag in try repository.references(matching: "refs/tags/*") {
-            let id = try repository.referenceTarget(tag.name)
+        for tag in try repository.referenceTargets(matching: "refs/tags/*") {
+            let id = tag.target
             if let there = remoteRefs[tag.name] {
                 if there != id { interaction.warn("tag '\(tag.name.dropFirst(10))' differs on '\(remote.name)'; left as it is there") }
                 continue
             }
             tags.append((tag.name, id))
         }
-        if !pushMain && tags.isEmpty { return PushOutcome(main: nil, tags: [], createdFolder: created) }
+        var record = PrunedTags.load(repository: locations.repository)
+        let deletions = try prunedTagsToDelete(remote, remoteRefs: remoteRefs, record: &record)
+        defer { try? record.save(repository: locations.repository) }
+        if !pushMain && tags.isEmpty && deletions.isEmpty { return PushOutcome(main: nil, tags: [], createdFolder: created) }
+        var deleted: [String] = []
         var pushedTags = tags.map(\.name)
         let transferStart = Clock.monotonicSeconds
         defer {
@@ -365,13 +382,26 @@ extension Workspace {
                                            hiding: Array(remoteRefs.values), into: destination, progress: options.progress)
                 for tag in tags { try moveReference(tag.name, to: tag.id, message: "naner: push", in: destination, remote: remote.name) }
                 if pushMain { try moveReference(Workspace.branch, to: local, message: "naner: push", in: destination, remote: remote.name) }
+                // Each only if it still names what this machine saw (compared under the reference's lock).
+                for (reference, id) in deletions {
+                    if try destination.deleteReference(reference, ifAt: id) {
+                        deleted.append(reference)
+                    } else {
+                        warnMovedTag(reference, remote: remote)
+                    }
+                    record.remove(remote: remote.name, reference: reference)
+                }
             } else {
+                // A deletion travels with the value the server lists now, which was compared just above.
                 let refspecs = (pushMain ? ["\(forced ? "+" : "")\(Workspace.branch):\(Workspace.branch)"] : [])
-                    + tags.map { "\($0.name):\($0.name)" }
+                    + tags.map { "\($0.name):\($0.name)" } + deletions.map { ":" + $0.name }
                 let answers = try transfer(remote.url, remote: remote.name, progress: options.progress) {
                     try repository.push(remote: remote.url, refspecs: refspecs, options: $0)
                 }
+                let deleting = Set(deletions.map(\.name))
+                deleted = deletions.map(\.name)
                 for answer in answers {
+                    if deleting.contains(answer.name) { record.remove(remote: remote.name, reference: answer.name) }
                     guard let reason = answer.rejection else {
                         let id = answer.name == Workspace.branch ? local : tags.first { $0.name == answer.name }?.id
                         detailMoved(answer.name, from: remoteRefs[answer.name], to: id, remote: remote.name)
@@ -382,6 +412,7 @@ extension Workspace {
                     }
                     interaction.warn("remote '\(remote.name)' refused '\(answer.name)': \(reason)")
                     pushedTags.removeAll { $0 == answer.name }
+                    deleted.removeAll { $0 == answer.name }
                 }
             }
         } catch let error as GitError {
@@ -394,8 +425,35 @@ extension Workspace {
         if let path = remote.folderPath, let main = pushMain ? local : remoteRefs[Workspace.branch] {
             try setAsideMergedCopies(in: CloudFolder(path: path), main: main)
         }
-        return PushOutcome(main: pushMain ? local : nil, tags: pushedTags.map { String($0.dropFirst("refs/tags/".count)) },
-                           createdFolder: created)
+        var outcome = PushOutcome(main: pushMain ? local : nil, tags: pushedTags.map { String($0.dropFirst("refs/tags/".count)) },
+                                  createdFolder: created)
+        outcome.deletedTags = deleted.map { String($0.dropFirst("refs/tags/".count)) }
+        return outcome
+    }
+
+    /// The tags pruned here that `remote` still has where this machine last saw them: the
+    /// push deletes those. One it moved stays there, said once (a pull may have brought it
+    /// here as the other machine's); one it lacks, or that is here as it was (a prune that
+    /// did not finish), needs nothing: their lines leave `record`.
+    private func prunedTagsToDelete(_ remote: SyncRemote, remoteRefs: [String: ObjectID],
+                                    record: inout PrunedTags) throws -> [(name: String, id: ObjectID)] {
+        var deletions: [(name: String, id: ObjectID)] = []
+        for (reference, id) in record.pending(for: remote.name).sorted(by: { $0.key < $1.key }) {
+            if (try? repository.referenceTarget(reference)) == id || remoteRefs[reference] == nil {
+                record.remove(remote: remote.name, reference: reference)
+            } else if remoteRefs[reference] == id {
+                deletions.append((reference, id))
+            } else {
+                warnMovedTag(reference, remote: remote)
+                record.remove(remote: remote.name, reference: reference)
+            }
+        }
+        return deletions
+    }
+
+    private func warnMovedTag(_ reference: String, remote: SyncRemote) {
+        interaction.warn("backup '\(reference.dropFirst(BackupName.tagPrefix.count))' was pruned here, but '\(remote.name)' "
+            + "moved it since this machine last saw it; it stays there")
     }
 
     /// A conflicted copy whose commit the folder's main now contains has served its

@@ -89,9 +89,9 @@ enum FileSystem {
         try setPermissions(path, mode)  // whatever the umask took away or left
     }
 
-    /// A new private (0700) folder in `$TMPDIR`, else `/tmp`, named `prefix` and six random characters.
-    static func makeTemporaryFolder(prefix: String) throws(SystemError) -> String {
-        let parent = getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+    /// A new private (0700) folder in `parent`, else `$TMPDIR`, else `/tmp`, named `prefix` and six random characters.
+    static func makeTemporaryFolder(prefix: String, in given: String? = nil) throws(SystemError) -> String {
+        let parent = given ?? getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
         var template = Array((parent + "/" + prefix + "XXXXXX").utf8CString)
         guard let made = mkdtemp(&template) else { throw SystemError.last("mkdtemp") }
         return String(cString: made)

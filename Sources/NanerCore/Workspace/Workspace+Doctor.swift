@@ -31,6 +31,7 @@ extension Workspace {
                                           hint: "'naner commit' stops tracking it; the file stays on disk and in history"))
         }
         findings += try trackedSecrets()
+        findings += newestBackupFindings()
         let committed = try repository.headCommitID().map { try repository.fileCount(in: repository.commit($0).treeID) } ?? 0
         if committed <= ManagedRules.ownFiles.count {
             findings.append(DoctorFinding(check: .nothingManaged, message: "nothing but naner's own files is managed: no changes will sync",
@@ -162,7 +163,8 @@ extension Workspace {
         for (path, entry) in try repository.treeFiles(repository.commit(head).treeID).sorted(by: { $0.key < $1.key }) {
             guard (try? repository.blobSize(entry.id)).map({ $0 <= Workspace.defaultSizeLimit }) == true else { continue }
             let allowance = allowed.allowance(for: path)
-            if let secret = try repository.withBlobContent(entry.id, { SecretGuard.findSecret(in: $0, allowing: allowance) }) {
+            // A blob that cannot be read is the integrity and backup checks' finding, not a reason to stop.
+            if let secret = (try? repository.withBlobContent(entry.id, { SecretGuard.findSecret(in: $0, allowing: allowance) })) ?? nil {
                 let what = entry.mode == IndexEntry.symlinkMode ? "the link '\(path)' in the last commit points at" : "'\(path)' in the last commit looks like it holds"
                 findings.append(DoctorFinding(check: .trackedSecret, message: "\(what) \(secret)",
                                               hint: "remove the secret from the file and commit; rotate it if it was ever pushed"))

@@ -42,6 +42,13 @@ extension Naner {
         @Option(help: ArgumentHelp("Delete a backup or safety point instead.", valueName: "name"))
         var delete: String?
 
+        @Option(help: ArgumentHelp("Then prune this machine's automatic backups, keeping RULE=N,… "
+            + "(last, daily, weekly, monthly, yearly; as 'naner backups prune'). What 'naner schedule' runs.", valueName: "policy"))
+        var keep: String?
+
+        @Flag(help: "Then verify the new backup when none was verified in the last 7 days (what 'naner schedule' runs).")
+        var verifyWeekly = false
+
         func validate() throws {
             if compress && output == nil { throw ValidationError("--compress needs --output DIR") }
             if includeSSHKeys && output == nil {
@@ -52,9 +59,15 @@ extension Naner {
             if includeSSHKeys && !encrypt && !noEncrypt {
                 throw ValidationError("--include-ssh-keys writes private keys: add --encrypt, or --no-encrypt to write them in the clear")
             }
-            if delete != nil && (name != nil || output != nil || message != nil) {
+            if delete != nil && (name != nil || output != nil || message != nil || keep != nil || verifyWeekly) {
                 throw ValidationError("--delete takes no other backup options")
             }
+            _ = try policy()
+        }
+
+        func policy() throws -> RetentionPolicy? {
+            guard let keep else { return nil }
+            do { return try RetentionPolicy(parsing: keep) } catch let error as BackupError { throw ValidationError(error.message) }
         }
 
         func run() throws {
@@ -80,42 +93,17 @@ extension Naner {
             }
             console.say("backup '\(report.name)' at \(report.commit.short): \(report.manifest.itemsBackedUp) files, \(report.manifest.itemsSkipped) skipped")
             if let archive = report.archive { console.say("wrote '\(archive)'") }
-        }
-    }
-
-    struct Backups: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "backups",
-            abstract: "List backups and safety points, newest first."
-        )
-
-        @OptionGroup var global: GlobalOptions
-
-        @Flag(help: "Print the list as JSON.")
-        var json = false
-
-        func run() throws {
-            let workspace = try global.workspace()
-            let console = Console.standard
-            let backups = try workspace.backups()
-            if json {
-                console.output(BackupsDocument(backups).jsonText)
-                return
+            if let policy = try policy() {
+                Backups.Prune.printReport(try workspace.prune(workspace.planPrune(policy, includeNamed: false)), console: console)
             }
-            guard !backups.isEmpty else {
-                console.output("no backups yet")
-                console.hint("'naner backup --name NAME' makes one")
-                return
+            if verifyWeekly, let result = try workspace.verifyIfDue(report.name) {
+                guard result.verified else {
+                    console.error("'\(result.name)' does not verify: \(result.problem ?? "")")
+                    for hint in BackupError.verificationFailed(count: 1).hints { console.hint(hint) }
+                    throw ExitCode(NanerExit.failure)
+                }
+                console.say("verified '\(result.name)': \(counted(result.fileCount, "file")), bytes and modes match")
             }
-            let width = backups.map(\.name.count).max() ?? 0
-            var text = ""
-            for backup in backups {
-                let name = backup.name.padding(toLength: max(width, 4), withPad: " ", startingAt: 0)
-                let kind = backup.kind == .safety ? console.paint(" (safety point)", .yellow) : ""
-                text += "\(console.paint(name, .green))  \(Log.date(time: backup.time, offsetMinutes: backup.offsetMinutes))  "
-                    + "\(backup.fileCount) files  \(backup.message)\(kind)\n"
-            }
-            console.output(text)
         }
     }
 }

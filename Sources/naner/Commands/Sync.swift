@@ -109,7 +109,11 @@ enum SyncPrinter {
             if push.createdFolder { console.say("created the bare repository '\(report.remote.displayURL)'") }
             if let main = push.main { console.say("pushed main (\(main.short)) to '\(remote)'") }
             if !push.tags.isEmpty { console.say("pushed \(push.tags.count) backup tag\(push.tags.count == 1 ? "" : "s"): \(push.tags.joined(separator: ", "))") }
-            if push.main == nil && push.tags.isEmpty { console.say("'\(remote)' already has everything") }
+            if !push.deletedTags.isEmpty {
+                console.say("deleted \(push.deletedTags.count) pruned backup tag\(push.deletedTags.count == 1 ? "" : "s") "
+                    + "from '\(remote)': \(push.deletedTags.joined(separator: ", "))")
+            }
+            if push.main == nil && push.tags.isEmpty && push.deletedTags.isEmpty { console.say("'\(remote)' already has everything") }
         }
     }
 
