@@ -67,12 +67,12 @@ final class BackupVerifyTests: XCTestCase {
         let passphrase = ["NANER_PASSPHRASE": "correct horse battery staple"]
         XCTAssertExit(sandbox.naner(["backup", "--name", "sealed", "--output", out, "--encrypt", "--include-ssh-keys"],
                                     environment: passphrase), 0)
-        let all = sandbox.naner(["backups", "verify", "good", safety, out + "/copy", out + "/zipped.zip", out + "/sealed.zip.enc"],
+        let all = sandbox.naner(["backups", "verify", "good", safety, out + "/copy", out + "/zipped.zip", out + "/sealed.zip.age"],
                                 environment: passphrase)
         XCTAssertExit(all, 0)
         XCTAssertEqual(all.lines.count, 5, all.stdout)
         XCTAssertTrue(all.lines.allSatisfy { $0.hasPrefix("verified '") && $0.hasSuffix(" files, bytes and modes match") }, all.stdout)
-        XCTAssertTrue(all.lines[4].contains("sealed.zip.enc': \(files + 1) files"), "the key travels in the sealed archive: \(all.stdout)")
+        XCTAssertTrue(all.lines[4].contains("sealed.zip.age': \(files + 1) files"), "the key travels in the sealed archive: \(all.stdout)")
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: sandbox.repo).filter { $0.hasPrefix("naner-verify-") }, [],
                        "the scratch folders go")
         XCTAssertExit(sandbox.git("fsck", "--strict"), 0)

@@ -20,7 +20,7 @@ extension Workspace {
     /// id; a restore into a scratch folder (through the same checkout a restore uses) gives
     /// each file the tagged tree's bytes, the mode `.naner/modes` records (or git's) and each
     /// link its target; and the number of files equals the manifest's. An archive written by
-    /// `--output` (a folder, a zip, a `.zip.enc`) is read whole (every entry's CRC, the seal)
+    /// `--output` (a folder, a zip, a `.zip.age` or an earlier `.zip.enc`) is read whole (every entry's CRC, the seal)
     /// and restored and compared the same way. No names: the newest backup.
     public func verifyBackups(_ names: [String]) throws -> [VerifyResult] {
         try lockRepository()
