@@ -60,6 +60,11 @@ public enum NanerError: NanerFailure, Equatable {
     case wrongIdentityPassphrase(String)
     /// An age identity file, local or wrapped, that cannot be used.
     case identityUnreadable(String, reason: String)
+    /// `naner secret add` of a link or a folder: only files are stored encrypted.
+    case secretNotAFile(String)
+    /// `naner secret add` of a file the rules keep out whatever the list says (a folder excluded).
+    case secretExcluded(String, rule: String)
+    case secretNotListed(String)
     case invalidScheduleTime(String)
     case noScheduler
     /// The user's systemd answered but would not enable or start the timer.
@@ -123,6 +128,9 @@ public enum NanerError: NanerFailure, Equatable {
         case .passphraseMismatch: return "the two passphrases differ"
         case .wrongIdentityPassphrase(let path): return "wrong passphrase for the age identity in '\(path)', or the file was altered"
         case .identityUnreadable(let path, let reason): return "cannot use the age identity in '\(path)': \(reason)"
+        case .secretNotAFile(let path): return "'\(path)' is not a file: only files are stored encrypted"
+        case .secretExcluded(let path, let rule): return "'\(path)' cannot be managed: \(rule) excludes a folder it is in"
+        case .secretNotListed(let path): return "'\(path)' is not stored encrypted (\(SecretList.path) does not list it)"
         case .invalidScheduleTime(let time): return "'\(time)' is not a time of day"
         case .noScheduler: return "this machine has neither a systemd user session nor crontab"
         case .scheduleNotStarted(let unit, let reason): return "systemd did not start \(unit): \(reason.onOneLine)"
@@ -168,6 +176,9 @@ public enum NanerError: NanerFailure, Equatable {
         case .pathMissing: return ["create it first, or check the spelling"]
         case .pathNotManaged: return ["'naner ignore check PATH' says why"]
         case .ownFile: return []
+        case .secretNotAFile: return []
+        case .secretExcluded: return ["'naner ignore check PATH' says which line decides; remove that line to manage the file"]
+        case .secretNotListed: return ["'naner secret list' shows the files stored encrypted"]
         case .unrepresentablePath: return ["rename it"]
         case .emptyMessage: return ["say what changed: naner commit -m \"aliases for kubectl\""]
         case .secretInMessage: return ["nothing was written; say it without the secret (a message travels with every push)"]

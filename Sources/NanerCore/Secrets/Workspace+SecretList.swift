@@ -1,0 +1,139 @@
+import Foundation
+import GitKit
+
+extension Workspace {
+    /// What `naner secret add` did to one file.
+    public struct SecretAddReport: Sendable {
+        public let path: String
+        /// False when `.naner/secrets` listed it already.
+        public let added: Bool
+        /// The include list gained the file, so that it is managed.
+        public let included: Bool
+        /// Its permissions lost their group and other bits (0600 by default for secrets).
+        public let madePrivate: Bool
+    }
+
+    /// One file of `naner secret list`.
+    public struct SecretListing: Sendable {
+        public let path: String
+        /// The file is on this machine.
+        public let present: Bool
+        /// The last commit holds it (encrypted).
+        public let committed: Bool
+    }
+
+    /// `naner secret add PATH…`: from the next commit on, these files are stored encrypted
+    /// to the configuration's recipient (the identity is made on first use, as by
+    /// `naner secret key`). Each is made managed (the include list gains it when no entry
+    /// covers it; `.syncignore`'s exclusion of the file itself yields) and private (0600).
+    public func addSecrets(_ arguments: [String]) throws -> [SecretAddReport] {
+        try lockRepository()
+        var paths: [String] = []
+        for argument in arguments {
+            let path = try treePath(argument)
+            guard let kind = PathStatus.kind(locations.home + "/" + path) else { throw NanerError.pathMissing(argument) }
+            guard kind == .file else { throw NanerError.secretNotAFile(path) }
+            if path.contains("\n") || path.contains("\r") { throw NanerError.unrepresentablePath(path, reason: "its name holds a line break") }
+            if ManagedRules.ownFiles.contains(path) || path == SecretIdentity.wrappedPath { throw NanerError.ownFile(path) }
+            if !paths.contains(path) { paths.append(path) }
+        }
+        // The recipient first: nothing is listed that could not be encrypted.
+        _ = try secretKey(create: true)
+        let listPath = locations.home + "/" + SecretList.path
+        let existed = PathStatus.kind(listPath) != nil
+        let before = SecretList.load(home: locations.home)
+        var list = before
+        let added = paths.map { list.add($0) }
+        try saveSecretList(list)
+        var included = Set<String>()
+        do {
+            var stack = try refreshRules().makeStack(home: locations.home)
+            let notIncluded = paths.filter { stack.check($0, isDirectory: false).ignored }
+            if !notIncluded.isEmpty {
+                for case .added(let path) in try add(notIncluded) { included.insert(path) }
+                stack = try refreshRules().makeStack(home: locations.home)
+            }
+            for path in paths {
+                let decision = stack.check(path, isDirectory: false)
+                if decision.ignored {
+                    let rule = decision.deciding.map { "\($0.origin.file) line \($0.origin.line) ('\($0.origin.text)')" } ?? "a rule"
+                    throw NanerError.secretExcluded(path, rule: rule)
+                }
+            }
+        } catch {
+            // Nothing half done: the list goes back to what it was (an include entry added stays, harmless).
+            try? saveSecretList(before, removingWhenEmpty: !existed)
+            _ = try? refreshRules()
+            throw error
+        }
+        return try zip(paths, added).map { path, added in
+            let absolute = locations.home + "/" + path
+            var madePrivate = false
+            if let status = PathStatus(path: absolute), status.permissions & 0o077 != 0 {
+                do { try FileSystem.setPermissions(absolute, status.permissions & 0o700) } catch let error as SystemError {
+                    throw NanerError.cannotWrite(path, reason: error.reason)
+                }
+                madePrivate = true
+            }
+            return SecretAddReport(path: path, added: added, included: included.contains(path), madePrivate: madePrivate)
+        }
+    }
+
+    /// `naner secret remove PATH…`: stops encrypting these files. The file stays; its
+    /// index entry loses its stat data, so the next commit reads it afresh: stored in
+    /// plain form, or refused by the secret guard when it holds a secret (the last
+    /// encrypted version then stays in the tree).
+    public func removeSecrets(_ arguments: [String]) throws -> [String] {
+        try lockRepository()
+        var list = SecretList.load(home: locations.home)
+        var removed: [String] = []
+        for argument in arguments {
+            let path = try treePath(argument)
+            guard list.remove(path) else { throw NanerError.secretNotListed(path) }
+            removed.append(path)
+        }
+        do {
+            let index = try repository.index()
+            for entry in index.entries() where removed.contains(entry.path) {
+                try index.add(IndexEntry(path: entry.path, id: entry.id, mode: entry.mode))
+            }
+            try index.write()
+        } catch let error as GitError {
+            throw NanerError.cannotCommit(what: "stop encrypting", reason: error.message)
+        }
+        var record = SecretRecord.load(repository: locations.repository)
+        for path in removed { record.remove(path) }
+        try record.save(repository: locations.repository)
+        try saveSecretList(list)
+        _ = try refreshRules()
+        return removed
+    }
+
+    /// `naner secret list`: each file `.naner/secrets` lists.
+    public func listSecrets() throws -> [SecretListing] {
+        let list = SecretList.load(home: locations.home)
+        let head = (try? repository.headCommitID()).flatMap { $0 }.flatMap { try? repository.commit($0).treeID }
+        return list.paths.map { path in
+            let committed = head.flatMap { try? repository.entry(at: path, in: $0) } != nil
+            return SecretListing(path: path, present: PathStatus.kind(locations.home + "/" + path) != nil, committed: committed)
+        }
+    }
+
+    private func saveSecretList(_ list: SecretList, removingWhenEmpty: Bool = false) throws {
+        let path = locations.home + "/" + SecretList.path
+        if removingWhenEmpty && list.isEmpty {
+            _ = FileSystem.removeIfPresent(path)
+            return
+        }
+        do {
+            try FileSystem.makeFolders(locations.home + "/.naner", mode: 0o755)
+        } catch where error.isExisting {} catch {}
+        do {
+            try AtomicFile.write(Array(list.text.utf8), to: path, mode: 0o644)
+        } catch let error as NanerError {
+            throw error
+        } catch {
+            throw NanerError.cannotWrite(SecretList.path, reason: "\(error)")
+        }
+    }
+}

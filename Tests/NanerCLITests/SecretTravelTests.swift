@@ -1,0 +1,150 @@
+import Foundation
+import XCTest
+
+/// Files stored encrypted (`naner secret add`): each commit stores a listed file as an
+/// age file to the configuration's recipient; the plaintext never enters an object,
+/// plain git sees a clean tree, and the stock `age` opens what was stored.
+final class SecretTravelTests: XCTestCase {
+    private let passphrase = ["NANER_PASSPHRASE": "a long and memorable phrase"]
+    private let sshKey = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\nQyNTUxOQAAACDsecretKeyMaterialThatMustNeverLeaveZZ9fQ==\n-----END OPENSSH PRIVATE KEY-----\n"
+    private let ghHosts = "github.com:\n    user: owner\n    oauth_token: gho_16C7e42F292c6912E7710c838347Ae178B4a\n    git_protocol: ssh\n"
+    private let npmrc = "//registry.npmjs.org/:_authToken=npm_a8Fq2ZkP0wLx7NcY4rT9uE3hV6bJ1mS5dG0i\n"
+
+    /// Byte sequences of the plaintexts that no object may hold.
+    private var plaintextPieces: [String] {
+        ["secretKeyMaterialThatMustNeverLeave", "gho_16C7e42F292c6912E7710c838347Ae178B4a",
+         "npm_a8Fq2ZkP0wLx7NcY4rT9uE3hV6bJ1mS5dG0i", "oauth_token", "_authToken", "OPENSSH PRIVATE KEY"]
+    }
+
+    private func makeSecrets(_ sandbox: Sandbox) throws {
+        try sandbox.makeTypicalHome()
+        try sandbox.write(".ssh/id_ed25519", sshKey, mode: 0o600)
+        try sandbox.write(".config/gh/hosts.yml", ghHosts, mode: 0o644)
+        try sandbox.write(".npmrc", npmrc, mode: 0o644)
+    }
+
+    private func ageDecrypt(_ sandbox: Sandbox, object: String, identity: String) throws -> Data {
+        // Through a file: the ciphertext is binary.
+        let file = sandbox.root + "/blob.age"
+        let blob = Sandbox.execute(["/bin/sh", "-c", "git --git-dir=\"$1\" cat-file blob \"$2\" > \"$3\"", "sh", sandbox.repo, object, file],
+                                   environment: sandbox.environment, directory: "/")
+        XCTAssertExit(blob, 0)
+        let out = sandbox.root + "/blob.plain"
+        let run = Sandbox.execute(["/usr/bin/age", "-d", "-i", identity, "-o", out, file], environment: ["PATH": "/usr/bin:/bin"], directory: "/")
+        XCTAssertExit(run, 0)
+        return try Data(contentsOf: URL(fileURLWithPath: out))
+    }
+
+    static func assertNoPlaintext(gitDir: String, pieces: [String], file: StaticString = #filePath, line: UInt = #line) {
+        let all = Sandbox.execute(["/usr/bin/git", "--git-dir=" + gitDir, "cat-file", "--batch-all-objects", "--batch"],
+                                  environment: ["PATH": "/usr/bin:/bin", "GIT_CONFIG_NOSYSTEM": "1", "HOME": "/nonexistent"], directory: "/")
+        XCTAssertExit(all, 0, file: file, line: line)
+        XCTAssertFalse(all.stdout.isEmpty, file: file, line: line)
+        for piece in pieces where all.stdout.contains(piece) {
+            XCTFail("an object in '\(gitDir)' holds '\(piece)'", file: file, line: line)
+        }
+    }
+
+    func testListedFilesAreCommittedEncryptedAndGitStaysClean() throws {
+        let sandbox = try Sandbox()
+        try makeSecrets(sandbox)
+        XCTAssertExit(sandbox.naner("init"), 0)
+        // Before: the guard refuses the token files and names the way to keep them.
+        let refused = sandbox.naner("add", ".npmrc")
+        XCTAssertExit(refused, 0)
+        let before = sandbox.naner("commit", "-m", "first")
+        XCTAssertExit(before, 0)
+        XCTAssertTrue(before.stderr.contains("naner secret add '.npmrc'"), before.stderr)
+        XCTAssertFalse(sandbox.trackedFiles().contains(".ssh/id_ed25519"))
+
+        let added = sandbox.naner(["secret", "add", ".ssh/id_ed25519", ".config/gh/hosts.yml", ".npmrc"], environment: passphrase)
+        XCTAssertExit(added, 0)
+        XCTAssertEqual(sandbox.mode(".npmrc"), 0o600)
+        XCTAssertEqual(sandbox.mode(".config/gh/hosts.yml"), 0o600)
+        let listed = try XCTUnwrap(String(data: sandbox.read(".naner/secrets") ?? Data(), encoding: .utf8))
+        XCTAssertTrue(listed.hasSuffix(".config/gh/hosts.yml\n.npmrc\n.ssh/id_ed25519\n"), listed)
+
+        let commit = sandbox.naner("commit", "-m", "secrets")
+        XCTAssertExit(commit, 0)
+        XCTAssertFalse(commit.stderr.contains("not committing"), commit.stderr)
+        let tracked = sandbox.trackedFiles()
+        for path in [".ssh/id_ed25519", ".config/gh/hosts.yml", ".npmrc", ".naner/secrets"] {
+            XCTAssertTrue(tracked.contains(path), "\(path) not tracked: \(tracked)")
+        }
+        // Plain git, right after the commit (the racy second included): a clean tree.
+        XCTAssertEqual(sandbox.git("status", "--porcelain").stdout, "")
+        XCTAssertExit(sandbox.git("fsck", "--strict"), 0)
+        XCTAssertEqual(sandbox.naner("status", "--short").stdout, "")
+        Self.assertNoPlaintext(gitDir: sandbox.repo, pieces: plaintextPieces + [identityLine(sandbox)])
+
+        // git show of a stored secret is an age file that age alone opens, byte-exact.
+        let identity = sandbox.repo + "/naner-identity.txt"
+        for (path, content) in [(".ssh/id_ed25519", sshKey), (".config/gh/hosts.yml", ghHosts), (".npmrc", npmrc)] {
+            let shown = sandbox.git("show", "HEAD:" + path)
+            XCTAssertTrue(shown.stdout.hasPrefix("age-encryption.org/v1\n-> X25519 "), shown.stdout)
+            XCTAssertEqual(try ageDecrypt(sandbox, object: "HEAD:" + path, identity: identity), Data(content.utf8), path)
+        }
+
+        // Touched, not changed: no decryption, the same ciphertext, no new commit.
+        let blob = sandbox.git("rev-parse", "HEAD:.npmrc").stdout
+        let head = sandbox.git("rev-parse", "HEAD").stdout
+        XCTAssertExit(Sandbox.execute(["/usr/bin/touch", "-d", "2001-01-01", sandbox.home + "/.npmrc"], environment: [:], directory: "/"), 0)
+        XCTAssertEqual(sandbox.naner("status", "--short").stdout, "")
+        XCTAssertExit(sandbox.naner("commit", "-m", "touched"), 0)
+        XCTAssertEqual(sandbox.git("rev-parse", "HEAD:.npmrc").stdout, blob)
+        XCTAssertEqual(sandbox.git("rev-parse", "HEAD").stdout, head)
+        XCTAssertEqual(sandbox.git("status", "--porcelain").stdout, "")
+
+        // An edit is noticed without a passphrase, and stored as a new ciphertext.
+        let edited = npmrc + "//npm.example.com/:_authToken=npm_Zz9Yy8Xx7Ww6Vv5Uu4Tt3Ss2Rr1Qq0PpOoNn\n"
+        try sandbox.write(".npmrc", edited, mode: 0o600)
+        let status = sandbox.naner("status", "--short")
+        XCTAssertTrue(status.stdout.contains(".npmrc"), status.stdout)
+        // Modified "now" as far as git can tell (the same second as the index about to be
+        // written, here a little ahead): git would compare the bytes with the ciphertext.
+        XCTAssertExit(Sandbox.execute(["/usr/bin/touch", "-d", "20 seconds", sandbox.home + "/.npmrc"], environment: [:], directory: "/"), 0)
+        XCTAssertExit(sandbox.naner("commit", "-m", "edited"), 0)
+        XCTAssertNotEqual(sandbox.git("rev-parse", "HEAD:.npmrc").stdout, blob)
+        XCTAssertEqual(try ageDecrypt(sandbox, object: "HEAD:.npmrc", identity: identity), Data(edited.utf8))
+        XCTAssertEqual(sandbox.git("status", "--porcelain").stdout, "")
+        Self.assertNoPlaintext(gitDir: sandbox.repo, pieces: plaintextPieces + ["npm_Zz9Yy8Xx7Ww6Vv5Uu4Tt3Ss2Rr1Qq0PpOoNn"])
+        XCTAssertEqual(sandbox.mode(".npmrc"), 0o600)
+
+        let json = sandbox.naner("secret", "list", "--json")
+        XCTAssertExit(json, 0)
+        let document = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let entries = try XCTUnwrap(document["secrets"] as? [[String: Any]])
+        XCTAssertEqual(entries.compactMap { $0["path"] as? String }, [".config/gh/hosts.yml", ".npmrc", ".ssh/id_ed25519"])
+        XCTAssertEqual(entries.compactMap { $0["committed"] as? Bool }, [true, true, true])
+
+        // Stopping: the guard checks the file again and refuses the token; nothing in plain form.
+        XCTAssertExit(sandbox.naner("secret", "remove", ".npmrc"), 0)
+        let after = sandbox.naner("commit", "-m", "stop")
+        XCTAssertExit(after, 0)
+        XCTAssertTrue(after.stderr.contains("not committing '.npmrc'"), after.stderr)
+        Self.assertNoPlaintext(gitDir: sandbox.repo, pieces: plaintextPieces + ["npm_Zz9Yy8Xx7Ww6Vv5Uu4Tt3Ss2Rr1Qq0PpOoNn"])
+        XCTAssertExit(sandbox.naner("secret", "remove", ".npmrc"), 1)
+    }
+
+    func testAddNeedsAnIdentityAndAnExistingFile() throws {
+        let sandbox = try Sandbox()
+        try makeSecrets(sandbox)
+        XCTAssertExit(sandbox.naner("init"), 0)
+        let noPassphrase = sandbox.naner("secret", "add", ".npmrc")
+        XCTAssertExit(noPassphrase, 1)
+        XCTAssertOneErrorLine(noPassphrase, contains: "needs a passphrase")
+        XCTAssertFalse(sandbox.exists(".naner/secrets"))
+        let missing = sandbox.naner(["secret", "add", ".nothere"], environment: passphrase)
+        XCTAssertExit(missing, 1)
+        XCTAssertOneErrorLine(missing, contains: "'.nothere' does not exist")
+        let folder = sandbox.naner(["secret", "add", ".ssh"], environment: passphrase)
+        XCTAssertExit(folder, 1)
+        XCTAssertOneErrorLine(folder, contains: "only files are stored encrypted")
+        XCTAssertFalse(sandbox.exists(".naner/secrets"))
+    }
+
+    private func identityLine(_ sandbox: Sandbox) -> String {
+        let text = (try? String(contentsOfFile: sandbox.repo + "/naner-identity.txt", encoding: .utf8)) ?? ""
+        return String(text.split(separator: "\n").last ?? "AGE-SECRET-KEY-1")
+    }
+}
