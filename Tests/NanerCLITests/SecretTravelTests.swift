@@ -143,6 +143,70 @@ final class SecretTravelTests: XCTestCase {
         XCTAssertFalse(sandbox.exists(".naner/secrets"))
     }
 
+    private func assertSecretsLaidOut(_ sandbox: Sandbox, npmrc expected: String? = nil, file: StaticString = #filePath, line: UInt = #line) {
+        for (path, content) in [(".ssh/id_ed25519", sshKey), (".config/gh/hosts.yml", ghHosts), (".npmrc", expected ?? npmrc)] {
+            XCTAssertEqual(sandbox.read(path), Data(content.utf8), path, file: file, line: line)
+            XCTAssertEqual(sandbox.mode(path), 0o600, path, file: file, line: line)
+        }
+        XCTAssertEqual(sandbox.git("status", "--porcelain").stdout, "", "git sees a clean tree", file: file, line: line)
+        XCTAssertEqual(sandbox.naner("status", "--short").stdout, "", file: file, line: line)
+    }
+
+    /// Machine A marks three secrets and syncs through a bare folder; machine B's
+    /// `init --from` with the passphrase lays them out byte-exact and 0600; without it,
+    /// everything else arrives and the secrets wait for `naner secret unlock`. No object
+    /// anywhere holds a plaintext byte of them or the identity.
+    func testSecretsTravelToANewMachine() throws {
+        let first = try Sandbox()
+        try makeSecrets(first)
+        let cloud = first.root + "/cloud/Naner-Config.git"
+        XCTAssertExit(first.naner("init"), 0)
+        XCTAssertExit(first.naner(["secret", "add", ".ssh/id_ed25519", ".config/gh/hosts.yml", ".npmrc"], environment: passphrase), 0)
+        XCTAssertExit(first.naner("commit", "-m", "secrets"), 0)
+        XCTAssertExit(first.naner("sync", "--provider", "custom", "--path", cloud), 0)
+        let identity = identityLine(first)
+
+        let second = try Sandbox()
+        let made = second.naner(["init", "--from", cloud], environment: passphrase)
+        XCTAssertExit(made, 0)
+        XCTAssertTrue(made.stdout.contains("decrypted '.npmrc'"), made.stdout + made.stderr)
+        assertSecretsLaidOut(second)
+        XCTAssertEqual(identityLine(second), identity)
+        XCTAssertEqual(second.read(".ssh/config"), first.read(".ssh/config"))
+
+        // Without the passphrase: the rest arrives, the secrets wait, nothing reads as deleted.
+        let third = try Sandbox()
+        let locked = third.naner("init", "--from", cloud)
+        XCTAssertExit(locked, 0)
+        XCTAssertTrue(locked.stderr.contains("warning: '.npmrc' is stored encrypted and waits for the age identity"), locked.stderr)
+        XCTAssertTrue(locked.stderr.contains("hint: 'naner secret unlock'"), locked.stderr)
+        XCTAssertFalse(third.exists(".npmrc"))
+        XCTAssertEqual(third.read(".ssh/config"), first.read(".ssh/config"))
+        XCTAssertEqual(third.naner("status", "--short").stdout, "")
+        XCTAssertTrue(third.naner("secret", "list").stdout.contains(".npmrc\twaiting for 'naner secret unlock'"))
+        XCTAssertExit(third.naner("commit", "-m", "nothing"), 0)
+        XCTAssertEqual(third.git("ls-files", ".npmrc").stdout, ".npmrc\n", "a waiting secret stays tracked")
+        let unlock = third.naner(["secret", "unlock"], environment: passphrase)
+        XCTAssertExit(unlock, 0)
+        XCTAssertTrue(unlock.stdout.contains("decrypted '.ssh/id_ed25519'"), unlock.stdout + unlock.stderr)
+        assertSecretsLaidOut(third)
+
+        // An edit on B travels back to A, decrypted by the pull.
+        let edited = npmrc + "//npm.example.com/:_authToken=npm_Zz9Yy8Xx7Ww6Vv5Uu4Tt3Ss2Rr1Qq0PpOoNn\n"
+        try second.write(".npmrc", edited, mode: 0o600)
+        XCTAssertExit(second.naner("commit", "-m", "new npm token"), 0)
+        XCTAssertExit(second.naner("sync"), 0)
+        XCTAssertExit(first.naner("sync"), 0)
+        assertSecretsLaidOut(first, npmrc: edited)
+        XCTAssertEqual(try ageDecrypt(first, object: "HEAD:.npmrc", identity: first.repo + "/naner-identity.txt"), Data(edited.utf8))
+
+        let pieces = plaintextPieces + ["npm_Zz9Yy8Xx7Ww6Vv5Uu4Tt3Ss2Rr1Qq0PpOoNn", identity]
+        for gitDir in [first.repo, second.repo, third.repo, cloud] {
+            Self.assertNoPlaintext(gitDir: gitDir, pieces: pieces)
+            XCTAssertExit(Sandbox.execute(["/usr/bin/git", "--git-dir=" + gitDir, "fsck", "--strict"], environment: first.environment, directory: "/"), 0)
+        }
+    }
+
     private func identityLine(_ sandbox: Sandbox) -> String {
         let text = (try? String(contentsOfFile: sandbox.repo + "/naner-identity.txt", encoding: .utf8)) ?? ""
         return String(text.split(separator: "\n").last ?? "AGE-SECRET-KEY-1")

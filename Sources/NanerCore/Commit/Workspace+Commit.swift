@@ -279,7 +279,10 @@ extension Workspace {
         var record = SecretRecord.load(repository: locations.repository)
         let listed = SecretList.load(home: locations.home).set
         for path in record.entries.keys where !listed.contains(path) { record.remove(path) }
-        for (path, entry) in sealed { record.set(path, plain: entry.plain, cipher: entry.cipher) }
+        for (path, entry) in sealed {
+            record.set(path, plain: entry.plain, cipher: entry.cipher)
+            record.waiting[path] = nil
+        }
         try record.save(repository: locations.repository)
         return updates.map { sealed[$0.path] == nil ? $0 : settledSecret($0) }
     }

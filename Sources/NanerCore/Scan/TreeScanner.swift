@@ -126,6 +126,12 @@ struct TreeScanner {
                 continue
             }
             let path = paths[position]
+            if let waiting = secretRecord.waiting[path], waiting == entries[position].id, secrets.contains(path) {
+                // A secret not laid out yet (no identity here): neither deleted nor edited.
+                kept[position] = true
+                if let mode = trackedModes?.modes[path] { modes.recordFile(path, mode: mode) }
+                continue
+            }
             guard let status else {
                 result.changes.append(FileChange(path: path, kind: .deleted, rule: nil))
                 result.removals.append(path)

@@ -12,6 +12,8 @@ public struct SecretList: Equatable, Sendable {
         + "# One path a line; 'naner secret key' prints the identity that opens them.\n"
 
     public private(set) var paths: [String] = []
+    /// git's empty blob: an empty listed file is stored as it is (nothing secret in it).
+    static let emptyBlob = ObjectID(hex: "e69de29bb2d1d6434b8b29ae775ad8c2d69e5391")!
 
     public init() {}
 

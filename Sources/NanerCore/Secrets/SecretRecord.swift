@@ -15,11 +15,20 @@ struct SecretRecord: Sendable, Equatable {
     }
 
     private(set) var entries: [String: Entry] = [:]
+    /// Secrets a restore or a pull could not decrypt (no identity on this machine yet): the
+    /// ciphertext the index names, not laid out. A scan leaves them alone (never a deletion,
+    /// never an edit); `naner secret unlock` lays them out.
+    var waiting: [String: ObjectID] = [:]
 
     init() {}
 
     init(text: String) {
         for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+            if line.hasPrefix("waiting ") {
+                let parts = line.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
+                if parts.count == 3, let cipher = ObjectID(hex: String(parts[1])) { waiting[ModeTable.unquote(String(parts[2]))] = cipher }
+                continue
+            }
             let parts = line.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
             guard parts.count == 3, let plain = ObjectID(hex: String(parts[0])), let cipher = ObjectID(hex: String(parts[1])) else { continue }
             entries[ModeTable.unquote(String(parts[2]))] = Entry(plain: plain, cipher: cipher)
@@ -37,7 +46,10 @@ struct SecretRecord: Sendable, Equatable {
     }
 
     mutating func set(_ path: String, plain: ObjectID, cipher: ObjectID) { entries[path] = Entry(plain: plain, cipher: cipher) }
-    mutating func remove(_ path: String) { entries[path] = nil }
+    mutating func remove(_ path: String) {
+        entries[path] = nil
+        waiting[path] = nil
+    }
 
     var text: String {
         var text = "# naner: each secret's plaintext hash and its ciphertext blob; machine-local.\n"
@@ -45,6 +57,7 @@ struct SecretRecord: Sendable, Equatable {
             let entry = entries[path]!
             text += "\(entry.plain.hex) \(entry.cipher.hex) \(ModeTable.quote(path))\n"
         }
+        for path in waiting.keys.sorted() { text += "waiting \(waiting[path]!.hex) \(ModeTable.quote(path))\n" }
         return text
     }
 

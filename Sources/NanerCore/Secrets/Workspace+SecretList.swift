@@ -20,6 +20,8 @@ extension Workspace {
         public let present: Bool
         /// The last commit holds it (encrypted).
         public let committed: Bool
+        /// Not laid out yet: this machine has no identity to decrypt it (`naner secret unlock`).
+        public let waiting: Bool
     }
 
     /// `naner secret add PATH…`: from the next commit on, these files are stored encrypted
@@ -112,10 +114,12 @@ extension Workspace {
     /// `naner secret list`: each file `.naner/secrets` lists.
     public func listSecrets() throws -> [SecretListing] {
         let list = SecretList.load(home: locations.home)
+        let waiting = SecretRecord.load(repository: locations.repository).waiting
         let head = (try? repository.headCommitID()).flatMap { $0 }.flatMap { try? repository.commit($0).treeID }
         return list.paths.map { path in
             let committed = head.flatMap { try? repository.entry(at: path, in: $0) } != nil
-            return SecretListing(path: path, present: PathStatus.kind(locations.home + "/" + path) != nil, committed: committed)
+            return SecretListing(path: path, present: PathStatus.kind(locations.home + "/" + path) != nil, committed: committed,
+                                 waiting: waiting[path] != nil)
         }
     }
 
@@ -135,5 +139,91 @@ extension Workspace {
         } catch {
             throw NanerError.cannotWrite(SecretList.path, reason: "\(error)")
         }
+    }
+}
+
+extension Workspace {
+    /// What `naner secret unlock` laid out.
+    public struct SecretUnlockReport: Sendable {
+        /// Secrets decrypted into place.
+        public var laidOut: [String] = []
+        /// Secrets whose file here held something else: that file stays, the stored
+        /// version is kept decrypted in the repository folder (`keptSecretPath`, 0600).
+        public var keptBeside: [String] = []
+    }
+
+    /// Where a decrypted secret that could not take its place is kept: inside the
+    /// repository folder, private and never managed, so it can never be committed in plain form.
+    public func keptSecretPath(_ path: String) -> String { locations.repository + "/naner-kept/" + path }
+
+    /// Secrets a restore, a pull or `init --from` could not decrypt yet, sorted.
+    public func waitingSecrets() -> [String] {
+        SecretRecord.load(repository: locations.repository).waiting.keys.sorted()
+    }
+
+    /// Whether this machine holds the configuration's identity.
+    public var hasSecretIdentity: Bool { localSecretIdentity() != nil }
+
+    /// `naner secret unlock`: unlocks the identity when this machine lacks it (the
+    /// passphrase, as `naner secret key`), then decrypts each waiting secret into place.
+    /// A file already there is replaced only when it is the version the record knows
+    /// (what the ciphertext superseded); otherwise it stays and the stored version is
+    /// written beside it. Every secret is decrypted before the first write.
+    public func unlockSecrets() throws -> SecretUnlockReport {
+        try lockRepository()
+        guard try secretKey(create: false) != nil, let key = localSecretIdentity() else { throw NanerError.noSecretIdentity }
+        var record = SecretRecord.load(repository: locations.repository)
+        var report = SecretUnlockReport()
+        guard !record.waiting.isEmpty else { return report }
+        do {
+            let index = try repository.index()
+            let entries = Dictionary(index.entries().map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
+            let modes = (try? FileReader.read(locations.home + "/" + ModeTable.path)).map { ModeTable(text: String(decoding: $0, as: UTF8.self)) }
+                ?? ModeTable()
+            var opened: [(path: String, entry: IndexEntry, plain: [UInt8])] = []
+            for (path, cipher) in record.waiting.sorted(by: { $0.key < $1.key }) {
+                guard let entry = entries[path], entry.id == cipher else {
+                    record.waiting[path] = nil  // the index moved on: nothing waits there any more
+                    continue
+                }
+                let bytes = try repository.blobContent(cipher)
+                opened.append((path, entry, try Checkout.decrypt(bytes, path: path, with: key)))
+            }
+            for (path, entry, plain) in opened {
+                let absolute = locations.home + "/" + path
+                let plainID = try ObjectID.hash(plain, kind: .blob)
+                var destination = absolute
+                if let existing = try? FileReader.read(absolute) {
+                    let existingID = try ObjectID.hash(existing, kind: .blob)
+                    if existingID != plainID && record.entries[path]?.plain != existingID { destination = keptSecretPath(path) }
+                }
+                let parent = String(destination[..<destination.lastIndex(of: "/")!])
+                let folderMode = destination == absolute
+                    ? modes.modes[String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)]) + "/"] ?? 0o755 : 0o700
+                do { try FileSystem.makeFolders(parent, mode: folderMode) } catch {
+                    throw NanerError.cannotWrite(parent, reason: error.reason)
+                }
+                try AtomicFile.write(plain, to: destination, mode: (modes.modes[path] ?? 0o600) & 0o700)
+                record.waiting[path] = nil
+                if destination == absolute {
+                    record.set(path, plain: plainID, cipher: entry.id)
+                    report.laidOut.append(path)
+                } else {
+                    report.keptBeside.append(path)
+                }
+            }
+            try record.save(repository: locations.repository)
+            for path in report.laidOut {
+                let absolute = locations.home + "/" + path
+                if let status = FileStat(path: absolute), let entry = entries[path],
+                   let settled = SecretList.indexStatus(absolute, read: status.indexEntry(path: path, id: entry.id)) {
+                    try index.add(settled.indexEntry(path: path, id: entry.id))
+                }
+            }
+            try index.write()
+        } catch let error as GitError {
+            throw NanerError.cannotCommit(what: "lay out the secrets", reason: error.message)
+        }
+        return report
     }
 }

@@ -6,7 +6,7 @@ extension Naner {
         static let configuration = CommandConfiguration(
             commandName: "secret",
             abstract: "Files stored encrypted (age), the age identity for them; the secret guard's rules and allowances.",
-            subcommands: [Add.self, List.self, Remove.self, Allow.self, Rules.self, Key.self]
+            subcommands: [Add.self, List.self, Remove.self, Unlock.self, Allow.self, Rules.self, Key.self]
         )
 
         struct Add: ParsableCommand {
@@ -56,7 +56,8 @@ extension Naner {
                 }
                 var text = ""
                 for listing in listings {
-                    let state = !listing.present ? "missing here" : listing.committed ? "committed" : "not committed yet"
+                    let state = listing.waiting ? "waiting for 'naner secret unlock'" : !listing.present ? "missing here"
+                        : listing.committed ? "committed" : "not committed yet"
                     text += listing.path + "\t" + state + "\n"
                 }
                 Console.standard.output(text)
@@ -79,6 +80,22 @@ extension Naner {
                 for path in try global.workspace().removeSecrets(paths) {
                     Console.standard.say("'\(path)' is no longer stored encrypted; the secret guard checks it again at the next commit")
                 }
+            }
+        }
+
+        struct Unlock: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                commandName: "unlock",
+                abstract: "Decrypt the secrets a restore, a pull or 'init --from' could not lay out yet.",
+                discussion: "Unlocks the age identity first when this machine lacks it: the passphrase comes from "
+                    + "NANER_PASSPHRASE or is asked on a terminal, never from the command line."
+            )
+
+            @OptionGroup var global: GlobalOptions
+
+            func run() throws {
+                let workspace = try global.workspace()
+                SecretPrinter(console: Console.standard).print(try workspace.unlockSecrets(), workspace: workspace)
             }
         }
 
@@ -160,5 +177,24 @@ extension Naner {
                 }
             }
         }
+    }
+}
+
+/// What laying out the waiting secrets did, for `secret unlock` and `init --from`.
+struct SecretPrinter {
+    let console: Console
+
+    func print(_ report: Workspace.SecretUnlockReport, workspace: Workspace) {
+        for path in report.laidOut { console.say("decrypted '\(path)'") }
+        for path in report.keptBeside {
+            console.warning("'\(path)' here differs from the stored version, which is kept decrypted in '\(workspace.keptSecretPath(path))'")
+        }
+        if report.laidOut.isEmpty && report.keptBeside.isEmpty { console.say("no secret waits to be laid out") }
+    }
+
+    /// Secrets still waiting, each named, with the way out.
+    func printWaiting(_ paths: [String]) {
+        for path in paths { console.warning("'\(path)' is stored encrypted and waits for the age identity") }
+        if !paths.isEmpty { console.hint("'naner secret unlock' lays them out with the passphrase (asked, or NANER_PASSPHRASE)") }
     }
 }

@@ -6,11 +6,12 @@ struct SecretListDocument: JSONDocument {
         let path: String
         let present: Bool
         let committed: Bool
+        let waiting: Bool
     }
 
     let secrets: [Entry]
 
     init(_ listings: [Workspace.SecretListing]) {
-        secrets = listings.map { Entry(path: $0.path, present: $0.present, committed: $0.committed) }
+        secrets = listings.map { Entry(path: $0.path, present: $0.present, committed: $0.committed, waiting: $0.waiting) }
     }
 }
