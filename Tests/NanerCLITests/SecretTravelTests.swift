@@ -207,6 +207,49 @@ final class SecretTravelTests: XCTestCase {
         }
     }
 
+    /// A secret changed on two machines: a conflict by path, no markers in any
+    /// ciphertext, this machine's file untouched, the remote's version decrypted aside
+    /// (0600, never managed); committing finishes the merge with what the file holds.
+    func testASecretChangedOnBothMachinesIsAConflictByPath() throws {
+        let first = try Sandbox()
+        try makeSecrets(first)
+        let cloud = first.root + "/cloud/Naner-Config.git"
+        XCTAssertExit(first.naner("init"), 0)
+        XCTAssertExit(first.naner(["secret", "add", ".npmrc"], environment: passphrase), 0)
+        XCTAssertExit(first.naner("commit", "-m", "secrets"), 0)
+        XCTAssertExit(first.naner("sync", "--provider", "custom", "--path", cloud), 0)
+        let second = try Sandbox()
+        XCTAssertExit(second.naner(["init", "--from", cloud], environment: passphrase), 0)
+
+        let firsts = "//registry.npmjs.org/:_authToken=npm_FirstMachine0123456789abcdefghijKLMN\n"
+        let seconds = "//registry.npmjs.org/:_authToken=npm_SecondMachine0123456789abcdefghijKLM\n"
+        try first.write(".npmrc", firsts, mode: 0o600)
+        XCTAssertExit(first.naner("commit", "-m", "first's token"), 0)
+        XCTAssertExit(first.naner("sync"), 0)
+        try second.write(".npmrc", seconds, mode: 0o600)
+        XCTAssertExit(second.naner("commit", "-m", "second's token"), 0)
+        let pull = second.naner("sync")
+        XCTAssertExit(pull, 3)
+        XCTAssertTrue(pull.stdout.contains("conflict: '.npmrc'"), pull.stdout)
+        let kept = second.repo + "/naner-kept/.npmrc"
+        XCTAssertTrue(pull.stderr.contains("'.npmrc' is a secret changed on both machines"), pull.stderr)
+        XCTAssertEqual(second.read(".npmrc"), Data(seconds.utf8), "this machine's file stays")
+        XCTAssertEqual(FileManager.default.contents(atPath: kept), Data(firsts.utf8))
+        XCTAssertEqual((try FileManager.default.attributesOfItem(atPath: kept)[.posixPermissions] as? Int), 0o600)
+
+        // Resolved by taking the other machine's token: the merge commit stores it encrypted.
+        try second.write(".npmrc", firsts, mode: 0o600)
+        XCTAssertExit(second.naner("commit", "-m", "take first's token"), 0)
+        XCTAssertExit(second.naner("sync"), 0)
+        XCTAssertEqual(try ageDecrypt(second, object: "HEAD:.npmrc", identity: second.repo + "/naner-identity.txt"), Data(firsts.utf8))
+        XCTAssertEqual(second.git("status", "--porcelain").stdout, "")
+        XCTAssertExit(first.naner("sync"), 0)
+        XCTAssertEqual(first.read(".npmrc"), Data(firsts.utf8))
+        for gitDir in [first.repo, second.repo, cloud] {
+            Self.assertNoPlaintext(gitDir: gitDir, pieces: ["npm_FirstMachine", "npm_SecondMachine", "<<<<<<<", "_authToken"])
+        }
+    }
+
     private func identityLine(_ sandbox: Sandbox) -> String {
         let text = (try? String(contentsOfFile: sandbox.repo + "/naner-identity.txt", encoding: .utf8)) ?? ""
         return String(text.split(separator: "\n").last ?? "AGE-SECRET-KEY-1")

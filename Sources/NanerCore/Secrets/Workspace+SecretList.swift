@@ -227,3 +227,32 @@ extension Workspace {
         return report
     }
 }
+
+extension Workspace {
+    /// A secret changed on both machines: this machine's file stays as it is (the merge
+    /// keeps its ciphertext); the remote's version is decrypted into `keptSecretPath`
+    /// (0600, inside the repository folder, never managed), and a warning says where.
+    func keepRemoteSecret(_ path: String, theirs commit: ObjectID) {
+        do {
+            guard let entry = try repository.entry(at: path, in: repository.commit(commit).treeID) else { return }
+            let bytes = try repository.blobContent(entry.id)
+            guard let key = localSecretIdentity() else {
+                interaction.warn("'\(path)' is a secret changed on both machines; this machine's version stays, "
+                                 + "and the remote's cannot be decrypted here without the age identity ('naner secret unlock')")
+                return
+            }
+            let plain = AgeFile.isAgeFile(Array(bytes.prefix(64))) ? try Checkout.decrypt(bytes, path: path, with: key) : bytes
+            let kept = keptSecretPath(path)
+            try FileSystem.makeFolders(String(kept[..<kept.lastIndex(of: "/")!]), mode: 0o700)
+            try AtomicFile.write(plain, to: kept, mode: 0o600)
+            interaction.warn("'\(path)' is a secret changed on both machines: this machine's version stays; "
+                             + "the remote's is in '\(kept)' (merge by hand, then 'naner commit')")
+        } catch let error as NanerError {
+            interaction.warn("'\(path)' is a secret changed on both machines; this machine's version stays, "
+                             + "and the remote's could not be kept aside: \(error.message)")
+        } catch {
+            interaction.warn("'\(path)' is a secret changed on both machines; this machine's version stays, "
+                             + "and the remote's could not be kept aside: \(error)")
+        }
+    }
+}
