@@ -250,6 +250,40 @@ final class SecretTravelTests: XCTestCase {
         }
     }
 
+    /// A backup brings back the secret versions it recorded, decrypted and recorded again
+    /// as the same ciphertext; the safety point before a forced restore keeps the
+    /// overwritten secret encrypted.
+    func testRestoreBringsBackARecordedSecretAndItsSafetyPointStaysEncrypted() throws {
+        let sandbox = try Sandbox()
+        try makeSecrets(sandbox)
+        XCTAssertExit(sandbox.naner("init"), 0)
+        XCTAssertExit(sandbox.naner(["secret", "add", ".npmrc"], environment: passphrase), 0)
+        XCTAssertExit(sandbox.naner("commit", "-m", "secrets"), 0)
+        XCTAssertExit(sandbox.naner("backup", "--name", "b1", "-m", "first token"), 0)
+        let recorded = sandbox.git("rev-parse", "b1:.npmrc").stdout
+        let second = "//registry.npmjs.org/:_authToken=npm_SecondToken0123456789abcdefghijKLMNOP\n"
+        try sandbox.write(".npmrc", second, mode: 0o600)
+        XCTAssertExit(sandbox.naner("commit", "-m", "second token"), 0)
+        let uncommitted = "//registry.npmjs.org/:_authToken=npm_UncommittedToken0123456789abcdefghij\n"
+        try sandbox.write(".npmrc", uncommitted, mode: 0o600)
+
+        let blocked = sandbox.naner("restore", "b1")
+        XCTAssertExit(blocked, 3)
+        XCTAssertEqual(sandbox.read(".npmrc"), Data(uncommitted.utf8))
+        let forced = sandbox.naner("restore", "b1", "--force")
+        XCTAssertExit(forced, 0)
+        XCTAssertEqual(sandbox.read(".npmrc"), Data(npmrc.utf8))
+        XCTAssertEqual(sandbox.mode(".npmrc"), 0o600)
+        XCTAssertEqual(sandbox.git("rev-parse", "HEAD:.npmrc").stdout, recorded, "the same ciphertext, recorded again")
+        XCTAssertEqual(sandbox.git("status", "--porcelain").stdout, "")
+        XCTAssertEqual(sandbox.naner("status", "--short").stdout, "")
+        let safety = try XCTUnwrap(sandbox.git("for-each-ref", "--format=%(refname)", "refs/naner/safety").lines.first)
+        XCTAssertEqual(try ageDecrypt(sandbox, object: safety + ":.npmrc", identity: sandbox.repo + "/naner-identity.txt"),
+                       Data(uncommitted.utf8))
+        Self.assertNoPlaintext(gitDir: sandbox.repo, pieces: plaintextPieces + ["npm_SecondToken", "npm_UncommittedToken"])
+        XCTAssertExit(sandbox.git("fsck", "--strict"), 0)
+    }
+
     private func identityLine(_ sandbox: Sandbox) -> String {
         let text = (try? String(contentsOfFile: sandbox.repo + "/naner-identity.txt", encoding: .utf8)) ?? ""
         return String(text.split(separator: "\n").last ?? "AGE-SECRET-KEY-1")
