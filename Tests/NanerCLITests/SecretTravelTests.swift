@@ -284,6 +284,29 @@ final class SecretTravelTests: XCTestCase {
         XCTAssertExit(sandbox.git("fsck", "--strict"), 0)
     }
 
+    /// The same through a smart-HTTP remote (lighttpd + git http-backend): the server's
+    /// repository holds ciphertext only, and the new machine gets identical bytes.
+    func testSecretsTravelThroughAnHTTPRemote() throws {
+        let server = try HTTPServer()
+        defer { server.stop() }
+        let bare = try server.createEmpty("config.git")
+        let token = ["NANER_TOKEN": HTTPServer.password]
+        let url = server.url("config.git", user: HTTPServer.user)
+        let first = try Sandbox()
+        try makeSecrets(first)
+        XCTAssertExit(first.naner("init"), 0)
+        XCTAssertExit(first.naner(["secret", "add", ".ssh/id_ed25519", ".config/gh/hosts.yml", ".npmrc"], environment: passphrase), 0)
+        XCTAssertExit(first.naner("commit", "-m", "secrets"), 0)
+        XCTAssertExit(first.naner("remote", "add", "origin", url), 0)
+        XCTAssertExit(first.naner(["sync", "push"], environment: token), 0)
+
+        let second = try Sandbox()
+        XCTAssertExit(second.naner(["init", "--from", url], environment: token.merging(passphrase) { $1 }), 0)
+        assertSecretsLaidOut(second)
+        let pieces = plaintextPieces + [identityLine(first)]
+        for gitDir in [first.repo, second.repo, bare] { Self.assertNoPlaintext(gitDir: gitDir, pieces: pieces) }
+    }
+
     private func identityLine(_ sandbox: Sandbox) -> String {
         let text = (try? String(contentsOfFile: sandbox.repo + "/naner-identity.txt", encoding: .utf8)) ?? ""
         return String(text.split(separator: "\n").last ?? "AGE-SECRET-KEY-1")
