@@ -307,6 +307,43 @@ final class SecretTravelTests: XCTestCase {
         for gitDir in [first.repo, second.repo, bare] { Self.assertNoPlaintext(gitDir: gitDir, pieces: pieces) }
     }
 
+    /// `backup --include-ssh-keys` without --output puts the private keys into the
+    /// repository encrypted (as `secret add`); with --output the archive holds each key
+    /// once, as it is on disk, even when the repository stores it encrypted.
+    func testBackupIncludeSSHKeysStoresThemEncrypted() throws {
+        let sandbox = try Sandbox()
+        try makeSecrets(sandbox)
+        try sandbox.write(".ssh/id_rsa", "-----BEGIN OPENSSH PRIVATE KEY-----\nrsaKeyMaterialThatMustNeverLeaveEither\n-----END OPENSSH PRIVATE KEY-----\n", mode: 0o600)
+        XCTAssertExit(sandbox.naner("init"), 0)
+        let backup = sandbox.naner(["backup", "--name", "keys", "--include-ssh-keys"], environment: passphrase)
+        XCTAssertExit(backup, 0)
+        XCTAssertEqual(sandbox.naner("secret", "list").stdout, ".ssh/id_ed25519\tcommitted\n.ssh/id_rsa\tcommitted\n")
+        let identity = sandbox.repo + "/naner-identity.txt"
+        XCTAssertEqual(try ageDecrypt(sandbox, object: "keys:.ssh/id_ed25519", identity: identity), Data(sshKey.utf8))
+        XCTAssertEqual(sandbox.git("cat-file", "-e", "keys:.ssh/id_ed25519.pub").status, 0, "the public key travels as before")
+        XCTAssertEqual(sandbox.git("status", "--porcelain").stdout, "")
+        Self.assertNoPlaintext(gitDir: sandbox.repo, pieces: plaintextPieces + ["rsaKeyMaterialThatMustNeverLeave"])
+
+        let out = sandbox.root + "/out"
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        XCTAssertExit(sandbox.naner("backup", "--name", "archived", "--output", out, "--compress", "--include-ssh-keys", "--no-encrypt"), 0)
+        let listing = Sandbox.execute(["/usr/bin/python3", "-c", "import zipfile,sys; print('\\n'.join(zipfile.ZipFile(sys.argv[1]).namelist()))",
+                                       out + "/archived.zip"], environment: sandbox.environment, directory: sandbox.root).lines
+        XCTAssertEqual(listing.filter { $0 == ".ssh/id_ed25519" }.count, 1, "\(listing)")
+        let key = Sandbox.execute(["/usr/bin/python3", "-c", "import zipfile,sys; sys.stdout.write(zipfile.ZipFile(sys.argv[1]).read('.ssh/id_ed25519').decode())",
+                                   out + "/archived.zip"], environment: sandbox.environment, directory: sandbox.root)
+        XCTAssertEqual(key.stdout, sshKey)
+        // The archive restores on a machine without the identity: the key is written as archived.
+        let other = try Sandbox()
+        try other.makeTypicalHome()
+        XCTAssertExit(other.naner("init"), 0)
+        try FileManager.default.removeItem(atPath: other.home + "/.ssh/id_ed25519")
+        XCTAssertExit(other.naner("restore", out + "/archived.zip", "--force"), 0)
+        XCTAssertEqual(other.read(".ssh/id_ed25519"), Data(sshKey.utf8))
+        XCTAssertEqual(other.mode(".ssh/id_ed25519"), 0o600)
+        Self.assertNoPlaintext(gitDir: other.repo, pieces: ["secretKeyMaterialThatMustNeverLeave", "rsaKeyMaterialThatMustNeverLeave"])
+    }
+
     private func identityLine(_ sandbox: Sandbox) -> String {
         let text = (try? String(contentsOfFile: sandbox.repo + "/naner-identity.txt", encoding: .utf8)) ?? ""
         return String(text.split(separator: "\n").last ?? "AGE-SECRET-KEY-1")

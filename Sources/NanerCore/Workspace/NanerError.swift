@@ -41,7 +41,6 @@ public enum NanerError: NanerFailure, Equatable {
     case unknownSecretRule(String)
     case unknownReference(String)
     case outputMissing(String)
-    case sshKeysNeedOutput
     case conflicts([ConflictingFile])
     case archiveMissing(String)
     case notABackup(String, reason: String)
@@ -123,7 +122,6 @@ public enum NanerError: NanerFailure, Equatable {
         case .unknownSecretRule(let rule): return "no secret rule named '\(rule)'"
         case .unknownReference(let name): return "'\(name)' is not a backup, tag, commit or archive"
         case .outputMissing(let path): return "output folder '\(path)' does not exist"
-        case .sshKeysNeedOutput: return "--include-ssh-keys needs --output: SSH keys never enter the repository"
         case .sourceMissing(let source): return "configuration '\(source)' does not exist"
         case .sourceEmpty(let source): return "configuration '\(source)' has no branch to bring over"
         case .sourceUnreadable(let source, let reason): return "cannot read configuration '\(source)': \(reason)"
@@ -202,7 +200,6 @@ public enum NanerError: NanerFailure, Equatable {
         case .unknownSecretRule: return ["'naner secret rules' lists them; a refusal names the rule that matched"]
         case .unknownBackup, .unknownReference: return ["'naner backups' lists the backups; 'naner log' the commits"]
         case .outputMissing: return ["create it first, or choose another folder with --output"]
-        case .sshKeysNeedOutput: return ["naner backup --output DIR --include-ssh-keys writes them into a local archive only"]
         case .passphraseNeeded: return ["set NANER_PASSPHRASE, or run naner on a terminal to be asked"]
         case .wrongPassphrase: return ["nothing was written; try again with the passphrase the backup was made with"]
         case .passphraseMismatch: return ["nothing was written; type the same passphrase twice"]
