@@ -194,9 +194,14 @@ final class SecretTravelTests: XCTestCase {
         // An edit on B travels back to A, decrypted by the pull.
         let edited = npmrc + "//npm.example.com/:_authToken=npm_Zz9Yy8Xx7Ww6Vv5Uu4Tt3Ss2Rr1Qq0PpOoNn\n"
         try second.write(".npmrc", edited, mode: 0o600)
+        XCTAssertExit(second.naner("secret", "add", ".config/kitty/kitty.conf"), 0)
         XCTAssertExit(second.naner("commit", "-m", "new npm token"), 0)
         XCTAssertExit(second.naner("sync"), 0)
-        XCTAssertExit(first.naner("sync"), 0)
+        let pulled = first.naner("sync")
+        XCTAssertExit(pulled, 0)
+        // What arrives is untrusted: a file the remote newly stores encrypted is named.
+        XCTAssertTrue(pulled.stderr.contains("stores '.config/kitty/kitty.conf' encrypted (.naner/secrets)"), pulled.stderr)
+        XCTAssertEqual(first.read(".config/kitty/kitty.conf"), second.read(".config/kitty/kitty.conf"))
         assertSecretsLaidOut(first, npmrc: edited)
         XCTAssertEqual(try ageDecrypt(first, object: "HEAD:.npmrc", identity: first.repo + "/naner-identity.txt"), Data(edited.utf8))
 
@@ -342,6 +347,27 @@ final class SecretTravelTests: XCTestCase {
         XCTAssertEqual(other.read(".ssh/id_ed25519"), Data(sshKey.utf8))
         XCTAssertEqual(other.mode(".ssh/id_ed25519"), 0o600)
         Self.assertNoPlaintext(gitDir: other.repo, pieces: ["secretKeyMaterialThatMustNeverLeave", "rsaKeyMaterialThatMustNeverLeave"])
+    }
+
+    /// A file committed in plain form before it is listed: the next commit stores it
+    /// encrypted (its unchanged stat data does not hide it), and the warning says history
+    /// keeps the plain version.
+    func testAFileCommittedInPlainIsEncryptedFromTheNextCommit() throws {
+        let sandbox = try Sandbox()
+        try sandbox.makeTypicalHome()
+        try sandbox.write(".config/tool/notes.txt", "the vault code is ubiquitous-otter\n")
+        XCTAssertExit(sandbox.naner("init"), 0)
+        XCTAssertEqual(sandbox.git("show", "HEAD:.config/tool/notes.txt").stdout, "the vault code is ubiquitous-otter\n")
+        let added = sandbox.naner(["secret", "add", ".config/tool/notes.txt"], environment: passphrase)
+        XCTAssertExit(added, 0)
+        XCTAssertTrue(added.stderr.contains("warning: '.config/tool/notes.txt' was committed in plain form before"), added.stderr)
+        XCTAssertTrue(sandbox.naner("status", "--short").stdout.contains(".config/tool/notes.txt"))
+        XCTAssertExit(sandbox.naner("commit", "-m", "encrypt the notes"), 0)
+        XCTAssertTrue(sandbox.git("show", "HEAD:.config/tool/notes.txt").stdout.hasPrefix("age-encryption.org/v1\n"))
+        XCTAssertEqual(try ageDecrypt(sandbox, object: "HEAD:.config/tool/notes.txt", identity: sandbox.repo + "/naner-identity.txt"),
+                       Data("the vault code is ubiquitous-otter\n".utf8))
+        XCTAssertEqual(sandbox.git("status", "--porcelain").stdout, "")
+        XCTAssertEqual(sandbox.naner("status", "--short").stdout, "")
     }
 
     private func identityLine(_ sandbox: Sandbox) -> String {

@@ -11,6 +11,8 @@ extension Workspace {
         public let included: Bool
         /// Its permissions lost their group and other bits (0600 by default for secrets).
         public let madePrivate: Bool
+        /// The last commit holds it in plain form: history keeps that version.
+        public let committedInPlain: Bool
     }
 
     /// One file of `naner secret list`.
@@ -68,6 +70,22 @@ extension Workspace {
             _ = try? refreshRules()
             throw error
         }
+        // A file tracked already loses its stat data, so the next commit reads it and stores it
+        // encrypted (its plain blob would otherwise look unchanged).
+        var plainInHead = Set<String>()
+        do {
+            let index = try repository.index()
+            for entry in index.entries() where paths.contains(entry.path) {
+                try index.add(IndexEntry(path: entry.path, id: entry.id, mode: entry.mode))
+                if entry.mode != IndexEntry.symlinkMode, entry.id != SecretList.emptyBlob,
+                   let bytes = try? repository.blobContent(entry.id), !AgeFile.isAgeFile(Array(bytes.prefix(64))) {
+                    plainInHead.insert(entry.path)
+                }
+            }
+            try index.write()
+        } catch let error as GitError {
+            throw NanerError.cannotCommit(what: "store encrypted", reason: error.message)
+        }
         return try zip(paths, added).map { path, added in
             let absolute = locations.home + "/" + path
             var madePrivate = false
@@ -77,7 +95,8 @@ extension Workspace {
                 }
                 madePrivate = true
             }
-            return SecretAddReport(path: path, added: added, included: included.contains(path), madePrivate: madePrivate)
+            return SecretAddReport(path: path, added: added, included: included.contains(path), madePrivate: madePrivate,
+                                   committedInPlain: plainInHead.contains(path))
         }
     }
 

@@ -292,6 +292,7 @@ extension Workspace {
         // A `.naner/links` that changed may record links (changed or not) under another home.
         if changed.contains(LinkTable.path) { changed += try checkout.rewrittenLinks(of: target) }
         if changed.contains(SecretAllowList.path) { try warnAboutArrivingAllowances(target) }
+        if changed.contains(SecretList.path) { warnAboutArrivingSecrets(target) }
         let plan = try checkout.plan(target, scan: scan, paths: changed)
         if let refusal = plan.refusals.first { throw refusal.error }
         if !plan.conflicts.isEmpty { throw SyncError.pullBlocked(plan.conflicts.map(\.path)) }
@@ -307,6 +308,16 @@ extension Workspace {
         for entry in arriving.entries where !here.entries.contains(entry) {
             interaction.warn("\(target.label) allows '\(entry.path)' to hold \(entry.rule.map { "rule \($0)" } ?? "any secret")"
                              + " (\(SecretAllowList.path)); 'naner doctor' lists every allowance")
+        }
+    }
+
+    /// A remote that lists a file in `.naner/secrets` makes this machine manage it (whatever
+    /// `.syncignore` says) and send it, encrypted: each new one is named, so it is never silent.
+    private func warnAboutArrivingSecrets(_ target: RestoreTarget) {
+        let here = SecretList.load(home: locations.home)
+        for path in target.secrets.paths where !here.contains(path) {
+            interaction.warn("\(target.label) stores '\(path)' encrypted (\(SecretList.path)): this machine's copy will be committed "
+                             + "encrypted too; 'naner secret remove \(path)' stops it")
         }
     }
 
