@@ -107,9 +107,12 @@ extension Workspace {
     public func removeSecrets(_ arguments: [String]) throws -> [String] {
         try lockRepository()
         var list = SecretList.load(home: locations.home)
+        let waiting = SecretRecord.load(repository: locations.repository).waiting
         var removed: [String] = []
         for argument in arguments {
             let path = try treePath(argument)
+            // Its file is not here: the next commit would record it deleted.
+            if waiting[path] != nil { throw NanerError.secretWaiting(path) }
             guard list.remove(path) else { throw NanerError.secretNotListed(path) }
             removed.append(path)
         }

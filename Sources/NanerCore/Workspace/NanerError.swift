@@ -64,6 +64,8 @@ public enum NanerError: NanerFailure, Equatable {
     /// `naner secret add` of a file the rules keep out whatever the list says (a folder excluded).
     case secretExcluded(String, rule: String)
     case secretNotListed(String)
+    /// `naner secret remove` of a secret not laid out yet: its file is not here to keep.
+    case secretWaiting(String)
     /// A stored secret the identity cannot open: another identity's, or altered.
     case secretUnreadable(String, reason: String)
     /// `naner secret unlock` with no identity on this machine and none in the tree.
@@ -134,6 +136,7 @@ public enum NanerError: NanerFailure, Equatable {
         case .secretExcluded(let path, let rule): return "'\(path)' cannot be managed: \(rule) excludes a folder it is in"
         case .secretUnreadable(let path, let reason): return "cannot decrypt the stored '\(path)': \(reason)"
         case .noSecretIdentity: return "this configuration has no age identity"
+        case .secretWaiting(let path): return "'\(path)' is not laid out yet: it waits for the age identity"
         case .secretNotListed(let path): return "'\(path)' is not stored encrypted (\(SecretList.path) does not list it)"
         case .invalidScheduleTime(let time): return "'\(time)' is not a time of day"
         case .noScheduler: return "this machine has neither a systemd user session nor crontab"
@@ -184,6 +187,7 @@ public enum NanerError: NanerFailure, Equatable {
         case .secretExcluded: return ["'naner ignore check PATH' says which line decides; remove that line to manage the file"]
         case .secretUnreadable: return ["nothing was written; 'naner secret key' shows the identity this machine uses"]
         case .noSecretIdentity: return ["'naner secret key' makes one"]
+        case .secretWaiting: return ["'naner secret unlock' lays it out; then 'naner secret remove' stops encrypting it"]
         case .secretNotListed: return ["'naner secret list' shows the files stored encrypted"]
         case .unrepresentablePath: return ["rename it"]
         case .emptyMessage: return ["say what changed: naner commit -m \"aliases for kubectl\""]
