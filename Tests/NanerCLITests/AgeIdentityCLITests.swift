@@ -141,7 +141,7 @@ final class AgeIdentityCLITests: XCTestCase {
             XCTAssertExit(locked, 0)
             XCTAssertEqual(third.read(".bashrc"), first.read(".bashrc"), "everything else is laid out")
             XCTAssertTrue(locked.stderr.contains("warning: the age identity is still locked: "), locked.stderr)
-            XCTAssertTrue(locked.stderr.contains("hint: 'naner secret key' unlocks it"), locked.stderr)
+            XCTAssertTrue(locked.stderr.contains("hint: 'naner secret unlock' unlocks it"), locked.stderr)
             XCTAssertFalse(FileManager.default.fileExists(atPath: third.repo + "/naner-identity.txt"))
             XCTAssertEqual(keyLines(third.naner(["secret", "key"], environment: passphrase))?.recipient, recipient)
         }

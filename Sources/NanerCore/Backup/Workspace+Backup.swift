@@ -11,7 +11,6 @@ extension Workspace {
         // The tag's message travels with it; caught before a passphrase is asked or anything written.
         if let message, let secret = SecretGuard.findSecret(in: message) { throw NanerError.secretInMessage(what: "backup message", secret) }
         if let secret = SecretGuard.findSecret(in: name) { throw NanerError.secretInMessage(what: "backup name", secret) }
-        if includeSSHKeys && output == nil { throw NanerError.sshKeysNeedOutput }
         if let output {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: output, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -24,6 +23,12 @@ extension Workspace {
         let passphrase = try encrypt ? interaction.passphrase(for: name + AgeArchive.fileExtension, confirm: true) : nil
         try lockRepository()
         if try backupReference(name) != nil { throw NanerError.backupExists(name) }
+        // Without an archive, the keys go into the repository the one way they may: stored
+        // encrypted (`naner secret add`), by this backup and every later commit.
+        if includeSSHKeys && output == nil {
+            let keys = try sshKeyPaths()
+            if !keys.isEmpty { _ = try addSecrets(keys.map { locations.home + "/" + $0 }) }
+        }
 
         let committed = try commit(message: message ?? "backup \(name)")
         guard let head = try repository.headCommitID() else { throw NanerError.nothingToBackUp }
@@ -33,7 +38,7 @@ extension Workspace {
         var manifest = BackupManifest(
             name: name, date: BackupManifest.timestamp(now), host: ProcessInfo.processInfo.hostName,
             user: environment["USER"] ?? NSUserName(), tree: locations.home, nanerVersion: Workspace.version,
-            commit: head.hex, message: message ?? "", includedSSHKeys: false,
+            commit: head.hex, message: message ?? "", includedSSHKeys: includeSSHKeys && output == nil,
             itemsBackedUp: committed.fileCount, skipped: skipped)
         let summary = message.map { $0.split(separator: "\n").first.map(String.init) ?? $0 } ?? "naner backup \(name)"
         do {
@@ -47,7 +52,13 @@ extension Workspace {
         if let output {
             manifest.includedSSHKeys = includeSSHKeys
             var entries = try archiveEntries(of: head)
-            if includeSSHKeys { entries += try sshKeyEntries() }
+            if includeSSHKeys {
+                // A key the repository stores encrypted is archived as it is on disk, once.
+                let keys = try sshKeyEntries()
+                let paths = Set(keys.map(\.path))
+                entries.removeAll { paths.contains($0.path) }
+                entries += keys
+            }
             // A link to an absolute path (`.config/nvim -> /home/me/dotfiles/nvim`) is fine in the
             // repository but could lead a restore out of the tree: archives leave such links out.
             let unsafe = BackupArchive.unsafeEntries(in: entries)
@@ -144,7 +155,15 @@ extension Workspace {
         }
     }
 
-    /// Private SSH keys (`.ssh/id_*` but not `.pub`), read from disk for a local archive only.
+    /// The private SSH keys' paths (`.ssh/id_*` files but not `.pub`), relative to the home.
+    func sshKeyPaths() throws -> [String] {
+        let folder = locations.home + "/.ssh"
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        return names.sorted().filter { $0.hasPrefix("id_") && !$0.hasSuffix(".pub") && PathStatus.kind(folder + "/" + $0) == .file }
+            .map { ".ssh/" + $0 }
+    }
+
+    /// Private SSH keys (`.ssh/id_*` but not `.pub`), read from disk for a local archive.
     func sshKeyEntries() throws -> [ArchiveEntry] {
         let folder = locations.home + "/.ssh"
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []

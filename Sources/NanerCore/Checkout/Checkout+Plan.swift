@@ -46,6 +46,7 @@ extension Checkout {
         candidates.formUnion(try rewrittenLinks(of: target))
         candidates.formUnion(scan.modeTable.modes.keys.filter { !$0.hasSuffix("/") })
 
+        let secretRecord = target.secrets.isEmpty ? SecretRecord() : SecretRecord.load(repository: locations.repository)
         var actions: [RestorePlan.Action] = []
         var alreadyRestored: [String] = []
         let deleted = Set(scan.changes.filter { $0.kind == .deleted }.map(\.path))
@@ -82,7 +83,10 @@ extension Checkout {
             } else if !isEdited && !changedSinceHead.contains(path) {
                 sameContent = true  // as committed, and the target has what HEAD has
             } else {
-                sameContent = try localID(path, local) == file.id && local.gitMode == file.gitMode
+                let id = try localID(path, local)
+                // A secret is the same when this plaintext is what that ciphertext holds.
+                let stored = target.secrets.contains(path) ? secretRecord.cipher(for: path, plain: id) ?? id : id
+                sameContent = stored == file.id && local.gitMode == file.gitMode
             }
             let samePermissions = local.isSymlink || local.mode & 0o7777 == Checkout.permissions(for: file, replacing: local)
             if sameContent && samePermissions {

@@ -7,6 +7,9 @@ extension Checkout {
     /// Contents are read from the repository on this thread (libgit2 handles stay on
     /// one thread); the writes, a handful of system calls each, run on two.
     func write(_ plan: RestorePlan, from target: RestoreTarget) throws {
+        // Every secret is opened before the first write: a stored secret this identity
+        // cannot open (another's, or altered) stops the run with nothing written.
+        let secrets = try openSecrets(plan, from: target)
         var folders = Set<String>()
         for batch in stride(from: 0, to: plan.actions.count, by: 256).map({ plan.actions[$0..<min($0 + 256, plan.actions.count)] }) {
             var writes: [FileWrite] = []
@@ -23,6 +26,9 @@ extension Checkout {
                     try makeParents(of: action.path, modes: target.modes, known: &folders)
                     if action.modeOnly, let local, !local.isSymlink {
                         writes.append(FileWrite(path: absolute, content: .mode(mode)))
+                    } else if let secret = secrets[action.path] {
+                        // Decrypted, private whatever was recorded; or left for `naner secret unlock`.
+                        if case .plain(let bytes, _) = secret { writes.append(FileWrite(path: absolute, content: .file(bytes, mode & 0o700))) }
                     } else if file.gitMode == IndexEntry.symlinkMode {
                         // A link recorded under another home points into this one here.
                         let bytes = target.links.local(action.path, stored: try target.bytes(action.path, file), home: locations.home)
@@ -41,7 +47,61 @@ extension Checkout {
             }
             if let failure = failures.lazy.compactMap({ $0 }).first { throw failure }
         }
+        try recordSecrets(secrets)
         warnAboutDanglingLinks(plan)
+    }
+
+    enum OpenedSecret {
+        /// The plaintext of this ciphertext blob.
+        case plain([UInt8], cipher: ObjectID)
+        /// No identity on this machine: not laid out.
+        case waiting(ObjectID)
+    }
+
+    /// The plan's secrets (the target's `.naner/secrets`, stored as age files), decrypted
+    /// with this machine's identity; without one, each is waiting. A listed file stored
+    /// in plain form (before it was listed, or empty) is written as stored.
+    private func openSecrets(_ plan: RestorePlan, from target: RestoreTarget) throws -> [String: OpenedSecret] {
+        guard !target.secrets.isEmpty else { return [:] }
+        var identity: SecretIdentity??
+        var opened: [String: OpenedSecret] = [:]
+        for action in plan.actions where action.kind == .restore && !action.modeOnly && target.secrets.contains(action.path) {
+            guard let file = action.file, file.gitMode != IndexEntry.symlinkMode else { continue }
+            let bytes = try target.bytes(action.path, file)
+            guard AgeFile.isAgeFile(Array(bytes.prefix(64))) else { continue }
+            if identity == nil { identity = .some(workspace.localSecretIdentity()) }
+            guard let key = identity ?? nil else {
+                opened[action.path] = .waiting(file.id)
+                continue
+            }
+            opened[action.path] = .plain(try Checkout.decrypt(bytes, path: action.path, with: key), cipher: file.id)
+        }
+        return opened
+    }
+
+    static func decrypt(_ bytes: [UInt8], path: String, with key: SecretIdentity) throws -> [UInt8] {
+        do {
+            return try AgeFile.decrypt(bytes, with: [key.identity], file: path)
+        } catch {
+            if case .noMatch = error { throw NanerError.secretUnreadable(path, reason: "it was not encrypted to this machine's age identity") }
+            throw NanerError.secretUnreadable(path, reason: error.description)
+        }
+    }
+
+    /// Once written: which plaintext each ciphertext holds, and which wait for an identity.
+    private func recordSecrets(_ secrets: [String: OpenedSecret]) throws {
+        guard !secrets.isEmpty else { return }
+        var record = SecretRecord.load(repository: locations.repository)
+        for (path, secret) in secrets {
+            switch secret {
+            case .plain(let bytes, let cipher):
+                record.set(path, plain: try ObjectID.hash(bytes, kind: .blob), cipher: cipher)
+                record.waiting[path] = nil
+            case .waiting(let cipher):
+                record.waiting[path] = cipher
+            }
+        }
+        try record.save(repository: locations.repository)
     }
 
     /// A link written that leads nowhere on this machine is named: it arrived from another

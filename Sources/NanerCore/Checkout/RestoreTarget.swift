@@ -36,6 +36,8 @@ struct RestoreTarget {
     var repository: Repository? = nil
     /// The target's `.naner/links`: its links recorded under a home, laid out into this one.
     var links = LinkTable()
+    /// The target's `.naner/secrets`: files whose blob is an age file, decrypted when laid out.
+    var secrets = SecretList()
 
     func file(_ path: String) throws -> File? { try lookup(path) }
     func bytes(_ path: String, _ file: File) throws -> [UInt8] { try content(path, file) }
@@ -73,6 +75,7 @@ struct RestoreTarget {
         if let entry = try? repository.entry(at: LinkTable.path, in: tree), let bytes = try? repository.blobContent(entry.id) {
             target.links = LinkTable(text: String(decoding: bytes, as: UTF8.self))
         }
+        target.secrets = SecretList.load(tree: tree, repository: repository)
         return target
     }
 
@@ -105,6 +108,7 @@ struct RestoreTarget {
             lookup: { files[$0]?.0 }, content: { path, _ in files[path]?.1 ?? [] },
             allPaths: { files.keys.sorted() }, fileCount: { _ in files.count })
         target.links = files[LinkTable.path].map { LinkTable(text: String(decoding: $0.1, as: UTF8.self)) } ?? LinkTable()
+        target.secrets = files[SecretList.path].map { SecretList(text: String(decoding: $0.1, as: UTF8.self)) } ?? SecretList()
         return target
     }
 }

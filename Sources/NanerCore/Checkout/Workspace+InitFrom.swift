@@ -118,7 +118,7 @@ extension Workspace {
     /// this machine has none, so the managed set is the configuration's.
     private func refreshRulesFromCommit(_ commit: ObjectID) throws {
         let tree = try repository.commit(commit).treeID
-        for path in [SyncIgnore.path, IncludeList.path] where !FileManager.default.fileExists(atPath: locations.home + "/" + path) {
+        for path in [SyncIgnore.path, IncludeList.path, SecretList.path] where !FileManager.default.fileExists(atPath: locations.home + "/" + path) {
             if let entry = try repository.entry(at: path, in: tree) {
                 try AtomicFile.write(try repository.blobContent(entry.id), to: locations.home + "/" + path, mode: 0o644)
             }

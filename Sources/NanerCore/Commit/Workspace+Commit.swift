@@ -57,6 +57,11 @@ extension Workspace {
         scanner.packs = packs
         scanner.links = LinkTable.load(home: locations.home)
         scanner.allowedSecrets = SecretAllowList.load(home: locations.home)
+        scanner.secrets = SecretList.load(home: locations.home).set
+        if !scanner.secrets.isEmpty {
+            scanner.secretRecord = SecretRecord.load(repository: locations.repository)
+            if case .commit = mode { scanner.secretRecipient = localSecretIdentity()?.recipient }
+        }
         var result = try scanner.scan(index: entries,
                                       indexModified: Timestamp.modification(of: locations.repository + "/index"),
                                       trackedModes: trackedModes)
@@ -111,6 +116,7 @@ extension Workspace {
             let id = try timed("write") { () -> ObjectID? in
                 for path in scan.removals { try index.remove(path: path) }
                 scan.updates = settlingLinks(scan.updates)
+                scan.updates = try settlingSecrets(scan.updates, sealed: scan.sealed)
                 for entry in scan.updates { try index.add(entry) }
                 let modes = try recordModes(scan.modeTable, in: index, database: repository.objectDatabase())
                 scan.permissionsChanged = false
@@ -148,6 +154,10 @@ extension Workspace {
             let stack = rules.makeStack(home: locations.home)
             let links = LinkTable.load(home: locations.home)
             let allowedSecrets = SecretAllowList.load(home: locations.home)
+            let secrets = SecretList.load(home: locations.home).set
+            var record = SecretRecord.load(repository: locations.repository)
+            let recipient = secrets.isEmpty ? nil : localSecretIdentity()?.recipient
+            var sealed: [String: SecretRecord.Entry] = [:]
             var added: [IndexEntry] = [], removed: [String] = []
             for path in Set(paths).sorted() {
                 let absolute = locations.home + "/" + path
@@ -158,7 +168,21 @@ extension Workspace {
                 }
                 if stack.check(path, isDirectory: false).ignored && !ManagedRules.ownFiles.contains(path) { continue }
                 let id: ObjectID
-                if !status.isSymlink && status.size > StreamedBlob.threshold {
+                if secrets.contains(path) && !status.isSymlink {
+                    // Stored encrypted, as a commit stores it; never in plain form.
+                    let candidate = TreeScanner.Candidate(position: 0, path: path, status: status, entry: nil)
+                    let failures = ErrorSlot()
+                    switch TreeScanner.seal(candidate, absolute: absolute, database: database, packs: nil, sizeLimit: try sizeLimit,
+                                            record: record, recipient: recipient, failures: failures) {
+                    case .sealed(let cipher, let plain):
+                        id = cipher
+                        sealed[path] = SecretRecord.Entry(plain: plain, cipher: cipher)
+                    case .stored(let empty): id = empty
+                    default:
+                        if let error = failures.error { throw error }
+                        continue
+                    }
+                } else if !status.isSymlink && status.size > StreamedBlob.threshold {
                     // As the scanner stores a large file: never whole in memory. Its object is
                     // most likely the one just restored from: hashed first, rarely deflated.
                     guard case .stored(let streamed) = try StreamedBlob.store(absolute, status: status, into: database, hashingFirst: true,
@@ -171,9 +195,14 @@ extension Workspace {
                     if SecretGuard.findSecret(in: bytes, allowing: allowedSecrets.allowance(for: path)) != nil { continue }
                     id = try database.write(bytes, kind: .blob)
                 }
-                let entry = (status.isSymlink ? LinkTable.indexStatus(absolute, stored: id) ?? status : status).indexEntry(path: path, id: id)
+                var entry = (status.isSymlink ? LinkTable.indexStatus(absolute, stored: id) ?? status : status).indexEntry(path: path, id: id)
+                if sealed[path] != nil { entry = settledSecret(entry) }
                 try index.add(entry)
                 added.append(entry)
+            }
+            if !sealed.isEmpty {
+                for (path, entry) in sealed { record.set(path, plain: entry.plain, cipher: entry.cipher) }
+                try record.save(repository: locations.repository)
             }
             let tree = try writeTree(of: index, known: known, updates: added, removals: removed)
             return try land(tree, mergeParent: nil, message: message + "\n", index: index, packs: packs)
@@ -240,6 +269,30 @@ extension Workspace {
                   let status = LinkTable.indexStatus(locations.home + "/" + entry.path, stored: entry.id) else { return entry }
             return status.indexEntry(path: entry.path, id: entry.id)
         }
+    }
+
+    /// Secret files' index entries name their ciphertext: git must never compare the file's
+    /// bytes with the blob (`SecretList.indexStatus`). What was stored for each plaintext is
+    /// recorded before the index names it, so the next scan keeps the same ciphertext.
+    private func settlingSecrets(_ updates: [IndexEntry], sealed: [String: SecretRecord.Entry]) throws -> [IndexEntry] {
+        guard !sealed.isEmpty else { return updates }
+        var record = SecretRecord.load(repository: locations.repository)
+        let listed = SecretList.load(home: locations.home).set
+        for path in record.entries.keys where !listed.contains(path) { record.remove(path) }
+        for (path, entry) in sealed {
+            record.set(path, plain: entry.plain, cipher: entry.cipher)
+            record.waiting[path] = nil
+        }
+        try record.save(repository: locations.repository)
+        return updates.map { sealed[$0.path] == nil ? $0 : settledSecret($0) }
+    }
+
+    /// The entry with stat data git will trust, or none when the file changed since it was read.
+    func settledSecret(_ entry: IndexEntry) -> IndexEntry {
+        guard let status = SecretList.indexStatus(locations.home + "/" + entry.path, read: entry) else {
+            return IndexEntry(path: entry.path, id: entry.id, mode: entry.mode)
+        }
+        return status.indexEntry(path: entry.path, id: entry.id)
     }
 
     /// Keeps `.naner/links` in step with the managed links: each absolute link into a home

@@ -6,9 +6,10 @@ import Foundation
 /// so `git --git-dir=REPO --work-tree=HOME status` sees exactly what naner sees.
 public struct ManagedRules: Sendable {
     /// naner's own tracked files: always managed, whatever the rules say.
-    public static let ownFiles = [SyncIgnore.path, IncludeList.path, ModeTable.path, LinkTable.path, SecretAllowList.path]
+    public static let ownFiles = [SyncIgnore.path, IncludeList.path, ModeTable.path, LinkTable.path, SecretAllowList.path, SecretList.path]
     static let notIncluded = RuleOrigin(file: IncludeList.path, line: 0, text: "not in the include list")
     static let ownFile = RuleOrigin(file: "naner", line: 0, text: "naner's own file, always managed")
+    static let secretFile = RuleOrigin(file: SecretList.path, line: 0, text: "stored encrypted (naner secret add)")
     static let temporaryFile = RuleOrigin(file: "naner", line: 0, text: "naner's temporary file, never managed")
     static let repositoryItself = RuleOrigin(file: "naner", line: 0, text: "naner's repository, never managed")
 
@@ -21,15 +22,19 @@ public struct ManagedRules: Sendable {
     public internal(set) var syncIgnoreFromTree = true
     public internal(set) var syncIgnorePatternCount: Int
 
-    public init(includeList: IncludeList, syncIgnore: [(String, RuleOrigin)], repositoryInsideHome: String?) {
+    /// `secrets`: the files `.naner/secrets` lists, re-included after `.syncignore` (which
+    /// excludes `.ssh/id_*` and the like): stored encrypted, they may travel. A file of a
+    /// folder the rules exclude stays excluded, as git never looks inside such a folder.
+    public init(includeList: IncludeList, syncIgnore: [(String, RuleOrigin)], repositoryInsideHome: String?, secrets: [String] = []) {
         self.includeList = includeList
         syncIgnorePatternCount = syncIgnore.count
         var lines: [(String, RuleOrigin)] = [("/*", ManagedRules.notIncluded)]
         lines += ManagedRules.whitelist(for: includeList.entries)
         lines += syncIgnore
+        for secret in secrets { lines.append(("!/" + ManagedRules.escape(secret), ManagedRules.secretFile)) }
         lines.append(("!/" + ManagedRules.escape(SyncIgnore.path), ManagedRules.ownFile))
         lines.append(("!/.naner/", ManagedRules.ownFile))
-        for file in [IncludeList.path, ModeTable.path, LinkTable.path, SecretAllowList.path] {
+        for file in [IncludeList.path, ModeTable.path, LinkTable.path, SecretAllowList.path, SecretList.path] {
             lines.append(("!/" + ManagedRules.escape(file), ManagedRules.ownFile))
         }
         // A write naner was interrupted in leaves a temporary sibling: never managed.
@@ -48,7 +53,8 @@ public struct ManagedRules: Sendable {
         let excluded = try readTreeBytes(home + "/" + SyncIgnore.path)
         var rules = ManagedRules(includeList: try IncludeList(text: included ?? DefaultFiles.includeList),
                                  syncIgnore: try SyncIgnore.translate(excluded ?? Array(DefaultFiles.syncIgnore.utf8)),
-                                 repositoryInsideHome: repositoryInsideHome)
+                                 repositoryInsideHome: repositoryInsideHome,
+                                 secrets: SecretList.load(home: home).paths)
         rules.includeListFromTree = included != nil
         rules.syncIgnoreFromTree = excluded != nil
         return rules

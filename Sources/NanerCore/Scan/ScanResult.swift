@@ -31,6 +31,8 @@ public struct ScanResult: Sendable {
     var links = LinkTable()
     /// Paths the index tracks as links, for a commit to keep `.naner/links` in step.
     var trackedLinks: [String] = []
+    /// Secret files stored (or kept) encrypted by this scan: their plaintext's hash and ciphertext.
+    var sealed: [String: SecretRecord.Entry] = [:]
     /// The walk behind this result, for a commit to remember once the index is written.
     var walk: WalkCache?
 

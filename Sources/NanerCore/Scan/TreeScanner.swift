@@ -30,6 +30,12 @@ struct TreeScanner {
     var links = LinkTable()
     /// Files committed although a secret rule matches them (`.naner/allowed-secrets`).
     var allowedSecrets = SecretAllowList()
+    /// Files stored encrypted (`.naner/secrets`): never checked by the secret guard, never
+    /// stored in plain form. `secretRecord` says which ciphertext holds which plaintext;
+    /// `secretRecipient` is what a commit encrypts a new plaintext to (nil: no identity here).
+    var secrets = Set<String>()
+    var secretRecord = SecretRecord()
+    var secretRecipient: X25519Recipient? = nil
 
     func scan(index entries: [IndexEntry], indexModified: Timestamp?, trackedModes: ModeTable?) throws -> ScanResult {
         let home = self.home
@@ -120,6 +126,12 @@ struct TreeScanner {
                 continue
             }
             let path = paths[position]
+            if let waiting = secretRecord.waiting[path], waiting == entries[position].id, secrets.contains(path) {
+                // A secret not laid out yet (no identity here): neither deleted nor edited.
+                kept[position] = true
+                if let mode = trackedModes?.modes[path] { modes.recordFile(path, mode: mode) }
+                continue
+            }
             guard let status else {
                 result.changes.append(FileChange(path: path, kind: .deleted, rule: nil))
                 result.removals.append(path)
@@ -155,7 +167,15 @@ struct TreeScanner {
             case .skipped(let reason), .tooLarge(let reason):
                 result.skipped.append(PathProblem(path: candidate.path, reason: reason, isOverSizeLimit: outcome.isTooLarge))
                 if candidate.entry != nil { keep(candidate.position, candidate.status) }
-            case .stored(let id):
+            case .stored, .sealed:
+                let id: ObjectID
+                switch outcome {
+                case .sealed(let cipher, let plain):
+                    id = cipher
+                    result.sealed[candidate.path] = SecretRecord.Entry(plain: plain, cipher: cipher)
+                case .stored(let stored): id = stored
+                default: preconditionFailure("stored or sealed")
+                }
                 let newEntry = candidate.status.indexEntry(path: candidate.path, id: id)
                 if let entry = candidate.entry {
                     if entry.id != id || entry.mode != newEntry.mode {
@@ -227,6 +247,8 @@ struct TreeScanner {
 
     enum Outcome {
         case stored(ObjectID)
+        /// A secret file: its ciphertext blob (stored, or the one kept for that plaintext).
+        case sealed(cipher: ObjectID, plain: ObjectID)
         case refused(String, SecretFinding)
         case skipped(String)
         case tooLarge(String)
@@ -247,6 +269,7 @@ struct TreeScanner {
         let home = self.home
         let links = self.links
         let allowedSecrets = self.allowedSecrets
+        let (secrets, secretRecord, secretRecipient) = (self.secrets, self.secretRecord, self.secretRecipient)
         let sizeLimit = candidates.isEmpty ? 0 : self.sizeLimit()
         let lanes = candidates.count < 64 ? 1 : workers
         let failures = ErrorSlot()
@@ -262,6 +285,10 @@ struct TreeScanner {
             }
         }) { candidate, database -> Outcome in
             let absolute = home + "/" + candidate.path
+            if secrets.contains(candidate.path) && !candidate.status.isSymlink {
+                return TreeScanner.seal(candidate, absolute: absolute, database: database, packs: packs, sizeLimit: sizeLimit,
+                                        record: secretRecord, recipient: secretRecipient, failures: failures)
+            }
             let bytes: [UInt8]
             let allowance = allowedSecrets.allowance(for: candidate.path)
             do {
@@ -314,6 +341,49 @@ struct TreeScanner {
         if let error = failures.error { throw error }
         try ownPacks?.finish()
         return outcomes
+    }
+
+    /// A file of `.naner/secrets`: read whole (under the size limit), hashed, and compared
+    /// with what was stored for it. The same plaintext keeps its ciphertext blob; a new
+    /// one is encrypted to the recipient (a commit) or only hashed (a status, which thus
+    /// sees it as changed without decrypting anything). An empty file is the empty blob:
+    /// it holds nothing secret, and git compares an empty file by its content.
+    static func seal(_ candidate: Candidate, absolute: String, database: ObjectDatabase?, packs: PackWriter?, sizeLimit: Int,
+                             record: SecretRecord, recipient: X25519Recipient?, failures: ErrorSlot) -> Outcome {
+        if candidate.status.size > sizeLimit {
+            return .tooLarge("\(ByteSize(candidate.status.size)), over the \(ByteSize(sizeLimit)) limit for a file stored encrypted")
+        }
+        let plainBytes: [UInt8]
+        do { plainBytes = try FileReader.read(absolute) } catch let failure as FileReader.Failure {
+            return .skipped("cannot read: " + failure.reason.lowercased())
+        } catch {
+            return .skipped("cannot read: \(error)")
+        }
+        do {
+            let plain = try ObjectID.hash(plainBytes, kind: .blob)
+            if plainBytes.isEmpty { return .stored(plain) }
+            if let cipher = record.cipher(for: candidate.path, plain: plain), database?.containsKnown(cipher) ?? true {
+                return .sealed(cipher: cipher, plain: plain)
+            }
+            guard let database else { return .stored(plain) }
+            guard let recipient else {
+                return .skipped("stored encrypted, and this machine has no age identity to encrypt it to (naner secret key)")
+            }
+            let cipherBytes = try AgeFile.encrypt(plainBytes, to: [recipient])
+            let cipher: ObjectID
+            if let packs, cipherBytes.count <= PackWriter.largestObject {
+                cipher = try ObjectID.hash(cipherBytes, kind: .blob)
+                try packs.add(PackedObject(cipherBytes, kind: .blob, id: cipher))
+            } else {
+                cipher = try database.write(cipherBytes, kind: .blob)
+            }
+            return .sealed(cipher: cipher, plain: plain)
+        } catch let error as AgeError {
+            return .skipped("cannot encrypt: \(error.description)")
+        } catch {
+            failures.store(error)
+            return .skipped("cannot store: \(error)")
+        }
     }
 
     /// From how many files to store a commit's new blobs as packs.

@@ -88,3 +88,11 @@ extension Workspace {
         FileSystem.syncFolder(locations.repository)
     }
 }
+
+extension Workspace {
+    /// The machine-local identity, or nil when this machine has none (or cannot read it).
+    func localSecretIdentity() -> SecretIdentity? {
+        guard let bytes = try? FileReader.read(secretIdentityPath) else { return nil }
+        return try? SecretIdentity.parse(String(decoding: bytes, as: UTF8.self), file: secretIdentityPath)
+    }
+}

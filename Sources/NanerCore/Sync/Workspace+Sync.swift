@@ -203,8 +203,15 @@ extension Workspace {
     /// with diff3 markers (see `resolve`), and the paths that conflict.
     private func mergeForPull(ours: ObjectID, theirs: ObjectID) throws -> (MergeOutcome, conflicts: [String]) {
         var conflicts: [String] = []
-        let outcome = try repository.merge(ours: ours, theirs: theirs) { try resolve($0, conflicts: &conflicts) }
+        let secrets = try secretPaths(ours, theirs)
+        let outcome = try repository.merge(ours: ours, theirs: theirs) { try resolve($0, secrets: secrets, conflicts: &conflicts) }
         return (outcome, conflicts)
+    }
+
+    /// The files either side stores encrypted (`.naner/secrets`).
+    private func secretPaths(_ ours: ObjectID, _ theirs: ObjectID) throws -> Set<String> {
+        try SecretList.load(tree: repository.commit(ours).treeID, repository: repository).set
+            .union(SecretList.load(tree: repository.commit(theirs).treeID, repository: repository).set)
     }
 
     /// The tree the pull lays out here for `decision`: the remote's commit for a fast-forward,
@@ -233,6 +240,8 @@ extension Workspace {
         let target = try RestoreTarget.tree(outcome.tree, commit: nil, label: remote.name, head: ours, repository: repository)
         let plan = try planIncoming(target, scan: scan)
         try checkout.run(plan, from: target, scan: scan, saving: nil)
+        let secrets = try secretPaths(ours, theirs)
+        for path in conflicts where secrets.contains(path) { keepRemoteSecret(path, theirs: theirs) }
         let state = MergeState(remote: remote.name, ours: ours.hex, theirs: theirs.hex,
                                written: plan.actions.map(\.path), conflicts: conflicts.sorted())
         try state.save(repository: locations.repository, message: message)
@@ -252,7 +261,10 @@ extension Workspace {
     /// Settles one conflicting path of a merge: the modes table merges per path;
     /// a text file gets diff3 markers (`local`, `remote`); a path one side deleted
     /// keeps the other side's content, so nothing is lost. Each is reported but the modes table.
-    private func resolve(_ conflict: MergeConflict, conflicts: inout [String]) throws -> MergeSide? {
+    /// A secret (`secrets`) changed on both sides keeps this machine's ciphertext: markers
+    /// inside ciphertext would destroy both; the remote's version is kept decrypted aside
+    /// (`keepRemoteSecret`).
+    private func resolve(_ conflict: MergeConflict, secrets: Set<String>, conflicts: inout [String]) throws -> MergeSide? {
         if conflict.path == LinkTable.path {
             func table(_ side: MergeSide?) throws -> LinkTable {
                 try side.map { LinkTable(text: String(decoding: try repository.blobContent($0.id), as: UTF8.self)) } ?? LinkTable()
@@ -275,6 +287,7 @@ extension Workspace {
         conflicts.append(conflict.path)
         guard let ours = conflict.ours, let theirs = conflict.theirs else { return conflict.ours ?? conflict.theirs }
         if ours.mode == IndexEntry.symlinkMode || theirs.mode == IndexEntry.symlinkMode { return ours }
+        if secrets.contains(conflict.path) { return ours }
         let merged = try repository.mergeFile(ancestor: conflict.ancestor?.id, ours: ours.id, theirs: theirs.id,
                                               labels: (ours: "local", theirs: "remote"))
         let id = try repository.objectDatabase().write(merged.bytes, kind: .blob)
@@ -292,6 +305,7 @@ extension Workspace {
         // A `.naner/links` that changed may record links (changed or not) under another home.
         if changed.contains(LinkTable.path) { changed += try checkout.rewrittenLinks(of: target) }
         if changed.contains(SecretAllowList.path) { try warnAboutArrivingAllowances(target) }
+        if changed.contains(SecretList.path) { warnAboutArrivingSecrets(target) }
         let plan = try checkout.plan(target, scan: scan, paths: changed)
         if let refusal = plan.refusals.first { throw refusal.error }
         if !plan.conflicts.isEmpty { throw SyncError.pullBlocked(plan.conflicts.map(\.path)) }
@@ -307,6 +321,16 @@ extension Workspace {
         for entry in arriving.entries where !here.entries.contains(entry) {
             interaction.warn("\(target.label) allows '\(entry.path)' to hold \(entry.rule.map { "rule \($0)" } ?? "any secret")"
                              + " (\(SecretAllowList.path)); 'naner doctor' lists every allowance")
+        }
+    }
+
+    /// A remote that lists a file in `.naner/secrets` makes this machine manage it (whatever
+    /// `.syncignore` says) and send it, encrypted: each new one is named, so it is never silent.
+    private func warnAboutArrivingSecrets(_ target: RestoreTarget) {
+        let here = SecretList.load(home: locations.home)
+        for path in target.secrets.paths where !here.contains(path) {
+            interaction.warn("\(target.label) stores '\(path)' encrypted (\(SecretList.path)): this machine's copy will be committed "
+                             + "encrypted too; 'naner secret remove \(path)' stops it")
         }
     }
 

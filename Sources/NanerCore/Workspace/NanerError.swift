@@ -41,7 +41,6 @@ public enum NanerError: NanerFailure, Equatable {
     case unknownSecretRule(String)
     case unknownReference(String)
     case outputMissing(String)
-    case sshKeysNeedOutput
     case conflicts([ConflictingFile])
     case archiveMissing(String)
     case notABackup(String, reason: String)
@@ -60,6 +59,17 @@ public enum NanerError: NanerFailure, Equatable {
     case wrongIdentityPassphrase(String)
     /// An age identity file, local or wrapped, that cannot be used.
     case identityUnreadable(String, reason: String)
+    /// `naner secret add` of a link or a folder: only files are stored encrypted.
+    case secretNotAFile(String)
+    /// `naner secret add` of a file the rules keep out whatever the list says (a folder excluded).
+    case secretExcluded(String, rule: String)
+    case secretNotListed(String)
+    /// `naner secret remove` of a secret not laid out yet: its file is not here to keep.
+    case secretWaiting(String)
+    /// A stored secret the identity cannot open: another identity's, or altered.
+    case secretUnreadable(String, reason: String)
+    /// `naner secret unlock` with no identity on this machine and none in the tree.
+    case noSecretIdentity
     case invalidScheduleTime(String)
     case noScheduler
     /// The user's systemd answered but would not enable or start the timer.
@@ -114,7 +124,6 @@ public enum NanerError: NanerFailure, Equatable {
         case .unknownSecretRule(let rule): return "no secret rule named '\(rule)'"
         case .unknownReference(let name): return "'\(name)' is not a backup, tag, commit or archive"
         case .outputMissing(let path): return "output folder '\(path)' does not exist"
-        case .sshKeysNeedOutput: return "--include-ssh-keys needs --output: SSH keys never enter the repository"
         case .sourceMissing(let source): return "configuration '\(source)' does not exist"
         case .sourceEmpty(let source): return "configuration '\(source)' has no branch to bring over"
         case .sourceUnreadable(let source, let reason): return "cannot read configuration '\(source)': \(reason)"
@@ -123,6 +132,12 @@ public enum NanerError: NanerFailure, Equatable {
         case .passphraseMismatch: return "the two passphrases differ"
         case .wrongIdentityPassphrase(let path): return "wrong passphrase for the age identity in '\(path)', or the file was altered"
         case .identityUnreadable(let path, let reason): return "cannot use the age identity in '\(path)': \(reason)"
+        case .secretNotAFile(let path): return "'\(path)' is not a file: only files are stored encrypted"
+        case .secretExcluded(let path, let rule): return "'\(path)' cannot be managed: \(rule) excludes a folder it is in"
+        case .secretUnreadable(let path, let reason): return "cannot decrypt the stored '\(path)': \(reason)"
+        case .noSecretIdentity: return "this configuration has no age identity"
+        case .secretWaiting(let path): return "'\(path)' is not laid out yet: it waits for the age identity"
+        case .secretNotListed(let path): return "'\(path)' is not stored encrypted (\(SecretList.path) does not list it)"
         case .invalidScheduleTime(let time): return "'\(time)' is not a time of day"
         case .noScheduler: return "this machine has neither a systemd user session nor crontab"
         case .scheduleNotStarted(let unit, let reason): return "systemd did not start \(unit): \(reason.onOneLine)"
@@ -168,6 +183,12 @@ public enum NanerError: NanerFailure, Equatable {
         case .pathMissing: return ["create it first, or check the spelling"]
         case .pathNotManaged: return ["'naner ignore check PATH' says why"]
         case .ownFile: return []
+        case .secretNotAFile: return []
+        case .secretExcluded: return ["'naner ignore check PATH' says which line decides; remove that line to manage the file"]
+        case .secretUnreadable: return ["nothing was written; 'naner secret key' shows the identity this machine uses"]
+        case .noSecretIdentity: return ["'naner secret key' makes one"]
+        case .secretWaiting: return ["'naner secret unlock' lays it out; then 'naner secret remove' stops encrypting it"]
+        case .secretNotListed: return ["'naner secret list' shows the files stored encrypted"]
         case .unrepresentablePath: return ["rename it"]
         case .emptyMessage: return ["say what changed: naner commit -m \"aliases for kubectl\""]
         case .secretInMessage: return ["nothing was written; say it without the secret (a message travels with every push)"]
@@ -183,7 +204,6 @@ public enum NanerError: NanerFailure, Equatable {
         case .unknownSecretRule: return ["'naner secret rules' lists them; a refusal names the rule that matched"]
         case .unknownBackup, .unknownReference: return ["'naner backups' lists the backups; 'naner log' the commits"]
         case .outputMissing: return ["create it first, or choose another folder with --output"]
-        case .sshKeysNeedOutput: return ["naner backup --output DIR --include-ssh-keys writes them into a local archive only"]
         case .passphraseNeeded: return ["set NANER_PASSPHRASE, or run naner on a terminal to be asked"]
         case .wrongPassphrase: return ["nothing was written; try again with the passphrase the backup was made with"]
         case .passphraseMismatch: return ["nothing was written; type the same passphrase twice"]

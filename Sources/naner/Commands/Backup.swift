@@ -28,7 +28,7 @@ extension Naner {
         @Flag(help: "With --output: one .zip file instead of a folder.")
         var compress = false
 
-        @Flag(help: "With --output: add private SSH keys (~/.ssh/id_*) to the archive, never to the repository.")
+        @Flag(help: "Add private SSH keys (~/.ssh/id_*): with --output to the archive; else to the repository, stored encrypted (naner secret add).")
         var includeSSHKeys = false
 
         @Flag(help: ArgumentHelp(
@@ -51,12 +51,9 @@ extension Naner {
 
         func validate() throws {
             if compress && output == nil { throw ValidationError("--compress needs --output DIR") }
-            if includeSSHKeys && output == nil {
-                throw ValidationError("--include-ssh-keys needs --output DIR: SSH keys never enter the repository")
-            }
             if encrypt && output == nil { throw ValidationError("--encrypt needs --output DIR") }
             if encrypt && noEncrypt { throw ValidationError("give --encrypt or --no-encrypt, not both") }
-            if includeSSHKeys && !encrypt && !noEncrypt {
+            if includeSSHKeys && output != nil && !encrypt && !noEncrypt {
                 throw ValidationError("--include-ssh-keys writes private keys: add --encrypt, or --no-encrypt to write them in the clear")
             }
             if delete != nil && (name != nil || output != nil || message != nil || keep != nil || verifyWeekly) {
@@ -78,7 +75,7 @@ extension Naner {
                 console.say("deleted backup '\(delete)'")
                 return
             }
-            if includeSSHKeys && !encrypt {
+            if includeSSHKeys && output != nil && !encrypt {
                 console.warning("SSH keys are sensitive: do not upload this archive to cloud storage without encryption")
                 console.warning("keys in a backup can reach your servers if the backup is compromised")
                 console.hint("keep it on an encrypted disk or offline; consider passphrase-protected keys")

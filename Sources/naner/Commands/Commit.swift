@@ -54,7 +54,8 @@ struct CommitPrinter {
         }
         if let refused = scan.refused.first {
             let allow = refused.secretRule.map { "naner secret allow '\(refused.path)' --rule \($0)" } ?? "naner secret allow PATH"
-            console.hint("move the secret out of the file, or exclude the file in .syncignore; if it is no secret: \(allow)")
+            console.hint("to keep it and store it encrypted: naner secret add '\(refused.path)'; or move the secret out of the file, "
+                         + "or exclude the file in .syncignore; if it is no secret: \(allow)")
         }
     }
 

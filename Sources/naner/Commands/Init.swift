@@ -54,6 +54,7 @@ extension Naner {
                 if !report.plan.isEmpty && !console.quiet { console.output(printer.lines(report.plan, prefix: "", conflictNote: "never committed here; kept in the safety point")) }
                 console.say("initialized '\(locations.repository)' for '\(locations.home)' from '\(from)' at \(report.commit.short)")
                 unlockIdentity(workspace, console: console)
+                layOutSecrets(workspace, console: console)
                 return
             }
             let (_, outcome) = try Workspace.initialize(locations, interaction: console)
@@ -71,6 +72,23 @@ extension Naner {
             }
         }
 
+        /// The secrets laid out waiting (no identity during the checkout): decrypted now
+        /// when the identity was unlocked; else each is named, with the way out.
+        private func layOutSecrets(_ workspace: Workspace, console: Console) {
+            guard !workspace.waitingSecrets().isEmpty else { return }
+            let printer = SecretPrinter(console: console)
+            if workspace.hasSecretIdentity {
+                do {
+                    printer.print(try workspace.unlockSecrets(), workspace: workspace)
+                } catch let error as NanerError {
+                    console.warning("the secrets are not laid out: " + error.message)
+                } catch {
+                    console.warning("the secrets are not laid out: \(error)")
+                }
+            }
+            printer.printWaiting(workspace.waitingSecrets())
+        }
+
         /// The configuration's age identity, when it has one: unlocked with the passphrase
         /// (terminal or NANER_PASSPHRASE). Without it, or with a wrong one, everything else
         /// is in place already: a warning and the way to do it later.
@@ -81,7 +99,7 @@ extension Naner {
                 }
             } catch let error as NanerError {
                 console.warning("the age identity is still locked: " + error.message)
-                console.hint("'naner secret key' unlocks it with the passphrase it was made with (asked, or NANER_PASSPHRASE)")
+                console.hint("'naner secret unlock' unlocks it with the passphrase it was made with (asked, or NANER_PASSPHRASE)")
             } catch {
                 console.warning("the age identity is still locked: \(error)")
             }

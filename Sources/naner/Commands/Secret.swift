@@ -5,9 +5,103 @@ extension Naner {
     struct Secret: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "secret",
-            abstract: "Manage the secret guard: allow a false positive, list the rules; the age identity for secrets.",
-            subcommands: [Allow.self, Rules.self, Key.self]
+            abstract: "Files stored encrypted (age), the age identity for them; the secret guard's rules and allowances.",
+            subcommands: [Add.self, List.self, Remove.self, Unlock.self, Allow.self, Rules.self, Key.self]
         )
+
+        struct Add: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                commandName: "add",
+                abstract: "Store these files encrypted with age from the next commit on.",
+                discussion: "Listed in .naner/secrets, which is tracked. Each commit stores a listed file as an age file to the "
+                    + "configuration's recipient ('naner secret key', made on first use): its plaintext never enters an object. "
+                    + "The file is made managed and private (0600)."
+            )
+
+            @OptionGroup var global: GlobalOptions
+
+            @Argument(help: "Files inside the home.")
+            var paths: [String]
+
+            func run() throws {
+                let console = Console.standard
+                for report in try global.workspace().addSecrets(paths) {
+                    if report.added {
+                        console.say("'\(report.path)' is stored encrypted from the next commit on (\(SecretList.path))")
+                    } else {
+                        console.say("'\(report.path)' is stored encrypted already")
+                    }
+                    if report.included { console.say("added '\(report.path)' to the include list") }
+                    if report.madePrivate { console.say("made '\(report.path)' private (group and others lose access)") }
+                    if report.committedInPlain {
+                        console.warning("'\(report.path)' was committed in plain form before: the history keeps that version")
+                        console.hint("rotate what it holds if that history was ever pushed")
+                    }
+                }
+            }
+        }
+
+        struct List: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                commandName: "list",
+                abstract: "List the files stored encrypted."
+            )
+
+            @OptionGroup var global: GlobalOptions
+
+            @Flag(help: "Print the list as JSON.")
+            var json = false
+
+            func run() throws {
+                let listings = try global.workspace().listSecrets()
+                if json {
+                    Console.standard.output(SecretListDocument(listings).jsonText + "\n")
+                    return
+                }
+                var text = ""
+                for listing in listings {
+                    let state = listing.waiting ? "waiting for 'naner secret unlock'" : !listing.present ? "missing here"
+                        : listing.committed ? "committed" : "not committed yet"
+                    text += listing.path + "\t" + state + "\n"
+                }
+                Console.standard.output(text)
+            }
+        }
+
+        struct Remove: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                commandName: "remove",
+                abstract: "Stop storing these files encrypted.",
+                discussion: "The file stays. The next commit stores it in plain form, or refuses it when it holds a secret."
+            )
+
+            @OptionGroup var global: GlobalOptions
+
+            @Argument(help: "Files listed in .naner/secrets.")
+            var paths: [String]
+
+            func run() throws {
+                for path in try global.workspace().removeSecrets(paths) {
+                    Console.standard.say("'\(path)' is no longer stored encrypted; the secret guard checks it again at the next commit")
+                }
+            }
+        }
+
+        struct Unlock: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                commandName: "unlock",
+                abstract: "Decrypt the secrets a restore, a pull or 'init --from' could not lay out yet.",
+                discussion: "Unlocks the age identity first when this machine lacks it: the passphrase comes from "
+                    + "NANER_PASSPHRASE or is asked on a terminal, never from the command line."
+            )
+
+            @OptionGroup var global: GlobalOptions
+
+            func run() throws {
+                let workspace = try global.workspace()
+                SecretPrinter(console: Console.standard).print(try workspace.unlockSecrets(), workspace: workspace)
+            }
+        }
 
         struct Allow: ParsableCommand {
             static let configuration = CommandConfiguration(
@@ -87,5 +181,24 @@ extension Naner {
                 }
             }
         }
+    }
+}
+
+/// What laying out the waiting secrets did, for `secret unlock` and `init --from`.
+struct SecretPrinter {
+    let console: Console
+
+    func print(_ report: Workspace.SecretUnlockReport, workspace: Workspace) {
+        for path in report.laidOut { console.say("decrypted '\(path)'") }
+        for path in report.keptBeside {
+            console.warning("'\(path)' here differs from the stored version, which is kept decrypted in '\(workspace.keptSecretPath(path))'")
+        }
+        if report.laidOut.isEmpty && report.keptBeside.isEmpty { console.say("no secret waits to be laid out") }
+    }
+
+    /// Secrets still waiting, each named, with the way out.
+    func printWaiting(_ paths: [String]) {
+        for path in paths { console.warning("'\(path)' is stored encrypted and waits for the age identity") }
+        if !paths.isEmpty { console.hint("'naner secret unlock' lays them out with the passphrase (asked, or NANER_PASSPHRASE)") }
     }
 }
