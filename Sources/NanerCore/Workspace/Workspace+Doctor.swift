@@ -32,8 +32,13 @@ extension Workspace {
         }
         findings += try trackedSecrets()
         findings += newestBackupFindings()
-        let committed = try repository.headCommitID().map { try repository.fileCount(in: repository.commit($0).treeID) } ?? 0
-        if committed <= ManagedRules.ownFiles.count {
+        // naner's own files do not count: how many of them a configuration holds varies.
+        let committed = try repository.headCommitID().map { head -> Int in
+            let tree = try repository.commit(head).treeID
+            let own = ManagedRules.ownFiles.filter { (try? repository.entry(at: $0, in: tree)) != nil }.count
+            return try repository.fileCount(in: tree) - own
+        } ?? 0
+        if committed == 0 {
             findings.append(DoctorFinding(check: .nothingManaged, message: "nothing but naner's own files is managed: no changes will sync",
                                           hint: "check .naner/include and .syncignore: 'naner ignore check PATH' says which line excludes a path"))
         }
