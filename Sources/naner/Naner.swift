@@ -17,7 +17,7 @@ struct Naner: ParsableCommand {
             """,
         version: version,
         subcommands: [
-            Init.self, Status.self, Diff.self, Add.self, Forget.self, Commit.self, Log.self,
+            Init.self, Status.self, Prompt.self, Diff.self, Add.self, Forget.self, Commit.self, Log.self,
             Backup.self, Backups.self, Show.self, Restore.self, Remote.self, Sync.self, Ignore.self, Secret.self, Doctor.self, ScheduleCommand.self,
         ]
     )
