@@ -124,6 +124,17 @@ final class PromptTests: XCTestCase {
             XCTAssertEqual([both.ahead, both.behind], [ahead, behind], "seed \(seed)")
             XCTAssertEqual(counts(sandbox), [0, 0, ahead, behind], "seed \(seed)")
             XCTAssertEqual(sandbox.naner("prompt").stdout, (ahead > 0 ? "⇡\(ahead) " : "") + "⇣\(behind)\n")
+            // The remembered count (REPO/naner-upstream) holds while the refs read the same,
+            // packed or loose, and not once the config names another sync remote, or none.
+            XCTAssertExit(sandbox.git("pack-refs", "--all"), 0)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: sandbox.repo + "/refs/remotes/custom/main"))
+            XCTAssertEqual(counts(sandbox), [0, 0, ahead, behind], "seed \(seed): from packed-refs")
+            XCTAssertExit(sandbox.naner("sync", "pull", "--provider", "custom", "--path", folder), 0)
+            XCTAssertEqual(counts(sandbox), ahead == 0 ? nil : [0, 0, ahead + 1, 0], "seed \(seed): merged, so ahead by the merge too")
+            let pulled = gitCounts(sandbox, remote: "custom")
+            XCTAssertEqual([pulled.ahead, pulled.behind], ahead == 0 ? [0, 0] : [ahead + 1, 0])
+            XCTAssertExit(sandbox.naner("remote", "remove", "custom"), 0)
+            XCTAssertNil(counts(sandbox), "seed \(seed): no sync remote, nothing to be ahead of")
             try FileManager.default.removeItem(atPath: clone)
             try FileManager.default.removeItem(atPath: folder)
         }

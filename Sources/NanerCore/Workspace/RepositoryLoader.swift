@@ -12,7 +12,14 @@ final class RepositoryLoader: @unchecked Sendable {
         result = .success(repository)
     }
 
-    init(locations: Locations) {
+    private var locations: Locations?
+
+    /// `background` false: opened by the first `repository()` call, on its thread.
+    init(locations: Locations, background: Bool = true) {
+        guard background else {
+            self.locations = locations
+            return
+        }
         opening = BackgroundThreads.start { [self] in
             result = Result { try Workspace.openRepository(locations) }
         }
@@ -22,6 +29,9 @@ final class RepositoryLoader: @unchecked Sendable {
         if let opening {
             BackgroundThreads.join(opening)
             self.opening = nil
+        }
+        if result == nil, let locations {
+            result = Result { try Workspace.openRepository(locations) }
         }
         return try result!.get()
     }

@@ -24,7 +24,7 @@ extension Naner {
 
         func run() throws {
             // Unattended: a prompt never prints a warning into the shell's line.
-            let workspace = try Workspace.open(global.locations, interaction: Unattended())
+            let workspace = try Workspace.open(global.locations, interaction: Unattended(), openingInBackground: false)
             guard let state = try workspace.promptState(), !state.isQuiet else { return }
             Console.standard.output(Self.render(state, format: format ?? "%s"))
         }
