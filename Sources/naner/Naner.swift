@@ -36,7 +36,12 @@ struct Naner: ParsableCommand {
     /// Runs the command and returns its exit code; errors are printed here.
     private static func runReportingErrors() -> Int32 {
         do {
-            var command = try parseAsRoot(GlobalArguments.reordered(Array(CommandLine.arguments.dropFirst())))
+            let arguments = GlobalArguments.reordered(Array(CommandLine.arguments.dropFirst()))
+            if var fast = try fastPath(arguments) {
+                try fast.run()
+                return 0
+            }
+            var command = try parseAsRoot(arguments)
             try command.run()
             return 0
         } catch let exit as ExitCode {
@@ -59,6 +64,27 @@ struct Naner: ParsableCommand {
             Console.standard.error(message.isEmpty ? "\(error)" : message.lowercasedFirstLetter)
             return NanerExit.failure
         }
+    }
+}
+
+extension Naner {
+    /// Commands a shell runs at every prompt, parsed without the whole command tree:
+    /// swift-argument-parser's root parse reflects over every subcommand's options first,
+    /// which was a fifth of a prompt on a small home. Help, completion and anything
+    /// unusual take the ordinary path, so their output stays as it was.
+    static func fastPath(_ arguments: [String]) throws -> (any ParsableCommand)? {
+        if arguments == ["--version"] {
+            return PrintVersion()
+        }
+        guard arguments.first == "prompt",
+              !arguments.contains(where: { $0 == "-h" || $0 == "--help" || $0 == "-help" || $0.hasPrefix("--generate-") || $0 == "--experimental-dump-help" })
+        else { return nil }
+        return try Prompt.parse(Array(arguments.dropFirst()))
+    }
+
+    /// `naner --version`, as the parser prints it.
+    struct PrintVersion: ParsableCommand {
+        func run() { print(Naner.version) }
     }
 }
 

@@ -154,6 +154,14 @@ final class PromptTests: XCTestCase {
         XCTAssertEqual(run.stderr, "", "a prompt never prints warnings into the shell's line")
         XCTAssertEqual(sandbox.naner("prompt", "--format", "[%s] %c/%r/%a/%b%m%l 100%% %x").stdout, "[✚2 !1] 2/1/0/0 100% %x\n")
         XCTAssertEqual(sandbox.naner("--home", sandbox.home, "prompt", "--format", "%c").stdout, "2\n")
+        // Parsed apart from the other commands (see Naner.fastPath), with the same errors.
+        let bad = sandbox.naner("prompt", "--bogus")
+        XCTAssertExit(bad, 64)
+        XCTAssertOneErrorLine(bad, contains: "unknown option '--bogus'")
+        XCTAssertTrue(sandbox.naner("prompt", "--help").stdout.contains("USAGE: naner prompt"))
+        let version = sandbox.naner("--version")
+        XCTAssertExit(version, 0)
+        XCTAssertNotNil(version.stdout.range(of: "^[0-9]+\\.[0-9]+\\.[0-9]+\n$", options: .regularExpression), version.stdout)
         // Not a naner home: an error on stderr, nothing on stdout.
         let missing = sandbox.naner(["prompt"], environment: ["NANER_REPO": sandbox.root + "/none.git"])
         XCTAssertExit(missing, 1)
