@@ -37,6 +37,10 @@ struct Naner: ParsableCommand {
     private static func runReportingErrors() -> Int32 {
         do {
             let arguments = GlobalArguments.reordered(Array(CommandLine.arguments.dropFirst()))
+            if arguments.first == "prompt", let quick = Prompt.quickRun(arguments.dropFirst()) {
+                try quick()
+                return 0
+            }
             if var fast = try fastPath(arguments) {
                 try fast.run()
                 return 0

@@ -154,6 +154,15 @@ final class PromptTests: XCTestCase {
         XCTAssertEqual(run.stderr, "", "a prompt never prints warnings into the shell's line")
         XCTAssertEqual(sandbox.naner("prompt", "--format", "[%s] %c/%r/%a/%b%m%l 100%% %x").stdout, "[✚2 !1] 2/1/0/0 100% %x\n")
         XCTAssertEqual(sandbox.naner("--home", sandbox.home, "prompt", "--format", "%c").stdout, "2\n")
+        // Read apart from the other commands (see Prompt.quickRun and Naner.fastPath): every
+        // spelling of the options, and the parser's own errors for anything else.
+        for spelling in [["--format=%c/%r"], ["-q", "--format", "%c/%r", "--color", "never"], ["--repo=" + sandbox.repo, "-v", "--format", "%c/%r"]] {
+            let run = sandbox.naner(["prompt"] + spelling)
+            XCTAssertExit(run, 0)
+            XCTAssertEqual(run.stdout, "2/1\n", "\(spelling)")
+        }
+        XCTAssertExit(sandbox.naner("prompt", "--color", "sometimes"), 64)
+        XCTAssertExit(sandbox.naner("prompt", "--format"), 64)
         // Parsed apart from the other commands (see Naner.fastPath), with the same errors.
         let bad = sandbox.naner("prompt", "--bogus")
         XCTAssertExit(bad, 64)

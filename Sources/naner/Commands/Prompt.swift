@@ -23,10 +23,44 @@ extension Naner {
         var format: String?
 
         func run() throws {
+            try Self.show(locations: global.locations, format: format)
+        }
+
+        static func show(locations: Locations, format: String?) throws {
             // Unattended: a prompt never prints a warning into the shell's line.
-            let workspace = try Workspace.open(global.locations, interaction: Unattended(), openingInBackground: false)
+            let workspace = try Workspace.open(locations, interaction: Unattended(), openingInBackground: false)
             guard let state = try workspace.promptState(), !state.isQuiet else { return }
-            Console.standard.output(Self.render(state, format: format ?? "%s"))
+            Console.standard.output(render(state, format: format ?? "%s"))
+        }
+
+        /// The options a shell's prompt line passes, read without swift-argument-parser,
+        /// whose reflection over the options cost a fifth of a prompt: `--home`, `--repo`,
+        /// `--format` (each once, `--name value` or `--name=value`), `--color`, `-q`, `-v`
+        /// (nothing for a prompt to colour or say). Anything else: nil, and the parser
+        /// reads the line, with its usual errors.
+        static func quickRun(_ arguments: ArraySlice<String>) -> (() throws -> Void)? {
+            var values: [String: String] = [:]
+            var index = arguments.startIndex
+            while index < arguments.endIndex {
+                let argument = arguments[index]
+                index += 1
+                if ["-q", "--quiet", "-v", "--verbose"].contains(argument) { continue }
+                let parts = argument.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                let name = String(parts[0])
+                guard ["--home", "--repo", "--format", "--color"].contains(name), values[name] == nil else { return nil }
+                let value: String
+                if parts.count == 2 {
+                    value = String(parts[1])
+                } else {
+                    guard index < arguments.endIndex, !arguments[index].hasPrefix("-") else { return nil }
+                    value = arguments[index]
+                    index += 1
+                }
+                values[name] = value
+            }
+            if let color = values["--color"], ColorChoice(rawValue: color) == nil { return nil }
+            let locations = Locations.resolve(home: values["--home"], repository: values["--repo"])
+            return { try show(locations: locations, format: values["--format"]) }
         }
 
         static func segment(_ state: PromptState) -> String {
