@@ -30,6 +30,10 @@ struct Naner: ParsableCommand {
         signal(SIGXFSZ, SIG_IGN)
         let code = runReportingErrors()
         Workspace.finishBackgroundWork()
+        if Workspace.mustEndAbruptly {
+            fflush(nil)
+            _exit(code)
+        }
         Foundation.exit(code)
     }
 

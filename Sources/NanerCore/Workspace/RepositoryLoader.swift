@@ -20,7 +20,8 @@ final class RepositoryLoader: @unchecked Sendable {
             self.locations = locations
             return
         }
-        opening = BackgroundThreads.start { [self] in
+        // Opening only reads: a command that never needed the repository does not wait for it.
+        opening = BackgroundThreads.start(abandonable: true) { [self] in
             result = Result { try Workspace.openRepository(locations) }
         }
     }

@@ -159,6 +159,11 @@ public final class Workspace {
     /// background, for a command that stopped before it needed the repository.
     public static func finishBackgroundWork() { BackgroundThreads.joinAll() }
 
+    /// True when a repository still opening was left behind (the command never needed it,
+    /// a clean status): end the process with `_exit`, after flushing output, rather than
+    /// wait milliseconds for libgit2's start-up or tear its globals down under it.
+    public static var mustEndAbruptly: Bool { BackgroundThreads.abandonedAny }
+
     /// From `REPO/HEAD` when it names a branch simply, without libgit2.
     var branchName: String {
         RefFiles.headBranch(repository: locations.repository) ?? (try? repository.headBranchName()) ?? "main"
