@@ -5,6 +5,8 @@ SWIFT ?= swift
 # on a machine with no Swift toolchain (only libgit2 is needed).
 RELEASE_FLAGS ?= --static-swift-stdlib
 # What `make install` builds; the tests install a debug build into a scratch folder.
+# A release install drops the DWARF line tables (a third of the binary, never loaded when
+# it runs); the symbol table stays, so a crash's backtrace still names its functions.
 INSTALL_CONFIG ?= release
 # Debian packages: libgit2 to build; git as the tests' oracle; servers for the sync tests;
 # lighttpd-mod-openssl and tinyproxy for the HTTPS tests (TLS, a CA of their own, a proxy);
@@ -65,6 +67,7 @@ install: deps
 		"$(DESTDIR)$(PREFIX)/share/bash-completion/completions" "$(DESTDIR)$(PREFIX)/share/zsh/site-functions" \
 		"$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d" && \
 	install -m 0755 "$$bin" "$(DESTDIR)$(PREFIX)/bin/naner" && \
+	if [ "$(INSTALL_CONFIG)" = release ]; then strip --strip-debug "$(DESTDIR)$(PREFIX)/bin/naner"; fi && \
 	"$$bin" --generate-completion-script bash > "$(DESTDIR)$(PREFIX)/share/bash-completion/completions/naner" && \
 	"$$bin" --generate-completion-script zsh > "$(DESTDIR)$(PREFIX)/share/zsh/site-functions/_naner" && \
 	"$$bin" --generate-completion-script fish > "$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/naner.fish"

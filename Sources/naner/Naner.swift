@@ -17,7 +17,7 @@ struct Naner: ParsableCommand {
             """,
         version: version,
         subcommands: [
-            Init.self, Status.self, Diff.self, Add.self, Forget.self, Commit.self, Log.self,
+            Init.self, Status.self, Prompt.self, Diff.self, Add.self, Forget.self, Commit.self, Log.self,
             Backup.self, Backups.self, Show.self, Restore.self, Remote.self, Sync.self, Ignore.self, Secret.self, Doctor.self, ScheduleCommand.self,
         ]
     )
@@ -30,13 +30,26 @@ struct Naner: ParsableCommand {
         signal(SIGXFSZ, SIG_IGN)
         let code = runReportingErrors()
         Workspace.finishBackgroundWork()
+        if Workspace.mustEndAbruptly {
+            fflush(nil)
+            _exit(code)
+        }
         Foundation.exit(code)
     }
 
     /// Runs the command and returns its exit code; errors are printed here.
     private static func runReportingErrors() -> Int32 {
         do {
-            var command = try parseAsRoot(GlobalArguments.reordered(Array(CommandLine.arguments.dropFirst())))
+            let arguments = GlobalArguments.reordered(Array(CommandLine.arguments.dropFirst()))
+            if arguments.first == "prompt", let quick = Prompt.quickRun(arguments.dropFirst()) {
+                try quick()
+                return 0
+            }
+            if var fast = try fastPath(arguments) {
+                try fast.run()
+                return 0
+            }
+            var command = try parseAsRoot(arguments)
             try command.run()
             return 0
         } catch let exit as ExitCode {
@@ -59,6 +72,27 @@ struct Naner: ParsableCommand {
             Console.standard.error(message.isEmpty ? "\(error)" : message.lowercasedFirstLetter)
             return NanerExit.failure
         }
+    }
+}
+
+extension Naner {
+    /// Commands a shell runs at every prompt, parsed without the whole command tree:
+    /// swift-argument-parser's root parse reflects over every subcommand's options first,
+    /// which was a fifth of a prompt on a small home. Help, completion and anything
+    /// unusual take the ordinary path, so their output stays as it was.
+    static func fastPath(_ arguments: [String]) throws -> (any ParsableCommand)? {
+        if arguments == ["--version"] {
+            return PrintVersion()
+        }
+        guard arguments.first == "prompt",
+              !arguments.contains(where: { $0 == "-h" || $0 == "--help" || $0 == "-help" || $0.hasPrefix("--generate-") || $0 == "--experimental-dump-help" })
+        else { return nil }
+        return try Prompt.parse(Array(arguments.dropFirst()))
+    }
+
+    /// `naner --version`, as the parser prints it.
+    struct PrintVersion: ParsableCommand {
+        func run() { print(Naner.version) }
     }
 }
 

@@ -9,6 +9,11 @@ extension Workspace {
     /// were never managed; they are now. Said once per repository, by the first status or
     /// commit, with how many such files there are, and recorded in the config.
     func announceGitignoreIsContent(_ scan: ScanResult, rules: ManagedRules) {
+        // Nearly always said already: the config file names the key. Looked for in its bytes,
+        // so a status need not wait for libgit2's start-up to learn it (names are
+        // case-insensitive in git's config); libgit2 reads the config only when it is absent.
+        if let bytes = try? FileReader.read(locations.repository + "/config"),
+           String(decoding: bytes, as: UTF8.self).lowercased().contains("gitignoreiscontent") { return }
         guard let config = try? repository.config(), (try? config.string(Workspace.gitignoreIsContentKey)) == nil else { return }
         let earlier = rules.makeGitignoreReadingStack(home: locations.home)
         let hidden = scan.changes.filter { $0.kind == .added && earlier.check($0.path, isDirectory: false).ignored }.map(\.path)

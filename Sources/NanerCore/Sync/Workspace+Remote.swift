@@ -24,12 +24,26 @@ extension Workspace {
         try repository.deleteRemote(name)
     }
 
-    /// main against the default sync remote's last-seen main, from local refs only.
+    /// main against the default sync remote's last-seen main, from local refs only. The
+    /// answer is remembered (`UpstreamRecord`) and given again, without libgit2, while the
+    /// config and both refs read the same.
     func upstreamStatus() -> UpstreamStatus? {
-        guard let remote = try? syncRemote(SyncOptions(), creating: false),
-              let seen = try? repository.resolveCommit(remote.trackingPrefix + "main"),
-              let head = try? repository.headCommitID(),
-              let counts = try? repository.aheadBehind(local: head, upstream: seen) else { return nil }
-        return UpstreamStatus(remote: remote.name, ahead: counts.ahead, behind: counts.behind)
+        if let known = UpstreamRecord.remembered(repository: locations.repository, home: locations.home) { return known }
+        guard let repository = try? repository else { return nil }
+        let remote: SyncRemote?
+        do { remote = try syncRemote(SyncOptions(), creating: false) } catch SyncError.noRemote { remote = nil } catch { return nil }
+        // Read before libgit2 counts: a ref moved meanwhile leaves a record that no longer matches.
+        let files = UpstreamRecord.current(repository: locations.repository, home: locations.home, remote: remote?.name)
+        let head = try? repository.headCommitID()
+        let seen = remote.flatMap { try? repository.resolveCommit($0.trackingPrefix + "main") }
+        var answer: UpstreamStatus?
+        if let remote, let head, let seen, let counts = try? repository.aheadBehind(local: head, upstream: seen) {
+            answer = UpstreamStatus(remote: remote.name, ahead: counts.ahead, behind: counts.behind)
+        }
+        if var files, let head, files.head == head.hex, files.tracking == seen?.hex, (seen == nil) == (answer == nil) {
+            (files.ahead, files.behind) = (answer?.ahead ?? 0, answer?.behind ?? 0)
+            files.save(repository: locations.repository)
+        }
+        return answer
     }
 }

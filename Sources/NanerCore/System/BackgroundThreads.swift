@@ -7,6 +7,9 @@ import Synchronization
 /// for to its very end, a joined one can.
 enum BackgroundThreads {
     private static let running = Mutex<[pthread_t]>([])
+    /// Threads whose work only reads (opening the repository): at exit they are not
+    /// waited for; the process ends with `_exit`, which tears nothing down under them.
+    private static let abandonable = Mutex<[pthread_t]>([])
 
     private final class Work {
         let body: () -> Void
@@ -15,7 +18,7 @@ enum BackgroundThreads {
 
     struct Handle { fileprivate let thread: pthread_t? }
 
-    static func start(_ body: @escaping () -> Void) -> Handle {
+    static func start(abandonable mayAbandon: Bool = false, _ body: @escaping () -> Void) -> Handle {
         let context = Unmanaged.passRetained(Work(body)).toOpaque()
         var thread = pthread_t()
         let rc = pthread_create(&thread, nil, { context in
@@ -28,22 +31,26 @@ enum BackgroundThreads {
             Unmanaged<Work>.fromOpaque(context).takeRetainedValue().body()
             return Handle(thread: nil)
         }
-        running.withLock { $0.append(thread) }
+        if mayAbandon { abandonable.withLock { $0.append(thread) } } else { running.withLock { $0.append(thread) } }
         return Handle(thread: thread)
     }
 
     /// Waits until the thread has ended; its work is then done and visible.
     static func join(_ handle: Handle) {
         guard let thread = handle.thread else { return }
-        let wasRunning = running.withLock { running in
-            guard let index = running.firstIndex(where: { pthread_equal($0, thread) != 0 }) else { return false }
-            running.remove(at: index)
+        func take(_ list: inout [pthread_t]) -> Bool {
+            guard let index = list.firstIndex(where: { pthread_equal($0, thread) != 0 }) else { return false }
+            list.remove(at: index)
             return true
         }
+        let wasRunning = running.withLock { take(&$0) } || abandonable.withLock { take(&$0) }
         if wasRunning { pthread_join(thread, nil) }
     }
 
-    /// Waits until every thread started here has ended.
+    /// Whether an abandonable thread was never joined: the process must then end with `_exit`.
+    static var abandonedAny: Bool { abandonable.withLock { !$0.isEmpty } }
+
+    /// Waits until every thread started here has ended, but the abandonable ones.
     static func joinAll() {
         let threads = running.withLock { running in
             defer { running.removeAll() }

@@ -26,6 +26,17 @@ public final class FileLock {
         _ = text.withCString { pwrite(fd, $0, strlen($0), 0) }
     }
 
+    /// Whether another process holds the lock now, without taking it or waiting: a
+    /// shared lock tried and dropped at once (no lock file: nobody holds it).
+    public static func isHeld(repository: String) -> Bool {
+        let fd = open(repository + "/naner.lock", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        guard flock(fd, LOCK_SH | LOCK_NB) == 0 else { return errno == EWOULDBLOCK }
+        _ = flock(fd, LOCK_UN)
+        return false
+    }
+
     deinit {
         _ = ftruncate(descriptor, 0)
         close(descriptor)

@@ -49,6 +49,8 @@ func parallelMap<Item, Result>(_ items: [Item], lanes: Int = 2, _ transform: (It
 
 /// Runs `body(lane)` on `lanes` threads at once and waits for all of them.
 func runConcurrently(lanes: Int, _ body: (Int) -> Void) {
+    // One lane runs here: no thread to start for work that takes less than starting one.
+    if lanes <= 1 { return body(0) }
     withoutActuallyEscaping(body) { body in
         // The body runs only until concurrentPerform returns; what it shares, it guards.
         let shared = UnsafeSendable(value: body)

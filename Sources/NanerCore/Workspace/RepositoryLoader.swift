@@ -12,8 +12,16 @@ final class RepositoryLoader: @unchecked Sendable {
         result = .success(repository)
     }
 
-    init(locations: Locations) {
-        opening = BackgroundThreads.start { [self] in
+    private var locations: Locations?
+
+    /// `background` false: opened by the first `repository()` call, on its thread.
+    init(locations: Locations, background: Bool = true) {
+        guard background else {
+            self.locations = locations
+            return
+        }
+        // Opening only reads: a command that never needed the repository does not wait for it.
+        opening = BackgroundThreads.start(abandonable: true) { [self] in
             result = Result { try Workspace.openRepository(locations) }
         }
     }
@@ -22,6 +30,9 @@ final class RepositoryLoader: @unchecked Sendable {
         if let opening {
             BackgroundThreads.join(opening)
             self.opening = nil
+        }
+        if result == nil, let locations {
+            result = Result { try Workspace.openRepository(locations) }
         }
         return try result!.get()
     }

@@ -40,7 +40,11 @@ public final class Workspace {
     }
 
     /// Opens an initialized workspace. Read-only commands run without the lock.
-    public static func open(_ locations: Locations, interaction: Interaction = Unattended()) throws -> Workspace {
+    /// `openingInBackground` false: the repository opens when first needed, on the thread
+    /// that needs it, and not at all when the files naner reads itself hold the answer
+    /// (a prompt on a clean tree); libgit2's start-up is most of a small home's status.
+    public static func open(_ locations: Locations, interaction: Interaction = Unattended(),
+                            openingInBackground: Bool = true) throws -> Workspace {
         try locations.checkHome()
         let gitDir = locations.repository
         guard let status = PathStatus(path: gitDir, following: true) else {
@@ -52,7 +56,8 @@ public final class Workspace {
            (try? FileSystem.setPermissions(gitDir, status.permissions & 0o700)) != nil {
             interaction.warn("made '\(gitDir)' private (\(String(status.permissions & 0o700, radix: 8))): it holds copies of your files")
         }
-        return Workspace(locations: locations, loader: RepositoryLoader(locations: locations), interaction: interaction)
+        return Workspace(locations: locations, loader: RepositoryLoader(locations: locations, background: openingInBackground),
+                         interaction: interaction)
     }
 
     /// Opens and checks the repository: the work that `RepositoryLoader` runs in the background.
@@ -154,5 +159,13 @@ public final class Workspace {
     /// background, for a command that stopped before it needed the repository.
     public static func finishBackgroundWork() { BackgroundThreads.joinAll() }
 
-    var branchName: String { (try? repository.headBranchName()) ?? "main" }
+    /// True when a repository still opening was left behind (the command never needed it,
+    /// a clean status): end the process with `_exit`, after flushing output, rather than
+    /// wait milliseconds for libgit2's start-up or tear its globals down under it.
+    public static var mustEndAbruptly: Bool { BackgroundThreads.abandonedAny }
+
+    /// From `REPO/HEAD` when it names a branch simply, without libgit2.
+    var branchName: String {
+        RefFiles.headBranch(repository: locations.repository) ?? (try? repository.headBranchName()) ?? "main"
+    }
 }
