@@ -126,17 +126,8 @@ extension Repository {
     /// Tag names by the commit they point at (annotated tags peeled). Packed tags carry
     /// their peeled commit; only a loose annotated tag's object is read.
     public func tagsByCommit() throws -> [ObjectID: [String]] {
-        var iterator: OpaquePointer?
-        try check(git_reference_iterator_glob_new(&iterator, pointer, "refs/tags/*"), "git_reference_iterator_glob_new")
-        defer { git_reference_iterator_free(iterator) }
         var result: [ObjectID: [String]] = [:]
-        var reference: OpaquePointer?
-        while true {
-            let rc = git_reference_next(&reference, iterator)
-            if rc == GIT_ITEROVER.rawValue { break }
-            try check(rc, "git_reference_next")
-            defer { git_reference_free(reference) }
-            guard let target = git_reference_target(reference) else { continue }
+        try forEachDirectReference(matching: "refs/tags/*") { reference, target in
             let name = String(String(cString: git_reference_name(reference)).dropFirst("refs/tags/".count))
             let commit: ObjectID
             if let peeled = git_reference_target_peel(reference) {
@@ -147,7 +138,7 @@ extension Repository {
                     commit = ObjectID(git_object_id(object).pointee)
                     git_object_free(object)
                 } else {
-                    commit = ObjectID(target.pointee)
+                    commit = target
                 }
             }
             result[commit, default: []].append(name)

@@ -129,10 +129,19 @@ extension Repository {
     /// Every direct reference matching a glob, by name → the object it names itself (an
     /// annotated tag's own id), without reading any object.
     public func referenceTargets(matching glob: String) throws -> [(name: String, target: ObjectID)] {
+        var result: [(name: String, target: ObjectID)] = []
+        try forEachDirectReference(matching: glob) { reference, target in
+            result.append((String(cString: git_reference_name(reference)), target))
+        }
+        return result
+    }
+
+    /// Calls `body` with each direct reference matching `glob` (symbolic ones are skipped) and
+    /// the object it names; the reference is freed when `body` returns.
+    func forEachDirectReference(matching glob: String, _ body: (OpaquePointer?, ObjectID) throws -> Void) throws {
         var iterator: OpaquePointer?
         try check(git_reference_iterator_glob_new(&iterator, pointer, glob), "git_reference_iterator_glob_new")
         defer { git_reference_iterator_free(iterator) }
-        var result: [(name: String, target: ObjectID)] = []
         var reference: OpaquePointer?
         while true {
             let rc = git_reference_next(&reference, iterator)
@@ -140,33 +149,22 @@ extension Repository {
             try check(rc, "git_reference_next")
             defer { git_reference_free(reference) }
             guard let target = git_reference_target(reference) else { continue }
-            result.append((String(cString: git_reference_name(reference)), ObjectID(target.pointee)))
+            try body(reference, ObjectID(target.pointee))
         }
-        return result
     }
 
     /// Every reference matching a glob (`refs/tags/*`), with tag messages read. Packed
     /// references carry their tag's commit (`packed-refs` peel lines), so no commit is read;
     /// an annotated tag's object is read once for its message, tagger and target.
     public func references(matching glob: String) throws -> [ReferenceInfo] {
-        var iterator: OpaquePointer?
-        try check(git_reference_iterator_glob_new(&iterator, pointer, glob), "git_reference_iterator_glob_new")
-        defer { git_reference_iterator_free(iterator) }
         var result: [ReferenceInfo] = []
-        var reference: OpaquePointer?
-        while true {
-            let rc = git_reference_next(&reference, iterator)
-            if rc == GIT_ITEROVER.rawValue { break }
-            try check(rc, "git_reference_next")
-            defer { git_reference_free(reference) }
-            guard let target = git_reference_target(reference) else { continue }  // symbolic
+        try forEachDirectReference(matching: glob) { reference, direct in
             let name = String(cString: git_reference_name(reference))
-            let direct = ObjectID(target.pointee)
             var message: String?, time: Int64?, offset: Int32?
             var commit: ObjectID?
             var object: OpaquePointer?
-            var oid = target.pointee
-            guard git_object_lookup(&object, pointer, &oid, GIT_OBJECT_ANY) == 0 else { continue }
+            var oid = direct.raw
+            guard git_object_lookup(&object, pointer, &oid, GIT_OBJECT_ANY) == 0 else { return }
             defer { git_object_free(object) }
             switch git_object_type(object) {
             case GIT_OBJECT_COMMIT:
@@ -188,7 +186,7 @@ extension Repository {
             if commit == nil {
                 // A tag of a tag: peeled the long way; anything that is no commit is left out.
                 var peeled: OpaquePointer?
-                guard git_reference_peel(&peeled, reference, GIT_OBJECT_COMMIT) == 0 else { continue }
+                guard git_reference_peel(&peeled, reference, GIT_OBJECT_COMMIT) == 0 else { return }
                 commit = ObjectID(git_object_id(peeled).pointee)
                 git_object_free(peeled)
             }
