@@ -18,7 +18,7 @@ struct Naner: ParsableCommand {
         version: version,
         subcommands: [
             Init.self, Status.self, Prompt.self, Diff.self, Add.self, Forget.self, Commit.self, Log.self,
-            Backup.self, Backups.self, Show.self, Restore.self, Remote.self, Sync.self, Ignore.self, Secret.self, Doctor.self, ScheduleCommand.self,
+            Backup.self, Backups.self, Show.self, Restore.self, Remote.self, Sync.self, Ignore.self, Secret.self, Variant.self, Machine.self, Doctor.self, ScheduleCommand.self,
         ]
     )
 

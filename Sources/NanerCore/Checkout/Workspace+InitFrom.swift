@@ -17,7 +17,7 @@ extension Workspace {
     /// are kept (exit 3) unless `force`, which saves them as a safety point first.
     /// Local managed files the configuration lacks are left alone. A rerun after a
     /// refused or interrupted run picks up where it stopped.
-    public static func initialize(from given: String, _ locations: Locations, force: Bool,
+    public static func initialize(from given: String, _ locations: Locations, force: Bool, host: String? = nil,
                                   interaction: Interaction = Unattended(),
                                   now: Date = Date()) throws -> (Workspace, InitFromReport) {
         try locations.checkHome()
@@ -45,6 +45,7 @@ extension Workspace {
                 _ = manager.createFile(atPath: gitDir + "/" + pendingInitMarker, contents: Data((source + "\n").utf8))
                 workspace = Workspace(locations: locations, repository: repository, interaction: interaction)
                 try workspace.lockRepository()
+                if let host { try workspace.setHost(host) }
                 try repository.createRemote(name: "origin", url: HTTPCredentials.redacted(url))
                 try workspace.fetch(SyncRemote(name: "origin", url: url), into: "refs/remotes/origin/", tags: true, options: SyncOptions())
                 let branches = try repository.references(matching: "refs/remotes/origin/*").filter { !$0.name.hasSuffix("/HEAD") }
@@ -110,6 +111,8 @@ extension Workspace {
                 : .init(reason: "init --from \(source)", prefix: "pre-init", now: now, parents: []))
         }
         try checkout.resetIndex(to: head)
+        // A configuration with variants: this machine's layers (its host's, if it had one before) over the shared one.
+        try takeUpLayers(tracking: "refs/remotes/origin/", label: source)
         try? FileManager.default.removeItem(atPath: locations.repository + "/" + Workspace.pendingInitMarker)
         return InitFromReport(plan: plan, safetyPoint: safety, branch: "main", commit: head)
     }

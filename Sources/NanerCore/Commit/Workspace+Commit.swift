@@ -82,7 +82,9 @@ extension Workspace {
         // A pull killed while laying files out is finished first: its files are not edits.
         try finishInterruptedPull()
         // A sync that stopped on conflicts: this commit finishes its merge.
-        let mergeParent = try pendingMergeParent()
+        let pending = try pendingMerge()
+        let mergeParent = pending?.branch == nil ? pending.flatMap { ObjectID(hex: $0.theirs) } : nil
+        let layerMerge = pending?.branch != nil ? pending : nil
         do {
             let mode = TreeScanner.Mode.commit(gitDirectory: locations.repository)
             // The commit's new blobs and trees become one pack, written before the index names them.
@@ -92,7 +94,7 @@ extension Workspace {
             let index: Index
             var known: IndexTree?
             var scan: ScanResult
-            if mergeParent == nil {
+            if pending == nil {
                 // libgit2 loads the index (it verifies the file's checksum and maps every path)
                 // on a thread and a repository handle of its own while the tree is scanned
                 // against the same file, read directly.
@@ -125,11 +127,12 @@ extension Workspace {
                 // Trees first: when libgit2 writes them, it fills the index's tree cache, which
                 // the index file then keeps.
                 let tree = try writeTree(of: index, known: known, updates: scan.updates + [modes] + links, removals: scan.removals)
-                return try land(tree, mergeParent: mergeParent, message: normalized(message), index: index, packs: packs) {
+                return try land(tree, mergeParent: mergeParent, layerMerge: layerMerge, message: normalized(message), index: index,
+                                packs: packs) {
                     rememberWalk(scan.walk, rules: rules, index: index)
                 }
             }
-            if id != nil, mergeParent != nil { finishMerge() }
+            if pending != nil { finishMerge() }
             return CommitReport(commit: id, fileCount: index.count, scan: scan)
         } catch let error as GitError {
             throw NanerError.cannotCommit(what: "commit", reason: error.message)
@@ -217,12 +220,15 @@ extension Workspace {
     /// that tree and no merge is being finished), then lands it in the order that leaves a
     /// killed commit harmless: the pack, then the index (and what is remembered of it,
     /// `afterIndex`), then HEAD. Returns the commit, nil when there was nothing to commit.
-    private func land(_ tree: ObjectID, mergeParent: ObjectID?, message: String, index: Index, packs: PackWriter,
-                      afterIndex: () -> Void = {}) throws -> ObjectID? {
+    private func land(_ tree: ObjectID, mergeParent: ObjectID?, layerMerge: MergeState? = nil, message: String, index: Index,
+                      packs: PackWriter, afterIndex: () -> Void = {}) throws -> ObjectID? {
         let head = try repository.headCommitID()
         let committer = signature()
         var commit: ObjectID?
-        let unchanged = try head.map { try repository.commit($0).treeID == tree } ?? false
+        let headTree = try head.map { try repository.commit($0).treeID }
+        let unchanged = headTree == tree
+        // With variants, the layers below this machine's host branch get their share first.
+        let layerMoves = isLayered ? try layerCommits(from: headTree, to: tree, message: message, committer: committer, merge: layerMerge) : []
         if mergeParent != nil || !unchanged {
             let parents = (head.map { [$0] } ?? []) + (mergeParent.map { [$0] } ?? [])
             commit = try repository.createCommit(tree: tree, parents: parents, message: message, signature: committer, updateRef: nil,
@@ -233,9 +239,10 @@ extension Workspace {
         try index.write()
         IndexTree.remember(tree, repository: locations.repository)
         afterIndex()
+        for move in layerMoves { try moveReference(move.reference, to: move.commit, message: "naner commit") }
         guard let commit else { return nil }
         try repository.advanceHead(to: commit, committer: committer)
-        detailMoved(Workspace.branch, from: head, to: commit)
+        detailMoved(headReference, from: head, to: commit)
         consolidatePacks()
         return commit
     }

@@ -6,7 +6,7 @@ import Foundation
 /// so `git --git-dir=REPO --work-tree=HOME status` sees exactly what naner sees.
 public struct ManagedRules: Sendable {
     /// naner's own tracked files: always managed, whatever the rules say.
-    public static let ownFiles = [SyncIgnore.path, IncludeList.path, ModeTable.path, LinkTable.path, SecretAllowList.path, SecretList.path]
+    public static let ownFiles = [SyncIgnore.path, IncludeList.path, ModeTable.path, LinkTable.path, SecretAllowList.path, SecretList.path, VariantTable.path]
     static let notIncluded = RuleOrigin(file: IncludeList.path, line: 0, text: "not in the include list")
     static let ownFile = RuleOrigin(file: "naner", line: 0, text: "naner's own file, always managed")
     static let secretFile = RuleOrigin(file: SecretList.path, line: 0, text: "stored encrypted (naner secret add)")

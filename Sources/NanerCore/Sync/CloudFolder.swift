@@ -97,7 +97,7 @@ struct CloudFolder {
         return repository + "/naner-folder-" + digest.prefix(12)
     }
 
-    /// `refs/heads/main` (or `master`) and every tag, by name → the object each names.
+    /// `refs/heads/main` (or `master`), the layer branches and every tag, by name → the object each names.
     /// Read name by name, so a copy-named file beside them cannot break the listing: a loose
     /// reference file holding an id is read as it is (a folder holds a file per backup tag),
     /// any other through libgit2, and a name only `packed-refs` holds from its line there.
@@ -106,6 +106,12 @@ struct CloudFolder {
         let manager = FileManager.default
         if let tags = try? manager.contentsOfDirectory(atPath: path + "/refs/tags") {
             names += tags.map { "refs/tags/" + $0 }
+        }
+        // The layer branches of per-machine variants: one folder level each.
+        for kind in ["os", "class", "host"] {
+            if let layers = try? manager.contentsOfDirectory(atPath: path + "/refs/heads/" + kind) {
+                names += layers.map { "refs/heads/\(kind)/" + $0 }
+            }
         }
         var packed: [String: ObjectID] = [:]
         if let text = try? String(contentsOfFile: path + "/packed-refs", encoding: .utf8) {

@@ -13,6 +13,12 @@ struct MergeState: Codable {
     /// Every path the merge wrote into the tree: what `--abort` puts back.
     var written: [String]
     var conflicts: [String]
+    /// The layer branch being merged (`refs/heads/main`, `refs/heads/class/work`) when it is
+    /// not HEAD's: the commit that finishes the merge makes its merge commit there. nil: HEAD.
+    var branch: String? = nil
+    /// That merge's tree (conflicting files with markers): the base the finishing commit
+    /// lays the resolved files over.
+    var mergedTree: String? = nil
 
     static func load(repository: String) -> MergeState? {
         guard FileManager.default.fileExists(atPath: repository + "/MERGE_HEAD"),

@@ -40,7 +40,7 @@ extension Workspace {
 
     /// Checks a folder remote before anything of it is trusted; false when it does not exist yet
     /// (true for remotes that are not folders).
-    private func inspectFolder(_ remote: SyncRemote) throws -> Bool {
+    func inspectFolder(_ remote: SyncRemote) throws -> Bool {
         guard let path = remote.folderPath else { return true }
         let folder = CloudFolder(path: path)
         guard folder.exists else { return false }
@@ -107,14 +107,14 @@ extension Workspace {
     }
 
     /// Removes scratch references (a preview's, a pull's holding place), whatever happened.
-    private func deleteReferences(under prefix: String) {
+    func deleteReferences(under prefix: String) {
         for reference in (try? repository.references(matching: prefix + "*")) ?? [] {
             try? repository.deleteReference(reference.name)
         }
     }
 
     /// The remote's `main` (or `master`) as fetched under `prefix`.
-    private func fetchedMain(_ prefix: String) -> ObjectID? {
+    func fetchedMain(_ prefix: String) -> ObjectID? {
         ["main", "master"].lazy.compactMap { try? self.repository.resolveCommit(prefix + $0) }.first
     }
 
@@ -130,7 +130,18 @@ extension Workspace {
         var report = SyncReport(remote: remote)
         // A folder is inspected once: the pull does not write to it.
         let folderPresent = try inspectFolder(remote)
-        if direction.pulls { report.pull = try pull(remote, options, folderPresent: folderPresent) }
+        if direction.pulls {
+            if isLayered {
+                report.pull = try pullLayers(remote, options, folderPresent: folderPresent)
+            } else {
+                report.pull = try pull(remote, options, folderPresent: folderPresent)
+                // The pull brought the configuration's first variants: this machine takes up its layers.
+                if try !committedVariants().isEmpty {
+                    try enterLayers()
+                    report.pull = try pullLayers(remote, options, folderPresent: folderPresent)
+                }
+            }
+        }
         if direction.pushes { report.push = try push(remote, options, folderPresent: folderPresent) }
         return report
     }
@@ -201,15 +212,32 @@ extension Workspace {
 
     /// The 3-way merge of `theirs` into `ours` as the pull lays it out: conflicting text files
     /// with diff3 markers (see `resolve`), and the paths that conflict.
-    private func mergeForPull(ours: ObjectID, theirs: ObjectID) throws -> (MergeOutcome, conflicts: [String]) {
+    /// How a layer merge settles one conflicting path (`mergeForPull`).
+    enum ConflictChoice {
+        /// Markers, reported: the usual.
+        case merge
+        /// This side's version, silently: a path another layer supplies on this machine.
+        case ours
+        /// The other side's, silently: a variant this machine is giving up.
+        case theirs
+    }
+
+    func mergeForPull(ours: ObjectID, theirs: ObjectID,
+                      choosing: (String) -> ConflictChoice = { _ in .merge }) throws -> (MergeOutcome, conflicts: [String]) {
         var conflicts: [String] = []
         let secrets = try secretPaths(ours, theirs)
-        let outcome = try repository.merge(ours: ours, theirs: theirs) { try resolve($0, secrets: secrets, conflicts: &conflicts) }
+        let outcome = try repository.merge(ours: ours, theirs: theirs) { conflict in
+            switch choosing(conflict.path) {
+            case .ours: return conflict.ours ?? conflict.theirs
+            case .theirs: return conflict.theirs
+            case .merge: return try resolve(conflict, secrets: secrets, conflicts: &conflicts)
+            }
+        }
         return (outcome, conflicts)
     }
 
     /// The files either side stores encrypted (`.naner/secrets`).
-    private func secretPaths(_ ours: ObjectID, _ theirs: ObjectID) throws -> Set<String> {
+    func secretPaths(_ ours: ObjectID, _ theirs: ObjectID) throws -> Set<String> {
         try SecretList.load(tree: repository.commit(ours).treeID, repository: repository).set
             .union(SecretList.load(tree: repository.commit(theirs).treeID, repository: repository).set)
     }
@@ -346,7 +374,11 @@ extension Workspace {
             }
             created = true
         }
-        guard let local = try repository.headCommitID() else { throw NanerError.repositoryMissing(locations.repository) }
+        guard let head = try repository.headCommitID() else { throw NanerError.repositoryMissing(locations.repository) }
+        // `main`, or with variants every layer branch this machine keeps (shared first).
+        let branches: [(reference: String, local: ObjectID)] = isLayered
+            ? try layerChain().compactMap { layer in (try? repository.resolveCommit(layer.reference)).map { (layer.reference, $0) } }
+            : [(Workspace.branch, head)]
         detailRemote(remote)
         let destination: Repository?
         let remoteRefs: [String: ObjectID]
@@ -362,22 +394,24 @@ extension Workspace {
         } catch let error as GitError {
             throw SyncError.transferFailed(url: remote.displayURL, reason: error.oneLineMessage)
         }
-        let lastSeen = try? repository.resolveCommit(remote.trackingPrefix + "main")
-        var pushMain = false, forced = false
-        switch try SyncPlan.decidePush(local: local, there: remoteRefs[Workspace.branch], lastSeen: lastSeen, pullFirst: false,
-                                       force: options.force, remote: remote, in: repository) {
-        case .notAsked, .upToDate:
-            break
-        case .create, .fastForward:
-            pushMain = true
-        case .overwrite:
-            pushMain = true
-            forced = true
-        case .refused(let error):
-            throw error
-        case .afterPull:
-            throw SyncError.remoteHasNewCommits(remote: remote.name)  // no pull comes first here
+        var pushes: [(reference: String, id: ObjectID, forced: Bool)] = []
+        for (reference, local) in branches {
+            let lastSeen = try? repository.resolveCommit(remote.trackingPrefix + reference.dropFirst("refs/heads/".count))
+            switch try SyncPlan.decidePush(local: local, there: remoteRefs[reference], lastSeen: lastSeen, pullFirst: false,
+                                           force: options.force, remote: remote, in: repository) {
+            case .notAsked, .upToDate:
+                break
+            case .create, .fastForward:
+                pushes.append((reference, local, false))
+            case .overwrite:
+                pushes.append((reference, local, true))
+            case .refused(let error):
+                throw error
+            case .afterPull:
+                throw SyncError.remoteHasNewCommits(remote: remote.name)  // no pull comes first here
+            }
         }
+        let pushedMain = pushes.first { $0.reference == Workspace.branch }?.id
         // Backups travel with the branch; a tag the remote holds with another target stays as it is there.
         var tags: [(name: String, id: ObjectID)] = []
         for tag in try repository.referenceTargets(matching: "refs/tags/*") {
@@ -391,7 +425,7 @@ extension Workspace {
         var record = PrunedTags.load(repository: locations.repository)
         let deletions = try prunedTagsToDelete(remote, remoteRefs: remoteRefs, record: &record)
         defer { try? record.save(repository: locations.repository) }
-        if !pushMain && tags.isEmpty && deletions.isEmpty { return PushOutcome(main: nil, tags: [], createdFolder: created) }
+        if pushes.isEmpty && tags.isEmpty && deletions.isEmpty { return PushOutcome(main: nil, tags: [], createdFolder: created) }
         var deleted: [String] = []
         var pushedTags = tags.map(\.name)
         let transferStart = Clock.monotonicSeconds
@@ -402,10 +436,13 @@ extension Workspace {
         do {
             if let destination {
                 // Objects first, then the tags, then main: a reader that sees the new main has everything it needs.
-                try repository.copyObjects(reachableFrom: (pushMain ? [local] : []) + tags.map(\.id),
+                try repository.copyObjects(reachableFrom: pushes.map(\.id) + tags.map(\.id),
                                            hiding: Array(remoteRefs.values), into: destination, progress: options.progress)
                 for tag in tags { try moveReference(tag.name, to: tag.id, message: "naner: push", in: destination, remote: remote.name) }
-                if pushMain { try moveReference(Workspace.branch, to: local, message: "naner: push", in: destination, remote: remote.name) }
+                // `main` last: a reader that sees the new main finds every layer it merges.
+                for push in pushes.sorted(by: { ($0.reference == Workspace.branch ? 1 : 0) < ($1.reference == Workspace.branch ? 1 : 0) }) {
+                    try moveReference(push.reference, to: push.id, message: "naner: push", in: destination, remote: remote.name)
+                }
                 // Each only if it still names what this machine saw (compared under the reference's lock).
                 for (reference, id) in deletions {
                     if try destination.deleteReference(reference, ifAt: id) {
@@ -417,7 +454,7 @@ extension Workspace {
                 }
             } else {
                 // A deletion travels with the value the server lists now, which was compared just above.
-                let refspecs = (pushMain ? ["\(forced ? "+" : "")\(Workspace.branch):\(Workspace.branch)"] : [])
+                let refspecs = pushes.map { "\($0.forced ? "+" : "")\($0.reference):\($0.reference)" }
                     + tags.map { "\($0.name):\($0.name)" } + deletions.map { ":" + $0.name }
                 let answers = try transfer(remote.url, remote: remote.name, progress: options.progress) {
                     try repository.push(remote: remote.url, refspecs: refspecs, options: $0)
@@ -427,11 +464,11 @@ extension Workspace {
                 for answer in answers {
                     if deleting.contains(answer.name) { record.remove(remote: remote.name, reference: answer.name) }
                     guard let reason = answer.rejection else {
-                        let id = answer.name == Workspace.branch ? local : tags.first { $0.name == answer.name }?.id
+                        let id = pushes.first { $0.reference == answer.name }?.id ?? tags.first { $0.name == answer.name }?.id
                         detailMoved(answer.name, from: remoteRefs[answer.name], to: id, remote: remote.name)
                         continue
                     }
-                    if answer.name == Workspace.branch {
+                    if pushes.contains(where: { $0.reference == answer.name }) {
                         throw SyncError.pushRejected(remote: remote.name, reference: answer.name, reason: reason)
                     }
                     interaction.warn("remote '\(remote.name)' refused '\(answer.name)': \(reason)")
@@ -443,13 +480,13 @@ extension Workspace {
             if error.kind == .nonFastForward { throw SyncError.remoteHasNewCommits(remote: remote.name) }
             throw SyncError.transferFailed(url: remote.displayURL, reason: error.oneLineMessage)
         }
-        if pushMain {
-            try moveReference(remote.trackingPrefix + "main", to: local, message: "naner sync: push")
+        for push in pushes {
+            try moveReference(remote.trackingPrefix + push.reference.dropFirst("refs/heads/".count), to: push.id, message: "naner sync: push")
         }
-        if let path = remote.folderPath, let main = pushMain ? local : remoteRefs[Workspace.branch] {
+        if let path = remote.folderPath, let main = pushedMain ?? remoteRefs[Workspace.branch] {
             try setAsideMergedCopies(in: CloudFolder(path: path), main: main)
         }
-        var outcome = PushOutcome(main: pushMain ? local : nil, tags: pushedTags.map { String($0.dropFirst("refs/tags/".count)) },
+        var outcome = PushOutcome(main: pushedMain, tags: pushedTags.map { String($0.dropFirst("refs/tags/".count)) },
                                   createdFolder: created)
         outcome.deletedTags = deleted.map { String($0.dropFirst("refs/tags/".count)) }
         return outcome
@@ -496,13 +533,12 @@ extension Workspace {
 
     // MARK: finishing and aborting a merge
 
-    /// The merge a commit finishes: checks no conflict markers remain, returns the
-    /// second parent. nil when no merge is waiting.
-    func pendingMergeParent() throws -> ObjectID? {
+    /// The merge a commit finishes, once no conflict markers remain; nil when no merge is waiting.
+    func pendingMerge() throws -> MergeState? {
         guard let state = MergeState.load(repository: locations.repository) else { return nil }
         let left = state.unresolved(home: locations.home)
         if !left.isEmpty { throw SyncError.conflictMarkersRemain(left) }
-        return ObjectID(hex: state.theirs)
+        return state
     }
 
     func finishMerge() {

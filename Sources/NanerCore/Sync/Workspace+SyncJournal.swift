@@ -2,7 +2,7 @@ import Foundation
 import GitKit
 
 extension Workspace {
-    /// Moves the tree, `main` and the index from `from` to `to`, journalled.
+    /// Moves the tree, HEAD's branch and the index from `from` to `to`, journalled.
     func layOut(from: ObjectID, to: ObjectID, label: String, message: String) throws -> RestorePlan {
         try SyncJournal(remote: label, from: from.hex, to: to.hex).save(repository: locations.repository)
         let target: RestoreTarget, scan: ScanResult, plan: RestorePlan
@@ -18,7 +18,7 @@ extension Workspace {
             throw error
         }
         try timed("write") { _ = try checkout.run(plan, from: target, scan: scan, saving: nil) }
-        try moveReference(Workspace.branch, to: to, message: message)
+        try moveReference(headReference, to: to, message: message)
         try checkout.updateIndex(from: from, to: to, written: plan.actions.map(\.path))
         SyncJournal.clear(repository: locations.repository)
         return plan

@@ -11,7 +11,8 @@ extension Workspace {
     /// `naner init`: creates the repository, lays the default `.syncignore` and
     /// include list into the tree when absent, and commits everything managed.
     /// A rerun after an interrupted init finishes it; on a finished one it changes nothing.
-    public static func initialize(_ locations: Locations, interaction: Interaction = Unattended()) throws -> (Workspace, InitOutcome) {
+    public static func initialize(_ locations: Locations, host: String? = nil,
+                                  interaction: Interaction = Unattended()) throws -> (Workspace, InitOutcome) {
         try locations.checkHome()
         let gitDir = locations.repository
         let manager = FileManager.default
@@ -30,6 +31,7 @@ extension Workspace {
             throw NanerError.cannotWrite(gitDir, reason: error.message)
         }
         let workspace = Workspace(locations: locations, repository: repository, interaction: interaction)
+        if let host { try workspace.setHost(host) }
         return (workspace, try workspace.finishInitialization())
     }
 

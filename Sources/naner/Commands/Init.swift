@@ -26,9 +26,16 @@ extension Naner {
         @Flag(help: "With --from: overwrite differing local files after saving them as a safety point.")
         var force = false
 
+        @Option(help: ArgumentHelp("This machine's host name for per-machine variants (default: the hostname up to its first dot).",
+                                   valueName: "name"))
+        var host: String?
+
         func validate() throws {
             if from != nil && cloud.provider != nil { throw ValidationError("give --from or --provider, not both") }
             if force && from == nil && cloud.provider == nil { throw ValidationError("--force needs --from or --provider") }
+            if let host, !Layer.isValidName(host) {
+                throw ValidationError("'\(host)' cannot be a host name: use letters, digits, '.', '_' and '-', e.g. laptop")
+            }
         }
 
         func run() throws {
@@ -41,7 +48,7 @@ extension Naner {
                 let report: Workspace.InitFromReport
                 let workspace: Workspace
                 do {
-                    (workspace, report) = try Workspace.initialize(from: given, locations, force: force, interaction: console)
+                    (workspace, report) = try Workspace.initialize(from: given, locations, force: force, host: host, interaction: console)
                 } catch NanerError.conflicts(let conflicting) {
                     for file in conflicting { console.output("conflict: '\(file.path)' differs from the configuration (never committed here)") }
                     console.error("\(conflicting.count) local \(conflicting.count == 1 ? "file differs" : "files differ") from '\(from)'; nothing was overwritten")
@@ -57,7 +64,7 @@ extension Naner {
                 layOutSecrets(workspace, console: console)
                 return
             }
-            let (_, outcome) = try Workspace.initialize(locations, interaction: console)
+            let (_, outcome) = try Workspace.initialize(locations, host: host, interaction: console)
             switch outcome {
             case .alreadyInitialized:
                 console.say("naner is already set up: '\(locations.repository)' manages '\(locations.home)'; nothing changed")

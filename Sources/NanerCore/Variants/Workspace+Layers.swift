@@ -1,0 +1,85 @@
+import Foundation
+import GitKit
+
+/// The layer branches behind variants. A machine whose configuration has variants keeps
+/// HEAD on its host branch (`host/NAME`), whose tree is exactly its home as naner lays
+/// it out, so `git status` there is clean; `main` holds the shared configuration, and
+/// `os/…` and `class/…` branches the versions of their layers. Each commit here sends every
+/// changed path to the layer that owns it on this machine (`layerCommits`); a sync merges
+/// each layer with the other machines' and with the layers below it (`composeLayers`).
+extension Workspace {
+    /// This machine's host name, OS and classes (machine-local config).
+    public var machine: MachineIdentity {
+        get throws { MachineIdentity.load(config: try repository.config()) }
+    }
+
+    /// True when HEAD is on a host branch: the configuration has variants.
+    var isLayered: Bool { branchName.hasPrefix("host/") }
+
+    /// `refs/heads/` and the branch HEAD names.
+    var headReference: String { "refs/heads/" + branchName }
+
+    /// The variants table as HEAD's tree records it.
+    func committedVariants() throws -> VariantTable {
+        guard let head = try repository.headCommitID() else { return VariantTable() }
+        return VariantTable.load(tree: try repository.commit(head).treeID, repository: try repository)
+    }
+
+    /// Moves HEAD from `main` onto this machine's host branch, made at HEAD's commit (the
+    /// two hold the same tree, so nothing in the home changes); says so once.
+    func enterLayers() throws {
+        guard !isLayered, let head = try repository.headCommitID() else { return }
+        let host = Layer.host(try machine.host)
+        if try !repository.referenceExists(host.reference) {
+            try moveReference(host.reference, to: head, message: "naner: variants begin on this machine")
+        }
+        try repository.setHead(branch: host.branchName)
+        interaction.warn("this configuration has per-machine variants: this machine now follows branch '\(host.branchName)' "
+                         + "('main' keeps the shared configuration)")
+    }
+
+    /// The layer commits a commit of `tree` (over HEAD's `headTree`) makes below the host
+    /// branch: each changed path goes to the layer that owns it here and to every layer
+    /// above that one in this machine's chain, so each branch keeps a whole configuration.
+    /// `merge`: a sync merge into one of these branches that this commit finishes (its
+    /// tree, markers and all, is the base; the other side becomes a second parent).
+    /// Returns the references to move once the commit has landed.
+    func layerCommits(from headTree: ObjectID?, to tree: ObjectID, message: String, committer: Signature,
+                      merge: MergeState?) throws -> [(reference: String, commit: ObjectID)] {
+        let table = VariantTable.load(tree: tree, repository: try repository)
+        let machine = try self.machine
+        let chain = table.chain(for: machine)
+        let changes = try repository.changes(from: headTree, to: tree)
+        guard !changes.isEmpty || merge != nil else { return [] }
+        var position: [Layer: Int] = [:]
+        for (index, layer) in chain.enumerated() { position[layer] = index }
+        let owners = try changes.map { position[try table.owner(of: $0.path, on: machine)] ?? 0 }
+        var moves: [(reference: String, commit: ObjectID)] = []
+        var mainNow: ObjectID?
+        for (index, layer) in chain.enumerated() where index < chain.count - 1 {
+            let pending = merge?.branch == layer.reference ? merge : nil
+            // A layer new to this machine starts from the shared configuration.
+            let current = (try? repository.resolveCommit(layer.reference)) ?? mainNow ?? (try? repository.resolveCommit(Layer.shared.reference))
+            let owned = zip(changes, owners).filter { $0.1 <= index }.map(\.0)
+            if index == 0 { mainNow = current }
+            guard !owned.isEmpty || pending != nil else {
+                if let current, current != (try? repository.resolveCommit(layer.reference)) { moves.append((layer.reference, current)) }
+                continue
+            }
+            let base = try pending.flatMap { $0.mergedTree.flatMap(ObjectID.init(hex:)) } ?? current.map { try repository.commit($0).treeID }
+            let updates = owned.compactMap { change in change.newID.map { IndexEntry(path: change.path, id: $0, mode: change.newMode) } }
+            let removals = owned.filter { $0.newID == nil }.map(\.path)
+            let layerTree = try repository.tree(from: base, updating: updates, removing: removals)
+            if pending == nil, let current, try repository.commit(current).treeID == layerTree {
+                if current != (try? repository.resolveCommit(layer.reference)) { moves.append((layer.reference, current)) }
+                continue
+            }
+            let parents = [current].compactMap { $0 } + [pending.flatMap { ObjectID(hex: $0.theirs) }].compactMap { $0 }
+            let commit = try repository.createCommit(tree: layerTree, parents: parents, message: message, signature: committer,
+                                                     updateRef: nil, signer: signer(committer))
+            moves.append((layer.reference, commit))
+            if index == 0 { mainNow = commit }
+        }
+        return moves
+    }
+}
