@@ -9,4 +9,6 @@ public struct PushOutcome: Sendable {
     public let createdFolder: Bool
     /// Backup tags pruned here that the push deleted there (names).
     public var deletedTags: [String] = []
+    /// With variants: the layer branches pushed besides `main` (`class/work`, `host/laptop`).
+    public var layers: [String] = []
 }

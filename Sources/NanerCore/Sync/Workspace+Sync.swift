@@ -143,6 +143,7 @@ extension Workspace {
             }
         }
         if direction.pushes { report.push = try push(remote, options, folderPresent: folderPresent) }
+        report.branch = branchName
         return report
     }
 
@@ -489,6 +490,7 @@ extension Workspace {
         var outcome = PushOutcome(main: pushedMain, tags: pushedTags.map { String($0.dropFirst("refs/tags/".count)) },
                                   createdFolder: created)
         outcome.deletedTags = deleted.map { String($0.dropFirst("refs/tags/".count)) }
+        outcome.layers = pushes.map(\.reference).filter { $0 != Workspace.branch }.map { String($0.dropFirst("refs/heads/".count)) }
         return outcome
     }
 

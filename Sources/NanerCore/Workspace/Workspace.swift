@@ -165,7 +165,7 @@ public final class Workspace {
     public static var mustEndAbruptly: Bool { BackgroundThreads.abandonedAny }
 
     /// From `REPO/HEAD` when it names a branch simply, without libgit2.
-    var branchName: String {
+    public var branchName: String {
         RefFiles.headBranch(repository: locations.repository) ?? (try? repository.headBranchName()) ?? "main"
     }
 }

@@ -31,7 +31,7 @@ extension Naner {
                 console.say("nothing to commit, managed files are clean")
                 return
             }
-            console.say("[main \(commit.short)] \(message.split(separator: "\n").first ?? "")")
+            console.say("[\(workspace.branchName) \(commit.short)] \(message.split(separator: "\n").first ?? "")")
             console.say(" " + printer.summary(report.scan))
             for change in report.scan.modeChanges { console.say(" " + change.line) }
         }

@@ -100,20 +100,21 @@ enum SyncPrinter {
         case .upToDate?: console.say("already up to date with '\(remote)'")
         case .fastForward(let commit, let files)?:
             files.forEach { console.say("\($0.kind == .remove ? "removed" : "updated") '\($0.path)'") }
-            console.say("fast-forwarded main to \(commit.short) from '\(remote)'")
+            console.say("fast-forwarded \(report.branch) to \(commit.short) from '\(remote)'")
         case .merged(let commit, let files)?:
             files.forEach { console.say("\($0.kind == .remove ? "removed" : "updated") '\($0.path)'") }
-            console.say("merged '\(remote)' into main: \(commit.short)")
+            console.say("merged '\(remote)' into \(report.branch): \(commit.short)")
         }
         if let push = report.push {
             if push.createdFolder { console.say("created the bare repository '\(report.remote.displayURL)'") }
             if let main = push.main { console.say("pushed main (\(main.short)) to '\(remote)'") }
+            if !push.layers.isEmpty { console.say("pushed \(push.layers.joined(separator: ", ")) to '\(remote)'") }
             if !push.tags.isEmpty { console.say("pushed \(push.tags.count) backup tag\(push.tags.count == 1 ? "" : "s"): \(push.tags.joined(separator: ", "))") }
             if !push.deletedTags.isEmpty {
                 console.say("deleted \(push.deletedTags.count) pruned backup tag\(push.deletedTags.count == 1 ? "" : "s") "
                     + "from '\(remote)': \(push.deletedTags.joined(separator: ", "))")
             }
-            if push.main == nil && push.tags.isEmpty && push.deletedTags.isEmpty { console.say("'\(remote)' already has everything") }
+            if push.main == nil && push.layers.isEmpty && push.tags.isEmpty && push.deletedTags.isEmpty { console.say("'\(remote)' already has everything") }
         }
     }
 
