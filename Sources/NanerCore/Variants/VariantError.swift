@@ -17,7 +17,7 @@ public enum VariantError: NanerFailure, Equatable {
         case .invalidName(let kind, let name): return "'\(name)' cannot be a \(kind) name"
         case .notInClass(let name): return "this machine is not in class '\(name)'"
         case .alreadyVaries(let path, let layer): return "'\(path)' already varies for \(layer.description)"
-        case .doesNotVary(let path): return "'\(path)' does not vary per machine"
+        case .doesNotVary(let path): return "'\(path)' does not vary on this machine"
         case .classesDisagree(let path, let classes):
             return "'\(path)' varies for both " + classes.map { "class '\($0)'" }.joined(separator: " and ")
                 + ", and this machine is in both"

@@ -59,8 +59,8 @@ public struct VariantTable: Equatable, Sendable {
         return true
     }
 
-    mutating func remove(_ path: String) {
-        entries.removeAll { $0.path == path }
+    mutating func remove(_ path: String, layer: Layer) {
+        entries.removeAll { $0.path == path && $0.layer == layer }
     }
 
     /// The layer that supplies `path` on `machine`: host over class over OS over shared.

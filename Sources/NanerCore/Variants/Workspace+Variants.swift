@@ -67,18 +67,22 @@ extension Workspace {
         return (machine, VariantListing(path: path, layers: layers, used: try table.owner(of: path, on: machine)))
     }
 
-    /// `naner variant remove PATH… [--keep-here]`: the paths stop varying. The shared version
+    /// `naner variant remove PATH… [--keep-here]`: the paths stop varying on this machine (the
+    /// layer that supplies each here gives it up; other machines' variants stay). The shared version
     /// comes back here (refused, like a pull, over an uncommitted edit), or with `keepHere`
     /// this machine's version becomes the shared one. Other machines take the shared version
     /// back at their next sync.
     public func removeVariants(_ arguments: [String], keepHere: Bool) throws -> [String] {
         try lockRepository()
         var table = VariantTable.load(home: locations.home)
-        var paths: [String] = []
+        let machine = try self.machine
+        var paths: [String] = [], layers: [Layer] = []
         for argument in arguments {
             let path = try treePath(argument)
-            guard table.paths.contains(path) else { throw VariantError.doesNotVary(path) }
-            if !paths.contains(path) { paths.append(path) }
+            // The layer that supplies it here stops varying it; other machines' variants stay.
+            let owner = try table.owner(of: path, on: machine)
+            guard owner != .shared else { throw VariantError.doesNotVary(path) }
+            if !paths.contains(path) { paths.append(path); layers.append(owner) }
         }
         if !keepHere, let head = try repository.headCommitID() {
             // The shared version laid out through the checkout engine: secrets decrypt, modes hold.
@@ -99,7 +103,7 @@ extension Workspace {
             let plan = try planIncoming(target, scan: scan)
             try checkout.run(plan, from: target, scan: scan, saving: nil)
         }
-        for path in paths { table.remove(path) }
+        for (path, layer) in zip(paths, layers) { table.remove(path, layer: layer) }
         try AtomicFile.write(Array(table.text.utf8), to: locations.home + "/" + VariantTable.path, mode: 0o644)
         let names = paths.map { "'\($0)'" }.joined(separator: ", ")
         _ = try record(paths: [VariantTable.path] + paths, rules: try refreshRules(),

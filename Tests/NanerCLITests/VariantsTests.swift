@@ -1,0 +1,206 @@
+import Foundation
+import XCTest
+
+/// Per-machine variants across three homes and one bare folder: hosts `laptop`, `desktop`
+/// and `server`, the first two in class `work`. `.gitconfig` varies per host,
+/// `.config/kitty/kitty.conf` per class. The git CLI checks every repository after each step.
+final class VariantsTests: XCTestCase {
+    private var folderRoot: String!
+    private var folder: String { folderRoot + "/remote.git" }
+
+    override func setUpWithError() throws {
+        var template = Array("/tmp/naner-variants.XXXXXX".utf8CString)
+        folderRoot = String(cString: mkdtemp(&template)!)
+    }
+
+    override func tearDown() {
+        try? FileManager.default.removeItem(atPath: folderRoot)
+    }
+
+    private func sync(_ machine: Sandbox, expect status: Int32 = 0, file: StaticString = #filePath, line: UInt = #line) -> Sandbox.Run {
+        let run = machine.naner("sync", "--provider", "custom", "--path", folder)
+        XCTAssertExit(run, status, file: file, line: line)
+        return run
+    }
+
+    private func text(_ machine: Sandbox, _ path: String) -> String {
+        String(decoding: machine.read(path) ?? Data(), as: UTF8.self)
+    }
+
+    /// After every naner command, plain git sees a clean tree on every machine.
+    private func assertClean(_ machines: [Sandbox], file: StaticString = #filePath, line: UInt = #line) {
+        for machine in machines {
+            XCTAssertEqual(machine.git("status", "--porcelain").stdout, "", "git status on \(machine.home)", file: file, line: line)
+        }
+    }
+
+    private func gitconfig(header: String, email: String) -> String {
+        "# \(header)\n[user]\n\tname = Ann\n\temail = \(email)\n"
+    }
+
+    private func threeMachines() throws -> (laptop: Sandbox, desktop: Sandbox, server: Sandbox) {
+        let laptop = try Sandbox()
+        try laptop.write(".gitconfig", gitconfig(header: "shared header", email: "ann@example.org"))
+        try laptop.write(".config/kitty/kitty.conf", "font_size 11\nbackground #000000\n")
+        try laptop.write(".bashrc", "alias ll='ls -l'\n")
+        XCTAssertExit(laptop.naner("init", "--host", "laptop"), 0)
+        XCTAssertExit(laptop.naner("machine", "class", "add", "work"), 0)
+        _ = sync(laptop)
+        let desktop = try Sandbox(), server = try Sandbox()
+        XCTAssertExit(desktop.naner("init", "--from", folder, "--host", "desktop"), 0)
+        XCTAssertExit(desktop.naner("machine", "class", "add", "work"), 0)
+        XCTAssertExit(server.naner("init", "--from", folder, "--host", "server"), 0)
+        XCTAssertEqual(desktop.naner("machine").stdout, "host: desktop\nos: linux\nclasses: work\n")
+        assertClean([laptop, desktop, server])
+
+        // The laptop's .gitconfig varies per host, kitty per class; the desktop has a host variant too.
+        try laptop.write(".gitconfig", gitconfig(header: "shared header", email: "ann@work.example"))
+        let added = laptop.naner("variant", "add", ".gitconfig")
+        XCTAssertExit(added, 0)
+        XCTAssertTrue(added.stdout.contains("'.gitconfig' varies for host 'laptop' (branch 'host/laptop')"), added.stdout)
+        XCTAssertExit(laptop.naner("variant", "add", "--class", "work", ".config/kitty/kitty.conf"), 0)
+        _ = sync(laptop)
+        _ = sync(desktop)
+        try desktop.write(".gitconfig", gitconfig(header: "shared header", email: "ann@home.example"))
+        XCTAssertExit(desktop.naner("variant", "add", ".gitconfig"), 0)
+        _ = sync(desktop)
+        _ = sync(server)
+        _ = sync(laptop)
+        assertClean([laptop, desktop, server])
+        return (laptop, desktop, server)
+    }
+
+    func testEachEditReachesTheMachinesOfItsLayerAndSharedEditsMergeIntoVariants() throws {
+        let (laptop, desktop, server) = try threeMachines()
+        let all = [laptop, desktop, server]
+        XCTAssertEqual(laptop.git("symbolic-ref", "HEAD").stdout, "refs/heads/host/laptop\n")
+        XCTAssertTrue(text(server, ".gitconfig").contains("ann@example.org"), "the server keeps the shared version")
+
+        // A shared edit on the server reaches both others.
+        try server.write(".bashrc", "alias ll='ls -l'\nexport EDITOR=vim\n")
+        XCTAssertExit(server.naner("commit", "-m", "editor"), 0)
+        _ = sync(server)
+        _ = sync(laptop)
+        _ = sync(desktop)
+        XCTAssertEqual(text(laptop, ".bashrc"), text(server, ".bashrc"))
+        XCTAssertEqual(text(desktop, ".bashrc"), text(server, ".bashrc"))
+        assertClean(all)
+
+        // The laptop's .gitconfig edit reaches neither other machine (but is pushed).
+        try laptop.write(".gitconfig", gitconfig(header: "shared header", email: "ann@work.example") + "[core]\n\tpager = less\n")
+        XCTAssertExit(laptop.naner("commit", "-m", "laptop pager"), 0)
+        _ = sync(laptop)
+        _ = sync(desktop)
+        _ = sync(server)
+        XCTAssertFalse(text(desktop, ".gitconfig").contains("pager"))
+        XCTAssertFalse(text(server, ".gitconfig").contains("pager"))
+        let pushed = Sandbox.execute(["/usr/bin/git", "--git-dir=" + folder, "show", "host/laptop:.gitconfig"],
+                                     environment: ["PATH": "/usr/bin:/bin", "HOME": folderRoot], directory: "/")
+        XCTAssertTrue(pushed.stdout.contains("pager = less"), "the host layer is kept on the remote for a reinstall")
+        assertClean(all)
+
+        // The desktop's kitty edit reaches the laptop (same class), not the server.
+        try desktop.write(".config/kitty/kitty.conf", "font_size 14\nbackground #000000\n")
+        XCTAssertExit(desktop.naner("commit", "-m", "bigger font"), 0)
+        _ = sync(desktop)
+        _ = sync(laptop)
+        _ = sync(server)
+        XCTAssertEqual(text(laptop, ".config/kitty/kitty.conf"), "font_size 14\nbackground #000000\n")
+        XCTAssertEqual(text(server, ".config/kitty/kitty.conf"), "font_size 11\nbackground #000000\n")
+        assertClean(all)
+
+        // A shared edit to the first line of .gitconfig, made on the server (no variant there),
+        // merges into both hosts' variants with their own email lines intact.
+        try server.write(".gitconfig", gitconfig(header: "shared header, version 2", email: "ann@example.org"))
+        XCTAssertExit(server.naner("commit", "-m", "header v2"), 0)
+        _ = sync(server)
+        _ = sync(laptop)
+        _ = sync(desktop)
+        XCTAssertEqual(text(laptop, ".gitconfig"),
+                       gitconfig(header: "shared header, version 2", email: "ann@work.example") + "[core]\n\tpager = less\n")
+        XCTAssertEqual(text(desktop, ".gitconfig"), gitconfig(header: "shared header, version 2", email: "ann@home.example"))
+        assertClean(all)
+
+        // `variant which` names the layer each time.
+        XCTAssertTrue(laptop.naner("variant", "which", ".gitconfig").stdout.contains("supplied here by: host laptop (branch host/laptop)"))
+        XCTAssertTrue(laptop.naner("variant", "which", ".config/kitty/kitty.conf").stdout
+            .contains("supplied here by: class work (branch class/work)"))
+        XCTAssertTrue(server.naner("variant", "which", ".gitconfig").stdout.contains("supplied here by: shared (branch main)"))
+        XCTAssertTrue(server.naner("variant", "which", ".bashrc").stdout.contains("varies for none (it does not vary)"))
+
+        // A plain clone shows the shared configuration; every repository is sound.
+        let clone = folderRoot + "/clone"
+        XCTAssertExit(Sandbox.execute(["/usr/bin/git", "clone", "-q", folder, clone], environment: ["PATH": "/usr/bin:/bin", "HOME": folderRoot],
+                                      directory: "/"), 0)
+        XCTAssertEqual(String(decoding: FileManager.default.contents(atPath: clone + "/.gitconfig") ?? Data(), as: UTF8.self),
+                       gitconfig(header: "shared header, version 2", email: "ann@example.org"))
+        for machine in all { XCTAssertExit(machine.git("fsck", "--strict"), 0) }
+    }
+
+    func testSameLineEditedSharedAndInAVariantConflictsOnTheMachineUsingIt() throws {
+        let (laptop, desktop, server) = try threeMachines()
+        try laptop.write(".gitconfig", gitconfig(header: "laptop header", email: "ann@work.example"))
+        XCTAssertExit(laptop.naner("commit", "-m", "laptop header"), 0)
+        try server.write(".gitconfig", gitconfig(header: "server header", email: "ann@example.org"))
+        XCTAssertExit(server.naner("commit", "-m", "server header"), 0)
+        _ = sync(server)
+        _ = sync(desktop)  // the desktop did not touch that line: a clean merge
+        XCTAssertEqual(text(desktop, ".gitconfig"), gitconfig(header: "server header", email: "ann@home.example"))
+
+        let conflicted = sync(laptop, expect: 3)
+        XCTAssertOneErrorLine(conflicted, contains: "1 file conflicts between this machine and the remote: '.gitconfig'")
+        XCTAssertTrue(text(laptop, ".gitconfig").contains("<<<<<<< local\n# laptop header\n"), text(laptop, ".gitconfig"))
+        XCTAssertTrue(text(laptop, ".gitconfig").contains("=======\n# server header\n>>>>>>> remote\n"), text(laptop, ".gitconfig"))
+        XCTAssertTrue(text(laptop, ".gitconfig").contains("ann@work.example"), "the laptop's own email line is intact")
+
+        try laptop.write(".gitconfig", gitconfig(header: "laptop and server header", email: "ann@work.example"))
+        XCTAssertExit(laptop.naner("commit", "-m", "resolve the header"), 0)
+        _ = sync(laptop)
+        _ = sync(desktop)
+        _ = sync(server)
+        XCTAssertEqual(text(laptop, ".gitconfig"), gitconfig(header: "laptop and server header", email: "ann@work.example"))
+        XCTAssertEqual(text(desktop, ".gitconfig"), gitconfig(header: "server header", email: "ann@home.example"))
+        XCTAssertEqual(text(server, ".gitconfig"), gitconfig(header: "server header", email: "ann@example.org"))
+        assertClean([laptop, desktop, server])
+    }
+
+    func testRemovingAVariantBringsTheSharedVersionBackEverywhere() throws {
+        let (laptop, desktop, server) = try threeMachines()
+        let removed = laptop.naner("variant", "remove", ".gitconfig")
+        XCTAssertExit(removed, 0)
+        XCTAssertEqual(text(laptop, ".gitconfig"), gitconfig(header: "shared header", email: "ann@example.org"))
+        XCTAssertExit(laptop.naner("variant", "remove", "--keep-here", ".config/kitty/kitty.conf"), 0)
+        _ = sync(laptop)
+        _ = sync(desktop)
+        _ = sync(server)
+        // The desktop's own host variant stays; the class file is shared now, the server has it too.
+        XCTAssertEqual(text(desktop, ".gitconfig"), gitconfig(header: "shared header", email: "ann@home.example"))
+        XCTAssertEqual(text(server, ".config/kitty/kitty.conf"), text(laptop, ".config/kitty/kitty.conf"))
+        let list = laptop.naner("variant", "list", "--json")
+        XCTAssertExit(list, 0)
+        XCTAssertTrue(list.stdout.contains("\"path\" : \".gitconfig\""), list.stdout)
+        XCTAssertFalse(list.stdout.contains("kitty"), list.stdout)
+        assertClean([laptop, desktop, server])
+    }
+
+    func testBadInputIsOneLineAndChangesNothing() throws {
+        let laptop = try Sandbox()
+        try laptop.write(".bashrc", "alias ll='ls -l'\n")
+        XCTAssertExit(laptop.naner("init", "--host", "laptop"), 0)
+        let head = laptop.git("rev-parse", "HEAD").stdout
+        for (arguments, message) in [
+            (["variant", "add", "--class", "work", ".bashrc"], "this machine is not in class 'work'"),
+            (["variant", "add", ".nothing-here"], "'.nothing-here' does not exist"),
+            (["variant", "remove", ".bashrc"], "'.bashrc' does not vary on this machine"),
+            (["machine", "class", "add", "../x"], "'../x' cannot be a class name"),
+            (["variant", "add", ".naner/include"], "'.naner/include' is naner's own file and cannot vary per machine"),
+        ] {
+            let run = laptop.naner(arguments)
+            XCTAssertExit(run, 1)
+            XCTAssertOneErrorLine(run, contains: message)
+        }
+        XCTAssertEqual(laptop.git("rev-parse", "HEAD").stdout, head)
+        XCTAssertEqual(laptop.git("symbolic-ref", "HEAD").stdout, "refs/heads/main\n", "no variant: the machine stays on main")
+        XCTAssertExit(laptop.naner("init", "--host", "bad/name"), 64)
+    }
+}
