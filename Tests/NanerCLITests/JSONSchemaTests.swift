@@ -272,12 +272,14 @@ final class JSONSchemaTests: XCTestCase {
     func testEveryDocumentHasTheREADMEsKeys() throws {
         let rows = try Self.rows(Self.readme())
         let byKey = Dictionary(rows.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
-        XCTAssertEqual(Set(byKey.keys), ["status", "backups", "show", "restore", "sync", "doctor", "ignore check", "secret list"],
+        XCTAssertEqual(Set(byKey.keys), ["status", "backups", "show", "restore", "sync", "doctor", "ignore check", "secret list",
+                                            "variant list"],
                        "the README's table and this test name the same commands")
         XCTAssertEqual(byKey.count, rows.count, "one row a command")
         guard let status = byKey["status"], let backups = byKey["backups"], let show = byKey["show"],
               let restore = byKey["restore"], let sync = byKey["sync"], let doctor = byKey["doctor"],
-              let ignoreCheck = byKey["ignore check"], let secretList = byKey["secret list"] else { return }
+              let ignoreCheck = byKey["ignore check"], let secretList = byKey["secret list"],
+              let variantList = byKey["variant list"] else { return }
 
         var documents: [(row: Row, arguments: [String], json: Any, extraKeys: [String])] = []
         func run(_ sandbox: Sandbox, _ row: Row, _ fill: [String: [String]] = [:], drop: Set<String> = [], add: [String] = [],
@@ -332,6 +334,9 @@ final class JSONSchemaTests: XCTestCase {
         try linked.write(".netrc", "machine example.com login ann password Xy7pQ2rT9zLm\n", mode: 0o600)
         XCTAssertExit(linked.naner(["secret", "add", ".netrc"], environment: ["NANER_PASSPHRASE": "a long and memorable phrase"]), 0)
         run(linked, secretList)
+        // A file that varies per host (`naner variant add`).
+        XCTAssertExit(linked.naner("variant", "add", ".netrc"), 0)
+        run(linked, variantList)
         run(first, restore, ["SOURCE": ["before"]])
         run(first, restore, ["SOURCE": ["before"]], drop: ["--dry-run"], add: ["--force"], extraKeys: Self.realRunKeys(restore))
         run(first, backups)  // a backup and the restore's safety point
@@ -408,7 +413,7 @@ final class JSONSchemaTests: XCTestCase {
                        ]))
         XCTAssertThrowsError(try ShapeParser.parse(#"{"a" "b"}"#))
         let rows = try Self.rows(Self.readme())
-        XCTAssertEqual(rows.count, 8, "\(rows.map(\.key))")
+        XCTAssertEqual(rows.count, 9, "\(rows.map(\.key))")
         let restore = try XCTUnwrap(rows.first { $0.key == "restore" })
         XCTAssertEqual(restore.words, ["restore", "SOURCE", "--dry-run", "--json"])
         XCTAssertEqual(Self.realRunKeys(restore), ["safetyPoint", "commit"])

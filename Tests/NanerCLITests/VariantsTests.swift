@@ -58,6 +58,7 @@ final class VariantsTests: XCTestCase {
         let added = laptop.naner("variant", "add", ".gitconfig")
         XCTAssertExit(added, 0)
         XCTAssertTrue(added.stdout.contains("'.gitconfig' varies for host 'laptop' (branch 'host/laptop')"), added.stdout)
+        try laptop.write(".config/kitty/kitty.conf", "font_size 12\nbackground #000000\n")  // the class's own version
         XCTAssertExit(laptop.naner("variant", "add", "--class", "work", ".config/kitty/kitty.conf"), 0)
         _ = sync(laptop)
         _ = sync(desktop)
@@ -67,6 +68,8 @@ final class VariantsTests: XCTestCase {
         _ = sync(server)
         _ = sync(laptop)
         assertClean([laptop, desktop, server])
+        XCTAssertEqual(text(desktop, ".config/kitty/kitty.conf"), "font_size 12\nbackground #000000\n")
+        XCTAssertEqual(text(server, ".config/kitty/kitty.conf"), "font_size 11\nbackground #000000\n")
         return (laptop, desktop, server)
     }
 
@@ -164,6 +167,50 @@ final class VariantsTests: XCTestCase {
         assertClean([laptop, desktop, server])
     }
 
+    func testDryRunMakesTheSameMergesAndChangesNothing() throws {
+        let (laptop, desktop, server) = try threeMachines()
+        try laptop.write(".gitconfig", gitconfig(header: "laptop header", email: "ann@work.example"))
+        XCTAssertExit(laptop.naner("commit", "-m", "laptop header"), 0)
+        try server.write(".gitconfig", gitconfig(header: "server header", email: "ann@example.org"))
+        try server.write(".bashrc", "alias ll='ls -l'\nexport EDITOR=vim\n")
+        XCTAssertExit(server.naner("commit", "-m", "server header"), 0)
+        _ = sync(server)
+
+        let refs = laptop.git("for-each-ref").stdout, bytes = text(laptop, ".gitconfig")
+        let preview = laptop.naner("sync", "--dry-run", "--provider", "custom", "--path", folder)
+        XCTAssertExit(preview, 0)
+        XCTAssertTrue(preview.stdout.contains("the pull would stop: 1 file conflicts between this machine and the remote: '.gitconfig'"),
+                      preview.stdout)
+        XCTAssertTrue(preview.stdout.contains("would update here: '.bashrc'"), preview.stdout)
+        XCTAssertEqual(laptop.git("for-each-ref").stdout, refs, "no branch or tracking ref moved")
+        XCTAssertEqual(text(laptop, ".gitconfig"), bytes)
+        _ = sync(laptop, expect: 3)  // as the preview said
+
+        let clean = desktop.naner("sync", "--dry-run", "--provider", "custom", "--path", folder)
+        XCTAssertExit(clean, 0)
+        XCTAssertFalse(clean.stdout.contains("would stop"), clean.stdout)
+        XCTAssertTrue(clean.stdout.contains("would update here: '.gitconfig'"), clean.stdout)
+        assertClean([desktop, server])
+    }
+
+    func testAReinstalledHostGetsItsVariantsBack() throws {
+        let (laptop, _, _) = try threeMachines()
+        let again = try Sandbox()
+        let run = again.naner("init", "--from", folder, "--host", "laptop")
+        XCTAssertExit(run, 0)
+        XCTAssertEqual(again.git("symbolic-ref", "HEAD").stdout, "refs/heads/host/laptop\n")
+        XCTAssertEqual(text(again, ".gitconfig"), text(laptop, ".gitconfig"))
+        XCTAssertTrue(text(again, ".gitconfig").contains("ann@work.example"))
+        // The host branch is the host's whole view, its class's files included; joining the class
+        // again keeps them coming.
+        XCTAssertEqual(text(again, ".config/kitty/kitty.conf"), "font_size 12\nbackground #000000\n")
+        XCTAssertExit(again.naner("machine", "class", "add", "work"), 0)
+        assertClean([again])
+        _ = sync(again)
+        assertClean([again])
+        XCTAssertEqual(text(again, ".config/kitty/kitty.conf"), text(laptop, ".config/kitty/kitty.conf"))
+    }
+
     func testRemovingAVariantBringsTheSharedVersionBackEverywhere() throws {
         let (laptop, desktop, server) = try threeMachines()
         let removed = laptop.naner("variant", "remove", ".gitconfig")
@@ -202,5 +249,30 @@ final class VariantsTests: XCTestCase {
         XCTAssertEqual(laptop.git("rev-parse", "HEAD").stdout, head)
         XCTAssertEqual(laptop.git("symbolic-ref", "HEAD").stdout, "refs/heads/main\n", "no variant: the machine stays on main")
         XCTAssertExit(laptop.naner("init", "--host", "bad/name"), 64)
+    }
+
+    func testTwoClassesVaryingOnePathAreRefusedAndDoctorNamesThem() throws {
+        let machine = try Sandbox()
+        try machine.write(".bashrc", "alias ll='ls -l'\n")
+        XCTAssertExit(machine.naner("init", "--host", "box"), 0)
+        XCTAssertExit(machine.naner("machine", "class", "add", "work"), 0)
+        XCTAssertExit(machine.naner("machine", "class", "add", "games"), 0)
+        XCTAssertExit(machine.naner("variant", "add", "--class", "work", ".bashrc"), 0)
+        let head = machine.git("rev-parse", "HEAD").stdout
+        let both = machine.naner("variant", "add", "--class", "games", ".bashrc")
+        XCTAssertExit(both, 1)
+        XCTAssertOneErrorLine(both, contains: "'.bashrc' varies for both class 'games' and class 'work', and this machine is in both")
+        XCTAssertEqual(machine.git("rev-parse", "HEAD").stdout, head, "nothing committed")
+        XCTAssertEqual(text(machine, ".naner/variants").components(separatedBy: "\n").filter { $0.hasPrefix("class") }, ["class work .bashrc"])
+
+        // The same state arriving in the file (by hand, or from two machines): doctor names it, and a line it cannot read.
+        try machine.write(".naner/variants", "class work .bashrc\nclass games .bashrc\nplanet mars .bashrc\n")
+        let doctor = machine.naner("doctor")
+        XCTAssertExit(doctor, 1)
+        XCTAssertTrue(doctor.stderr.contains("warning: '.bashrc' varies for both class 'games' and class 'work'"), doctor.stderr)
+        XCTAssertTrue(doctor.stderr.contains("has a line naner cannot read: 'planet mars .bashrc'"), doctor.stderr)
+        let commit = machine.naner("commit", "-m", "both")
+        XCTAssertExit(commit, 1)
+        XCTAssertOneErrorLine(commit, contains: "varies for both class 'games' and class 'work'")
     }
 }

@@ -1,4 +1,4 @@
-/// Where main stood against the sync remote the last time libgit2 counted it, and what
+/// Where HEAD's branch stood against the sync remote the last time libgit2 counted it, and what
 /// that answer depended on: the repository's config (which remote is the sync remote),
 /// the home it was checked against, and the two refs' ids. While all of them read the
 /// same from their files, the answer still holds, and a status or prompt gives it
@@ -12,7 +12,7 @@ struct UpstreamRecord: Equatable {
     var head: String
     /// The sync remote's name, or nil when the repository has none.
     var remote: String?
-    /// The remote's last-seen main, or nil when never synced.
+    /// The remote's last-seen copy of HEAD's branch, or nil when never synced.
     var tracking: String?
     var ahead = 0
     var behind = 0
@@ -28,7 +28,9 @@ struct UpstreamRecord: Equatable {
               case .id(let head) = RefFiles.lookup("HEAD", repository: repository) else { return nil }
         var record = UpstreamRecord(configDigest: digest(config), home: home, head: head, remote: remote)
         if let remote {
-            switch RefFiles.lookup("refs/remotes/\(remote)/main", repository: repository) {
+            // HEAD's own branch there: `main`, or with variants this machine's host branch.
+            let branch = RefFiles.headBranch(repository: repository) ?? "main"
+            switch RefFiles.lookup("refs/remotes/\(remote)/\(branch)", repository: repository) {
             case .id(let id): record.tracking = id
             case .absent: record.tracking = nil
             case .unknown: return nil

@@ -24,7 +24,7 @@ extension Workspace {
         try repository.deleteRemote(name)
     }
 
-    /// main against the default sync remote's last-seen main, from local refs only. The
+    /// HEAD's branch against the default sync remote's last-seen copy of it, from local refs only. The
     /// answer is remembered (`UpstreamRecord`) and given again, without libgit2, while the
     /// config and both refs read the same.
     func upstreamStatus() -> UpstreamStatus? {
@@ -35,7 +35,7 @@ extension Workspace {
         // Read before libgit2 counts: a ref moved meanwhile leaves a record that no longer matches.
         let files = UpstreamRecord.current(repository: locations.repository, home: locations.home, remote: remote?.name)
         let head = try? repository.headCommitID()
-        let seen = remote.flatMap { try? repository.resolveCommit($0.trackingPrefix + "main") }
+        let seen = remote.flatMap { try? repository.resolveCommit($0.trackingPrefix + branchName) }
         var answer: UpstreamStatus?
         if let remote, let head, let seen, let counts = try? repository.aheadBehind(local: head, upstream: seen) {
             answer = UpstreamStatus(remote: remote.name, ahead: counts.ahead, behind: counts.behind)

@@ -583,6 +583,10 @@ extension Workspace {
         let prefix = "refs/naner/preview/\(remote.name)/"
         defer { deleteReferences(under: prefix) }
         if remoteExists { try fetch(remote, into: prefix, tags: false, options: options) }
+        if isLayered {
+            return try planLayers(direction, options, remote: remote, here: here, head: local,
+                                  fetched: remoteExists ? try admitLayerBranches(under: prefix, label: remote.name, head: local) : [:])
+        }
         let theirs = remoteExists ? fetchedMain(prefix) : nil
         // The preview refuses what the pull would refuse.
         if let theirs, direction.pulls { try checkout.admit(commit: theirs, label: remote.name, base: local) }

@@ -20,37 +20,63 @@ extension Workspace {
             let holding = "refs/naner/incoming/\(remote.name)/"
             defer { deleteReferences(under: holding) }
             try fetch(remote, into: holding, tags: true, options: options)
-            let machine = try self.machine
-            // Only the branches this machine could take in pass the gate and count.
-            let mine = Set([Layer.shared, .os(machine.os), .host(machine.host)].map(\.branchName)
-                           + machine.classes.map { Layer.machineClass($0).branchName })
-            for reference in try repository.references(matching: holding + "*") {
-                let name = String(reference.name.dropFirst(holding.count))
-                if mine.contains(name) {
-                    try checkout.admit(commit: reference.commit, label: remote.name, base: head)
-                    fetched[name] = reference.commit
-                }
-            }
+            fetched = try admitLayerBranches(under: holding, label: remote.name, head: head)
             for reference in try repository.references(matching: holding + "*") {
                 try moveReference(remote.trackingPrefix + reference.name.dropFirst(holding.count), to: reference.commit,
                                   message: "naner: fetch \(remote.name)")
             }
         }
-        let target = try composeLayers(fetched: fetched, head: head, label: remote.name)
+        let target = try composeLayers(fetched: fetched, head: head, label: remote.name).target
         guard target != head else { return fetched.isEmpty ? .remoteEmpty : .upToDate }
         let merged = try repository.commit(target).parentIDs.count > 1
         let plan = try layOut(from: head, to: target, label: remote.name, message: "naner sync: the layers from \(remote.name)")
         return merged ? .merged(commit: target, files: plan.actions) : .fastForward(to: target, files: plan.actions)
     }
 
+    /// What composing the layers does: the host branch's new commit (which the caller lays
+    /// out) and, in a preview, the files whose merge would stop on conflicts.
+    struct Composition {
+        var target: ObjectID
+        var conflicts: [String] = []
+    }
+
+    /// The branches under `prefix` (a fetch's holding place, a remote's tracking refs) this
+    /// machine could take in (`main`, its OS's, its classes', its host's), each judged by the
+    /// gate before it counts: name → commit.
+    func admitLayerBranches(under prefix: String, label: String, head: ObjectID) throws -> [String: ObjectID] {
+        let machine = try self.machine
+        let mine = Set([Layer.shared, .os(machine.os), .host(machine.host)].map(\.branchName)
+                       + machine.classes.map { Layer.machineClass($0).branchName })
+        var admitted: [String: ObjectID] = [:]
+        for reference in try repository.references(matching: prefix + "*") {
+            let name = String(reference.name.dropFirst(prefix.count))
+            guard mine.contains(name) else { continue }
+            try checkout.admit(commit: reference.commit, label: label, base: head)
+            admitted[name] = reference.commit
+        }
+        return admitted
+    }
+
     /// Brings every layer branch up to date (moving each but the host's) and returns the
-    /// host branch's new commit, which the caller lays out.
-    private func composeLayers(fetched: [String: ObjectID], head: ObjectID, label: String) throws -> ObjectID {
+    /// host branch's new commit. A `preview` (`sync --dry-run`) makes the same merges
+    /// without moving a branch or writing a file, and collects the conflicts instead of
+    /// stopping on them.
+    func composeLayers(fetched: [String: ObjectID], head: ObjectID, label: String, preview: Bool = false) throws -> Composition {
+        var composition = Composition(target: head)
         let machine = try self.machine
         func local(_ layer: Layer) -> ObjectID? { try? repository.resolveCommit(layer.reference) }
+        func move(_ layer: Layer, to commit: ObjectID) throws {
+            if !preview, commit != local(layer) { try moveReference(layer.reference, to: commit, message: "naner sync: \(label)") }
+        }
+        func integrate(_ layer: Layer, ours: ObjectID, theirs: ObjectID?, label: String, isHost: Bool = false) throws -> ObjectID {
+            let (commit, conflicts) = try self.integrate(layer, ours: ours, theirs: theirs, label: label, head: head, isHost: isHost,
+                                                         preview: preview)
+            composition.conflicts += conflicts
+            return commit
+        }
         let sharedBefore = local(.shared) ?? head
-        let shared = try integrate(.shared, ours: sharedBefore, theirs: fetched[Layer.shared.branchName], label: label, head: head)
-        if shared != sharedBefore { try moveReference(Layer.shared.reference, to: shared, message: "naner sync: \(label)") }
+        let shared = try integrate(.shared, ours: sharedBefore, theirs: fetched[Layer.shared.branchName], label: label)
+        try move(.shared, to: shared)
         let table = VariantTable.load(tree: try repository.commit(shared).treeID, repository: try repository)
         let chain = table.chain(for: machine)
         var now: [Layer: ObjectID] = [.shared: shared]
@@ -59,29 +85,33 @@ extension Workspace {
             let before = isHost ? head : local(layer) ?? fetched[layer.branchName] ?? shared
             var commit = before
             if let theirs = fetched[layer.branchName] {
-                commit = try integrate(layer, ours: commit, theirs: theirs, label: label, head: head, isHost: isHost)
+                commit = try integrate(layer, ours: commit, theirs: theirs, label: label, isHost: isHost)
             }
             for upstream in isHost ? Array(chain.dropLast()) : [.shared] {
-                commit = try integrate(layer, ours: commit, theirs: now[upstream], label: upstream.description, head: head, isHost: isHost)
+                commit = try integrate(layer, ours: commit, theirs: now[upstream], label: upstream.description, isHost: isHost)
             }
             commit = try droppingStaleVariants(layer, commit: commit, before: before, table: table, shared: shared)
-            if isHost { return commit }
+            if isHost {
+                composition.target = commit
+                return composition
+            }
             now[layer] = commit
-            if commit != local(layer) { try moveReference(layer.reference, to: commit, message: "naner sync: \(label)") }
+            try move(layer, to: commit)
         }
-        return head
+        return composition
     }
 
     /// `ours` with `theirs` taken in: unchanged, a fast-forward or a merge commit. A merge
-    /// that conflicts in files this layer supplies here stops the sync (`stopInLayer`).
+    /// that conflicts in files this layer supplies here stops the sync (`stopInLayer`); in a
+    /// preview it is made all the same (markers in its tree) and its conflicts are returned.
     private func integrate(_ layer: Layer, ours: ObjectID, theirs: ObjectID?, label: String, head: ObjectID,
-                           isHost: Bool = false) throws -> ObjectID {
-        guard let theirs else { return ours }
+                           isHost: Bool, preview: Bool) throws -> (ObjectID, conflicts: [String]) {
+        guard let theirs else { return (ours, []) }
         switch try SyncPlan.decidePull(ours: ours, theirs: theirs, in: repository) {
         case .notAsked, .remoteEmpty, .upToDate:
-            return ours
+            return (ours, [])
         case .fastForward(let commit):
-            return commit
+            return (commit, [])
         case .merge(let commit):
             let machine = try self.machine
             let table = VariantTable.load(tree: try repository.commit(commit).treeID, repository: try repository)
@@ -94,13 +124,14 @@ extension Workspace {
                 })
             }
             let message = "merge \(label) into \(layer.branchName)\n"
-            guard conflicts.isEmpty else {
+            if !conflicts.isEmpty && !preview {
                 try stopInLayer(layer, outcome: outcome, conflicts: conflicts, ours: ours, theirs: commit, head: head, label: label,
                                 isHost: isHost, message: message)
             }
             let committer = signature()
-            return try repository.createCommit(tree: outcome.tree, parents: [ours, commit], message: message, signature: committer,
-                                               updateRef: nil, signer: signer(committer))
+            // A preview's merge commit is never signed: nothing names it, and a signing prompt would surprise.
+            return (try repository.createCommit(tree: outcome.tree, parents: [ours, commit], message: message, signature: committer,
+                                                updateRef: nil, signer: preview ? nil : signer(committer)), conflicts)
         }
     }
 
@@ -173,25 +204,82 @@ extension Workspace {
     }
 
     /// Lays out this machine's layers without talking to a remote: after `init --from`
-    /// (the branches fetched under `tracking`), or when this machine joins or leaves a class.
+    /// (the branches fetched under `tracking`), or when this machine joins a class (the
+    /// branches last seen on the sync remote).
     /// Enters layered mode first when the configuration has variants; nothing otherwise.
     func takeUpLayers(tracking prefix: String?, label: String) throws {
         guard try isLayered || !committedVariants().isEmpty else { return }
         try enterLayers()
         guard let head = try repository.headCommitID() else { return }
-        var fetched: [String: ObjectID] = [:]
-        if let prefix {
-            let machine = try self.machine
-            let mine = Set([Layer.os(machine.os), .host(machine.host)].map(\.branchName)
-                           + machine.classes.map { Layer.machineClass($0).branchName })
-            for reference in try repository.references(matching: prefix + "*") {
-                let name = String(reference.name.dropFirst(prefix.count))
-                guard mine.contains(name) else { continue }
-                try checkout.admit(commit: reference.commit, label: label, base: head)
-                fetched[name] = reference.commit
+        // Without a fetch just made: what this machine last saw of its sync remote, if it has one.
+        let seen = prefix ?? (try? syncRemote(SyncOptions(), creating: false))?.trackingPrefix
+        var fetched = try seen.map { try admitLayerBranches(under: $0, label: label, head: head) } ?? [:]
+        fetched[Layer.shared.branchName] = nil  // main is what is laid out already
+        let target = try composeLayers(fetched: fetched, head: head, label: label).target
+        if target != head { _ = try layOut(from: head, to: target, label: label, message: "naner: this machine's layers") }
+    }
+
+    /// `naner sync --dry-run` with variants: the real run's merges of every layer
+    /// (`composeLayers` in preview), the real run's plan of the files it would write, and
+    /// the push decided branch by branch as the real push decides it.
+    func planLayers(_ direction: SyncDirection, _ options: SyncOptions, remote: SyncRemote, here: ScanResult, head: ObjectID,
+                    fetched: [String: ObjectID]) throws -> SyncPlan {
+        var pull: SyncPlan.Pull = .notAsked, conflicts: [String] = [], target = head
+        if direction.pulls {
+            if fetched.isEmpty {
+                pull = .remoteEmpty
+            } else {
+                let composition = try composeLayers(fetched: fetched, head: head, label: remote.name, preview: true)
+                target = composition.target
+                conflicts = Array(Set(composition.conflicts)).sorted()
+                if target == head {
+                    pull = .upToDate
+                } else {
+                    pull = try repository.commit(target).parentIDs.count > 1 ? .merge(with: target) : .fastForward(to: target)
+                    let incoming = try RestoreTarget.commit(target, label: remote.name, head: head, repository: repository)
+                    _ = try timed("plan") { try planIncoming(incoming, scan: here) }
+                }
             }
         }
-        let target = try composeLayers(fetched: fetched, head: head, label: label)
-        if target != head { _ = try layOut(from: head, to: target, label: label, message: "naner: this machine's layers") }
+        let chain = try layerChain()
+        var push: SyncPlan.Push = .notAsked
+        if direction.pushes {
+            var decisions: [SyncPlan.Push] = []
+            for layer in chain {
+                guard let local = layer == chain.last ? head : try? repository.resolveCommit(layer.reference) else { continue }
+                let lastSeen = try? repository.resolveCommit(remote.trackingPrefix + layer.branchName)
+                decisions.append(try SyncPlan.decidePush(local: local, there: fetched[layer.branchName], lastSeen: lastSeen,
+                                                         pullFirst: direction.pulls, force: options.force, remote: remote, in: repository))
+            }
+            push = SyncPlan.Push.strongest(of: decisions)
+        }
+        let locals = chain.compactMap { try? repository.resolveCommit($0.reference) }
+        var behind: [CommitInfo] = []
+        for commit in fetched.values {
+            for info in try repository.commits(from: commit, hiding: locals + [head]) where !behind.contains(where: { $0.id == info.id }) {
+                behind.append(info)
+            }
+        }
+        let headTree = try repository.commit(head).treeID
+        let remoteView = try (fetched[chain.last?.branchName ?? ""] ?? fetched[Layer.shared.branchName]).map { try repository.commit($0).treeID }
+        return SyncPlan(remote: remote, direction: direction, remoteExists: !fetched.isEmpty, pull: pull, push: push,
+                        ahead: direction.pushes ? try repository.commits(from: head, hiding: Array(fetched.values)) : [],
+                        behind: direction.pulls ? behind : [],
+                        incoming: direction.pulls && target != head ? try repository.changes(from: headTree, to: repository.commit(target).treeID) : [],
+                        outgoing: direction.pushes ? try repository.changes(from: remoteView, to: headTree) : [],
+                        uncommitted: here.changes.filter { $0.kind != .excluded }.count, conflicts: conflicts)
+    }
+}
+
+extension SyncPlan.Push {
+    /// One word for several branches' pushes: a refusal wins, then a pull needed first,
+    /// then anything that writes, else nothing to do.
+    static func strongest(of decisions: [SyncPlan.Push]) -> SyncPlan.Push {
+        for decision in decisions { if case .refused = decision { return decision } }
+        for decision in decisions { if case .afterPull = decision { return decision } }
+        for decision in decisions { if case .overwrite = decision { return decision } }
+        if decisions.contains(.create) { return .create }
+        if decisions.contains(.fastForward) { return .fastForward }
+        return .upToDate
     }
 }

@@ -49,8 +49,20 @@ extension Workspace {
         let table = VariantTable.load(tree: tree, repository: try repository)
         let machine = try self.machine
         let chain = table.chain(for: machine)
-        let changes = try repository.changes(from: headTree, to: tree)
+        var changes = try repository.changes(from: headTree, to: tree).map { (path: $0.path, id: $0.newID, mode: $0.newMode) }
         guard !changes.isEmpty || merge != nil else { return [] }
+        if changes.contains(where: { $0.path == VariantTable.path }) {
+            // A table this machine could not follow (two of its classes vary one path) is not committed.
+            for path in table.paths { _ = try table.owner(of: path, on: machine) }
+            // A path whose layer changed here takes this machine's version to its new layer
+            // (`variant remove --keep-here` shares it), edited or not.
+            let before = try headTree.map { VariantTable.load(tree: $0, repository: try repository) } ?? VariantTable()
+            let edited = Set(changes.map(\.path))
+            for path in before.paths.union(table.paths).subtracting(edited).sorted()
+            where (try? before.owner(of: path, on: machine)) != (try? table.owner(of: path, on: machine)) {
+                if let entry = try repository.entry(at: path, in: tree) { changes.append((path, entry.id, entry.mode)) }
+            }
+        }
         var position: [Layer: Int] = [:]
         for (index, layer) in chain.enumerated() { position[layer] = index }
         let owners = try changes.map { position[try table.owner(of: $0.path, on: machine)] ?? 0 }
@@ -67,8 +79,8 @@ extension Workspace {
                 continue
             }
             let base = try pending.flatMap { $0.mergedTree.flatMap(ObjectID.init(hex:)) } ?? current.map { try repository.commit($0).treeID }
-            let updates = owned.compactMap { change in change.newID.map { IndexEntry(path: change.path, id: $0, mode: change.newMode) } }
-            let removals = owned.filter { $0.newID == nil }.map(\.path)
+            let updates = owned.compactMap { change in change.id.map { IndexEntry(path: change.path, id: $0, mode: change.mode) } }
+            let removals = owned.filter { $0.id == nil }.map(\.path)
             let layerTree = try repository.tree(from: base, updating: updates, removing: removals)
             if pending == nil, let current, try repository.commit(current).treeID == layerTree {
                 if current != (try? repository.resolveCommit(layer.reference)) { moves.append((layer.reference, current)) }

@@ -6,7 +6,7 @@ public struct DoctorFinding: Sendable {
     public enum Check: String, Sendable {
         case integrity, lock, safetyPoints = "safety-points", modes, trackedExcluded = "tracked-excluded"
         case trackedSecret = "tracked-secret", remote, conflictedCopy = "conflicted-copy", nothingManaged = "nothing-managed"
-        case syncState = "sync-state", certificate, proxy, allowedSecrets = "allowed-secrets", backup
+        case syncState = "sync-state", certificate, proxy, allowedSecrets = "allowed-secrets", backup, variants
     }
 
     public let check: Check

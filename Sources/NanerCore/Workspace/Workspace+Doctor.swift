@@ -31,6 +31,7 @@ extension Workspace {
                                           hint: "'naner commit' stops tracking it; the file stays on disk and in history"))
         }
         findings += try trackedSecrets()
+        findings += variantFindings()
         findings += newestBackupFindings()
         // naner's own files do not count: how many of them a configuration holds varies.
         let committed = try repository.headCommitID().map { head -> Int in
@@ -151,6 +152,23 @@ extension Workspace {
                 finding.fixed = "deleted safety point '\(point.name)'"
             }
             findings.append(finding)
+        }
+        return findings
+    }
+
+    /// `.naner/variants` lines naner cannot read, and paths two classes of this machine both vary
+    /// (every commit and sync touching them stops until one goes).
+    private func variantFindings() -> [DoctorFinding] {
+        let table = VariantTable.load(home: locations.home)
+        var findings = table.unreadable.map { line in
+            DoctorFinding(check: .variants, message: "\(VariantTable.path) has a line naner cannot read: '\(line)'; it is skipped",
+                          hint: "write it as 'KIND NAME PATH' (KIND one of os, class, host), or 'naner variant add' it again")
+        }
+        guard let machine = try? self.machine else { return findings }
+        for path in table.paths.sorted() {
+            do { _ = try table.owner(of: path, on: machine) } catch let error as VariantError {
+                findings.append(DoctorFinding(check: .variants, message: error.message, hint: error.hints.first ?? ""))
+            } catch {}
         }
         return findings
     }

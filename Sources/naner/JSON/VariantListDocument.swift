@@ -4,7 +4,8 @@ import NanerCore
 struct VariantListDocument: JSONDocument {
     struct LayerEntry: Encodable {
         let kind: String
-        let name: String?
+        /// null for the shared layer.
+        @NullWhenAbsent var name: String?
         let branch: String
     }
 
