@@ -54,10 +54,12 @@ test: build
 demo: release
 	Tests/tools/demo "$$($(SWIFT) build -c release $(RELEASE_FLAGS) --show-bin-path)/naner"
 
-# The 20,000-file home, then years of daily backups (BENCH_HISTORY=0 skips those, BENCH_HISTORY=only runs them alone).
+# The 20,000-file home, the same with 20 varying files (BENCH_VARIANTS=0 skips it), then years of daily backups
+# (BENCH_HISTORY=0 skips those, BENCH_HISTORY=only runs them alone).
 bench: release
 	bin="$$($(SWIFT) build -c release $(RELEASE_FLAGS) --show-bin-path)/naner"; \
 	if [ "$${BENCH_HISTORY:-1}" != only ]; then Tests/tools/bench "$$bin" || exit 1; fi; \
+	if [ "$${BENCH_HISTORY:-1}" != only ] && [ "$${BENCH_VARIANTS:-1}" != 0 ]; then Tests/tools/bench-variants "$$bin" || exit 1; fi; \
 	if [ "$${BENCH_HISTORY:-1}" != 0 ]; then Tests/tools/bench-history "$$bin"; fi
 
 install: deps

@@ -41,7 +41,7 @@ final class VariantsTests: XCTestCase {
     private func threeMachines() throws -> (laptop: Sandbox, desktop: Sandbox, server: Sandbox) {
         let laptop = try Sandbox()
         try laptop.write(".gitconfig", gitconfig(header: "shared header", email: "ann@example.org"))
-        try laptop.write(".config/kitty/kitty.conf", "font_size 11\nbackground #000000\n")
+        try laptop.write(".config/kitty/kitty.conf", "font_size 11\n\n# colours\nbackground #000000\n")
         try laptop.write(".bashrc", "alias ll='ls -l'\n")
         XCTAssertExit(laptop.naner("init", "--host", "laptop"), 0)
         XCTAssertExit(laptop.naner("machine", "class", "add", "work"), 0)
@@ -58,7 +58,7 @@ final class VariantsTests: XCTestCase {
         let added = laptop.naner("variant", "add", ".gitconfig")
         XCTAssertExit(added, 0)
         XCTAssertTrue(added.stdout.contains("'.gitconfig' varies for host 'laptop' (branch 'host/laptop')"), added.stdout)
-        try laptop.write(".config/kitty/kitty.conf", "font_size 12\nbackground #000000\n")  // the class's own version
+        try laptop.write(".config/kitty/kitty.conf", "font_size 12\n\n# colours\nbackground #000000\n")  // the class's own version
         XCTAssertExit(laptop.naner("variant", "add", "--class", "work", ".config/kitty/kitty.conf"), 0)
         _ = sync(laptop)
         _ = sync(desktop)
@@ -68,8 +68,8 @@ final class VariantsTests: XCTestCase {
         _ = sync(server)
         _ = sync(laptop)
         assertClean([laptop, desktop, server])
-        XCTAssertEqual(text(desktop, ".config/kitty/kitty.conf"), "font_size 12\nbackground #000000\n")
-        XCTAssertEqual(text(server, ".config/kitty/kitty.conf"), "font_size 11\nbackground #000000\n")
+        XCTAssertEqual(text(desktop, ".config/kitty/kitty.conf"), "font_size 12\n\n# colours\nbackground #000000\n")
+        XCTAssertEqual(text(server, ".config/kitty/kitty.conf"), "font_size 11\n\n# colours\nbackground #000000\n")
         return (laptop, desktop, server)
     }
 
@@ -103,13 +103,13 @@ final class VariantsTests: XCTestCase {
         assertClean(all)
 
         // The desktop's kitty edit reaches the laptop (same class), not the server.
-        try desktop.write(".config/kitty/kitty.conf", "font_size 14\nbackground #000000\n")
+        try desktop.write(".config/kitty/kitty.conf", "font_size 14\n\n# colours\nbackground #000000\n")
         XCTAssertExit(desktop.naner("commit", "-m", "bigger font"), 0)
         _ = sync(desktop)
         _ = sync(laptop)
         _ = sync(server)
-        XCTAssertEqual(text(laptop, ".config/kitty/kitty.conf"), "font_size 14\nbackground #000000\n")
-        XCTAssertEqual(text(server, ".config/kitty/kitty.conf"), "font_size 11\nbackground #000000\n")
+        XCTAssertEqual(text(laptop, ".config/kitty/kitty.conf"), "font_size 14\n\n# colours\nbackground #000000\n")
+        XCTAssertEqual(text(server, ".config/kitty/kitty.conf"), "font_size 11\n\n# colours\nbackground #000000\n")
         assertClean(all)
 
         // A shared edit to the first line of .gitconfig, made on the server (no variant there),
@@ -203,12 +203,57 @@ final class VariantsTests: XCTestCase {
         XCTAssertTrue(text(again, ".gitconfig").contains("ann@work.example"))
         // The host branch is the host's whole view, its class's files included; joining the class
         // again keeps them coming.
-        XCTAssertEqual(text(again, ".config/kitty/kitty.conf"), "font_size 12\nbackground #000000\n")
+        XCTAssertEqual(text(again, ".config/kitty/kitty.conf"), "font_size 12\n\n# colours\nbackground #000000\n")
         XCTAssertExit(again.naner("machine", "class", "add", "work"), 0)
         assertClean([again])
         _ = sync(again)
         assertClean([again])
         XCTAssertEqual(text(again, ".config/kitty/kitty.conf"), text(laptop, ".config/kitty/kitty.conf"))
+    }
+
+    func testABackupRecordsEveryLayerAndRestoresThisMachinesView() throws {
+        let (laptop, _, server) = try threeMachines()
+        XCTAssertExit(laptop.naner("backup", "--name", "before"), 0)
+        let show = laptop.naner("show", "before", "--json")
+        XCTAssertExit(show, 0)
+        for branch in ["main", "class/work", "host/laptop"] {
+            let id = laptop.git("rev-parse", branch).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            XCTAssertTrue(show.stdout.contains("\"\(branch)\" : \"\(id)\""), "\(branch) at \(id) in \(show.stdout)")
+        }
+        let view = (text(laptop, ".gitconfig"), text(laptop, ".bashrc"))
+        try laptop.write(".gitconfig", "[user]\n\temail = broken\n")
+        try laptop.write(".bashrc", "broken\n")
+        XCTAssertExit(laptop.naner("commit", "-m", "break both"), 0)
+        XCTAssertEqual(laptop.git("show", "main:.bashrc").stdout, "broken\n", "the shared edit went to main")
+        XCTAssertExit(laptop.naner("restore", "before"), 0)
+        XCTAssertEqual(text(laptop, ".gitconfig"), view.0)
+        XCTAssertEqual(text(laptop, ".bashrc"), view.1)
+        assertClean([laptop])
+        // The restore is a commit like any other: the shared file goes back on main, the variant on the host branch.
+        XCTAssertEqual(laptop.git("show", "main:.bashrc").stdout, view.1)
+        XCTAssertEqual(laptop.git("show", "host/laptop:.gitconfig").stdout, view.0)
+        XCTAssertTrue(laptop.git("show", "main:.gitconfig").stdout.contains("ann@example.org"), "the shared .gitconfig is untouched")
+        _ = sync(laptop)
+        _ = sync(server)
+        XCTAssertEqual(text(server, ".bashrc"), view.1)
+        assertClean([laptop, server])
+    }
+
+    func testLeavingAClassBringsTheSharedVersionBack() throws {
+        let (laptop, desktop, _) = try threeMachines()
+        let gitconfig = text(desktop, ".gitconfig")
+        XCTAssertExit(desktop.naner("machine", "class", "remove", "work"), 0)
+        XCTAssertEqual(text(desktop, ".config/kitty/kitty.conf"), "font_size 11\n\n# colours\nbackground #000000\n")
+        XCTAssertEqual(text(desktop, ".gitconfig"), gitconfig, "its host variant stays")
+        XCTAssertEqual(desktop.naner("machine").stdout, "host: desktop\nos: linux\nclasses: (none)\n")
+        assertClean([desktop])
+        // Its kitty edits are shared edits now: they merge into the class's variant, whose own line stays.
+        try desktop.write(".config/kitty/kitty.conf", "font_size 11\n\n# colours\nbackground #222222\n")
+        XCTAssertExit(desktop.naner("commit", "-m", "darker grey, shared now"), 0)
+        _ = sync(desktop)
+        _ = sync(laptop)
+        XCTAssertEqual(text(laptop, ".config/kitty/kitty.conf"), "font_size 12\n\n# colours\nbackground #222222\n")
+        assertClean([laptop, desktop])
     }
 
     func testRemovingAVariantBringsTheSharedVersionBackEverywhere() throws {

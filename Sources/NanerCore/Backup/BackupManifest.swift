@@ -37,6 +37,9 @@ public struct BackupManifest: Codable, Equatable, Sendable {
     public var itemsBackedUp: Int
     public var itemsSkipped: Int
     public var skipped: [SkippedItem]
+    /// With per-machine variants: where each layer branch this machine keeps stood (branch →
+    /// commit), the backup's commit being this machine's view of them. Absent otherwise.
+    public var layers: [String: String]?
 
     public init(name: String, date: String, host: String, user: String, tree: String, nanerVersion: String,
                 commit: String, message: String, includedSSHKeys: Bool, itemsBackedUp: Int, skipped: [SkippedItem]) {
@@ -59,7 +62,7 @@ public struct BackupManifest: Codable, Equatable, Sendable {
         case name = "BackupName", date = "BackupDate", host = "Host", user = "User", tree = "Tree"
         case nanerVersion = "NanerVersion", backupVersion = "BackupVersion", commit = "Commit"
         case message = "Message", includedSSHKeys = "IncludedSSHKeys", itemsBackedUp = "ItemsBackedUp"
-        case itemsSkipped = "ItemsSkipped", skipped = "Skipped"
+        case itemsSkipped = "ItemsSkipped", skipped = "Skipped", layers = "Layers"
     }
 
     public func json() -> String {

@@ -40,6 +40,11 @@ extension Workspace {
             user: environment["USER"] ?? NSUserName(), tree: locations.home, nanerVersion: Workspace.version,
             commit: head.hex, message: message ?? "", includedSSHKeys: includeSSHKeys && output == nil,
             itemsBackedUp: committed.fileCount, skipped: skipped)
+        if isLayered {
+            var layers: [String: String] = [:]
+            for layer in try layerChain() { layers[layer.branchName] = (try? repository.resolveCommit(layer.reference))?.hex }
+            manifest.layers = layers
+        }
         let summary = message.map { $0.split(separator: "\n").first.map(String.init) ?? $0 } ?? "naner backup \(name)"
         do {
             let tag = try timed("tag") { try createBackupTag(name: name, commit: head, message: summary + "\n\n" + manifest.json()) }

@@ -149,15 +149,7 @@ extension Workspace {
         let stale = Set(previous.entries.filter { $0.layer == layer }.map(\.path)).filter { !table.layers(of: $0).contains(layer) }
         guard !stale.isEmpty else { return commit }
         let tree = try repository.commit(commit).treeID, sharedTree = try repository.commit(shared).treeID
-        var updates: [IndexEntry] = [], removals: [String] = []
-        for path in stale.sorted() {
-            if let entry = try repository.entry(at: path, in: sharedTree) {
-                updates.append(IndexEntry(path: path, id: entry.id, mode: entry.mode))
-            } else if try repository.entry(at: path, in: tree) != nil {
-                removals.append(path)
-            }
-        }
-        let newTree = try repository.tree(from: tree, updating: updates, removing: removals)
+        let newTree = try self.tree(tree, taking: stale.sorted()) { _ in sharedTree }
         guard newTree != tree else { return commit }
         let committer = signature()
         let names = stale.sorted().map { "'\($0)'" }.joined(separator: ", ")

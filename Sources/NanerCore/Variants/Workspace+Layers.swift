@@ -94,4 +94,18 @@ extension Workspace {
         }
         return moves
     }
+
+    /// `base` with each of `paths` as the tree `source` gives for it has it (removed where
+    /// that tree lacks it): a layer taking another layer's version of some files.
+    func tree(_ base: ObjectID, taking paths: [String], from source: (String) throws -> ObjectID) throws -> ObjectID {
+        var updates: [IndexEntry] = [], removals: [String] = []
+        for path in paths {
+            if let entry = try repository.entry(at: path, in: source(path)) {
+                updates.append(IndexEntry(path: path, id: entry.id, mode: entry.mode))
+            } else if try repository.entry(at: path, in: base) != nil {
+                removals.append(path)
+            }
+        }
+        return try repository.tree(from: base, updating: updates, removing: removals)
+    }
 }

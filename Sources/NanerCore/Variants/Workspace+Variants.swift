@@ -86,17 +86,8 @@ extension Workspace {
         }
         if !keepHere, let head = try repository.headCommitID() {
             // The shared version laid out through the checkout engine: secrets decrypt, modes hold.
-            let shared = try repository.resolveCommit(Layer.shared.reference)
-            let sharedTree = try repository.commit(shared).treeID
-            var updates: [IndexEntry] = [], removals: [String] = []
-            for path in paths {
-                if let entry = try repository.entry(at: path, in: sharedTree) {
-                    updates.append(IndexEntry(path: path, id: entry.id, mode: entry.mode))
-                } else {
-                    removals.append(path)
-                }
-            }
-            let view = try repository.tree(from: repository.commit(head).treeID, updating: updates, removing: removals)
+            let sharedTree = try repository.commit(repository.resolveCommit(Layer.shared.reference)).treeID
+            let view = try tree(repository.commit(head).treeID, taking: paths) { _ in sharedTree }
             let rules = try refreshRules()
             let scan = try self.scan(rules: rules, mode: .commit(gitDirectory: locations.repository), index: try repository.index())
             let target = try RestoreTarget.tree(view, commit: nil, label: "the shared configuration", head: head, repository: try repository)
@@ -137,19 +128,11 @@ extension Workspace {
             // the layer that supplies it now.
             let table = try committedVariants()
             let left = Layer.machineClass(name)
-            let paths = Set(table.entries.filter { $0.layer == left }.map(\.path))
-            var updates: [IndexEntry] = [], removals: [String] = []
-            for path in paths.sorted() where !table.layers(of: path).contains(.host(machine.host)) {
-                let owner = try table.owner(of: path, on: machine)
-                let tree = try repository.commit(repository.resolveCommit(owner.reference)).treeID
-                if let entry = try repository.entry(at: path, in: tree) {
-                    updates.append(IndexEntry(path: path, id: entry.id, mode: entry.mode))
-                } else {
-                    removals.append(path)
-                }
-            }
+            let paths = Set(table.entries.filter { $0.layer == left }.map(\.path)).filter { !table.layers(of: $0).contains(.host(machine.host)) }
             let headTree = try repository.commit(head).treeID
-            let tree = try repository.tree(from: headTree, updating: updates, removing: removals)
+            let tree = try self.tree(headTree, taking: paths.sorted()) { path in
+                try repository.commit(repository.resolveCommit(table.owner(of: path, on: machine).reference)).treeID
+            }
             if tree != headTree {
                 let committer = signature()
                 let commit = try repository.createCommit(tree: tree, parents: [head], message: "this machine leaves \(left.description)\n",
