@@ -256,6 +256,34 @@ final class VariantsTests: XCTestCase {
         assertClean([laptop, desktop])
     }
 
+    func testASecretVariesPerHostAndStaysEncrypted() throws {
+        let (laptop, desktop, _) = try threeMachines()
+        let passphrase = ["NANER_PASSPHRASE": "a long and memorable phrase"]
+        let token = "npm_" + String(repeating: "Ab3dE6gH9k", count: 3) + "LmNoPq"
+        try laptop.write(".npmrc", "//registry.npmjs.org/:_authToken=\(token)\n", mode: 0o600)
+        XCTAssertExit(laptop.naner(["secret", "add", ".npmrc"], environment: passphrase), 0)
+        XCTAssertExit(laptop.naner("variant", "add", ".npmrc"), 0)
+        XCTAssertExit(laptop.naner("commit", "-m", "the secrets list"), 0)
+        assertClean([laptop])
+        _ = sync(laptop)
+        _ = sync(desktop)
+        XCTAssertFalse(desktop.exists(".npmrc"), "another host's variant never reaches this machine")
+        XCTAssertNotEqual(laptop.git("cat-file", "-e", "main:.npmrc").status, 0, "the shared configuration has no .npmrc")
+        XCTAssertEqual(laptop.git("cat-file", "-e", "host/laptop:.npmrc").status, 0)
+        for gitDir in [laptop.repo, desktop.repo, folder] {
+            SecretTravelTests.assertNoPlaintext(gitDir: gitDir, pieces: [token])
+        }
+        assertClean([laptop, desktop])
+
+        // A reinstall of the laptop gets it back, decrypted, 0600.
+        let again = try Sandbox()
+        XCTAssertExit(again.naner(["init", "--from", folder, "--host", "laptop"], environment: passphrase), 0)
+        XCTAssertEqual(text(again, ".npmrc"), "//registry.npmjs.org/:_authToken=\(token)\n")
+        let mode = try FileManager.default.attributesOfItem(atPath: again.home + "/.npmrc")[.posixPermissions] as? Int
+        XCTAssertEqual(mode, 0o600)
+        assertClean([again])
+    }
+
     func testRemovingAVariantBringsTheSharedVersionBackEverywhere() throws {
         let (laptop, desktop, server) = try threeMachines()
         let removed = laptop.naner("variant", "remove", ".gitconfig")
