@@ -284,6 +284,31 @@ final class VariantsTests: XCTestCase {
         assertClean([again])
     }
 
+    func testAnOSVariantReachesTheMachinesOfThatOS() throws {
+        let (laptop, desktop, server) = try threeMachines()
+        let os = laptop.naner("machine").lines.first { $0.hasPrefix("os: ") }.map { String($0.dropFirst(4)) } ?? "?"
+        try server.write(".bashrc", "alias ll='ls -l'\nalias open=xdg-open\n")
+        let added = server.naner("variant", "add", "--os", ".bashrc")
+        XCTAssertExit(added, 0)
+        XCTAssertTrue(added.stdout.contains("'.bashrc' varies for OS '\(os)' (branch 'os/\(os)')"), added.stdout)
+        _ = sync(server)
+        _ = sync(laptop)
+        _ = sync(desktop)
+        // Every test machine runs the same OS: all of them take the OS's version, and it is not on main.
+        XCTAssertEqual(text(laptop, ".bashrc"), text(server, ".bashrc"))
+        XCTAssertEqual(text(desktop, ".bashrc"), text(server, ".bashrc"))
+        XCTAssertEqual(laptop.git("show", "main:.bashrc").stdout, "alias ll='ls -l'\n")
+        XCTAssertTrue(laptop.naner("variant", "which", ".bashrc").stdout.contains("supplied here by: os \(os) (branch os/\(os))"))
+        // A host variant of the same file wins over the OS's.
+        try laptop.write(".bashrc", "alias ll='ls -la'\n")
+        XCTAssertExit(laptop.naner("variant", "add", ".bashrc"), 0)
+        XCTAssertTrue(laptop.naner("variant", "which", ".bashrc").stdout.contains("supplied here by: host laptop (branch host/laptop)"))
+        _ = sync(laptop)
+        _ = sync(desktop)
+        XCTAssertEqual(text(desktop, ".bashrc"), text(server, ".bashrc"))
+        assertClean([laptop, desktop, server])
+    }
+
     func testRemovingAVariantBringsTheSharedVersionBackEverywhere() throws {
         let (laptop, desktop, server) = try threeMachines()
         let removed = laptop.naner("variant", "remove", ".gitconfig")

@@ -15,6 +15,7 @@ extension Workspace {
     /// at once, with the table); every other machine keeps the shared version.
     public func addVariants(_ arguments: [String], at choice: VariantLayerChoice) throws -> (layer: Layer, paths: [String]) {
         try lockRepository()
+        try refuseDuringMerge()
         let machine = try self.machine
         let layer: Layer
         switch choice {
@@ -74,6 +75,7 @@ extension Workspace {
     /// back at their next sync.
     public func removeVariants(_ arguments: [String], keepHere: Bool) throws -> [String] {
         try lockRepository()
+        try refuseDuringMerge()
         var table = VariantTable.load(home: locations.home)
         let machine = try self.machine
         var paths: [String] = [], layers: [Layer] = []
@@ -114,6 +116,7 @@ extension Workspace {
     /// this machine is in (the ones this machine has; a sync brings the others').
     public func changeClass(_ name: String, join: Bool) throws {
         try lockRepository()
+        try refuseDuringMerge()
         guard Layer.isValidName(name) else { throw VariantError.invalidName(kind: "class", name: name) }
         var machine = try self.machine
         if join {
@@ -144,5 +147,11 @@ extension Workspace {
         }
         try repository.config().set(MachineIdentity.classesKey, machine.classes.joined(separator: " "))
         if join { try takeUpLayers(tracking: nil, label: "class '\(name)'") }
+    }
+
+    /// Layers change only between merges: a sync merge waiting for its conflicts is finished
+    /// (or aborted) first.
+    private func refuseDuringMerge() throws {
+        if MergeState.load(repository: locations.repository) != nil { throw SyncError.mergeInProgress }
     }
 }
