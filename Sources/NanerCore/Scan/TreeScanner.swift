@@ -133,6 +133,7 @@ struct TreeScanner {
             if let waiting = secretRecord.waiting[path], waiting == entries[position].id, secrets.contains(path) {
                 // A secret not laid out yet (no identity here): neither deleted nor edited.
                 kept[position] = true
+                result.waitingSecrets.append(path)
                 if let mode = trackedModes?.modes[path] { modes.recordFile(path, mode: mode) }
                 continue
             }
@@ -162,6 +163,8 @@ struct TreeScanner {
             candidates.append(Candidate(position: position, path: path, status: status, entry: entries[position]))
         }
 
+        result.secretCount = secrets.count
+        if !secrets.isEmpty { result.secretsRead = candidates.filter { secrets.contains($0.path) && !$0.status.isSymlink }.count }
         let outcomes = try readAndStore(candidates)
         for (candidate, outcome) in zip(candidates, outcomes) {
             switch outcome {

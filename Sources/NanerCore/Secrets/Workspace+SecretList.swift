@@ -246,6 +246,8 @@ extension Workspace {
         } catch let error as GitError {
             throw NanerError.cannotCommit(what: "lay out the secrets", reason: error.message)
         }
+        interaction.detail("secrets: \(report.laidOut.count) laid out, \(report.keptBeside.count) kept beside, "
+                           + "\(AgeFile.decryptedCount) decrypted")
         return report
     }
 }
