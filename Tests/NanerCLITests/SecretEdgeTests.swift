@@ -108,4 +108,82 @@ final class SecretEdgeTests: XCTestCase {
         XCTAssertExit(first.naner("commit", "-m", "edited"), 0)
         XCTAssertEqual(first.naner("status", "--short").stdout, "")
     }
+
+    // MARK: - init --from over a local secret
+
+    /// The configuration stores `.npmrc` encrypted and this machine has its own: with the
+    /// passphrase, `init --from` leaves it as it is with a warning naming it, keeps the
+    /// configuration's version decrypted beside it, lays out the secret that is the same
+    /// here, and the next commit stores this machine's version encrypted; the other
+    /// machine gets it by a sync. Nothing in plain form anywhere.
+    func testInitFromLeavesALocalSecretThatDiffersAndTheNextCommitStoresIt() throws {
+        let (first, cloud) = try firstMachine()
+        let second = try Sandbox()
+        let mine = "//registry.npmjs.org/:_authToken=npm_EdgeSecondMachine0123456789abcdefghij\n"
+        try second.write(".npmrc", mine)
+        try second.write(".ssh/id_ed25519", sshKey, mode: 0o600)  // the same key: nothing to say about it
+
+        let made = second.naner(["init", "--from", cloud], environment: passphrase)
+        XCTAssertExit(made, 0)
+        let kept = second.repo + "/naner-kept/.npmrc"
+        XCTAssertTrue(made.stderr.contains("warning: '.npmrc' here differs from the stored version: it stays as it is, and the next commit "
+                                           + "stores it encrypted; the stored version is kept decrypted in '\(kept)'"), made.stderr)
+        XCTAssertFalse(made.stderr.contains("'.ssh/id_ed25519' here differs"), made.stderr)
+        XCTAssertFalse(made.stderr.contains("error:"), made.stderr)
+        XCTAssertEqual(second.read(".npmrc"), Data(mine.utf8), "this machine's file stays")
+        XCTAssertEqual(second.mode(".npmrc"), 0o600, "private, as a secret")
+        XCTAssertEqual(FileManager.default.contents(atPath: kept), Data(npmrc.utf8), "the configuration's version is kept")
+        XCTAssertEqual((try FileManager.default.attributesOfItem(atPath: kept)[.posixPermissions] as? Int), 0o600)
+        XCTAssertEqual(second.read(".ssh/id_ed25519"), Data(sshKey.utf8))
+        XCTAssertEqual(second.read(".config/gh/hosts.yml"), Data(ghHosts.utf8))
+        XCTAssertEqual(second.read(".ssh/config"), first.read(".ssh/config"))
+        XCTAssertEqual(second.naner("status", "--short").stdout, "M .npmrc\n")
+
+        let commit = second.naner("commit", "-m", "this machine's npm token")
+        XCTAssertExit(commit, 0)
+        XCTAssertTrue(second.git("show", "HEAD:.npmrc").stdout.hasPrefix("age-encryption.org/v1\n"))
+        XCTAssertEqual(try ageDecrypt(second, object: "HEAD:.npmrc"), Data(mine.utf8))
+        XCTAssertEqual(second.git("diff", "--name-only", "HEAD~1", "HEAD").stdout, ".npmrc\n", "only the secret that differed")
+        XCTAssertEqual(second.git("status", "--porcelain").stdout, "")
+        XCTAssertEqual(second.naner("status", "--short").stdout, "")
+        XCTAssertExit(second.naner("sync"), 0)
+        XCTAssertExit(first.naner("sync"), 0)
+        XCTAssertEqual(first.read(".npmrc"), Data(mine.utf8))
+        for gitDir in [first.repo, second.repo, cloud] {
+            SecretTravelTests.assertNoPlaintext(gitDir: gitDir, pieces: ["npm_EdgeFirstMachine", "npm_EdgeSecondMachine", "gho_Edge",
+                                                                         "edgeKeyMaterialThatMustNeverLeave", "_authToken"])
+        }
+    }
+
+    /// Without the passphrase the local file cannot be compared yet: it is left as it is
+    /// (named), counts as waiting, and `naner secret unlock` settles it as above.
+    func testInitFromWithoutThePassphraseLeavesALocalSecretWaiting() throws {
+        let (first, cloud) = try firstMachine()
+        defer { withExtendedLifetime(first) {} }  // its folder holds the remote
+        let second = try Sandbox()
+        let mine = "//registry.npmjs.org/:_authToken=npm_EdgeSecondMachine0123456789abcdefghij\n"
+        try second.write(".npmrc", mine)
+        let made = second.naner("init", "--from", cloud)
+        XCTAssertExit(made, 0)
+        XCTAssertTrue(made.stderr.contains("warning: '.npmrc' is here already and stays as it is; it is stored encrypted, and the age "
+                                           + "identity is needed to compare it with the stored version"), made.stderr)
+        XCTAssertTrue(made.stderr.contains("warning: '.ssh/id_ed25519' is stored encrypted and waits for the age identity"), made.stderr)
+        XCTAssertEqual(second.read(".npmrc"), Data(mine.utf8))
+        XCTAssertEqual(try statusJSON(second)["waitingSecrets"] as? [String], [".config/gh/hosts.yml", ".npmrc", ".ssh/id_ed25519"])
+        let head = second.git("rev-parse", "HEAD").stdout
+        XCTAssertExit(second.naner("commit", "-m", "nothing yet"), 0)
+        XCTAssertEqual(second.git("rev-parse", "HEAD").stdout, head, "a waiting secret is no change")
+
+        let unlock = second.naner(["secret", "unlock"], environment: passphrase)
+        XCTAssertExit(unlock, 0)
+        XCTAssertTrue(unlock.stderr.contains("warning: '.npmrc' here differs from the stored version"), unlock.stderr)
+        XCTAssertTrue(unlock.stdout.contains("decrypted '.ssh/id_ed25519'"), unlock.stdout)
+        XCTAssertEqual(second.read(".npmrc"), Data(mine.utf8))
+        XCTAssertEqual(FileManager.default.contents(atPath: second.repo + "/naner-kept/.npmrc"), Data(npmrc.utf8))
+        XCTAssertEqual(second.naner("status", "--short").stdout, "M .npmrc\n")
+        XCTAssertExit(second.naner("commit", "-m", "this machine's npm token"), 0)
+        XCTAssertEqual(try ageDecrypt(second, object: "HEAD:.npmrc"), Data(mine.utf8))
+        XCTAssertEqual(second.git("status", "--porcelain").stdout, "")
+        SecretTravelTests.assertNoPlaintext(gitDir: second.repo, pieces: ["npm_EdgeFirstMachine", "npm_EdgeSecondMachine", "_authToken"])
+    }
 }

@@ -217,7 +217,13 @@ extension Workspace {
                 var destination = absolute
                 if let existing = try? FileReader.read(absolute) {
                     let existingID = try ObjectID.hash(existing, kind: .blob)
-                    if existingID != plainID && record.entries[path]?.plain != existingID { destination = keptSecretPath(path) }
+                    if existingID != plainID && record.entries[path]?.plain != existingID {
+                        destination = keptSecretPath(path)
+                        // Its content stays; as a secret it is private, as `naner secret add` makes it.
+                        if let status = PathStatus(path: absolute), status.kind == .file, status.permissions & 0o077 != 0 {
+                            try? FileSystem.setPermissions(absolute, status.permissions & 0o700)
+                        }
+                    }
                 }
                 let parent = String(destination[..<destination.lastIndex(of: "/")!])
                 let folderMode = destination == absolute

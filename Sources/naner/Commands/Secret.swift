@@ -191,14 +191,24 @@ struct SecretPrinter {
     func print(_ report: Workspace.SecretUnlockReport, workspace: Workspace) {
         for path in report.laidOut { console.say("decrypted '\(path)'") }
         for path in report.keptBeside {
-            console.warning("'\(path)' here differs from the stored version, which is kept decrypted in '\(workspace.keptSecretPath(path))'")
+            console.warning("'\(path)' here differs from the stored version: it stays as it is, and the next commit stores it encrypted; "
+                            + "the stored version is kept decrypted in '\(workspace.keptSecretPath(path))'")
         }
         if report.laidOut.isEmpty && report.keptBeside.isEmpty { console.say("no secret waits to be laid out") }
     }
 
-    /// Secrets still waiting, each named, with the way out.
-    func printWaiting(_ paths: [String]) {
-        for path in paths { console.warning("'\(path)' is stored encrypted and waits for the age identity") }
-        if !paths.isEmpty { console.hint("'naner secret unlock' lays them out with the passphrase (asked, or NANER_PASSPHRASE)") }
+    /// Secrets still waiting, each named, with the way out. One whose file is here already
+    /// (`init --from` found it) is left as it is until the unlock compares the two.
+    func printWaiting(_ workspace: Workspace) {
+        let waiting = ((try? workspace.listSecrets()) ?? []).filter(\.waiting)
+        for listing in waiting {
+            if listing.present {
+                console.warning("'\(listing.path)' is here already and stays as it is; it is stored encrypted, and the age identity "
+                                + "is needed to compare it with the stored version")
+            } else {
+                console.warning("'\(listing.path)' is stored encrypted and waits for the age identity")
+            }
+        }
+        if !waiting.isEmpty { console.hint("'naner secret unlock' lays them out with the passphrase (asked, or NANER_PASSPHRASE)") }
     }
 }
