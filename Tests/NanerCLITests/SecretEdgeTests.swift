@@ -186,4 +186,49 @@ final class SecretEdgeTests: XCTestCase {
         XCTAssertEqual(second.git("status", "--porcelain").stdout, "")
         SecretTravelTests.assertNoPlaintext(gitDir: second.repo, pieces: ["npm_EdgeFirstMachine", "npm_EdgeSecondMachine", "_authToken"])
     }
+
+    // MARK: - size limit
+
+    /// A listed file over `naner.maxFileSize` is skipped with a warning that names it, its
+    /// size and the way to raise the limit: never stored in plain form, never a crash; a
+    /// tracked secret that grows past it keeps its last encrypted version.
+    func testASecretOverTheSizeLimitIsSkippedWithAWarning() throws {
+        let sandbox = try Sandbox()
+        try sandbox.makeTypicalHome()
+        let token = "API_TOKEN=npm_EdgeLargeFile0123456789abcdefghijklmn\n"
+        // 6 MiB: over the 5 MiB default.
+        try sandbox.write(".config/tool/large.env", token + String(repeating: "x", count: 6 << 20) + "\n")
+        XCTAssertExit(sandbox.naner("init"), 0)
+        let added = sandbox.naner(["secret", "add", ".config/tool/large.env"], environment: passphrase)
+        XCTAssertExit(added, 0)
+        XCTAssertTrue(added.stderr.contains("warning: '.config/tool/large.env' is 6 MiB, over the 5 MiB limit: commits skip it until the limit is raised"),
+                      added.stderr)
+        let commit = sandbox.naner("commit", "-m", "large secret")
+        XCTAssertExit(commit, 0)
+        XCTAssertTrue(commit.stderr.contains("warning: skipping '.config/tool/large.env': 6 MiB, over the 5 MiB limit for a file stored encrypted"),
+                      commit.stderr)
+        XCTAssertTrue(commit.stderr.contains("hint: a file stored encrypted is read whole: 'git config --file REPO/config naner.maxFileSize 20m'"),
+                      commit.stderr)
+        XCTAssertFalse(commit.stderr.contains("'naner add PATH' commits a large file anyway"), "that does not let a secret in: \(commit.stderr)")
+        XCTAssertFalse(sandbox.trackedFiles().contains(".config/tool/large.env"))
+        XCTAssertEqual(sandbox.naner("status", "--short").stdout, "S .config/tool/large.env\n")
+        SecretTravelTests.assertNoPlaintext(gitDir: sandbox.repo, pieces: ["npm_EdgeLargeFile", "xxxxxxxxxxxxxxxx"])
+
+        // The limit raised: stored encrypted, byte-exact.
+        XCTAssertExit(sandbox.git("config", "naner.maxFileSize", "20m"), 0)
+        XCTAssertExit(sandbox.naner("commit", "-m", "large secret, limit raised"), 0)
+        XCTAssertEqual(try ageDecrypt(sandbox, object: "HEAD:.config/tool/large.env"), sandbox.read(".config/tool/large.env"))
+        let stored = sandbox.git("rev-parse", "HEAD:.config/tool/large.env").stdout
+
+        // Grown past a lower limit: skipped again, the last encrypted version stays.
+        XCTAssertExit(sandbox.git("config", "naner.maxFileSize", "1m"), 0)
+        try sandbox.write(".config/tool/large.env", token + String(repeating: "y", count: 7 << 20) + "\n", mode: 0o600)
+        let grown = sandbox.naner("commit", "-m", "grown")
+        XCTAssertExit(grown, 0)
+        XCTAssertTrue(grown.stderr.contains("warning: skipping '.config/tool/large.env': 7 MiB, over the 1 MiB limit for a file stored encrypted"),
+                      grown.stderr)
+        XCTAssertEqual(sandbox.git("rev-parse", "HEAD:.config/tool/large.env").stdout, stored)
+        SecretTravelTests.assertNoPlaintext(gitDir: sandbox.repo, pieces: ["npm_EdgeLargeFile", "xxxxxxxxxxxxxxxx", "yyyyyyyyyyyyyyyy"])
+        XCTAssertExit(sandbox.git("fsck", "--strict"), 0)
+    }
 }

@@ -172,7 +172,8 @@ struct TreeScanner {
                 result.refused.append(PathProblem(path: candidate.path, reason: reason, secretRule: secret.rule))
                 if candidate.entry != nil { keep(candidate.position, candidate.status) }
             case .skipped(let reason), .tooLarge(let reason):
-                result.skipped.append(PathProblem(path: candidate.path, reason: reason, isOverSizeLimit: outcome.isTooLarge))
+                result.skipped.append(PathProblem(path: candidate.path, reason: reason, isOverSizeLimit: outcome.isTooLarge,
+                                                  storedEncrypted: secrets.contains(candidate.path)))
                 if candidate.entry != nil { keep(candidate.position, candidate.status) }
             case .stored, .sealed:
                 let id: ObjectID

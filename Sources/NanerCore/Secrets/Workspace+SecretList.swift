@@ -13,6 +13,8 @@ extension Workspace {
         public let madePrivate: Bool
         /// The last commit holds it in plain form: history keeps that version.
         public let committedInPlain: Bool
+        /// Over `naner.maxFileSize` (`6.0 MiB, over the 5.0 MiB limit`): commits skip it, with a warning.
+        public let overSizeLimit: String?
     }
 
     /// One file of `naner secret list`.
@@ -86,8 +88,10 @@ extension Workspace {
         } catch let error as GitError {
             throw NanerError.cannotCommit(what: "store encrypted", reason: error.message)
         }
+        let sizeLimit = (try? self.sizeLimit) ?? Workspace.defaultSizeLimit
         return try zip(paths, added).map { path, added in
             let absolute = locations.home + "/" + path
+            let size = PathStatus(path: absolute)?.size ?? 0
             var madePrivate = false
             if let status = PathStatus(path: absolute), status.permissions & 0o077 != 0 {
                 do { try FileSystem.setPermissions(absolute, status.permissions & 0o700) } catch let error as SystemError {
@@ -96,7 +100,8 @@ extension Workspace {
                 madePrivate = true
             }
             return SecretAddReport(path: path, added: added, included: included.contains(path), madePrivate: madePrivate,
-                                   committedInPlain: plainInHead.contains(path))
+                                   committedInPlain: plainInHead.contains(path),
+                                   overSizeLimit: size > sizeLimit ? "\(ByteSize(size)), over the \(ByteSize(sizeLimit)) limit" : nil)
         }
     }
 

@@ -33,6 +33,10 @@ extension Naner {
                     }
                     if report.included { console.say("added '\(report.path)' to the include list") }
                     if report.madePrivate { console.say("made '\(report.path)' private (group and others lose access)") }
+                    if let over = report.overSizeLimit {
+                        console.warning("'\(report.path)' is \(over): commits skip it until the limit is raised")
+                        console.hint("'git config --file REPO/config naner.maxFileSize 20m' raises the limit")
+                    }
                     if report.committedInPlain {
                         console.warning("'\(report.path)' was committed in plain form before: the history keeps that version")
                         console.hint("rotate what it holds if that history was ever pushed")
