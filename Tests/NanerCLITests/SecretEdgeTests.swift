@@ -187,6 +187,33 @@ final class SecretEdgeTests: XCTestCase {
         SecretTravelTests.assertNoPlaintext(gitDir: second.repo, pieces: ["npm_EdgeFirstMachine", "npm_EdgeSecondMachine", "_authToken"])
     }
 
+    // MARK: - recovery with age alone
+
+    /// The README's recovery, run as written, on the remote alone (no naner, no machine
+    /// that had the identity): git shows the wrapped identity, `age -d` opens it with the
+    /// passphrase typed on a terminal, and `age -d -i` gives each secret back byte-exact.
+    func testSecretsRecoverWithAgeAloneFromTheRemote() throws {
+        let (first, cloud) = try firstMachine()
+        defer { withExtendedLifetime(first) {} }  // its folder holds the remote
+        let place = try Sandbox()
+        let onTerminal = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("tools/on-terminal").path
+        let environment = ["PATH": "/usr/bin:/bin", "HOME": place.root, "GIT_CONFIG_NOSYSTEM": "1",
+                           "NANER_TEST_PASSPHRASE": passphrase["NANER_PASSPHRASE"]!]
+        XCTAssertExit(Sandbox.execute(["/usr/bin/git", "clone", "-q", "--bare", cloud, "dotfiles.git"], environment: environment,
+                                      directory: place.root), 0)
+        XCTAssertExit(Sandbox.execute(["/bin/sh", "-c", "git --git-dir=dotfiles.git show HEAD:.naner/identity.age > identity.age"],
+                                      environment: environment, directory: place.root), 0)
+        XCTAssertExit(Sandbox.execute([onTerminal, "/usr/bin/age", "-d", "-o", "key.txt", "identity.age"], environment: environment,
+                                      directory: place.root), 0)
+        for (path, content) in [(".npmrc", npmrc), (".ssh/id_ed25519", sshKey), (".config/gh/hosts.yml", ghHosts)] {
+            let run = Sandbox.execute(["/bin/sh", "-c", "git --git-dir=dotfiles.git show \"HEAD:$1\" | age -d -i key.txt", "sh", path],
+                                      environment: environment, directory: place.root)
+            XCTAssertExit(run, 0)
+            XCTAssertEqual(run.stdout, content, path)
+        }
+    }
+
     // MARK: - size limit
 
     /// A listed file over `naner.maxFileSize` is skipped with a warning that names it, its

@@ -13,7 +13,7 @@ extension Workspace {
         public let madePrivate: Bool
         /// The last commit holds it in plain form: history keeps that version.
         public let committedInPlain: Bool
-        /// Over `naner.maxFileSize` (`6.0 MiB, over the 5.0 MiB limit`): commits skip it, with a warning.
+        /// Over `naner.maxFileSize` (`6 MiB, over the 5 MiB limit`): commits skip it, with a warning.
         public let overSizeLimit: String?
     }
 
