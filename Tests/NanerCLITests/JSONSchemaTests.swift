@@ -419,6 +419,6 @@ final class JSONSchemaTests: XCTestCase {
         XCTAssertEqual(Self.realRunKeys(restore), ["safetyPoint", "commit"])
         XCTAssertEqual(rows.first { $0.key == "ignore check" }?.words, ["ignore", "check", "--json", "PATH…"])
         guard case .object(let keys)? = rows.first(where: { $0.key == "status" })?.shape else { return XCTFail("status is an object") }
-        XCTAssertEqual(keys.map(\.name), ["branch", "clean", "changes", "refused", "skipped", "permissionsChanged", "modeChanges", "upstream", "mergeConflicts"])
+        XCTAssertEqual(keys.map(\.name), ["branch", "clean", "changes", "refused", "skipped", "permissionsChanged", "modeChanges", "upstream", "mergeConflicts", "waitingSecrets"])
     }
 }

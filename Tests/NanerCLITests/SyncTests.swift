@@ -299,25 +299,32 @@ final class SyncTests: XCTestCase {
         XCTAssertEqual(second.naner("status", "--short").stdout, "M .vimrc\n")
         assertSameAsTheRealRun([], "a merge")
 
-        // A push alone never writes here: the edit is no business of it.
+        // A push alone never writes here: the edit is no business of it. The push would be
+        // refused, so the preview exits as the real push does (1), with the same error line.
         let push = second.naner("sync", "push", "--dry-run", "--provider", "custom", "--path", folder)
-        XCTAssertExit(push, 0)
+        XCTAssertExit(push, 1)
         XCTAssertTrue(push.stdout.contains("the push would stop: remote 'custom' has commits this machine does not have"), push.stdout)
+        XCTAssertOneErrorLine(push, contains: "remote 'custom' has commits this machine does not have")
+        let realPush = second.naner("sync", "push", "--provider", "custom", "--path", folder)
+        XCTAssertExit(realPush, 1)
+        XCTAssertEqual(push.stderr, realPush.stderr, "the preview stops with the real push's words")
 
         // Committed, the edit meets the other machine's change to the same line: the preview
         // names the conflict (and changes nothing); the real run stops there with exit 3.
         XCTAssertExit(second.naner("commit", "-m", "second: list"), 0)
         let refs = second.git("for-each-ref").stdout
         let preview = sync(second, "--dry-run")
-        XCTAssertExit(preview, 0)
+        XCTAssertExit(preview, 3)
         XCTAssertTrue(preview.stdout.contains("would update here: '.vimrc'"), preview.stdout)
         let stop = "the pull would stop: 1 file conflicts between this machine and the remote: '.vimrc'"
         XCTAssertTrue(preview.lines.contains(stop), preview.stdout)
+        XCTAssertOneErrorLine(preview, contains: String(stop.dropFirst("the pull would stop: ".count)))
         XCTAssertEqual(String(decoding: second.read(".vimrc")!, as: UTF8.self), edit, "no marker written by the preview")
         XCTAssertEqual(second.git("for-each-ref").stdout, refs)
         let real = sync(second)
         XCTAssertExit(real, 3)
         XCTAssertOneErrorLine(real, contains: String(stop.dropFirst("the pull would stop: ".count)))
+        XCTAssertEqual(preview.stderr, real.stderr, "the preview stops with the real run's words and exit code")
     }
 
     func testPushIsFastForwardOnlyAndForceLeasesOnWhatWasSeen() throws {
@@ -386,7 +393,8 @@ final class SyncTests: XCTestCase {
         XCTAssertTrue(pullOnly.stdout.contains("would pull"), pullOnly.stdout)
         XCTAssertFalse(pullOnly.stdout.contains("would push"), pullOnly.stdout)
         let pushOnly = sync(second, "push", "--dry-run")
-        XCTAssertExit(pushOnly, 0)
+        XCTAssertExit(pushOnly, 1)
+        XCTAssertOneErrorLine(pushOnly, contains: "remote 'custom' has commits this machine does not have")
         XCTAssertFalse(pushOnly.stdout.contains("would pull"), pushOnly.stdout)
         XCTAssertTrue(pushOnly.stdout.contains("the push would stop: remote 'custom' has commits this machine does not have"),
                       pushOnly.stdout)

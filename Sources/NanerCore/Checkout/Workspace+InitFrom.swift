@@ -102,7 +102,8 @@ extension Workspace {
         // Nothing is committed on this machine yet: every local managed file is "new".
         let scan = try self.scan(rules: rules, mode: .commit(gitDirectory: locations.repository), entries: [])
         let target = try RestoreTarget.commit(head, label: source, head: nil, repository: repository)
-        let plan = try timed("plan") { try checkout.plan(target, scan: scan, keepExtras: true) }
+        let held = try heldSecrets(target)
+        let plan = try timed("plan") { try checkout.plan(target, scan: scan, excludes: held.keys.sorted(), keepExtras: true) }
         if let refusal = plan.refusals.first { throw refusal.error }
         if !plan.conflicts.isEmpty && !force { throw NanerError.conflicts(plan.conflicts.map(ConflictingFile.init)) }
         // Only local files that differ need saving: there are no commits of this machine's own.
@@ -110,11 +111,36 @@ extension Workspace {
             try checkout.run(plan, from: target, scan: scan, saving: plan.conflicts.isEmpty ? nil
                 : .init(reason: "init --from \(source)", prefix: "pre-init", now: now, parents: []))
         }
+        if !held.isEmpty {
+            // Waiting: the index names the configuration's ciphertext, the file stays, and
+            // `naner secret unlock` (run by `init --from` once the identity is unlocked)
+            // compares the two.
+            var record = SecretRecord.load(repository: locations.repository)
+            for (path, cipher) in held { record.waiting[path] = cipher }
+            try record.save(repository: locations.repository)
+        }
         try checkout.resetIndex(to: head)
         // A configuration with variants: this machine's layers (its host's, if it had one before) over the shared one.
         try takeUpLayers(tracking: "refs/remotes/origin/", label: source)
         try? FileManager.default.removeItem(atPath: locations.repository + "/" + Workspace.pendingInitMarker)
         return InitFromReport(plan: plan, safetyPoint: safety, branch: "main", commit: head)
+    }
+
+    /// The configuration's secrets (stored as age files) whose file is here already: this
+    /// machine cannot tell whether it holds the same plaintext before the identity is
+    /// unlocked, and no safety point could keep it in plain form. Each is left alone, not
+    /// planned; it waits, like a secret nothing was laid out for, and `naner secret unlock`
+    /// settles it: the same bytes are recorded as that ciphertext; other bytes stay, the
+    /// configuration's version is kept decrypted beside them, and the next commit stores
+    /// this machine's version encrypted.
+    private func heldSecrets(_ target: RestoreTarget) throws -> [String: ObjectID] {
+        var held: [String: ObjectID] = [:]
+        for path in target.secrets.paths where PathStatus.kind(locations.home + "/" + path) == .file {
+            guard let file = try target.file(path), file.gitMode != IndexEntry.symlinkMode,
+                  AgeFile.isAgeFile(Array(try target.bytes(path, file).prefix(64))) else { continue }
+            held[path] = file.id
+        }
+        return held
     }
 
     /// Lays the configuration's own rules (`.syncignore`, `.naner/include`) first, when

@@ -6,6 +6,11 @@ extension Workspace {
         let rules = try refreshRules()
         let scan = try scan(rules: rules, mode: .status)
         announceGitignoreIsContent(scan, rules: rules)
+        if scan.secretCount > 0 {
+            // Said after the scan, from the count of every age file this process opened.
+            interaction.detail("secrets: \(scan.secretCount) stored encrypted, \(scan.secretsRead) read (hashed), "
+                               + "\(AgeFile.decryptedCount) decrypted")
+        }
         var report = StatusReport(branch: branchName, scan: scan)
         report.upstream = upstreamStatus()
         report.mergeConflicts = MergeState.load(repository: locations.repository).map { $0.unresolved(home: locations.home) }

@@ -20,6 +20,13 @@ public struct ScanResult: Sendable {
     /// remembered walk (`WalkCache`) gave instead.
     public internal(set) var foldersListed = 0
     public internal(set) var foldersReused = 0
+    /// Secrets listed in `.naner/secrets` that are not laid out here (no identity when a
+    /// restore, pull or `init --from` brought them): left alone, waiting for `naner secret unlock`.
+    public internal(set) var waitingSecrets: [String] = []
+    /// How many files `.naner/secrets` lists, and how many of them this scan read (hashed,
+    /// never decrypted: their stat data changed).
+    public internal(set) var secretCount = 0
+    public internal(set) var secretsRead = 0
     /// The checksum of the index file the scan compared with, when it read the file itself.
     var indexChecksum: String?
 

@@ -133,6 +133,7 @@ struct TreeScanner {
             if let waiting = secretRecord.waiting[path], waiting == entries[position].id, secrets.contains(path) {
                 // A secret not laid out yet (no identity here): neither deleted nor edited.
                 kept[position] = true
+                result.waitingSecrets.append(path)
                 if let mode = trackedModes?.modes[path] { modes.recordFile(path, mode: mode) }
                 continue
             }
@@ -162,6 +163,8 @@ struct TreeScanner {
             candidates.append(Candidate(position: position, path: path, status: status, entry: entries[position]))
         }
 
+        result.secretCount = secrets.count
+        if !secrets.isEmpty { result.secretsRead = candidates.filter { secrets.contains($0.path) && !$0.status.isSymlink }.count }
         let outcomes = try readAndStore(candidates)
         for (candidate, outcome) in zip(candidates, outcomes) {
             switch outcome {
@@ -169,7 +172,8 @@ struct TreeScanner {
                 result.refused.append(PathProblem(path: candidate.path, reason: reason, secretRule: secret.rule))
                 if candidate.entry != nil { keep(candidate.position, candidate.status) }
             case .skipped(let reason), .tooLarge(let reason):
-                result.skipped.append(PathProblem(path: candidate.path, reason: reason, isOverSizeLimit: outcome.isTooLarge))
+                result.skipped.append(PathProblem(path: candidate.path, reason: reason, isOverSizeLimit: outcome.isTooLarge,
+                                                  storedEncrypted: secrets.contains(candidate.path)))
                 if candidate.entry != nil { keep(candidate.position, candidate.status) }
             case .stored, .sealed:
                 let id: ObjectID

@@ -1,4 +1,5 @@
 import Crypto
+import Synchronization
 
 /// age v1 (age-encryption.org/v1) files: what the stock `age` and `rage` tools
 /// read and write. A random 16-byte file key is wrapped once per recipient in
@@ -7,6 +8,13 @@ import Crypto
 /// STREAM chunks (see `AgeStream`). Both directions stream: memory holds at most
 /// the header and two chunks, whatever the size of the file.
 public enum AgeFile {
+    private static let opened = Atomic<Int>(0)
+
+    /// How many age files this process has decrypted (their file key unwrapped and the
+    /// header's MAC checked): `-v` says it, so "status never decrypts" is something a user,
+    /// and a test, can see.
+    public static var decryptedCount: Int { opened.load(ordering: .relaxed) }
+
     /// How `decrypt` treats ASCII armor.
     public enum Armor: Sendable {
         /// Armor when the file opens with whitespace and `-----BEGIN`.
@@ -64,6 +72,7 @@ public enum AgeFile {
             guard let fileKeyBytes else { throw AgeError.noMatch("") }
             let fileKey = SymmetricKey(data: fileKeyBytes)
             guard header.macMatches(fileKey: fileKey) else { throw AgeError.damaged("", .headerMAC) }
+            opened.add(1, ordering: .relaxed)
             let nonce = try reader.read(upTo: AgeStream.nonceSize)
             guard nonce.count == AgeStream.nonceSize else {
                 throw AgeError.damaged("", .header("is not followed by the payload's 16-byte nonce"))

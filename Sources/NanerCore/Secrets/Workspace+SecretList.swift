@@ -13,6 +13,8 @@ extension Workspace {
         public let madePrivate: Bool
         /// The last commit holds it in plain form: history keeps that version.
         public let committedInPlain: Bool
+        /// Over `naner.maxFileSize` (`6 MiB, over the 5 MiB limit`): commits skip it, with a warning.
+        public let overSizeLimit: String?
     }
 
     /// One file of `naner secret list`.
@@ -86,8 +88,10 @@ extension Workspace {
         } catch let error as GitError {
             throw NanerError.cannotCommit(what: "store encrypted", reason: error.message)
         }
+        let sizeLimit = (try? self.sizeLimit) ?? Workspace.defaultSizeLimit
         return try zip(paths, added).map { path, added in
             let absolute = locations.home + "/" + path
+            let size = PathStatus(path: absolute)?.size ?? 0
             var madePrivate = false
             if let status = PathStatus(path: absolute), status.permissions & 0o077 != 0 {
                 do { try FileSystem.setPermissions(absolute, status.permissions & 0o700) } catch let error as SystemError {
@@ -96,7 +100,8 @@ extension Workspace {
                 madePrivate = true
             }
             return SecretAddReport(path: path, added: added, included: included.contains(path), madePrivate: madePrivate,
-                                   committedInPlain: plainInHead.contains(path))
+                                   committedInPlain: plainInHead.contains(path),
+                                   overSizeLimit: size > sizeLimit ? "\(ByteSize(size)), over the \(ByteSize(sizeLimit)) limit" : nil)
         }
     }
 
@@ -217,7 +222,13 @@ extension Workspace {
                 var destination = absolute
                 if let existing = try? FileReader.read(absolute) {
                     let existingID = try ObjectID.hash(existing, kind: .blob)
-                    if existingID != plainID && record.entries[path]?.plain != existingID { destination = keptSecretPath(path) }
+                    if existingID != plainID && record.entries[path]?.plain != existingID {
+                        destination = keptSecretPath(path)
+                        // Its content stays; as a secret it is private, as `naner secret add` makes it.
+                        if let status = PathStatus(path: absolute), status.kind == .file, status.permissions & 0o077 != 0 {
+                            try? FileSystem.setPermissions(absolute, status.permissions & 0o700)
+                        }
+                    }
                 }
                 let parent = String(destination[..<destination.lastIndex(of: "/")!])
                 let folderMode = destination == absolute
@@ -246,6 +257,8 @@ extension Workspace {
         } catch let error as GitError {
             throw NanerError.cannotCommit(what: "lay out the secrets", reason: error.message)
         }
+        interaction.detail("secrets: \(report.laidOut.count) laid out, \(report.keptBeside.count) kept beside, "
+                           + "\(AgeFile.decryptedCount) decrypted")
         return report
     }
 }

@@ -49,8 +49,13 @@ struct CommitPrinter {
         for problem in scan.skipped + scan.notices {
             console.warning("skipping '\(problem.path)': \(problem.reason)")
         }
-        if scan.skipped.contains(where: \.isOverSizeLimit) {
+        if scan.skipped.contains(where: { $0.isOverSizeLimit && !$0.storedEncrypted }) {
             console.hint("'naner add PATH' commits a large file anyway; 'git config --file REPO/config naner.maxFileSize 20m' raises the limit")
+        }
+        if let secret = scan.skipped.first(where: { $0.isOverSizeLimit && $0.storedEncrypted }) {
+            // Never stored in plain form: its last encrypted version (if any) stays in the tree.
+            console.hint("a file stored encrypted is read whole: 'git config --file REPO/config naner.maxFileSize 20m' raises the limit, "
+                         + "or 'naner secret remove \(secret.path)' and exclude it")
         }
         if let refused = scan.refused.first {
             let allow = refused.secretRule.map { "naner secret allow '\(refused.path)' --rule \($0)" } ?? "naner secret allow PATH"

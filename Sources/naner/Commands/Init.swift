@@ -93,7 +93,7 @@ extension Naner {
                     console.warning("the secrets are not laid out: \(error)")
                 }
             }
-            printer.printWaiting(workspace.waitingSecrets())
+            printer.printWaiting(workspace)
         }
 
         /// The configuration's age identity, when it has one: unlocked with the passphrase

@@ -33,6 +33,10 @@ extension Naner {
                     }
                     if report.included { console.say("added '\(report.path)' to the include list") }
                     if report.madePrivate { console.say("made '\(report.path)' private (group and others lose access)") }
+                    if let over = report.overSizeLimit {
+                        console.warning("'\(report.path)' is \(over): commits skip it until the limit is raised")
+                        console.hint("'git config --file REPO/config naner.maxFileSize 20m' raises the limit")
+                    }
                     if report.committedInPlain {
                         console.warning("'\(report.path)' was committed in plain form before: the history keeps that version")
                         console.hint("rotate what it holds if that history was ever pushed")
@@ -191,14 +195,24 @@ struct SecretPrinter {
     func print(_ report: Workspace.SecretUnlockReport, workspace: Workspace) {
         for path in report.laidOut { console.say("decrypted '\(path)'") }
         for path in report.keptBeside {
-            console.warning("'\(path)' here differs from the stored version, which is kept decrypted in '\(workspace.keptSecretPath(path))'")
+            console.warning("'\(path)' here differs from the stored version: it stays as it is, and the next commit stores it encrypted; "
+                            + "the stored version is kept decrypted in '\(workspace.keptSecretPath(path))'")
         }
         if report.laidOut.isEmpty && report.keptBeside.isEmpty { console.say("no secret waits to be laid out") }
     }
 
-    /// Secrets still waiting, each named, with the way out.
-    func printWaiting(_ paths: [String]) {
-        for path in paths { console.warning("'\(path)' is stored encrypted and waits for the age identity") }
-        if !paths.isEmpty { console.hint("'naner secret unlock' lays them out with the passphrase (asked, or NANER_PASSPHRASE)") }
+    /// Secrets still waiting, each named, with the way out. One whose file is here already
+    /// (`init --from` found it) is left as it is until the unlock compares the two.
+    func printWaiting(_ workspace: Workspace) {
+        let waiting = ((try? workspace.listSecrets()) ?? []).filter(\.waiting)
+        for listing in waiting {
+            if listing.present {
+                console.warning("'\(listing.path)' is here already and stays as it is; it is stored encrypted, and the age identity "
+                                + "is needed to compare it with the stored version")
+            } else {
+                console.warning("'\(listing.path)' is stored encrypted and waits for the age identity")
+            }
+        }
+        if !waiting.isEmpty { console.hint("'naner secret unlock' lays them out with the passphrase (asked, or NANER_PASSPHRASE)") }
     }
 }

@@ -26,6 +26,9 @@ extension Naner {
                 console.output(StatusPrinter(console: console).short(report.scan))
             } else {
                 console.output(StatusPrinter(console: console).long(report))
+                if !report.scan.waitingSecrets.isEmpty {
+                    console.hint("'naner secret unlock' lays them out with the passphrase (asked, or NANER_PASSPHRASE)")
+                }
             }
         }
     }
@@ -99,6 +102,11 @@ struct StatusPrinter {
         if !scan.skipped.isEmpty {
             lines.append("Skipped:")
             lines += scan.skipped.map { "  " + console.paint($0.path, .yellow) + ": \($0.reason)" }
+        }
+        if !scan.waitingSecrets.isEmpty {
+            let count = scan.waitingSecrets.count
+            lines.append("\(count) \(count == 1 ? "secret waits" : "secrets wait") for 'naner secret unlock' (stored encrypted, not laid out here):")
+            lines += scan.waitingSecrets.map { "  " + console.paint($0, .yellow) }
         }
         if scan.isClean { lines.append("nothing to commit, managed files are clean") }
         return lines.map { $0 + "\n" }.joined()

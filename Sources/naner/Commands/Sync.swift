@@ -73,6 +73,10 @@ extension Naner {
                 } else {
                     SyncPrinter.preview(preview, console: console)
                 }
+                // A run that would stop exits as that run would, with its error: a script
+                // that checks the dry run first learns what the real run would do.
+                if !preview.conflicts.isEmpty { throw SyncError.mergeConflicts(preview.conflicts) }
+                if case .refused(let refusal) = preview.push { throw refusal }
                 return
             }
             let report: SyncReport

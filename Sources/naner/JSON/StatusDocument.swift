@@ -14,6 +14,8 @@ struct StatusDocument: JSONDocument {
     @NullWhenAbsent var upstream: UpstreamEntry?
     /// The files still holding conflict markers while a sync merge waits; null when none waits.
     @NullWhenAbsent var mergeConflicts: [String]?
+    /// Secrets not laid out here yet, waiting for `naner secret unlock`.
+    let waitingSecrets: [String]
 
     init(_ report: StatusReport) {
         let scan = report.scan
@@ -26,5 +28,6 @@ struct StatusDocument: JSONDocument {
         modeChanges = scan.modeChanges.map(ModeChangeEntry.init)
         upstream = report.upstream.map(UpstreamEntry.init)
         mergeConflicts = report.mergeConflicts
+        waitingSecrets = report.scan.waitingSecrets
     }
 }
