@@ -178,7 +178,8 @@ final class VariantsTests: XCTestCase {
 
         let refs = laptop.git("for-each-ref").stdout, bytes = text(laptop, ".gitconfig")
         let preview = laptop.naner("sync", "--dry-run", "--provider", "custom", "--path", folder)
-        XCTAssertExit(preview, 0)
+        XCTAssertExit(preview, 3)  // as the real run will
+        XCTAssertOneErrorLine(preview, contains: "1 file conflicts between this machine and the remote: '.gitconfig'")
         XCTAssertTrue(preview.stdout.contains("the pull would stop: 1 file conflicts between this machine and the remote: '.gitconfig'"),
                       preview.stdout)
         XCTAssertTrue(preview.stdout.contains("would update here: '.bashrc'"), preview.stdout)
