@@ -34,6 +34,15 @@ final class VariantsTests: XCTestCase {
         }
     }
 
+    /// `naner variant which` names the layer `expected` (e.g. `host laptop (branch host/laptop)`) for each machine.
+    private func assertWhich(_ path: String, _ expected: [(Sandbox, String)], file: StaticString = #filePath, line: UInt = #line) {
+        for (machine, layer) in expected {
+            let which = machine.naner("variant", "which", path)
+            XCTAssertExit(which, 0, file: file, line: line)
+            XCTAssertTrue(which.stdout.contains("supplied here by: \(layer)\n"), which.stdout, file: file, line: line)
+        }
+    }
+
     private func gitconfig(header: String, email: String) -> String {
         "# \(header)\n[user]\n\tname = Ann\n\temail = \(email)\n"
     }
@@ -88,6 +97,7 @@ final class VariantsTests: XCTestCase {
         XCTAssertEqual(text(laptop, ".bashrc"), text(server, ".bashrc"))
         XCTAssertEqual(text(desktop, ".bashrc"), text(server, ".bashrc"))
         assertClean(all)
+        assertWhich(".bashrc", [(laptop, "shared (branch main)"), (desktop, "shared (branch main)"), (server, "shared (branch main)")])
 
         // The laptop's .gitconfig edit reaches neither other machine (but is pushed).
         try laptop.write(".gitconfig", gitconfig(header: "shared header", email: "ann@work.example") + "[core]\n\tpager = less\n")
@@ -101,6 +111,8 @@ final class VariantsTests: XCTestCase {
                                      environment: ["PATH": "/usr/bin:/bin", "HOME": folderRoot], directory: "/")
         XCTAssertTrue(pushed.stdout.contains("pager = less"), "the host layer is kept on the remote for a reinstall")
         assertClean(all)
+        assertWhich(".gitconfig", [(laptop, "host laptop (branch host/laptop)"), (desktop, "host desktop (branch host/desktop)"),
+                                   (server, "shared (branch main)")])
 
         // The desktop's kitty edit reaches the laptop (same class), not the server.
         try desktop.write(".config/kitty/kitty.conf", "font_size 14\n\n# colours\nbackground #000000\n")
@@ -111,6 +123,8 @@ final class VariantsTests: XCTestCase {
         XCTAssertEqual(text(laptop, ".config/kitty/kitty.conf"), "font_size 14\n\n# colours\nbackground #000000\n")
         XCTAssertEqual(text(server, ".config/kitty/kitty.conf"), "font_size 11\n\n# colours\nbackground #000000\n")
         assertClean(all)
+        assertWhich(".config/kitty/kitty.conf", [(laptop, "class work (branch class/work)"), (desktop, "class work (branch class/work)"),
+                                                 (server, "shared (branch main)")])
 
         // A shared edit to the first line of .gitconfig, made on the server (no variant there),
         // merges into both hosts' variants with their own email lines intact.
