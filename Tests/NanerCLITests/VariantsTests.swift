@@ -285,6 +285,9 @@ final class VariantsTests: XCTestCase {
         XCTAssertFalse(desktop.exists(".npmrc"), "another host's variant never reaches this machine")
         XCTAssertNotEqual(laptop.git("cat-file", "-e", "main:.npmrc").status, 0, "the shared configuration has no .npmrc")
         XCTAssertEqual(laptop.git("cat-file", "-e", "host/laptop:.npmrc").status, 0)
+        // Its mode line travels with it: on the host branch, not in the shared table.
+        XCTAssertTrue(laptop.git("show", "host/laptop:.naner/modes").stdout.contains("0600 .npmrc\n"))
+        XCTAssertFalse(laptop.git("show", "main:.naner/modes").stdout.contains(".npmrc"))
         for gitDir in [laptop.repo, desktop.repo, folder] {
             SecretTravelTests.assertNoPlaintext(gitDir: gitDir, pieces: [token])
         }

@@ -49,6 +49,11 @@ public struct ModeTable: Equatable, Sendable {
         if bits != gitDefault { modes[path] = bits }
     }
 
+    /// Sets or (nil) drops a path's line as another table has it.
+    mutating func set(_ path: String, _ mode: UInt32?) {
+        modes[path] = mode
+    }
+
     public mutating func recordFolder(_ path: String, mode: UInt32) {
         let bits = mode & 0o7777
         if bits != 0o755 { modes[path + "/"] = bits }

@@ -65,6 +65,17 @@ extension Workspace {
         }
         var position: [Layer: Int] = [:]
         for (index, layer) in chain.enumerated() { position[layer] = index }
+        // `.naner/modes` is one table for every layer: each layer takes the lines of the paths
+        // whose version it holds, so a host variant's 0600 never reaches main.
+        var modeChanges: [(path: String, mode: UInt32?, owner: Int)] = []
+        if let modes = changes.firstIndex(where: { $0.path == ModeTable.path }) {
+            let old = try headTree.map(modeTable(in:)) ?? ModeTable(), new = try modeTable(in: tree)
+            for path in Set(old.modes.keys).union(new.modes.keys).sorted() where old.modes[path] != new.modes[path] {
+                let owner = path.hasSuffix("/") ? 0 : position[try table.owner(of: path, on: machine)] ?? 0
+                modeChanges.append((path, new.modes[path], owner))
+            }
+            changes.remove(at: modes)
+        }
         let owners = try changes.map { position[try table.owner(of: $0.path, on: machine)] ?? 0 }
         var moves: [(reference: String, commit: ObjectID)] = []
         var mainNow: ObjectID?
@@ -73,14 +84,24 @@ extension Workspace {
             // A layer new to this machine starts from the shared configuration.
             let current = (try? repository.resolveCommit(layer.reference)) ?? mainNow ?? (try? repository.resolveCommit(Layer.shared.reference))
             let owned = zip(changes, owners).filter { $0.1 <= index }.map(\.0)
+            let ownedModes = modeChanges.filter { $0.owner <= index }
             if index == 0 { mainNow = current }
-            guard !owned.isEmpty || pending != nil else {
+            guard !owned.isEmpty || !ownedModes.isEmpty || pending != nil else {
                 if let current, current != (try? repository.resolveCommit(layer.reference)) { moves.append((layer.reference, current)) }
                 continue
             }
             let base = try pending.flatMap { $0.mergedTree.flatMap(ObjectID.init(hex:)) } ?? current.map { try repository.commit($0).treeID }
-            let updates = owned.compactMap { change in change.id.map { IndexEntry(path: change.path, id: $0, mode: change.mode) } }
+            var updates = owned.compactMap { change in change.id.map { IndexEntry(path: change.path, id: $0, mode: change.mode) } }
             let removals = owned.filter { $0.id == nil }.map(\.path)
+            if !ownedModes.isEmpty {
+                let before = try base.map(modeTable(in:)) ?? ModeTable()
+                var modes = before
+                for change in ownedModes { modes.set(change.path, change.mode) }
+                if modes != before {
+                    let id = try repository.objectDatabase().write(Array(modes.text.utf8), kind: .blob)
+                    updates.append(IndexEntry(path: ModeTable.path, id: id, mode: IndexEntry.regularMode))
+                }
+            }
             let layerTree = try repository.tree(from: base, updating: updates, removing: removals)
             if pending == nil, let current, try repository.commit(current).treeID == layerTree {
                 if current != (try? repository.resolveCommit(layer.reference)) { moves.append((layer.reference, current)) }
@@ -93,6 +114,12 @@ extension Workspace {
             if index == 0 { mainNow = commit }
         }
         return moves
+    }
+
+    /// The `.naner/modes` a tree holds (empty when none).
+    private func modeTable(in tree: ObjectID) throws -> ModeTable {
+        guard let entry = try repository.entry(at: ModeTable.path, in: tree) else { return ModeTable() }
+        return ModeTable(text: String(decoding: try repository.blobContent(entry.id), as: UTF8.self))
     }
 
     /// `base` with each of `paths` as the tree `source` gives for it has it (removed where
