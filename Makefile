@@ -15,7 +15,7 @@ INSTALL_CONFIG ?= release
 # for detect-secrets, the secret-corpus tests' oracle (Debian's pip refuses system installs);
 # age, the reference tool naner's age files must interoperate with (AgeInteropTests); faketime
 # to date the backups of Tests/tools/make-history (the prune tests and the bench's years of history).
-DEB_PACKAGES := libgit2-dev pkg-config git lighttpd lighttpd-mod-openssl tinyproxy openssl apache2-utils openssh-server openssh-client gnupg systemd hyperfine time python3 python3-venv age faketime
+DEB_PACKAGES := libgit2-dev zlib1g-dev pkg-config git lighttpd lighttpd-mod-openssl tinyproxy openssl apache2-utils openssh-server openssh-client gnupg systemd hyperfine time python3 python3-venv age faketime
 # Yelp's detect-secrets from PyPI, pinned, in a venv of its own (SecretCorpusCLITests runs it).
 DETECT_SECRETS_VERSION := 1.5.0
 DETECT_SECRETS := .build/tools/detect-secrets

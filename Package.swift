@@ -20,10 +20,17 @@ let package = Package(
             pkgConfig: "libgit2",
             providers: [.apt(["libgit2-dev"])]
         ),
+        // zlib from the system: pack entries (GitKit) and zip archives (NanerCore). Not
+        // "CZlib": ZIPFoundation, which the tests still use, has a module of that name.
+        .systemLibrary(
+            name: "CNanerZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         // Owned handles, typed errors and callback boxes around libgit2.
         .target(
             name: "GitKit",
-            dependencies: ["CLibgit2", .product(name: "Crypto", package: "swift-crypto")]  // SHA-1 of the packs it writes
+            dependencies: ["CLibgit2", "CNanerZlib", .product(name: "Crypto", package: "swift-crypto")]  // SHA-1 of the packs it writes
         ),
         // Turns the default .syncignore and templates/ into Swift source, so an
         // installed binary needs no files beside it.
@@ -38,7 +45,7 @@ let package = Package(
             name: "NanerCore",
             dependencies: [
                 "GitKit",
-                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                "CNanerZlib",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
@@ -51,7 +58,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // ZIPFoundation's inflater opens the zlib-compressed age test vectors.
+        // ZIPFoundation's inflater opens the zlib-compressed age test vectors (naner itself
+        // does not link it: it imports all of Foundation, ICU's data with it).
         .testTarget(name: "NanerCoreTests", dependencies: [
             "NanerCore", "GitKit", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),

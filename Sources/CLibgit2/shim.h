@@ -6,8 +6,6 @@
 #include <git2/sys/index.h>
 #include "ssh_transport.h"
 #include "proxy_tunnel.h"
-/* zlib, which libgit2 itself links: GitKit deflates pack entries (PackWriter). */
-#include <zlib.h>
 
 /* An object database backend written in Swift (GitKit's PackingBackend): libgit2's
    struct first, then the pointer back to the Swift object that serves it. */

@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
 import NanerCore
 
 /// naner: keeps a home folder's configuration in a git repository.
@@ -34,7 +35,7 @@ struct Naner: ParsableCommand {
             fflush(nil)
             _exit(code)
         }
-        Foundation.exit(code)
+        Glibc.exit(code)
     }
 
     /// Runs the command and returns its exit code; errors are printed here.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import GitKit
 
 /// A home config tree together with its repository: the object every command works on.
@@ -102,9 +102,8 @@ public final class Workspace {
     /// packed-refs, and beside any ref (a safety point's, a tag's, a remote's).
     func gitLockFiles() -> [String] {
         var names = ["index.lock", "HEAD.lock", "config.lock", "packed-refs.lock"]
-        if let walker = FileManager.default.enumerator(atPath: locations.repository + "/refs") {
-            for case let path as String in walker where path.hasSuffix(".lock") { names.append("refs/" + path) }
-        }
+        let refs = (try? FileManager.default.subpathsOfDirectory(atPath: locations.repository + "/refs")) ?? []
+        for path in refs where path.hasSuffix(".lock") { names.append("refs/" + path) }
         return names.filter { FileManager.default.fileExists(atPath: locations.repository + "/" + $0) }
     }
 
