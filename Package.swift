@@ -14,12 +14,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", "3.12.0"..<"5.0.0"),
     ],
     targets: [
-        // libgit2 from the system (Debian: libgit2-dev); only GitKit imports it.
-        .systemLibrary(
-            name: "CLibgit2",
-            pkgConfig: "libgit2",
-            providers: [.apt(["libgit2-dev"])]
-        ),
+        // libgit2 from the system (Debian: libgit2-dev); only GitKit imports it. Not linked:
+        // libgit2_stubs.c (tools/generate-libgit2-stubs) loads it with dlopen on first use,
+        // so commands that never open the repository do not pay for loading it.
+        .target(name: "CLibgit2"),
         // zlib from the system: pack entries (GitKit) and zip archives (NanerCore). Not
         // "CZlib": ZIPFoundation, which the tests still use, has a module of that name.
         .systemLibrary(

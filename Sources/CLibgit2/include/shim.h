@@ -14,16 +14,11 @@ typedef struct {
     void *owner;
 } naner_odb_backend;
 
-/* git_libgit2_opts is variadic, which Swift cannot call: one inline wrapper per option. */
-static inline int naner_git_set_owner_validation(int enabled) {
-    return git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, enabled);
-}
-static inline int naner_git_enable_strict_object_creation(int enabled) {
-    return git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, enabled);
-}
+/* git_libgit2_opts is variadic, which Swift cannot call: one wrapper per option
+   (libgit2_loader.c). */
+int naner_git_set_owner_validation(int enabled);
+int naner_git_enable_strict_object_creation(int enabled);
 /* The CAs mbedTLS trusts, process-wide: a PEM file, a folder (every file in it is
    parsed; no hashed names needed), or both; either may be NULL. Replaces the chain. */
-static inline int naner_git_set_ssl_cert_locations(const char *file, const char *path) {
-    return git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, file, path);
-}
+int naner_git_set_ssl_cert_locations(const char *file, const char *path);
 #endif
