@@ -35,7 +35,8 @@ struct GlobalOptions: ParsableArguments {
         return console
     }
 
-    func workspace() throws -> Workspace {
-        try Workspace.open(locations, interaction: console())
+    /// `openingInBackground`: see `Workspace.open`.
+    func workspace(openingInBackground: Bool = true) throws -> Workspace {
+        try Workspace.open(locations, interaction: console(), openingInBackground: openingInBackground)
     }
 }

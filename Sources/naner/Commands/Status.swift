@@ -17,7 +17,9 @@ extension Naner {
         var json = false
 
         func run() throws {
-            let workspace = try global.workspace()
+            // Opened only if the index, walk cache and refs do not answer (a changed file
+            // needs the size limit from the config): a clean status never loads libgit2.
+            let workspace = try global.workspace(openingInBackground: false)
             let report = try workspace.status()
             let console = Console.standard
             if json {
