@@ -54,7 +54,10 @@ let package = Package(
             dependencies: [
                 "NanerCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            // libgit2 must find naner's mbedtls_x509_crt_parse_file (CLibgit2/libgit2_loader.c),
+            // which defers parsing the CA bundle; release builds export every symbol anyway.
+            linkerSettings: [.unsafeFlags(["-Xlinker", "--export-dynamic-symbol=mbedtls_x509_crt_parse_file"])]
         ),
         // ZIPFoundation's inflater opens the zlib-compressed age test vectors (naner itself
         // does not link it: it imports all of Foundation, ICU's data with it).

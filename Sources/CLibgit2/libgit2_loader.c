@@ -59,3 +59,40 @@ int naner_git_enable_strict_object_creation(int enabled) {
 int naner_git_set_ssl_cert_locations(const char *file, const char *path) {
     return opts()(GIT_OPT_SET_SSL_CERT_LOCATIONS, file, path);
 }
+
+/* UNSAFE (symbol interposition): git_libgit2_init parses the CA bundle compiled into
+   Debian's libgit2 (mbedTLS, /etc/ssl/certs/ca-certificates.crt) on every start: 52 of
+   the 83 million instructions of `naner log -n 1`, though only an https transfer needs
+   it. naner exports this definition (Package.swift: --export-dynamic-symbol), and
+   libgit2, loaded RTLD_LOCAL, finds the executable's symbols first: while
+   naner_git_init_deferring_certificates runs git_libgit2_init, the parse is skipped and
+   libgit2's trusted chain stays empty (an https connection then fails its certificate
+   check, never passes it); GitKit's Libgit2.useCertificates loads the bundle before the
+   first https transfer. Every other call goes to mbedTLS's own function. */
+static int deferring_certificates;  /* written only inside GitKit's initialization lock */
+static int certificates_deferred;
+
+int naner_git_init_deferring_certificates(void) {
+    deferring_certificates = 1;
+    int result = git_libgit2_init();
+    deferring_certificates = 0;
+    return result;
+}
+
+int naner_git_default_certificates_deferred(void) {
+    return certificates_deferred;
+}
+
+typedef int (*crt_parse_file_function)(void *chain, const char *path);
+
+__attribute__((visibility("default")))
+int mbedtls_x509_crt_parse_file(void *chain, const char *path) {
+    if (deferring_certificates) {
+        certificates_deferred = 1;
+        return 0;
+    }
+    /* dlsym on libgit2's handle searches libgit2's own dependencies (libmbedx509), never
+       the executable, so this finds mbedTLS's function, not this one. */
+    crt_parse_file_function real = (crt_parse_file_function)naner_libgit2_symbol("mbedtls_x509_crt_parse_file");
+    return real(chain, path);
+}

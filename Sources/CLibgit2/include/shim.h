@@ -21,4 +21,8 @@ int naner_git_enable_strict_object_creation(int enabled);
 /* The CAs mbedTLS trusts, process-wide: a PEM file, a folder (every file in it is
    parsed; no hashed names needed), or both; either may be NULL. Replaces the chain. */
 int naner_git_set_ssl_cert_locations(const char *file, const char *path);
+/* git_libgit2_init without parsing the default CA bundle (see libgit2_loader.c), and
+   whether it skipped one: then no CA is trusted until naner_git_set_ssl_cert_locations. */
+int naner_git_init_deferring_certificates(void);
+int naner_git_default_certificates_deferred(void);
 #endif
