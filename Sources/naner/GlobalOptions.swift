@@ -27,9 +27,12 @@ struct GlobalOptions: ParsableArguments {
     /// Sets up the console for this command and returns it; with `-v`, says which
     /// home and repository the command works on.
     func console() -> Console {
+        GlobalOptions.console(color: color, quiet: quiet, verbose: verbose, locations: locations)
+    }
+
+    static func console(color: ColorChoice, quiet: Bool, verbose: Bool, locations: Locations) -> Console {
         let console = Console.standard
         console.configure(color: color, quiet: quiet, verbose: verbose)
-        let locations = self.locations
         console.detail("home: \(locations.home)")
         console.detail("repository: \(locations.repository)")
         return console
