@@ -754,16 +754,6 @@ void git_odb_free(git_odb * a0) {
     fn(a0);
 }
 
-int git_odb_hash(git_oid * a0, const void * a1, size_t a2, git_object_t a3) {
-    static __typeof__(&git_odb_hash) cached;
-    __typeof__(&git_odb_hash) fn = __atomic_load_n(&cached, __ATOMIC_ACQUIRE);
-    if (!fn) {
-        fn = (__typeof__(&git_odb_hash))naner_libgit2_symbol("git_odb_hash");
-        __atomic_store_n(&cached, fn, __ATOMIC_RELEASE);
-    }
-    return fn(a0, a1, a2, a3);
-}
-
 int git_odb_init_backend(git_odb_backend * a0, unsigned int a1) {
     static __typeof__(&git_odb_init_backend) cached;
     __typeof__(&git_odb_init_backend) fn = __atomic_load_n(&cached, __ATOMIC_ACQUIRE);
@@ -912,26 +902,6 @@ int git_odb_write_pack(git_odb_writepack ** a0, git_odb * a1, git_indexer_progre
         __atomic_store_n(&cached, fn, __ATOMIC_RELEASE);
     }
     return fn(a0, a1, a2, a3);
-}
-
-int git_oid_fromstr(git_oid * a0, const char * a1) {
-    static __typeof__(&git_oid_fromstr) cached;
-    __typeof__(&git_oid_fromstr) fn = __atomic_load_n(&cached, __ATOMIC_ACQUIRE);
-    if (!fn) {
-        fn = (__typeof__(&git_oid_fromstr))naner_libgit2_symbol("git_oid_fromstr");
-        __atomic_store_n(&cached, fn, __ATOMIC_RELEASE);
-    }
-    return fn(a0, a1);
-}
-
-char * git_oid_tostr(char * a0, size_t a1, const git_oid * a2) {
-    static __typeof__(&git_oid_tostr) cached;
-    __typeof__(&git_oid_tostr) fn = __atomic_load_n(&cached, __ATOMIC_ACQUIRE);
-    if (!fn) {
-        fn = (__typeof__(&git_oid_tostr))naner_libgit2_symbol("git_oid_tostr");
-        __atomic_store_n(&cached, fn, __ATOMIC_RELEASE);
-    }
-    return fn(a0, a1, a2);
 }
 
 void git_patch_free(git_patch * a0) {
