@@ -8,14 +8,15 @@ RELEASE_FLAGS ?= --static-swift-stdlib
 # A release install drops the DWARF line tables (a third of the binary, never loaded when
 # it runs); the symbol table stays, so a crash's backtrace still names its functions.
 INSTALL_CONFIG ?= release
-# Debian packages: libgit2 to build; git as the tests' oracle; servers for the sync tests;
+# Debian packages: libgit2 and zlib to build; git as the tests' oracle; unzip to read naner's
+# zips in BackupArchiveTests; servers for the sync tests;
 # lighttpd-mod-openssl and tinyproxy for the HTTPS tests (TLS, a CA of their own, a proxy);
 # gnupg, openssh-client (ssh-keygen) and systemd (systemd-analyze) for signing and schedule tests;
 # hyperfine and GNU time for the bench; python3 for the test-home generator; python3-venv
 # for detect-secrets, the secret-corpus tests' oracle (Debian's pip refuses system installs);
 # age, the reference tool naner's age files must interoperate with (AgeInteropTests); faketime
 # to date the backups of Tests/tools/make-history (the prune tests and the bench's years of history).
-DEB_PACKAGES := libgit2-dev pkg-config git lighttpd lighttpd-mod-openssl tinyproxy openssl apache2-utils openssh-server openssh-client gnupg systemd hyperfine time python3 python3-venv age faketime
+DEB_PACKAGES := libgit2-dev zlib1g-dev pkg-config git unzip lighttpd lighttpd-mod-openssl tinyproxy openssl apache2-utils openssh-server openssh-client gnupg systemd hyperfine time python3 python3-venv age faketime
 # Yelp's detect-secrets from PyPI, pinned, in a venv of its own (SecretCorpusCLITests runs it).
 DETECT_SECRETS_VERSION := 1.5.0
 DETECT_SECRETS := .build/tools/detect-secrets

@@ -14,16 +14,21 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", "3.12.0"..<"5.0.0"),
     ],
     targets: [
-        // libgit2 from the system (Debian: libgit2-dev); only GitKit imports it.
+        // libgit2 from the system (Debian: libgit2-dev); only GitKit imports it. Not linked:
+        // libgit2_stubs.c (tools/generate-libgit2-stubs) loads it with dlopen on first use,
+        // so commands that never open the repository do not pay for loading it.
+        .target(name: "CLibgit2"),
+        // zlib from the system: pack entries (GitKit) and zip archives (NanerCore). Not
+        // "CZlib": ZIPFoundation, which the tests still use, has a module of that name.
         .systemLibrary(
-            name: "CLibgit2",
-            pkgConfig: "libgit2",
-            providers: [.apt(["libgit2-dev"])]
+            name: "CNanerZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
         ),
         // Owned handles, typed errors and callback boxes around libgit2.
         .target(
             name: "GitKit",
-            dependencies: ["CLibgit2", .product(name: "Crypto", package: "swift-crypto")]  // SHA-1 of the packs it writes
+            dependencies: ["CLibgit2", "CNanerZlib", .product(name: "Crypto", package: "swift-crypto")]  // SHA-1 of the packs it writes
         ),
         // Turns the default .syncignore and templates/ into Swift source, so an
         // installed binary needs no files beside it.
@@ -38,7 +43,7 @@ let package = Package(
             name: "NanerCore",
             dependencies: [
                 "GitKit",
-                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                "CNanerZlib",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
@@ -49,9 +54,13 @@ let package = Package(
             dependencies: [
                 "NanerCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            // libgit2 must find naner's mbedtls_x509_crt_parse_file (CLibgit2/libgit2_loader.c),
+            // which defers parsing the CA bundle; release builds export every symbol anyway.
+            linkerSettings: [.unsafeFlags(["-Xlinker", "--export-dynamic-symbol=mbedtls_x509_crt_parse_file"])]
         ),
-        // ZIPFoundation's inflater opens the zlib-compressed age test vectors.
+        // ZIPFoundation's inflater opens the zlib-compressed age test vectors (naner itself
+        // does not link it: it imports all of Foundation, ICU's data with it).
         .testTarget(name: "NanerCoreTests", dependencies: [
             "NanerCore", "GitKit", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),

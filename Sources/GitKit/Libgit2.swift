@@ -27,7 +27,9 @@ public enum Libgit2 {
 
     public static func ensureInitialized() {
         initialization.run {
-            git_libgit2_init()
+            // The CA bundle is parsed only before the first https transfer (useCertificates):
+            // 60% of the instructions of a command that only reads the repository.
+            _ = naner_git_init_deferring_certificates()
             // ssh:// and scp-like remotes run the system ssh (see SSHTransport). Only a
             // bug can make this fail (a scheme registered twice).
             do { try SSHTransport.register() } catch { fatalError("registering the ssh transport: \(error)") }
@@ -49,7 +51,8 @@ public enum Libgit2 {
     // Unchecked: `current` is read and written only under `mutex`.
     private final class CertificateLocations: @unchecked Sendable {
         let mutex = PlainMutex()
-        /// What mbedTLS trusts now; nil while it is still the bundle libgit2 loaded at start.
+        /// What mbedTLS trusts now; nil while it is what git_libgit2_init left: the system
+        /// bundle, or nothing when its parse was deferred.
         var current: (file: String?, directory: String?)?
     }
 
@@ -63,6 +66,14 @@ public enum Libgit2 {
         ensureInitialized()
         try certificates.mutex.withLock {
             let wanted = (file: file, directory: directory)
+            // Nothing set yet: libgit2 holds the system bundle, unless its parse was deferred.
+            let bundleLoaded = naner_git_default_certificates_deferred() == 0
+            if certificates.current == nil && !bundleLoaded && wanted == (file: nil, directory: nil) {
+                try check(naner_git_set_ssl_cert_locations(systemCertificateBundle, nil),
+                          "git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS)")
+                certificates.current = wanted
+                return
+            }
             let current = certificates.current ?? (file: nil, directory: nil)
             guard wanted != current else { return }
             let loaded = file == nil && directory == nil

@@ -1,4 +1,5 @@
 import CLibgit2
+import CNanerZlib
 
 /// Fetch and push between two repositories on one machine (a bare repository in a
 /// cloud folder) without a transport: libgit2's local transport lists every ref of

@@ -1,4 +1,5 @@
 import CLibgit2
+import CNanerZlib
 
 /// The repository's object database, used to store blobs straight from memory so
 /// each managed file is read once (scanned for secrets, hashed and stored together).

@@ -12,8 +12,7 @@ public struct ObjectHasher {
     /// A hasher for an object of exactly `size` bytes.
     public init(size: Int, kind: ObjectKind) {
         self.size = size
-        let name = String(cString: git_object_type2string(kind.raw))
-        hash.update(data: Array("\(name) \(size)\0".utf8))
+        hash.update(data: Array("\(kind.name) \(size)\0".utf8))
     }
 
     public mutating func update(_ bytes: UnsafeRawBufferPointer) throws {

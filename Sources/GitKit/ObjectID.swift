@@ -18,10 +18,31 @@ public struct ObjectID: Hashable, Sendable, CustomStringConvertible {
         (a, b, c) = bytes
     }
 
+    /// 40 hex digits, either case (as git_oid_fromstr reads them).
     public init?(hex: String) {
-        var oid = git_oid()
-        guard hex.utf8.count == 40, git_oid_fromstr(&oid, hex) == 0 else { return nil }
-        self.init(oid)
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(20)
+        var high: UInt8?
+        for digit in hex.utf8 {
+            let value: UInt8
+            switch digit {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): value = digit - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): value = digit - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): value = digit - UInt8(ascii: "A") + 10
+            default: return nil
+            }
+            if let first = high { bytes.append(first << 4 | value); high = nil } else { high = value }
+        }
+        guard bytes.count == 20, high == nil else { return nil }
+        self.init(rawBytes: bytes)
+    }
+
+    init(rawBytes bytes: [UInt8]) {
+        (a, b, c) = bytes.withUnsafeBytes { raw in
+            (raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self),
+             raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
+             raw.loadUnaligned(fromByteOffset: 16, as: UInt32.self))
+        }
     }
 
     var raw: git_oid {
@@ -34,11 +55,16 @@ public struct ObjectID: Hashable, Sendable, CustomStringConvertible {
         return oid
     }
 
+    // Hex and hashing in Swift, not libgit2: a status that meets a touched file hashes it,
+    // and needs no libgit2 start-up for that.
     public var hex: String {
-        var oid = raw
-        var buffer = [CChar](repeating: 0, count: 41)
-        git_oid_tostr(&buffer, 41, &oid)
-        return String(decoding: buffer.prefix(40).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let digits = Array("0123456789abcdef".utf8)
+        var text = [UInt8]()
+        text.reserveCapacity(40)
+        withUnsafeBytes(of: raw.id) { raw in
+            for byte in raw { text.append(digits[Int(byte >> 4)]); text.append(digits[Int(byte & 15)]) }
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 
     public var short: String { String(hex.prefix(7)) }
@@ -46,9 +72,9 @@ public struct ObjectID: Hashable, Sendable, CustomStringConvertible {
 
     /// The id git gives `bytes` stored as an object of `kind`, without writing it.
     public static func hash(_ bytes: UnsafeRawBufferPointer, kind: ObjectKind) throws -> ObjectID {
-        var oid = git_oid()
-        try check(git_odb_hash(&oid, bytes.baseAddress, bytes.count, kind.raw), "git_odb_hash")
-        return ObjectID(oid)
+        var hasher = ObjectHasher(size: bytes.count, kind: kind)
+        try hasher.update(bytes)
+        return try hasher.finish()
     }
 
     /// The id git gives `bytes` stored as an object of `kind`, without writing it.

@@ -1,4 +1,5 @@
 import CLibgit2
+import CNanerZlib
 
 /// An object written into the object database in pieces (a file too large to hold
 /// whole): libgit2 hashes and deflates each piece as it comes, into a temporary file

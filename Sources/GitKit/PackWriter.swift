@@ -1,4 +1,5 @@
 import CLibgit2
+import CNanerZlib
 import Crypto
 import Glibc
 

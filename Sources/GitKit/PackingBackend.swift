@@ -1,4 +1,5 @@
 import CLibgit2
+import CNanerZlib
 import Glibc
 
 /// An object database backend that sits ahead of libgit2's loose backend and, while

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import NanerCore
 
 /// Where every line naner prints goes: results on stdout, `error:`, `warning:`
@@ -60,7 +61,7 @@ final class Console: @unchecked Sendable, Interaction {
             // libgit2 reports far more often than the line changes: redraw only a new line.
             guard line != lastProgressLine else { return }
             lastProgressLine = line
-            write("\r\(line)\u{1B}[K", to: FileHandle.standardError)
+            write("\r\(line)\u{1B}[K", to: STDERR_FILENO)
             progressShown = true
         }
     }
@@ -68,26 +69,26 @@ final class Console: @unchecked Sendable, Interaction {
     /// Ends a progress line so the next line starts clean.
     func endProgress() {
         guard progressShown else { return }
-        write("\n", to: FileHandle.standardError)
+        write("\n", to: STDERR_FILENO)
         progressShown = false
     }
 
     /// A result line on stdout, silenced by `--quiet`.
     func say(_ line: String) {
         guard !quiet else { return }
-        write(line + "\n", to: FileHandle.standardOutput)
+        write(line + "\n", to: STDOUT_FILENO)
     }
 
     /// Output that is the command's answer (`status`, `log`, JSON): printed even with `--quiet`.
     func output(_ text: String) {
-        write(text.hasSuffix("\n") || text.isEmpty ? text : text + "\n", to: FileHandle.standardOutput)
+        write(text.hasSuffix("\n") || text.isEmpty ? text : text + "\n", to: STDOUT_FILENO)
     }
 
     /// A fact behind the report (the paths used, counts, full ids), on stderr and
     /// only with `--verbose`, so stdout is the same with or without it.
     func detail(_ line: @autoclosure () -> String) {
         guard verbose else { return }
-        write(line() + "\n", to: FileHandle.standardError)
+        write(line() + "\n", to: STDERR_FILENO)
     }
 
     func error(_ message: String) { stderr(paint("error:", .red) + " " + message) }
@@ -105,11 +106,21 @@ final class Console: @unchecked Sendable, Interaction {
     }
 
     private func stderr(_ line: String) {
-        write(line + "\n", to: FileHandle.standardError)
+        write(line + "\n", to: STDERR_FILENO)
     }
 
-    private func write(_ text: String, to handle: FileHandle) {
-        handle.write(Data(text.utf8))
+    /// All of `text`, retrying what a signal interrupted; a closed pipe or full disk loses the rest.
+    private func write(_ text: String, to fd: Int32) {
+        var text = text
+        text.withUTF8 { bytes in
+            var written = 0
+            while written < bytes.count {
+                let count = Glibc.write(fd, bytes.baseAddress! + written, bytes.count - written)
+                if count < 0 && errno == EINTR { continue }
+                guard count > 0 else { return }
+                written += count
+            }
+        }
     }
 }
 

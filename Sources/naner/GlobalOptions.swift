@@ -27,15 +27,19 @@ struct GlobalOptions: ParsableArguments {
     /// Sets up the console for this command and returns it; with `-v`, says which
     /// home and repository the command works on.
     func console() -> Console {
+        GlobalOptions.console(color: color, quiet: quiet, verbose: verbose, locations: locations)
+    }
+
+    static func console(color: ColorChoice, quiet: Bool, verbose: Bool, locations: Locations) -> Console {
         let console = Console.standard
         console.configure(color: color, quiet: quiet, verbose: verbose)
-        let locations = self.locations
         console.detail("home: \(locations.home)")
         console.detail("repository: \(locations.repository)")
         return console
     }
 
-    func workspace() throws -> Workspace {
-        try Workspace.open(locations, interaction: console())
+    /// `openingInBackground`: see `Workspace.open`.
+    func workspace(openingInBackground: Bool = true) throws -> Workspace {
+        try Workspace.open(locations, interaction: console(), openingInBackground: openingInBackground)
     }
 }

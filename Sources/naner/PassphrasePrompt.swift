@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import NanerCore
 
 /// Asks for an archive's passphrase on the terminal, without echo, when

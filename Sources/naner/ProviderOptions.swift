@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import NanerCore
 
 /// `--provider P [--path DIR]`, shared by `sync` and `init`.
@@ -21,6 +21,6 @@ struct ProviderOptions: ParsableArguments {
 
     /// The provider's bare repository for the user's own home (not the managed tree).
     func folder() throws -> String? {
-        try cloudProvider?.folder(userHome: ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory(), customPath: path)
+        try cloudProvider?.folder(userHome: ProcessInfo.processInfo.environment["HOME"] ?? UserAccount.home, customPath: path)
     }
 }

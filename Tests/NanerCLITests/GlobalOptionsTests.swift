@@ -24,4 +24,36 @@ final class GlobalOptionsTests: XCTestCase {
         XCTAssertExit(unknown, 64)
         XCTAssertOneErrorLine(unknown, contains: "unknown option '--bogus'")
     }
+
+    /// libgit2 is loaded with dlopen on first use: a machine without it still runs the
+    /// commands that never need it, and the others end with one `error:` line.
+    func testAMissingLibgit2IsOneErrorLineAndVersionNeedsNoLibgit2() throws {
+        let library = "/usr/lib/x86_64-linux-gnu/libgit2.so.1.5"
+        guard FileManager.default.fileExists(atPath: library), getuid() == 0 else {
+            throw XCTSkip("hiding libgit2 needs root and Debian's \(library)")
+        }
+        let sandbox = try Sandbox()
+        try sandbox.makeTypicalHome()
+        XCTAssertExit(sandbox.naner("init", "-q"), 0)
+        // In a mount namespace of its own, libgit2's file is an empty one: dlopen fails as it
+        // would on a machine without the package; nothing outside the namespace changes.
+        func withoutLibgit2(_ arguments: String...) -> Sandbox.Run {
+            Sandbox.execute(["/usr/bin/unshare", "-m", "/bin/sh", "-c",
+                             "mount --bind /dev/null \(library) && exec \"$0\" \"$@\"", Sandbox.nanerBinary] + arguments,
+                            environment: sandbox.environment, directory: sandbox.home)
+        }
+        let probe = withoutLibgit2("--version")
+        guard !probe.stderr.contains("mount:"), !probe.stderr.contains("unshare:") else {
+            throw XCTSkip("no mount namespace here: \(probe.stderr)")
+        }
+        XCTAssertExit(probe, 0)
+        XCTAssertFalse(probe.stdout.isEmpty)
+        let log = withoutLibgit2("log", "-n", "1")
+        XCTAssertExit(log, 1)
+        XCTAssertOneErrorLine(log, contains: "cannot load libgit2 (libgit2.so.1.5)")
+        XCTAssertEqual(log.stdout, "")
+        // The same command with libgit2 in place works: what failed was loading it.
+        XCTAssertExit(sandbox.naner("log", "-n", "1"), 0)
+    }
 }
+

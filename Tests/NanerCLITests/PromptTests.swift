@@ -185,7 +185,7 @@ final class PromptTests: XCTestCase {
         try sandbox.write(".bashrc", "export EDITOR=nvim\n")
         var holder = try sandbox.holdLock()
         defer { if holder.isRunning { holder.terminate() } }
-        try waitForLock(sandbox)
+        try waitForLock(sandbox, holder)
         let slow = ["NANER_LOCK_TIMEOUT": "20"]
         var started = Date()
         let none = sandbox.naner(["prompt", "--format", "%c%l"], environment: slow)
@@ -196,7 +196,7 @@ final class PromptTests: XCTestCase {
         XCTAssertEqual(sandbox.naner("prompt", "--format", "%c%l").stdout, "1\n")
         // Locked again, and the tree changes meanwhile: the last answer, marked as such.
         holder = try sandbox.holdLock()
-        try waitForLock(sandbox)
+        try waitForLock(sandbox, holder)
         try sandbox.write(".vimrc", "set nonumber\n")
         started = Date()
         let last = sandbox.naner(["prompt", "--format", "%c%l"], environment: slow)
@@ -230,9 +230,11 @@ final class PromptTests: XCTestCase {
     }
 
     /// The holder takes the lock a moment after it starts.
-    private func waitForLock(_ sandbox: Sandbox) throws {
+    /// Until `holder` wrote its own pid: the file still names the previous holder
+    /// until the new one has opened it, and a prompt run then would find no lock.
+    private func waitForLock(_ sandbox: Sandbox, _ holder: Process) throws {
         for _ in 0..<100 {
-            if let pid = sandbox.read("../repo.git/naner.lock"), !pid.isEmpty { return }
+            if sandbox.read("../repo.git/naner.lock") == Data(String(holder.processIdentifier).utf8) { return }
             usleep(20_000)
         }
         XCTFail("the lock holder never took the lock")

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import XCTest
+import ZIPFoundation
 @testable import NanerCore
 
 final class BackupArchiveTests: XCTestCase {
@@ -130,6 +131,58 @@ final class BackupArchiveTests: XCTestCase {
         process.waitUntilExit()
         guard process.terminationStatus == 0 else { throw XCTSkip("python3 failed") }
         return String(decoding: data, as: UTF8.self)
+    }
+
+    // MARK: Other readers
+
+    /// naner writes its zips itself: Info-ZIP's unzip and ZIPFoundation must read them as
+    /// written (bytes, permissions, a symlink, an empty file, stored and deflated).
+    func testZipsOpenWithInfoZipsUnzipAndZIPFoundation() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/unzip") else {
+            throw XCTSkip("Info-ZIP's unzip is not installed (make deps installs it)")
+        }
+        var random = SystemRandomNumberGenerator()
+        let noise = (0..<70_000).map { _ in UInt8.random(in: 0...255, using: &random) }
+        let items: [(path: String, content: ArchiveEntry.Content)] = [
+            ("a.txt", .file(Array(String(repeating: "hello\n", count: 1000).utf8), mode: 0o644)),
+            (".config/app/secret.conf", .file(noise, mode: 0o600)),
+            ("bin/run.sh", .file(Array("#!/bin/sh\necho ü\n".utf8), mode: 0o755)),
+            ("empty", .file([], mode: 0o644)),
+            ("link", .symlink(target: "a.txt")),
+        ]
+        for compress in [true, false] {
+            let zip = scratch + "/other-\(compress).zip"
+            try ZipArchive.write(items, to: zip, compress: compress)
+            let out = try folder("unzipped-\(compress)")
+            let unzip = Process()
+            unzip.executableURL = URL(fileURLWithPath: "/usr/bin/unzip")
+            unzip.arguments = ["-q", zip, "-d", out]
+            unzip.standardOutput = FileHandle.nullDevice
+            try unzip.run()
+            unzip.waitUntilExit()
+            XCTAssertEqual(unzip.terminationStatus, 0, "unzip refused the archive (compress: \(compress))")
+
+            let archive = try Archive(url: URL(fileURLWithPath: zip), accessMode: .read)
+            for (path, content) in items {
+                var status = stat()
+                XCTAssertEqual(lstat(out + "/" + path, &status), 0, "unzip did not write \(path)")
+                guard let entry = archive[path] else { XCTFail("ZIPFoundation finds no \(path)"); continue }
+                var read = Data()
+                _ = try archive.extract(entry, consumer: { read.append($0) })
+                switch content {
+                case .file(let bytes, let mode):
+                    XCTAssertEqual(FileManager.default.contents(atPath: out + "/" + path).map { [UInt8]($0) }, bytes, path)
+                    XCTAssertEqual(UInt32(status.st_mode) & 0o777, mode, "\(path)'s mode after unzip")
+                    XCTAssertEqual([UInt8](read), bytes, "\(path) through ZIPFoundation")
+                    XCTAssertEqual(entry.type, .file)
+                case .symlink(let target):
+                    XCTAssertEqual(UInt32(status.st_mode) & 0o170000, 0o120000, "unzip made \(path) a link")
+                    XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: out + "/" + path), target)
+                    XCTAssertEqual(entry.type, .symlink)
+                    XCTAssertEqual(String(decoding: read, as: UTF8.self), target)
+                }
+            }
+        }
     }
 
     // MARK: Round trips

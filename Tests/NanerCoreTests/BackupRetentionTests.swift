@@ -65,7 +65,7 @@ final class BackupRetentionTests: XCTestCase {
         ]
         for counts in policies {
             let policy = RetentionPolicy(counts)
-            let reasons = policy.reasons(forNewestFirst: newestFirst, timeZone: utc)
+            let reasons = policy.reasons(forNewestFirst: newestFirst, utcOffsetSeconds: 0)
             let kept = Set(reasons.indices.filter { !reasons[$0].isEmpty })
             XCTAssertEqual(kept, oracle(newestFirst, counts.filter { $0.value > 0 }), "\(policy)")
         }
@@ -75,7 +75,7 @@ final class BackupRetentionTests: XCTestCase {
         let dates = ["2025-03-10T03:00:00Z", "2025-03-10T01:00:00Z", "2025-03-09T03:00:00Z", "2025-02-01T03:00:00Z",
                      "2024-12-31T03:00:00Z"].map(date)
         let policy = RetentionPolicy([.last: 1, .daily: 2, .weekly: 2, .monthly: 3, .yearly: 2])
-        XCTAssertEqual(policy.reasons(forNewestFirst: dates, timeZone: utc), [
+        XCTAssertEqual(policy.reasons(forNewestFirst: dates, utcOffsetSeconds: 0), [
             ["last 1", "daily 1", "weekly 1", "monthly 1", "yearly 1"],
             [],
             // 2025-03-09 is a Sunday: the ISO week before the 10th's.

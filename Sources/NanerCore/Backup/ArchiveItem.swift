@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// What an archive holds at one path, as read, before it is checked.
 struct ArchiveItem: Equatable {

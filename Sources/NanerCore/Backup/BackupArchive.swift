@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Portable backup archives: a folder of plain files, or one zip, with
 /// `BACKUP-MANIFEST.json` at the top. Written atomically; read back only after
@@ -80,9 +80,9 @@ public enum BackupArchive {
         case .file:
             var bytes: [UInt8]
             do {
-                bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+                bytes = try FileReader.read(path, following: true)
             } catch {
-                throw NanerError.cannotRead(path, reason: (error as NSError).localizedDescription)
+                throw NanerError.cannotRead(path, reason: (error as? FileReader.Failure)?.reason ?? "\(error)")
             }
             if AgeFile.isAgeFile(Array(bytes.prefix(1024))) {
                 let passphrase = try interaction.passphrase(for: path, confirm: false)

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import GitKit
 
 /// One backup or safety point in full, as `naner show` prints it.

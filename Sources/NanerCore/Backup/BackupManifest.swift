@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// What a backup holds, in the guide's `BACKUP-MANIFEST.json` shape. The same
 /// JSON is the body of the backup's tag message and the manifest file of a
@@ -123,11 +123,7 @@ public struct BackupManifest: Codable, Equatable, Sendable {
     }
 
     /// `2026-11-25T21:40:00+01:00` for `date` in the local time zone.
-    public static func timestamp(_ date: Date = Date(), timeZone: TimeZone = .current) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = timeZone
-        formatter.dateFormat = "yyyy-MM-dd'T'HH:mm:ssxxx"
-        return formatter.string(from: date)
+    public static func timestamp(_ date: Date = Date()) -> String {
+        CivilTime.local(Int64(date.timeIntervalSince1970.rounded(.down))).iso8601
     }
 }

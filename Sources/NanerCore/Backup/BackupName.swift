@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Backup names become tag names (`refs/tags/NAME`) and archive file names, so
 /// they follow git's reference rules, without `/`.
@@ -10,11 +10,9 @@ public enum BackupName {
 
     /// `naner-backup-2026-11-25-214000`, in local time.
     public static func automatic(_ date: Date = Date(), prefix: String = automaticPrefix) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = .current
-        formatter.dateFormat = "yyyy-MM-dd-HHmmss"
-        return prefix + "-" + formatter.string(from: date)
+        let t = CivilTime.local(Int64(date.timeIntervalSince1970.rounded(.down)))
+        func two(_ number: Int) -> String { CivilTime.padded(number) }
+        return prefix + "-\(CivilTime.padded(t.year, 4))-\(two(t.month))-\(two(t.day))-\(two(t.hour))\(two(t.minute))\(two(t.second))"
     }
 
     /// Throws a message that says which character or part is wrong.

@@ -1,6 +1,6 @@
 import Crypto
 import _CryptoExtras
-import Foundation
+import FoundationEssentials
 
 /// The sealed backup archives of earlier versions (`NAME.zip.enc`), still read by
 /// `restore`; `backup --encrypt` now writes age files (`AgeArchive`). `seal`

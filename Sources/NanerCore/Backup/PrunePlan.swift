@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import GitKit
 
 /// What `naner backups prune` does, decided before anything is removed: one decision per

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import GitKit
 
 /// Backup tags a prune removed here and that remotes may still hold: one line per remote

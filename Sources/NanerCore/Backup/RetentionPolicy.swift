@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Which backups `naner backups prune` keeps, with restic's `forget` semantics: each rule
 /// keeps the newest backup of each of the last N periods that hold a backup (`last`: the N
@@ -13,23 +13,19 @@ public struct RetentionPolicy: Sendable, Equatable, CustomStringConvertible {
         }
 
         /// The period a backup taken at `date` falls in; `last` makes every backup its own.
-        func period(of date: Date, calendar: Calendar, index: Int) -> Int {
+        func period(of date: CivilTime, index: Int) -> Int {
             switch self {
             case .last:
                 return index
             case .daily:
-                let parts = calendar.dateComponents([.year, .month, .day], from: date)
-                return parts.year! * 10_000 + parts.month! * 100 + parts.day!
+                return date.year * 10_000 + date.month * 100 + date.day
             case .weekly:
-                var iso = Calendar(identifier: .iso8601)
-                iso.timeZone = calendar.timeZone
-                let parts = iso.dateComponents([.yearForWeekOfYear, .weekOfYear], from: date)
-                return parts.yearForWeekOfYear! * 100 + parts.weekOfYear!
+                let week = date.isoWeek
+                return week.year * 100 + week.week
             case .monthly:
-                let parts = calendar.dateComponents([.year, .month], from: date)
-                return parts.year! * 100 + parts.month!
+                return date.year * 100 + date.month
             case .yearly:
-                return calendar.component(.year, from: date)
+                return date.year
             }
         }
 
@@ -56,7 +52,7 @@ public struct RetentionPolicy: Sendable, Equatable, CustomStringConvertible {
         var counts: [Rule: Int] = [:]
         for part in text.split(separator: ",", omittingEmptySubsequences: false) {
             let words = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map {
-                $0.trimmingCharacters(in: .whitespaces)
+                $0.trimmingSpaces()
             }
             guard words.count == 2, let rule = Rule(rawValue: words[0]) else {
                 throw BackupError.invalidKeepPolicy(text, reason: "'\(part)' is not RULE=N with RULE one of "
@@ -78,18 +74,22 @@ public struct RetentionPolicy: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// For each of `dates` (newest first), the reasons the policy keeps it: empty when no
-    /// rule does (`["daily 1", "weekly 1"]`).
-    public func reasons(forNewestFirst dates: [Date], timeZone: TimeZone = .current) -> [[String]] {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
+    /// rule does (`["daily 1", "weekly 1"]`). Dates fall in the local time zone, or at
+    /// `utcOffsetSeconds` from UTC when given.
+    public func reasons(forNewestFirst dates: [Date], utcOffsetSeconds: Int? = nil) -> [[String]] {
         var left = counts
         var lastPeriod: [Rule: Int] = [:]
         var kept: [Rule: Int] = [:]
+        func civil(_ date: Date) -> CivilTime {
+            let time = Int64(date.timeIntervalSince1970.rounded(.down))
+            return CivilTime(time, offsetSeconds: utcOffsetSeconds ?? CivilTime.localOffset(time))
+        }
         return dates.enumerated().map { index, date in
+            let day = civil(date)
             var reasons: [String] = []
             for rule in Rule.allCases {
                 guard let remaining = left[rule], remaining > 0 else { continue }
-                let period = rule.period(of: date, calendar: calendar, index: index)
+                let period = rule.period(of: day, index: index)
                 guard period != lastPeriod[rule] else { continue }
                 lastPeriod[rule] = period
                 left[rule] = remaining - 1

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import GitKit
 
 extension Workspace {
@@ -12,8 +12,8 @@ extension Workspace {
         if let message, let secret = SecretGuard.findSecret(in: message) { throw NanerError.secretInMessage(what: "backup message", secret) }
         if let secret = SecretGuard.findSecret(in: name) { throw NanerError.secretInMessage(what: "backup name", secret) }
         if let output {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: output, isDirectory: &isDirectory), isDirectory.boolValue else {
+            var isDirectory = false
+            guard FileManager.default.fileExists(atPath: output, isDirectory: &isDirectory), isDirectory else {
                 throw NanerError.outputMissing(output)
             }
             let target = output + "/" + name + (encrypt ? AgeArchive.fileExtension : compress ? ".zip" : "")
@@ -37,7 +37,7 @@ extension Workspace {
         let environment = ProcessInfo.processInfo.environment
         var manifest = BackupManifest(
             name: name, date: BackupManifest.timestamp(now), host: ProcessInfo.processInfo.hostName,
-            user: environment["USER"] ?? NSUserName(), tree: locations.home, nanerVersion: Workspace.version,
+            user: environment["USER"] ?? UserAccount.name, tree: locations.home, nanerVersion: Workspace.version,
             commit: head.hex, message: message ?? "", includedSSHKeys: includeSSHKeys && output == nil,
             itemsBackedUp: committed.fileCount, skipped: skipped)
         if isLayered {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import GitKit
 
 /// The outcome of verifying one backup or archive: one line of `naner backups verify`.
@@ -194,8 +194,7 @@ extension Workspace {
             return "it cannot be restored: \(failure.message)"
         }
         var restored = 0
-        let walker = FileManager.default.enumerator(atPath: scratch)
-        while let path = walker?.nextObject() as? String {
+        for path in (try? FileManager.default.subpathsOfDirectory(atPath: scratch)) ?? [] {
             let absolute = scratch + "/" + path
             guard let status = PathStatus(path: absolute) else { continue }
             if status.kind == .directory { continue }

@@ -1,15 +1,12 @@
-import Foundation
-import ZIPFoundation
+import FoundationEssentials
 
-/// Zip files for portable backups. Written with ZIPFoundation's `Archive`
-/// (unix permissions in the external attributes, symlinks as symlink entries,
-/// UTF-8 names). Read with the small reader below, which takes every size and
-/// offset from the file and checks it against the file's length before using
-/// it, hands ZIPFoundation's inflater exactly the entry's compressed bytes, and
-/// checks each entry's CRC-32 with ZIPFoundation's `crc32`: ZIPFoundation's own
-/// reading (0.9.20, Linux) spins forever on a deflated entry whose stream does
-/// not end before the file does, and leaves checking the CRC of data it hands
-/// to a consumer closure to the caller.
+/// Zip files for portable backups, written and read here over zlib (ZIPFoundation,
+/// used before, imports all of Foundation and with it ICU's 34 MB of data). Written
+/// as Info-ZIP's zip does: unix permissions in the external attributes, symlinks as
+/// symlink entries, UTF-8 names, ZIP64 only for offsets past 4 GiB. The reader takes
+/// every size and offset from the file and checks it against the file's length
+/// before using it, inflates exactly the entry's compressed bytes (a stream that
+/// wants more is cut short, not waited on), and checks each entry's CRC-32.
 enum ZipArchive {
     enum Failure: Error, Equatable {
         case damaged(String)
@@ -23,37 +20,96 @@ enum ZipArchive {
 
     /// Writes `items` in this order, without checking them (the caller does):
     /// file bytes deflated when `compress`, modes as unix permissions, symlinks
-    /// as symlink entries. `path` must not exist.
+    /// as symlink entries. `path` must not exist; the file is made 0600.
     static func write(_ items: [(path: String, content: ArchiveEntry.Content)], to path: String,
                       compress: Bool = true, date: Date = Date()) throws {
-        let archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .create)
-        try add(items, to: archive, compress: compress, date: date)
+        try FileSystem.writeNewFile(path, bytes(items, compress: compress, date: date), mode: 0o600)
     }
 
     /// The same zip, built in memory (to be encrypted before any byte reaches the disk).
-    static func bytes(_ items: [(path: String, content: ArchiveEntry.Content)], date: Date = Date()) throws -> [UInt8] {
-        let archive = try Archive(accessMode: .create)
-        try add(items, to: archive, compress: true, date: date)
-        return archive.data.map { [UInt8]($0) } ?? []
+    static func bytes(_ items: [(path: String, content: ArchiveEntry.Content)], compress: Bool = true,
+                      date: Date = Date()) throws -> [UInt8] {
+        let (dosTime, dosDate) = dosTimestamp(date)
+        var out = LittleEndian()
+        var central = LittleEndian()
+        for item in items {
+            let name = Array(item.path.utf8)
+            guard name.count <= 0xFFFF else {
+                throw NanerError.cannotArchive(item.path, reason: "its name is longer than a zip entry's can be")
+            }
+            let data: [UInt8], unixMode: UInt32
+            switch item.content {
+            case .file(let bytes, let mode): (data, unixMode) = (bytes, 0o100000 | (mode & 0o777))
+            case .symlink(let target): (data, unixMode) = (Array(target.utf8), 0o120777)
+            }
+            let crc = crc32(data)
+            // A symlink's target is stored as it is, as zip and Info-ZIP do.
+            var method: UInt16 = 0
+            var stored = data
+            if compress, case .file = item.content {
+                method = 8
+                stored = try deflate(data, shown: item.path)
+            }
+            // Entries stay below 4 GiB (the reader refuses larger ones); only offsets need ZIP64.
+            guard data.count < 0xFFFF_FFFF, stored.count < 0xFFFF_FFFF else {
+                throw NanerError.cannotArchive(item.path, reason: "it is larger than 4 GiB")
+            }
+            let offset = UInt64(out.bytes.count)
+            // Local header: version 2.0, bit 11 (names are UTF-8).
+            out.u32(localSignature); out.u16(20); out.u16(0x0800); out.u16(method)
+            out.u16(dosTime); out.u16(dosDate); out.u32(crc)
+            out.u32(UInt32(stored.count)); out.u32(UInt32(data.count))
+            out.u16(UInt16(name.count)); out.u16(0)
+            out.bytes += name
+            out.bytes += stored
+
+            let zip64 = offset >= 0xFFFF_FFFF
+            central.u32(centralSignature)
+            central.u16(3 << 8 | (zip64 ? 45 : 20))  // made by a unix host: the mode is in the attributes
+            central.u16(zip64 ? 45 : 20); central.u16(0x0800); central.u16(method)
+            central.u16(dosTime); central.u16(dosDate); central.u32(crc)
+            central.u32(UInt32(stored.count)); central.u32(UInt32(data.count))
+            central.u16(UInt16(name.count)); central.u16(zip64 ? 12 : 0); central.u16(0)  // comment
+            central.u16(0); central.u16(0)  // disk, internal attributes
+            central.u32(unixMode << 16)
+            central.u32(zip64 ? 0xFFFF_FFFF : UInt32(offset))
+            central.bytes += name
+            if zip64 { central.u16(0x0001); central.u16(8); central.u64(offset) }
+        }
+        let directoryOffset = UInt64(out.bytes.count)
+        let directorySize = UInt64(central.bytes.count)
+        out.bytes += central.bytes
+        let count = UInt64(items.count)
+        let needsZip64 = count >= 0xFFFF || directoryOffset >= 0xFFFF_FFFF || directorySize >= 0xFFFF_FFFF
+        if needsZip64 {
+            let zip64End = UInt64(out.bytes.count)
+            out.u32(zip64EndSignature); out.u64(44); out.u16(3 << 8 | 45); out.u16(45)
+            out.u32(0); out.u32(0); out.u64(count); out.u64(count); out.u64(directorySize); out.u64(directoryOffset)
+            out.u32(zip64LocatorSignature); out.u32(0); out.u64(zip64End); out.u32(1)
+        }
+        out.u32(endSignature); out.u16(0); out.u16(0)
+        out.u16(needsZip64 ? 0xFFFF : UInt16(count)); out.u16(needsZip64 ? 0xFFFF : UInt16(count))
+        out.u32(needsZip64 ? 0xFFFF_FFFF : UInt32(directorySize))
+        out.u32(needsZip64 ? 0xFFFF_FFFF : UInt32(directoryOffset))
+        out.u16(0)
+        return out.bytes
     }
 
-    private static func add(_ items: [(path: String, content: ArchiveEntry.Content)], to archive: Archive,
-                            compress: Bool, date: Date) throws {
-        for item in items {
-            switch item.content {
-            case .file(let bytes, let mode):
-                let data = Data(bytes)
-                try archive.addEntry(with: item.path, type: .file, uncompressedSize: Int64(data.count),
-                                     modificationDate: date, permissions: UInt16(mode & 0o777),
-                                     compressionMethod: compress ? .deflate : .none) { position, size in
-                    data.subdata(in: Int(position)..<Int(position) + size)
-                }
-            case .symlink(let target):
-                let data = Data(target.utf8)
-                try archive.addEntry(with: item.path, type: .symlink, uncompressedSize: Int64(data.count),
-                                     modificationDate: date, permissions: 0o777) { _, _ in data }
-            }
-        }
+    /// MS-DOS time and date fields in local time, as zip and unzip read them (2-second steps, 1980 at the earliest).
+    private static func dosTimestamp(_ date: Date) -> (time: UInt16, date: UInt16) {
+        let parts = CivilTime.local(Int64(date.timeIntervalSince1970.rounded(.down)))
+        guard parts.year >= 1980 else { return (0, 1 << 5 | 1) }
+        guard parts.year <= 2107 else { return (0xBF7D, 0xFF9F) }
+        let time = UInt16(parts.hour << 11 | parts.minute << 5 | parts.second / 2)
+        let day = UInt16((parts.year - 1980) << 9 | parts.month << 5 | parts.day)
+        return (time, day)
+    }
+
+    private struct LittleEndian {
+        var bytes: [UInt8] = []
+        mutating func u16(_ value: UInt16) { bytes.append(UInt8(value & 0xFF)); bytes.append(UInt8(value >> 8)) }
+        mutating func u32(_ value: UInt32) { u16(UInt16(value & 0xFFFF)); u16(UInt16(value >> 16)) }
+        mutating func u64(_ value: UInt64) { u32(UInt32(value & 0xFFFF_FFFF)); u32(UInt32(value >> 32)) }
     }
 
     // MARK: Reading
@@ -258,45 +314,37 @@ enum ZipArchive {
             guard stored.count == expected else { throw .damaged("the sizes recorded for \(shown) disagree") }
             data = Array(stored)
         case 8:
-            data = try inflate(Data(stored), expected: expected, shown: shown)
+            data = try inflate(stored, expected: expected, shown: shown)
         default:
             throw .damaged("\(shown) uses compression method \(record.method), which naner cannot read")
         }
         guard data.count == expected else { throw .damaged("\(shown) is shorter than its header says") }
-        guard Data(data).crc32(checksum: 0) == record.crc else { throw .damaged("\(shown) fails its CRC-32 check") }
+        guard crc32(data) == record.crc else { throw .damaged("\(shown) fails its CRC-32 check") }
         return data
     }
 
-    private struct InputEnded: Error {}
-    private struct OutputTooLong: Error {}
-
-    /// ZIPFoundation's inflater (zlib), fed the compressed bytes in one chunk
-    /// of exactly their size: asking for more means the stream did not end
-    /// where the entry does, and is an error instead of a loop.
-    private static func inflate(_ compressed: Data, expected: Int, shown: String) throws(Failure) -> [UInt8] {
+    /// zlib's inflater, fed exactly the entry's compressed bytes.
+    private static func inflate(_ compressed: ArraySlice<UInt8>, expected: Int, shown: String) throws(Failure) -> [UInt8] {
         guard !compressed.isEmpty else { throw .damaged("the compressed data of \(shown) is empty") }
-        var output: [UInt8] = []
-        output.reserveCapacity(expected)
-        var served = false
         do {
-            _ = try Data.decompress(size: Int64(compressed.count), bufferSize: compressed.count, skipCRC32: true,
-                                    provider: { _, _ in
-                                        guard !served else { throw InputEnded() }
-                                        served = true
-                                        return compressed
-                                    },
-                                    consumer: { chunk in
-                                        guard output.count + chunk.count <= expected else { throw OutputTooLong() }
-                                        output.append(contentsOf: chunk)
-                                    })
-        } catch is InputEnded {
+            return try Zlib.inflate(compressed, expected: expected)
+        } catch .cutShort {
             throw .damaged("the compressed data of \(shown) is cut short")
-        } catch is OutputTooLong {
+        } catch .tooLong {
             throw .damaged("\(shown) holds more data than its header says")
         } catch {
             throw .damaged("the compressed data of \(shown) is corrupt")
         }
-        return output
+    }
+
+    private static func crc32(_ bytes: [UInt8]) -> UInt32 { Zlib.crc32(bytes) }
+
+    private static func deflate(_ bytes: [UInt8], shown: String) throws -> [UInt8] {
+        do {
+            return try Zlib.deflate(bytes)
+        } catch {
+            throw NanerError.cannotArchive(shown, reason: error.reason)
+        }
     }
 
     /// Little-endian reads that answer nil instead of reading past the end.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import GitKit
 
 /// The one engine every write to the home goes through: a restore (of a backup, a

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import GitKit
 
 /// A restore target resolved on another thread; `target()` waits for it, then the

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import GitKit
 
 /// What arrives is untrusted (DESIGN, invariant 7). Before a restore, `init --from`

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// What `naner prompt` shows: the state a shell prompt needs, from local files only.
 public struct PromptState: Sendable, Equatable {

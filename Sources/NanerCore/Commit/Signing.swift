@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import GitKit
 
 /// Signs commits and tags as git does, when the user's git config asks for it:
@@ -62,7 +62,7 @@ struct Signing {
     func sign(_ text: String) throws -> String {
         let signature = format == .ssh ? try signWithSSH(text) : try signWithGPG(text)
         // As git does: no carriage return before a line feed (a Windows build of the program).
-        return signature.replacingOccurrences(of: "\r\n", with: "\n")
+        return signature.replacing("\r\n", with: "\n")
     }
 
     private func signWithGPG(_ text: String) throws -> String {
@@ -131,7 +131,7 @@ struct Signing {
         case .exited(let status): how = " with exit status \(status)"
         case .signalled(let signal): how = " by signal \(signal)"
         }
-        let lines: [String] = said.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        let lines: [String] = said.split(separator: "\n").map { $0.trimmingSpaces() }
         let words = lines.last { !$0.isEmpty && !$0.hasPrefix("[GNUPG:]") } ?? fallback
         return NanerError.cannotSign(setting: setting, reason: "\(programName) failed\(how)" + (words.map { ": \($0)" } ?? ""))
     }

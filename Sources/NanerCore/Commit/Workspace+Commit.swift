@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import GitKit
 
 extension Workspace {
@@ -368,7 +368,7 @@ extension Workspace {
     func signature() -> Signature {
         if let configured = (try? repository)?.configuredSignature() { return configured }
         let environment = ProcessInfo.processInfo.environment
-        let user = environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? NSUserName()
+        let user = environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? UserAccount.name
         return Signature(name: user, email: "\(user)@\(ProcessInfo.processInfo.hostName)")
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The answer of `naner ignore check` for one path.
 public struct IgnoreVerdict: Sendable {

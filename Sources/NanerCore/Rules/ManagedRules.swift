@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The managed set as gitignore rules: everything ignored, the include list
 /// re-included, then `.syncignore`'s exclusions, then naner's own files. The

@@ -9,7 +9,7 @@ extension Workspace {
     /// and tokens (`~/.config/git/credentials` is git's credential store under XDG).
     static var credentialStoreLines: [String] {
         let text = DefaultFiles.syncIgnore
-        guard let start = text.range(of: "# Credential stores") else { return [] }
+        guard let start = text.firstRange(of: "# Credential stores") else { return [] }
         return text[start.upperBound...].split(separator: "\n", omittingEmptySubsequences: false).dropFirst().prefix { !$0.isEmpty }.map(String.init)
     }
 
@@ -23,7 +23,7 @@ extension Workspace {
         // No `.syncignore`: the shipped default applies, which has them.
         if let status = FileStat(path: path), !status.isSymlink, let bytes = try? FileReader.read(path) {
             var text = String(decoding: bytes, as: UTF8.self)
-            let present = Set(text.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" }).map { $0.trimmingCharacters(in: .whitespaces) })
+            let present = Set(text.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" }).map { $0.trimmingSpaces() })
             let missing = Workspace.credentialStoreLines.filter { !present.contains($0) }
             if !missing.isEmpty {
                 if !text.isEmpty && !text.hasSuffix("\n") { text += "\n" }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 extension Workspace {
     /// A command-line path → path relative to the home. Relative paths are taken

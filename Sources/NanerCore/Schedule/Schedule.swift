@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// `naner schedule daily|weekly|off [--at HH:MM]`: the guide's scheduled backups.
 /// A systemd user timer where the user's systemd manages units (plain files under
@@ -32,7 +32,7 @@ public struct Schedule: Sendable, Equatable {
         (keep.map { ["--keep", $0.description] } ?? []) + ["--verify-weekly"]
     }
 
-    var clock: String { String(format: "%02d:%02d", hour, minute) }
+    var clock: String { CivilTime.padded(hour) + ":" + CivilTime.padded(minute) }
 
     /// systemd's OnCalendar: `*-*-* 03:00:00` or `Mon *-*-* 03:00:00`.
     var onCalendar: String { (frequency == .weekly ? "Mon " : "") + "*-*-* \(clock):00" }

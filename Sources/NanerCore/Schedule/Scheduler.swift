@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import GitKit
 
 /// Where and how a schedule is installed.
@@ -17,7 +18,7 @@ public struct Scheduler: Sendable {
     /// systemd when the user's systemd is there (or `NANER_SCHEDULER=systemd`), else cron.
     public static func forThisMachine(locations: Locations, environment: [String: String] = ProcessInfo.processInfo.environment)
         -> Scheduler {
-        let userHome = environment["HOME"] ?? NSHomeDirectory()
+        let userHome = environment["HOME"] ?? UserAccount.home
         let config = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? userHome + "/.config"
         let runtime = environment["XDG_RUNTIME_DIR"] ?? "/run/user/\(getuid())"
         let kind: Kind
@@ -74,7 +75,7 @@ public struct Scheduler: Sendable {
 
     func cronLine(_ schedule: Schedule) -> String {
         // cron reads an unescaped '%' as a newline, even inside quotes.
-        let words = command(schedule).map(Scheduler.shellQuoted).joined(separator: " ").replacingOccurrences(of: "%", with: "\\%")
+        let words = command(schedule).map(Scheduler.shellQuoted).joined(separator: " ").replacing("%", with: "\\%")
         return "\(schedule.cronTime) \(words) \(Scheduler.cronMarker)"
     }
 
@@ -128,11 +129,11 @@ public struct Scheduler: Sendable {
     /// The home in a `Description=`: one line, specifiers escaped, quoted so a trailing
     /// backslash cannot continue the line.
     static func systemdDescription(_ path: String) -> String {
-        "'" + path.onOneLine.replacingOccurrences(of: "%", with: "%%") + "'"
+        "'" + path.onOneLine.replacing("%", with: "%%") + "'"
     }
 
     static func shellQuoted(_ word: String) -> String {
-        word.allSatisfy({ $0.isLetter || $0.isNumber || "/._-,".contains($0) || ($0 == "=" && !word.hasPrefix("=")) }) ? word : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        word.allSatisfy({ $0.isLetter || $0.isNumber || "/._-,".contains($0) || ($0 == "=" && !word.hasPrefix("=")) }) ? word : "'" + word.replacing("'", with: "'\\''") + "'"
     }
 
     /// Installs (or replaces) the schedule. With systemd: writes the units, then, where the
@@ -234,7 +235,7 @@ public struct Scheduler: Sendable {
     /// exit status (-1 when it cannot run) and what it wrote, trimmed.
     private static func systemctl(_ arguments: [String]) -> (status: Int32, output: String) {
         let (status, output) = run(["systemctl", "--user"] + arguments, input: nil)
-        return (status, output.trimmingCharacters(in: .whitespacesAndNewlines))
+        return (status, output.trimmingSpacesAndNewlines())
     }
 
     private static func crontab() throws -> [String] {
@@ -246,7 +247,7 @@ public struct Scheduler: Sendable {
 
     private static func setCrontab(_ lines: [String]) throws {
         let (status, output) = run(["/usr/bin/crontab", "-"], input: lines.map { $0 + "\n" }.joined())
-        guard status == 0 else { throw NanerError.cannotWrite("crontab", reason: output.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        guard status == 0 else { throw NanerError.cannotWrite("crontab", reason: output.trimmingSpacesAndNewlines()) }
     }
 
     /// The exit status (a signal's number when one ended it) and stdout and stderr together.

@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 
 /// Where the bytes of an age file (or of a plaintext to encrypt) come from, a
 /// piece at a time: nothing in Secrets/ ever needs a whole file in memory.
@@ -23,24 +23,32 @@ public struct AgeBytesSource: AgeSource {
 
 /// A file read from the start, in pieces.
 public final class AgeFileSource: AgeSource {
-    private let handle: FileHandle
+    private let fd: Int32
     private let path: String
 
     public init(path: String) throws(AgeError) {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw .cannotRead(path, reason: FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file")
-        }
-        self.handle = handle
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw .cannotRead(path, reason: String(cString: strerror(errno))) }
+        self.fd = fd
         self.path = path
     }
 
-    deinit { try? handle.close() }
+    deinit { close(fd) }
 
     public func read(upTo maximum: Int) throws(AgeError) -> [UInt8] {
-        do {
-            return [UInt8](try handle.read(upToCount: maximum) ?? Data())
-        } catch {
-            throw .cannotRead(path, reason: (error as NSError).localizedDescription)
+        var bytes = [UInt8](repeating: 0, count: maximum)
+        var filled = 0
+        // As FileHandle.read(upToCount:): short only at the end of the file.
+        while filled < maximum {
+            let count = bytes.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + filled, maximum - filled) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw .cannotRead(path, reason: String(cString: strerror(errno)))
+            }
+            if count == 0 { break }
+            filled += count
         }
+        bytes.removeSubrange(filled...)
+        return bytes
     }
 }

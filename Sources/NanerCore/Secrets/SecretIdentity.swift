@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The configuration's one age identity, for the secrets that travel encrypted
 /// (DESIGN.md, "Secrets that travel"). Two copies:
@@ -23,7 +23,9 @@ public struct SecretIdentity: Sendable {
 
     /// The identity file's text, as `age-keygen` writes it.
     func fileText(created: Date) -> String {
-        let stamp = ISO8601DateFormatter().string(from: created)
+        // age-keygen writes UTC with a Z: `2026-11-25T20:40:00Z`.
+        let utc = CivilTime(Int64(created.timeIntervalSince1970.rounded(.down)), offsetSeconds: 0)
+        let stamp = String(utc.iso8601.dropLast(6)) + "Z"
         return "# created: \(stamp)\n# public key: \(recipient.encoded)\n\(identity.encoded)\n"
     }
 

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import GitKit
 
 /// `.naner/secrets`: the files stored encrypted (age, to the configuration's recipient),

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import GitKit
 
 /// Machine-local (`REPO/naner-secrets`, mode 0600, never sent anywhere): for each secret

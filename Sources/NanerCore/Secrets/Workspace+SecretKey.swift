@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 extension Workspace {
     /// What `naner secret key` found or did.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Crypto
 
 /// An `AGE-SECRET-KEY-1…` private key: opens `X25519` stanzas made for its recipient.
@@ -26,7 +26,7 @@ public struct X25519Identity: AgeIdentity, @unchecked Sendable {
     public static func parseFile(_ text: String) throws(AgeError) -> [X25519Identity] {
         var identities: [X25519Identity] = []
         for line in text.split(whereSeparator: \.isNewline) {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            let trimmed = line.trimmingSpaces()
             if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
             identities.append(try X25519Identity(parsing: trimmed))
         }

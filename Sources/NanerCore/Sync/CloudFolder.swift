@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import GitKit
 
 /// A bare repository inside a folder that a sync client copies file by file. Objects

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import GitKit
 
 /// Cloud sync clients and the folder each keeps naner's bare repository in.
@@ -20,10 +20,9 @@ public enum CloudProvider: String, CaseIterable, Sendable {
         switch self {
         case .dropbox:
             if let data = FileManager.default.contents(atPath: userHome + "/.dropbox/info.json"),
-               let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
-                for account in ["personal", "business"] {
-                    if let path = (object[account] as? [String: Any])?["path"] as? String { return path }
-                }
+               let info = try? JSONDecoder().decode(DropboxInfo.self, from: data),
+               let path = info.personal?.path ?? info.business?.path {
+                return path
             }
             return userHome + "/Dropbox"
         case .onedrive: return userHome + "/OneDrive"
@@ -39,10 +38,19 @@ public enum CloudProvider: String, CaseIterable, Sendable {
             return Paths.absolute(customPath)
         }
         let root = root(userHome: userHome)
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
+        var isDirectory = false
+        guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory else {
             throw SyncError.providerFolderMissing(provider: displayName, path: root)
         }
         return root + "/Naner-Config.git"
     }
+}
+
+/// The part of Dropbox's `~/.dropbox/info.json` naner reads: each account's folder.
+private struct DropboxInfo: Decodable {
+    struct Account: Decodable {
+        let path: String?
+    }
+    let personal: Account?
+    let business: Account?
 }

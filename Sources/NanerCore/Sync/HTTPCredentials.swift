@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import GitKit
 
 /// Answers libgit2's credential requests for one transfer over http(s). Sources, each
@@ -240,7 +240,7 @@ public final class HTTPCredentials {
 
         /// `scheme`, the userinfo before the authority's last `@`, and what follows it.
         static func split(_ url: String) -> (scheme: String, userinfo: Substring?, hostAndRest: Substring)? {
-            guard HTTPCredentials.isHTTP(url), let separator = url.range(of: "://") else { return nil }
+            guard HTTPCredentials.isHTTP(url), let separator = url.firstRange(of: "://") else { return nil }
             let scheme = String(url[..<separator.lowerBound])
             let rest = url[separator.upperBound...]
             let authorityEnd = rest.firstIndex { "/?#".contains($0) } ?? rest.endIndex
@@ -249,7 +249,7 @@ public final class HTTPCredentials {
         }
 
         private static func decoded(_ text: Substring) -> String? {
-            text.isEmpty ? nil : (String(text).removingPercentEncoding ?? String(text))
+            text.isEmpty ? nil : (String(text).percentDecoded ?? String(text))
         }
     }
 }

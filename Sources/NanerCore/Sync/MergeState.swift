@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import GitKit
 
 /// A pull that stopped on conflicts, kept in the repository the way git keeps it

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import GitKit
 
 /// A pull that is laying files out, recorded before the first file is written and

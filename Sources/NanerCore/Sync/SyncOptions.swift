@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import GitKit
 
 /// How `naner sync` was asked to run.
@@ -12,7 +12,7 @@ public struct SyncOptions {
     public var userHome: String
 
     public init(remote: String? = nil, provider: CloudProvider? = nil, path: String? = nil, force: Bool = false,
-                userHome: String = ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()) {
+                userHome: String = ProcessInfo.processInfo.environment["HOME"] ?? UserAccount.home) {
         self.remote = remote
         self.provider = provider
         self.path = path

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import GitKit
 
 /// What a sync does, decided from both sides before anything changes here or there.

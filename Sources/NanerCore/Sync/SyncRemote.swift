@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import GitKit
 
 /// Where a sync goes: a named remote, a URL, or a cloud provider's folder.
@@ -17,7 +17,7 @@ public struct SyncRemote: Sendable, Equatable {
         // file:// URLs are how a path with a ':' is stored (see Repository.createRemote).
         guard url.hasPrefix("file://") else { return url }
         let path = String(url.dropFirst(7))
-        return path.removingPercentEncoding ?? path
+        return path.percentDecoded ?? path
     }
 
     public static func isLocalPath(_ url: String) -> Bool {

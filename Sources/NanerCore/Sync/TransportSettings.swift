@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import GitKit
 
 /// What git reads for one http(s) remote besides its address — which CAs to trust,
@@ -107,7 +107,7 @@ public struct TransportSettings: Sendable, Equatable {
     public var proxyAddress: String? {
         guard let proxy else { return nil }
         let written = proxy.value.contains("://") ? proxy.value : "http://" + proxy.value
-        guard let separator = written.range(of: "://") else { return written }
+        guard let separator = written.firstRange(of: "://") else { return written }
         let rest = written[separator.upperBound...]
         let authorityEnd = rest.firstIndex { "/?#".contains($0) } ?? rest.endIndex
         let authority = rest[..<authorityEnd]
@@ -158,11 +158,11 @@ public struct TransportSettings: Sendable, Equatable {
     /// The `NO_PROXY` entry that names `host`, curl's way: `*` names all; `example.com`
     /// or `.example.com` names it and every name below it; case does not matter.
     static func bypassEntry(_ list: String, host: String) -> String? {
-        let host = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        let host = host.lowercased().trimming(scalars: "[]")
         for raw in list.split(whereSeparator: { $0 == "," || $0 == " " }) {
-            let entry = raw.trimmingCharacters(in: .whitespaces)
+            let entry = raw.trimmingSpaces()
             if entry == "*" { return entry }
-            let name = entry.lowercased().drop { $0 == "." }.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+            let name = entry.lowercased().drop { $0 == "." }.trimming(scalars: "[]")
             guard !name.isEmpty else { continue }
             if host == name || host.hasSuffix("." + name) { return entry }
         }
@@ -204,14 +204,14 @@ struct URLAddress: Equatable {
     }
 
     init?(_ url: String) {
-        guard let separator = url.range(of: "://") else { return nil }
+        guard let separator = url.firstRange(of: "://") else { return nil }
         scheme = url[..<separator.lowerBound].lowercased()
         let rest = url[separator.upperBound...]
         let authorityEnd = rest.firstIndex { "/?#".contains($0) } ?? rest.endIndex
         var authority = rest[..<authorityEnd]
         if let at = authority.lastIndex(of: "@") {
             let userinfo = authority[..<at]
-            user = String(userinfo.prefix { $0 != ":" }).removingPercentEncoding
+            user = String(userinfo.prefix { $0 != ":" }).percentDecoded
             authority = authority[authority.index(after: at)...]
         } else {
             user = nil

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import GitKit
 
 extension Workspace {
@@ -432,7 +432,7 @@ extension Workspace {
         let transferStart = Clock.monotonicSeconds
         defer {
             interaction.detail("time: transfer (push to '\(remote.name)') "
-                               + String(format: "%.1f", (Clock.monotonicSeconds - transferStart) * 1000) + " ms")
+                               + ((Clock.monotonicSeconds - transferStart) * 1000).oneDecimal + " ms")
         }
         do {
             if let destination {
@@ -527,7 +527,7 @@ extension Workspace {
             guard let commit = copy.commit, try commit == main || repository.isDescendant(main, of: commit) else { continue }
             let aside = folder.path + "/naner-conflicted-copies"
             try? FileManager.default.createDirectory(atPath: aside, withIntermediateDirectories: true)
-            let name = (copy.path as NSString).lastPathComponent
+            let name = String(copy.path.split(separator: "/").last ?? "")
             guard (try? FileSystem.rename(folder.path + "/" + copy.path, to: aside + "/" + name)) != nil else { continue }
             interaction.warn("moved '\(copy.path)' to 'naner-conflicted-copies/\(name)': its commit \(commit.short) is part of main now")
         }

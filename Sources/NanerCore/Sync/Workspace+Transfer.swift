@@ -1,5 +1,6 @@
-import Foundation
+import FoundationEssentials
 import GitKit
+import Synchronization
 
 extension Workspace {
     /// Runs one fetch, push or listing against `url`: answers an http(s) server's
@@ -154,13 +155,12 @@ extension Workspace {
 /// enough, and a sync connects up to three times (fetch, listing, push).
 private let warnedServers = WarnedServers()
 
-private final class WarnedServers: @unchecked Sendable {  // Unchecked: `names` is guarded by `lock`.
-    private let lock = NSLock()
-    private var names: Set<String> = []
+private final class WarnedServers: Sendable {
+    private let names = Mutex<Set<String>>([])
 
     /// True the first time `name` is given.
     func insert(_ name: String) -> Bool {
-        lock.withLock { names.insert(name).inserted }
+        names.withLock { $0.insert(name).inserted }
     }
 }
 

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import Synchronization
 
 /// Writes a whole file through a temporary sibling and a rename, so a reader or a
@@ -15,7 +16,7 @@ enum AtomicFile {
     private static let counter = Atomic<Int>(0)
 
     static func symlink(_ target: String, at path: String) throws {
-        let directory = (path as NSString).deletingLastPathComponent
+        let directory = Paths.parent(of: path)
         let temporary = temporaryName(in: directory)
         unlink(temporary)
         guard Glibc.symlink(target, temporary) == 0, rename(temporary, path) == 0 else {
@@ -36,7 +37,7 @@ enum AtomicFile {
     /// The same, for content that arrives in pieces: `produce` calls `emit` per piece.
     static func write(to path: String, mode: UInt32,
                       _ produce: (_ emit: (UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
-        let directory = (path as NSString).deletingLastPathComponent
+        let directory = Paths.parent(of: path)
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let temporary = temporaryName(in: directory)
         unlink(temporary)

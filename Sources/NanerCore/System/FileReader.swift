@@ -6,9 +6,10 @@ enum FileReader {
         let reason: String
     }
 
-    /// The whole file. Never follows a symlink (the tree's links are content, not paths to read).
-    static func read(_ path: String) throws -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+    /// The whole file. Never follows a symlink (the tree's links are content, not paths to
+    /// read) unless `following` (a path the user named, such as an archive's).
+    static func read(_ path: String, following: Bool = false) throws -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | (following ? 0 : O_NOFOLLOW))
         guard fd >= 0 else { throw Failure(reason: String(cString: strerror(errno))) }
         defer { close(fd) }
         var status = stat()

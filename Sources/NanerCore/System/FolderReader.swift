@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Walks a folder archive with `openat` and never follows a symlink: links
 /// are read as links, only regular files are opened.

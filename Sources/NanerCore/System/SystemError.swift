@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A failed system call, with errno as it was right after the call. The one place
 /// errno becomes words: callers branch on the typed cases, messages quote `reason`.

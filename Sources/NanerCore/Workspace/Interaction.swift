@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// How the core reaches the person running it, besides its results: warnings as they
 /// happen, the facts behind them for `-v`, and a passphrase when an archive needs one. Passed in (the CLI passes its

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Where the managed tree and its repository are, from flags, then environment, then defaults.
 public struct Locations: Sendable {
@@ -15,7 +15,7 @@ public struct Locations: Sendable {
     /// `--home`, `NANER_HOME`, `$HOME`; `--repo`, `NANER_REPO`, `${XDG_DATA_HOME:-$HOME/.local/share}/naner/repo.git`.
     public static func resolve(home: String?, repository: String?,
                                environment: [String: String] = ProcessInfo.processInfo.environment) -> Locations {
-        let userHome = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+        let userHome = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? UserAccount.home
         let tree = home ?? environment["NANER_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? userHome
         let dataHome = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? userHome + "/.local/share"
         let repo = repository ?? environment["NANER_REPO"].flatMap { $0.isEmpty ? nil : $0 } ?? dataHome + "/naner/repo.git"
@@ -29,10 +29,10 @@ public struct Locations: Sendable {
     }
 
     public func checkHome() throws {
-        var isDirectory: ObjCBool = false
+        var isDirectory = false
         guard FileManager.default.fileExists(atPath: home, isDirectory: &isDirectory) else {
             throw NanerError.homeMissing(home)
         }
-        guard isDirectory.boolValue else { throw NanerError.homeNotDirectory(home) }
+        guard isDirectory else { throw NanerError.homeNotDirectory(home) }
     }
 }

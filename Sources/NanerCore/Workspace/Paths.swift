@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Lexical path helpers: naner never resolves symlinks in the user's paths.
 public enum Paths {
@@ -23,5 +23,14 @@ public enum Paths {
         if path == home { return "" }
         let prefix = home == "/" ? "/" : home + "/"
         return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : nil
+    }
+
+    /// The folder holding `path`, lexically (as NSString's deletingLastPathComponent,
+    /// but `.` for a bare name): `/a/b` → `/a`, `/a` → `/`, `a` → `.`.
+    public static func parent(of path: String) -> String {
+        var trimmed = Substring(path)
+        while trimmed.count > 1, trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
+        guard let slash = trimmed.lastIndex(of: "/") else { return "." }
+        return slash == trimmed.startIndex ? "/" : String(trimmed[..<slash])
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import GitKit
 
 /// The repository's index, loaded by libgit2 on a thread of its own with a repository

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import GitKit
 
 /// Opens a repository on its own thread and hands it over once: after `repository()`

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Nobody to ask: warnings and details are dropped, a passphrase comes only from `NANER_PASSPHRASE`.
 public struct Unattended: Interaction {

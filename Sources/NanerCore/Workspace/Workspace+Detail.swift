@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import GitKit
 
 /// What `-v` adds to every command, through `Interaction.detail`: the rule files read and
@@ -10,7 +10,7 @@ extension Workspace {
         let start = Clock.monotonicSeconds
         defer {
             let elapsed = (Clock.monotonicSeconds - start) * 1000
-            interaction.detail("time: \(phase) \(String(format: "%.1f", elapsed)) ms")
+            interaction.detail("time: \(phase) \(elapsed.oneDecimal) ms")
         }
         return try body()
     }

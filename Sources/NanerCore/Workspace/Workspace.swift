@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import GitKit
 
 /// A home config tree together with its repository: the object every command works on.
@@ -34,6 +34,11 @@ public final class Workspace {
     /// (`naner.maxFileSize` in the repository's config).
     var sizeLimit: Int {
         get throws {
+            // A status that meets a touched file needs the limit: read without loading libgit2
+            // when no config file libgit2 would read can set it.
+            if !Workspace.configFilesMayName("maxfilesize", repository: locations.repository) {
+                return Workspace.defaultSizeLimit
+            }
             let configured = try? repository.config().int64("naner.maxFileSize")
             return configured.flatMap { $0 > 0 ? Int($0) : nil } ?? Workspace.defaultSizeLimit
         }
@@ -102,9 +107,8 @@ public final class Workspace {
     /// packed-refs, and beside any ref (a safety point's, a tag's, a remote's).
     func gitLockFiles() -> [String] {
         var names = ["index.lock", "HEAD.lock", "config.lock", "packed-refs.lock"]
-        if let walker = FileManager.default.enumerator(atPath: locations.repository + "/refs") {
-            for case let path as String in walker where path.hasSuffix(".lock") { names.append("refs/" + path) }
-        }
+        let refs = (try? FileManager.default.subpathsOfDirectory(atPath: locations.repository + "/refs")) ?? []
+        for path in refs where path.hasSuffix(".lock") { names.append("refs/" + path) }
         return names.filter { FileManager.default.fileExists(atPath: locations.repository + "/" + $0) }
     }
 
@@ -167,5 +171,24 @@ public final class Workspace {
     /// From `REPO/HEAD` when it names a branch simply, without libgit2.
     public var branchName: String {
         RefFiles.headBranch(repository: locations.repository) ?? (try? repository.headBranchName()) ?? "main"
+    }
+}
+
+extension Workspace {
+    /// Whether a config file libgit2 reads for this repository (its own, the user's
+    /// global and XDG ones, the system's) may set a key whose lowercased name ends in
+    /// `name`: a file names it, includes another, or cannot be read. False means the key
+    /// is unset, known without libgit2's start-up (names are case-insensitive in git's config).
+    static func configFilesMayName(_ name: String, repository: String,
+                                   environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
+        var files = [repository + "/config", "/etc/gitconfig"]
+        if let home = environment["HOME"], !home.isEmpty { files += [home + "/.gitconfig", home + "/.config/git/config"] }
+        if let xdg = environment["XDG_CONFIG_HOME"], !xdg.isEmpty { files.append(xdg + "/git/config") }
+        for file in files where PathStatus.exists(file) {
+            guard let bytes = try? FileReader.read(file, following: true) else { return true }
+            let text = String(decoding: bytes, as: UTF8.self).lowercased()
+            if text.contains(name) || text.contains("include") { return true }
+        }
+        return false
     }
 }

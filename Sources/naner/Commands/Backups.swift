@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import NanerCore
 
 extension Naner {
@@ -42,7 +42,7 @@ extension Naner.Backups {
             let width = backups.map(\.name.count).max() ?? 0
             var text = ""
             for backup in backups {
-                let name = backup.name.padding(toLength: max(width, 4), withPad: " ", startingAt: 0)
+                let name = backup.name + String(repeating: " ", count: max(width, 4) - backup.name.count)
                 let kind = backup.kind == .safety ? console.paint(" (safety point)", .yellow) : ""
                 text += "\(console.paint(name, .green))  \(Naner.Log.date(time: backup.time, offsetMinutes: backup.offsetMinutes))  "
                     + "\(backup.fileCount) files  \(backup.message)\(kind)\n"
@@ -124,7 +124,7 @@ extension Naner.Backups {
             }
             if !text.isEmpty { console.output(text) }
             console.say("would remove \(plan.removals.count) of \(plan.decisions.count), keep \(plan.kept.count) "
-                + "(\(plan.policy.description.replacingOccurrences(of: ",", with: ", ")))")
+                + "(\(plan.policy.description.replacing(",", with: ", ")))")
         }
 
         static func printReport(_ report: PruneReport, console: Console) {
@@ -134,7 +134,7 @@ extension Naner.Backups {
                 console.say(line(decision, verb: "removed"))
             }
             console.say("removed \(report.removed.count), kept \(report.plan.decisions.count - report.removed.count) "
-                + "(\(report.plan.policy.description.replacingOccurrences(of: ",", with: ", ")))")
+                + "(\(report.plan.policy.description.replacing(",", with: ", ")))")
             let tags = report.plan.removals.contains { $0.backup.kind == .backup && removed.contains($0.backup.name) }
             if tags && !report.remotes.isEmpty {
                 console.say("the removed tags leave " + report.remotes.map { "'\($0)'" }.joined(separator: ", ") + " at the next sync")

@@ -15,7 +15,7 @@ extension Naner {
         var message: String
 
         func validate() throws {
-            if message.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            if message.trimmingSpacesAndNewlines().isEmpty {
                 throw ValidationError("empty commit message: say what changed with -m")
             }
         }

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import NanerCore
 
 extension Naner {
@@ -19,9 +19,23 @@ extension Naner {
         }
 
         func run() throws {
-            let workspace = try global.workspace()
-            let console = Console.standard
-            let entries = try workspace.log(limit: n)
+            try Self.show(console: global.console(), locations: global.locations, limit: n)
+        }
+
+        /// `log` with the options QuickArguments reads (`-n` a positive number), or nil.
+        static func quickRun(_ arguments: ArraySlice<String>) -> (() throws -> Void)? {
+            guard let quick = QuickArguments(arguments, flags: [], valued: ["-n"]) else { return nil }
+            var limit: Int?
+            if let text = quick.values["-n"] {
+                guard let number = Int(text), number >= 1 else { return nil }
+                limit = number
+            }
+            return { try show(console: quick.console(), locations: quick.locations, limit: limit) }
+        }
+
+        static func show(console: Console, locations: Locations, limit: Int?) throws {
+            let workspace = try Workspace.open(locations, interaction: console)
+            let entries = try workspace.log(limit: limit)
             if entries.isEmpty {
                 console.output("no commits yet")
                 return

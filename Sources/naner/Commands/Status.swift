@@ -17,9 +17,20 @@ extension Naner {
         var json = false
 
         func run() throws {
-            let workspace = try global.workspace()
+            try Self.show(console: global.console(), locations: global.locations, short: short, json: json)
+        }
+
+        /// `status` with the options QuickArguments reads, or nil.
+        static func quickRun(_ arguments: ArraySlice<String>) -> (() throws -> Void)? {
+            guard let quick = QuickArguments(arguments, flags: ["-s", "--short", "--json"], valued: []) else { return nil }
+            return { try show(console: quick.console(), locations: quick.locations, short: quick.has("-s", "--short"), json: quick.has("--json")) }
+        }
+
+        static func show(console: Console, locations: Locations, short: Bool, json: Bool) throws {
+            // Opened only if the index, walk cache and refs do not answer (a changed file
+            // needs the size limit from the config): a clean status never loads libgit2.
+            let workspace = try Workspace.open(locations, interaction: console, openingInBackground: false)
             let report = try workspace.status()
-            let console = Console.standard
             if json {
                 console.output(StatusDocument(report).jsonText)
             } else if short {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// What `--json` prints: one document on stdout with sorted keys, two-space
 /// indentation and `/` unescaped, the shape the README's table promises scripts.

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// What tells a real credential from a stand-in: placeholders are never secrets
 /// (`changeme`, `${VAR}`, `$(pass show x)`, `<token>`, `xxxx`), and a value assigned

@@ -6,8 +6,6 @@
 #include <git2/sys/index.h>
 #include "ssh_transport.h"
 #include "proxy_tunnel.h"
-/* zlib, which libgit2 itself links: GitKit deflates pack entries (PackWriter). */
-#include <zlib.h>
 
 /* An object database backend written in Swift (GitKit's PackingBackend): libgit2's
    struct first, then the pointer back to the Swift object that serves it. */
@@ -16,16 +14,15 @@ typedef struct {
     void *owner;
 } naner_odb_backend;
 
-/* git_libgit2_opts is variadic, which Swift cannot call: one inline wrapper per option. */
-static inline int naner_git_set_owner_validation(int enabled) {
-    return git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, enabled);
-}
-static inline int naner_git_enable_strict_object_creation(int enabled) {
-    return git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, enabled);
-}
+/* git_libgit2_opts is variadic, which Swift cannot call: one wrapper per option
+   (libgit2_loader.c). */
+int naner_git_set_owner_validation(int enabled);
+int naner_git_enable_strict_object_creation(int enabled);
 /* The CAs mbedTLS trusts, process-wide: a PEM file, a folder (every file in it is
    parsed; no hashed names needed), or both; either may be NULL. Replaces the chain. */
-static inline int naner_git_set_ssl_cert_locations(const char *file, const char *path) {
-    return git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, file, path);
-}
+int naner_git_set_ssl_cert_locations(const char *file, const char *path);
+/* git_libgit2_init without parsing the default CA bundle (see libgit2_loader.c), and
+   whether it skipped one: then no CA is trusted until naner_git_set_ssl_cert_locations. */
+int naner_git_init_deferring_certificates(void);
+int naner_git_default_certificates_deferred(void);
 #endif
