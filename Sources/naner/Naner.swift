@@ -91,7 +91,7 @@ extension Naner {
         if name == "prompt" { return try Prompt.parse(Array(arguments.dropFirst())) }
         // The root parse was 44% of a clean status's instructions on a 150-file home. Any
         // error goes back to the root parse, so messages stay exactly as they were.
-        return (try? quickCommands[name]!.parse(Array(arguments.dropFirst()))) as? any ParsableCommand
+        return try? quickCommands[name]!.parse(Array(arguments.dropFirst()))
     }
 
     /// Commands a shell prompt or script runs most, with their usual options read by hand

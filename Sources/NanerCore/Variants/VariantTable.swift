@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import GitKit
 
 /// `.naner/variants`: which paths vary, and at which layer. Tracked and shared, so every

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import GitKit
 
 /// Composing the layers: each branch this machine keeps takes in the other machines'

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import GitKit
 
 /// The pull of a machine with variants. Each layer branch this machine keeps takes in

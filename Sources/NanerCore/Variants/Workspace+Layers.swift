@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import GitKit
 
 /// The layer branches behind variants. A machine whose configuration has variants keeps

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import GitKit
 
 /// `naner machine class add|remove` and `init --host`: what this machine is, for variants.
