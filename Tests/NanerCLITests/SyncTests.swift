@@ -176,6 +176,38 @@ final class SyncTests: XCTestCase {
         }
     }
 
+    /// A push killed while holding git's lock beside the folder's `main` leaves
+    /// `refs/heads/main.lock`. The journal this machine wrote before moving the ref proves
+    /// the lock is its own: the next sync removes it and finishes. A lock the journal does
+    /// not name (another machine's, copied in by the sync client) is never touched.
+    func testALockLeftByAKilledPushIsRemovedOnlyWhenItIsThisMachines() throws {
+        let (first, _) = try twoMachines()
+        try first.write(".bashrc", "export EDITOR=hx\n")
+        XCTAssertExit(first.naner("commit", "-m", "helix"), 0)
+        let lock = folder + "/refs/heads/main.lock"
+        let journal = "{\"folder\":\"\(folder)\",\"references\":{\"refs/heads/main\":\"\(head(first))\"}}"
+
+        // Not this machine's: left alone, and the push stops on it.
+        _ = FileManager.default.createFile(atPath: lock, contents: Data())
+        let refused = sync(first, "push")
+        XCTAssertExit(refused, 1)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: lock))
+        XCTAssertNotEqual(folderMain(), head(first))
+
+        // This machine's, as a killed push leaves it (empty, or holding the id it was writing).
+        for content in ["", head(first) + "\n"] {
+            _ = FileManager.default.createFile(atPath: lock, contents: Data(content.utf8))
+            _ = FileManager.default.createFile(atPath: first.repo + "/naner-folder-push.json", contents: Data(journal.utf8))
+            let rerun = sync(first, "push")
+            XCTAssertExit(rerun, 0)
+            XCTAssertTrue(rerun.stderr.contains("warning: removed 'refs/heads/main.lock' from '\(folder)'"), rerun.stderr)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: lock))
+            XCTAssertEqual(folderMain(), head(first))
+            XCTAssertFalse(FileManager.default.fileExists(atPath: first.repo + "/naner-folder-push.json"))
+        }
+        assertFolderSound()
+    }
+
     func testTrueConflictGetsMarkersAbortsAndResolves() throws {
         let (first, second) = try twoMachines()
         try first.write(".bashrc", "export EDITOR=nvim\nalias ll='ls -l'\n")

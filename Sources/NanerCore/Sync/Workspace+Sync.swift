@@ -128,6 +128,11 @@ extension Workspace {
         try finishInterruptedPull()
         let remote = try syncRemote(options, creating: true)
         var report = SyncReport(remote: remote)
+        if let folder = remote.folderPath {
+            for lock in FolderPushJournal.removeOwnStaleLocks(repository: locations.repository, folder: folder) {
+                interaction.warn("removed '\(lock)' from '\(folder)': a push from this machine was stopped while holding it")
+            }
+        }
         // A folder is inspected once: the pull does not write to it.
         let folderPresent = try inspectFolder(remote)
         if direction.pulls {
@@ -439,6 +444,10 @@ extension Workspace {
                 // Objects first, then the tags, then main: a reader that sees the new main has everything it needs.
                 try repository.copyObjects(reachableFrom: pushes.map(\.id) + tags.map(\.id),
                                            hiding: Array(remoteRefs.values), into: destination, progress: options.progress)
+                let moving = tags.map { ($0.name, $0.id.hex) } + pushes.map { ($0.reference, $0.id.hex) }
+                try FolderPushJournal(folder: remote.folderPath ?? "", references: Dictionary(moving) { $1 })
+                    .save(repository: locations.repository)
+                defer { FolderPushJournal.clear(repository: locations.repository) }
                 for tag in tags { try moveReference(tag.name, to: tag.id, message: "naner: push", in: destination, remote: remote.name) }
                 // `main` last: a reader that sees the new main finds every layer it merges.
                 for push in pushes.sorted(by: { ($0.reference == Workspace.branch ? 1 : 0) < ($1.reference == Workspace.branch ? 1 : 0) }) {
