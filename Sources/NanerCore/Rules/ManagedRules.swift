@@ -112,13 +112,17 @@ public struct ManagedRules: Sendable {
 
     /// A literal path as a gitignore pattern: glob characters and a trailing blank escaped.
     static func escape(_ path: String) -> String {
-        var result = ""
-        for character in path {
-            if "*?[\\".contains(character) { result.append("\\") }
-            result.append(character)
+        // Byte by byte: a status with 50 secrets spent 2.5 M instructions here going by Character.
+        let special: (UInt8) -> Bool = { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "[") || $0 == UInt8(ascii: "\\") }
+        let bytes = Array(path.utf8)
+        if !bytes.contains(where: special) && bytes.last != UInt8(ascii: " ") { return path }
+        var result: [UInt8] = []
+        result.reserveCapacity(bytes.count + 4)
+        for (index, byte) in bytes.enumerated() {
+            if special(byte) || (byte == UInt8(ascii: " ") && index == bytes.count - 1) { result.append(UInt8(ascii: "\\")) }
+            result.append(byte)
         }
-        if result.hasSuffix(" ") { result.insert("\\", at: result.index(before: result.endIndex)) }
-        return result
+        return String(decoding: result, as: UTF8.self)
     }
 
     /// A file of the tree as text, or nil when it does not exist.

@@ -18,9 +18,16 @@ public struct SecretList: Equatable, Sendable {
     public init() {}
 
     public init(text: String) {
+        self.init(bytes: Array(text.utf8))
+    }
+
+    /// Read as bytes, not Characters: every status with secrets reads it. Lines end in `\n`
+    /// or `\r\n` (a list written on Windows).
+    init(bytes: [UInt8]) {
         var seen = Set<String>()
-        for line in text.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" }) where !line.hasPrefix("#") {
-            let path = ModeTable.unquote(String(line))
+        for var line in bytes.split(separator: 0x0A) where line.first != UInt8(ascii: "#") {
+            if line.last == 0x0D { line = line.dropLast() }
+            let path = ModeTable.unquote(String(decoding: line, as: UTF8.self))
             guard !path.isEmpty, !path.hasPrefix("/"), !path.hasSuffix("/"), seen.insert(path).inserted else { continue }
             paths.append(path)
         }
@@ -28,13 +35,13 @@ public struct SecretList: Equatable, Sendable {
 
     /// The list as the tree holds it; empty when there is none (or it cannot be read).
     public static func load(home: String) -> SecretList {
-        (try? FileReader.read(home + "/" + path)).map { SecretList(text: String(decoding: $0, as: UTF8.self)) } ?? SecretList()
+        (try? FileReader.read(home + "/" + path)).map { SecretList(bytes: $0) } ?? SecretList()
     }
 
     /// The list a tree of the repository holds (what a restore or a pull lays out).
     static func load(tree: ObjectID, repository: Repository) -> SecretList {
         guard let entry = try? repository.entry(at: path, in: tree), let bytes = try? repository.blobContent(entry.id) else { return SecretList() }
-        return SecretList(text: String(decoding: bytes, as: UTF8.self))
+        return SecretList(bytes: bytes)
     }
 
     public var isEmpty: Bool { paths.isEmpty }

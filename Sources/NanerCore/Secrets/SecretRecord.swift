@@ -23,20 +23,26 @@ struct SecretRecord: Sendable, Equatable {
     init() {}
 
     init(text: String) {
-        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
-            if line.hasPrefix("waiting ") {
-                let parts = line.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
-                if parts.count == 3, let cipher = ObjectID(hex: String(parts[1])) { waiting[ModeTable.unquote(String(parts[2]))] = cipher }
+        self.init(bytes: Array(text.utf8))
+    }
+
+    /// Read as bytes, not Characters: every status with secrets reads it.
+    init(bytes: [UInt8]) {
+        for line in bytes.split(separator: 0x0A) where line.first != UInt8(ascii: "#") {
+            let parts = line.split(separator: 0x20, maxSplits: 2, omittingEmptySubsequences: false)
+            guard parts.count == 3 else { continue }
+            func text(_ part: ArraySlice<UInt8>) -> String { String(decoding: part, as: UTF8.self) }
+            if parts[0].elementsEqual("waiting".utf8) {
+                if let cipher = ObjectID(hex: text(parts[1])) { waiting[ModeTable.unquote(text(parts[2]))] = cipher }
                 continue
             }
-            let parts = line.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
-            guard parts.count == 3, let plain = ObjectID(hex: String(parts[0])), let cipher = ObjectID(hex: String(parts[1])) else { continue }
-            entries[ModeTable.unquote(String(parts[2]))] = Entry(plain: plain, cipher: cipher)
+            guard let plain = ObjectID(hex: text(parts[0])), let cipher = ObjectID(hex: text(parts[1])) else { continue }
+            entries[ModeTable.unquote(text(parts[2]))] = Entry(plain: plain, cipher: cipher)
         }
     }
 
     static func load(repository: String) -> SecretRecord {
-        (try? FileReader.read(repository + "/" + fileName)).map { SecretRecord(text: String(decoding: $0, as: UTF8.self)) } ?? SecretRecord()
+        (try? FileReader.read(repository + "/" + fileName)).map { SecretRecord(bytes: $0) } ?? SecretRecord()
     }
 
     /// The ciphertext stored for exactly this plaintext of `path`, if any.
