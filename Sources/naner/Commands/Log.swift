@@ -72,23 +72,10 @@ extension Naner {
                 + (offsetMinutes < 0 ? "-" : "+") + two(offset / 60) + ":" + two(offset % 60)
         }
 
-        /// The calendar date and time of `time` at `offsetMinutes` from UTC, by arithmetic
-        /// (Howard Hinnant's days-to-civil): a DateFormatter costs ~0.1 ms to make, and
-        /// `naner backups` prints a date for each of years of backups.
-        static func civil(time: Int64, offsetMinutes: Int32) -> (year: Int64, month: Int64, day: Int64, hour: Int64, minute: Int64, second: Int64) {
-            let local = time + Int64(offsetMinutes) * 60
-            let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
-            let seconds = local - days * 86_400
-            let shifted = days + 719_468
-            let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-            let dayOfEra = shifted - era * 146_097
-            let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-            let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-            let monthIndex = (5 * dayOfYear + 2) / 153
-            let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-            let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-            let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-            return (year, month, day, seconds / 3600, seconds % 3600 / 60, seconds % 60)
+        /// The calendar date and time of `time` at `offsetMinutes` from UTC (`CivilTime`: by
+        /// arithmetic, no DateFormatter, which `naner backups` would make for years of backups).
+        static func civil(time: Int64, offsetMinutes: Int32) -> CivilTime {
+            CivilTime(time, offsetSeconds: Int(offsetMinutes) * 60)
         }
 
         private static func two(_ number: some BinaryInteger) -> String { number < 10 ? "0\(number)" : "\(number)" }
