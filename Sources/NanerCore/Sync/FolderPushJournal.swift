@@ -34,7 +34,7 @@ struct FolderPushJournal: Codable {
         for (name, id) in journal.references.sorted(by: { $0.key < $1.key }) where Repository.isValidReferenceName(name) {
             let lock = folder + "/" + name + ".lock"
             guard let bytes = try? FileReader.read(lock) else { continue }
-            let content = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            let content = String(decoding: bytes, as: UTF8.self).trimmingSpacesAndNewlines()
             guard content.isEmpty || content == id else { continue }
             if (try? FileSystem.remove(lock)) != nil { removed.append(name + ".lock") }
         }

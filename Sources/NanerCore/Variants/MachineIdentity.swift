@@ -32,7 +32,8 @@ public struct MachineIdentity: Equatable, Sendable {
     /// The hostname up to its first dot, made a valid layer name (other characters become `-`).
     static var defaultHost: String {
         var buffer = [CChar](repeating: 0, count: 256)
-        let name = gethostname(&buffer, buffer.count) == 0 ? String(cString: buffer) : ""
+        let name = gethostname(&buffer, buffer.count) == 0
+            ? String(decoding: buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self) : ""
         let first = name.split(separator: ".").first.map(String.init) ?? ""
         let cleaned = String(first.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") ? $0 : "-" })
         return Layer.isValidName(cleaned) ? cleaned : "this-machine"

@@ -21,7 +21,7 @@ public struct VariantTable: Equatable, Sendable {
 
     public init(text: String) {
         for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            let trimmed = line.trimmingSpaces()
             if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
             let parts = trimmed.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: true)
             guard parts.count == 3, let layer = Layer(kind: String(parts[0]), name: String(parts[1])),
