@@ -1,6 +1,11 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
+// A file sees the members of the modules it imports, not of those its dependencies
+// import: a dependency that imports all of Foundation would otherwise let a `.contains("x")`
+// silently resolve to Foundation's overload, linking ICU's 34 MB back into naner.
+let onlyImportedMembers: [SwiftSetting] = [.enableUpcomingFeature("MemberImportVisibility")]
+
 let package = Package(
     name: "naner",
     // Builds on Linux only: GitKit uses Glibc and Debian's libgit2 (libgit2-dev).
@@ -10,8 +15,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
-        // scrypt (_CryptoExtras) and AES-GCM for encrypted backup archives.
-        .package(url: "https://github.com/apple/swift-crypto", "3.12.0"..<"5.0.0"),
+        // scrypt (_CryptoExtras) and AES-GCM for encrypted backup archives. From 4.x it imports
+        // FoundationEssentials, not all of Foundation (whose ICU data was 34 MB of naner).
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.0"),
     ],
     targets: [
         // libgit2 from the system (Debian: libgit2-dev); only GitKit imports it. Not linked:
@@ -28,7 +34,8 @@ let package = Package(
         // Owned handles, typed errors and callback boxes around libgit2.
         .target(
             name: "GitKit",
-            dependencies: ["CLibgit2", "CNanerZlib", .product(name: "Crypto", package: "swift-crypto")]  // SHA-1 of the packs it writes
+            dependencies: ["CLibgit2", "CNanerZlib", .product(name: "Crypto", package: "swift-crypto")],  // SHA-1 of the packs it writes
+            swiftSettings: onlyImportedMembers
         ),
         // Turns the default .syncignore and templates/ into Swift source, so an
         // installed binary needs no files beside it.
@@ -47,17 +54,28 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
+            swiftSettings: onlyImportedMembers,
             plugins: ["EmbedResourcesPlugin"]
         ),
         .executableTarget(
             name: "naner",
             dependencies: [
                 "NanerCore",
+                "GitKit",  // the value types NanerCore's results carry (ObjectID, CommitInfo); never libgit2 itself
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            swiftSettings: onlyImportedMembers,
             // libgit2 must find naner's mbedtls_x509_crt_parse_file (CLibgit2/libgit2_loader.c),
-            // which defers parsing the CA bundle; release builds export every symbol anyway.
-            linkerSettings: [.unsafeFlags(["-Xlinker", "--export-dynamic-symbol=mbedtls_x509_crt_parse_file"])]
+            // which defers parsing the CA bundle. Release links are also made for start-up
+            // (lld): packed relative relocations, no symbol exported but that one (the Swift
+            // runtime's backtracer scans the exported ones at start), and libstdc++ linked
+            // in (Linker/libstdc++.so says why): with swift-crypto 4, 0.9 million
+            // instructions for `naner --version` instead of 4.4.
+            linkerSettings: [
+                .unsafeFlags(["-Xlinker", "--export-dynamic-symbol=mbedtls_x509_crt_parse_file"]),
+                .unsafeFlags(["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker", "--no-export-dynamic",
+                              "-L", Context.packageDirectory + "/Linker"], .when(configuration: .release)),
+            ]
         ),
         // ZIPFoundation's inflater opens the zlib-compressed age test vectors (naner itself
         // does not link it: it imports all of Foundation, ICU's data with it).

@@ -1,3 +1,4 @@
+import CLibgit2
 import Glibc
 
 /// Reads the entries of an index file (versions 2 and 3) straight from disk.

@@ -1,3 +1,4 @@
+import FoundationEssentials
 import CLibgit2
 import Glibc
 

@@ -1,3 +1,4 @@
+import GitKit
 import FoundationEssentials
 import Glibc
 import NanerCore

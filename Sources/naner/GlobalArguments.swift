@@ -5,8 +5,10 @@ import NanerCore
 /// ones every command shares are moved there before parsing.
 enum GlobalArguments {
     /// Options that take a value, and flags, that every command accepts (`GlobalOptions`).
-    static let valued: Set<String> = ["--home", "--repo", "--color"]
-    static let flags: Set<String> = ["-q", "--quiet", "-v", "--verbose"]
+    /// Arrays, not sets: the first `Set<String>` a process builds looks up `Hashable` among
+    /// every conformance in the binary (a tenth of `naner --version`'s instructions).
+    static let valued = ["--home", "--repo", "--color"]
+    static let flags = ["-q", "--quiet", "-v", "--verbose"]
 
     /// `[--home X, status, --short]` → `[status, --home X, --short]`. Anything else
     /// before the subcommand (`--version`, `--help`, an unknown option) stops the move,
@@ -43,7 +45,7 @@ enum GlobalArguments {
     }
 
     /// Commands whose first word may be a subcommand of their own.
-    static let subcommandsWithChildren: Set<String> = ["remote", "ignore", "backups"]
+    static let subcommandsWithChildren = ["remote", "ignore", "backups"]
 }
 
 /// The options of a command that shells and scripts run often, read without

@@ -1,3 +1,4 @@
+import GitKit
 import ArgumentParser
 import FoundationEssentials
 import NanerCore

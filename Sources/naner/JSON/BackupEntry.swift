@@ -1,3 +1,4 @@
+import GitKit
 import NanerCore
 
 /// A backup or safety point in `backups --json`.

@@ -1,3 +1,4 @@
+import GitKit
 import NanerCore
 
 /// `naner restore SOURCE --json`: the plan, and after a real run what it made.

@@ -1,3 +1,4 @@
+import GitKit
 import NanerCore
 
 /// `naner show NAME --json`.

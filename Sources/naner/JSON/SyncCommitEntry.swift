@@ -1,3 +1,4 @@
+import GitKit
 import NanerCore
 
 /// A commit a sync would push or pull, in `sync --dry-run --json`.

@@ -1,3 +1,4 @@
+import GitKit
 import NanerCore
 
 /// A file a sync would change on one side, in `sync --dry-run --json`.
