@@ -154,6 +154,16 @@ const char * git_commit_summary(git_commit * a0) {
     return fn(a0);
 }
 
+git_time_t git_commit_time(const git_commit * a0) {
+    static __typeof__(&git_commit_time) cached;
+    __typeof__(&git_commit_time) fn = __atomic_load_n(&cached, __ATOMIC_ACQUIRE);
+    if (!fn) {
+        fn = (__typeof__(&git_commit_time))naner_libgit2_symbol("git_commit_time");
+        __atomic_store_n(&cached, fn, __ATOMIC_RELEASE);
+    }
+    return fn(a0);
+}
+
 const git_oid * git_commit_tree_id(const git_commit * a0) {
     static __typeof__(&git_commit_tree_id) cached;
     __typeof__(&git_commit_tree_id) fn = __atomic_load_n(&cached, __ATOMIC_ACQUIRE);

@@ -16,7 +16,7 @@ extension Repository {
             id: id, treeID: ObjectID(git_commit_tree_id(commit).pointee), parentIDs: parents,
             message: String(cString: git_commit_message(commit)),
             authorName: String(cString: author.name), authorEmail: String(cString: author.email),
-            time: author.when.time, offsetMinutes: author.when.offset)
+            time: author.when.time, offsetMinutes: author.when.offset, commitTime: git_commit_time(commit))
     }
 
     /// The signature git would use (`user.name`/`user.email` from any config level), or nil.
@@ -104,23 +104,9 @@ extension Repository {
     }
 
     /// Commits reachable from `start`, newest first, at most `limit`.
+    /// The history from `start` in `git log`'s order (`HistoryOrder`).
     public func history(from start: ObjectID, limit: Int?) throws -> [CommitInfo] {
-        var walk: OpaquePointer?
-        try check(git_revwalk_new(&walk, pointer), "git_revwalk_new")
-        defer { git_revwalk_free(walk) }
-        // By commit time, as git log shows it: a topological order would read the whole history first.
-        try check(git_revwalk_sorting(walk, GIT_SORT_TIME.rawValue), "git_revwalk_sorting")
-        var oid = start.raw
-        try check(git_revwalk_push(walk, &oid), "git_revwalk_push")
-        var result: [CommitInfo] = []
-        var next = git_oid()
-        while limit.map({ result.count < $0 }) ?? true {
-            let rc = git_revwalk_next(&next, walk)
-            if rc == GIT_ITEROVER.rawValue { break }
-            try check(rc, "git_revwalk_next")
-            result.append(try commit(ObjectID(next)))
-        }
-        return result
+        try HistoryOrder.walk(from: start, limit: limit) { try commit($0) }
     }
 
     /// Tag names by the commit they point at (annotated tags peeled). Packed tags carry

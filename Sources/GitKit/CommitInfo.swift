@@ -11,6 +11,8 @@ public struct CommitInfo: Sendable {
     /// Seconds since the epoch, and the author's offset from UTC in minutes.
     public let time: Int64
     public let offsetMinutes: Int32
+    /// The committer's time, which orders `git log`.
+    public let commitTime: Int64
 
     public var summary: String {
         String(message.split(separator: "\n", omittingEmptySubsequences: false).first ?? "")

@@ -21,6 +21,11 @@ struct PackIndex {
         }
     }
 
+    /// The index files of `folder` whose pack is beside them (git's names only).
+    static func indexPaths(in folder: String) -> [String] {
+        indexNames(in: folder).sorted().map { folder + "/" + $0 }.filter { access(String($0.dropLast(4)) + ".pack", F_OK) == 0 }
+    }
+
     /// How many packs (with their index) `folder` holds, without reading them.
     static func count(in folder: String) -> Int {
         indexNames(in: folder).filter { access(folder + "/" + $0.dropLast(4) + ".pack", F_OK) == 0 }.count
@@ -137,5 +142,65 @@ struct PackIndex {
             }
         }
         guard close(output) == 0 else { unlink(target); throw failure("write '\(target)'") }
+    }
+}
+
+extension PackIndex {
+    /// A version-2 index mapped into memory, to find where an object starts in its pack:
+    /// the fan-out narrows the sorted ids to those sharing the first byte, a binary search
+    /// finds the id, and its offset is in the 31-bit table or, past 2 GiB, the 64-bit one.
+    final class Mapping {
+        private let base: UnsafeMutableRawPointer
+        private let length: Int
+        private let count: Int
+
+        init?(path: String) {
+            let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+            guard descriptor >= 0 else { return nil }
+            defer { close(descriptor) }
+            var status = stat()
+            guard fstat(descriptor, &status) == 0, status.st_size >= 8 + 1024 + 40 else { return nil }
+            length = Int(status.st_size)
+            guard let mapping = mmap(nil, length, PROT_READ, MAP_PRIVATE, descriptor, 0), mapping != MAP_FAILED else { return nil }
+            base = mapping
+            let bytes = UnsafeRawBufferPointer(start: mapping, count: length)
+            count = Mapping.word(bytes, 8 + 255 * 4)
+            guard bytes[0..<8].elementsEqual([0xFF, 0x74, 0x4F, 0x63, 0, 0, 0, 2]),
+                  length >= 8 + 1024 + count * 28 + 40 else {
+                munmap(mapping, length)
+                return nil
+            }
+        }
+
+        deinit { munmap(base, length) }
+
+        func offset(of id: ObjectID) -> Int? {
+            let bytes = UnsafeRawBufferPointer(start: base, count: length)
+            var target = id.raw
+            return withUnsafeBytes(of: &target.id) { wanted -> Int? in
+                let first = Int(wanted[0])
+                let idStart = 8 + 1024, offsetStart = idStart + count * 24, largeStart = offsetStart + count * 4
+                var low = first == 0 ? 0 : Mapping.word(bytes, 8 + (first - 1) * 4)
+                var high = Mapping.word(bytes, 8 + first * 4)
+                guard low <= high, high <= count else { return nil }
+                while low < high {
+                    let middle = (low + high) / 2
+                    let order = memcmp(base + idStart + middle * 20, wanted.baseAddress!, 20)
+                    if order == 0 {
+                        let small = Mapping.word(bytes, offsetStart + middle * 4)
+                        guard small & 0x8000_0000 != 0 else { return small }
+                        let large = largeStart + (small & 0x7FFF_FFFF) * 8
+                        guard large + 8 <= length - 40 else { return nil }
+                        return bytes[large..<(large + 8)].reduce(0) { $0 << 8 | Int($1) }
+                    }
+                    if order < 0 { low = middle + 1 } else { high = middle }
+                }
+                return nil
+            }
+        }
+
+        private static func word(_ bytes: UnsafeRawBufferPointer, _ offset: Int) -> Int {
+            bytes[offset..<(offset + 4)].reduce(0) { $0 << 8 | Int($1) }
+        }
     }
 }

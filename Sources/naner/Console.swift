@@ -21,7 +21,7 @@ final class Console: @unchecked Sendable, Interaction {
         case .always: useColor = true
         case .never: useColor = false
         case .auto:
-            let noColor = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
+            let noColor = Environment.nonEmpty("NO_COLOR") != nil
             useColor = isatty(STDOUT_FILENO) == 1 && !noColor
         }
     }

@@ -56,40 +56,47 @@ enum GlobalArguments {
 /// unknown option, a value that looks like an option): nil, and the parser reads the
 /// line, with its usual errors.
 struct QuickArguments {
-    private(set) var values: [String: String] = [:]
-    private(set) var flags: Set<String> = []
+    // Arrays, not a dictionary and a set: a handful of options, and the first hashed
+    // collection of Strings a process builds looks up `Hashable` among every
+    // conformance in the binary.
+    private var named: [(name: String, value: String)] = []
+    private(set) var flags: [String] = []
 
-    init?(_ arguments: ArraySlice<String>, flags allowedFlags: Set<String>, valued allowedValued: Set<String>) {
+    init?(_ arguments: ArraySlice<String>, flags allowedFlags: [String], valued allowedValued: [String]) {
         var index = arguments.startIndex
         while index < arguments.endIndex {
             let argument = arguments[index]
             index += 1
             if GlobalArguments.flags.contains(argument) || allowedFlags.contains(argument) {
-                guard flags.insert(argument).inserted else { return nil }
+                guard !flags.contains(argument) else { return nil }
+                flags.append(argument)
                 continue
             }
             let parts = argument.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let name = String(parts[0])
-            guard GlobalArguments.valued.contains(name) || allowedValued.contains(name), values[name] == nil else { return nil }
+            guard GlobalArguments.valued.contains(name) || allowedValued.contains(name), value(name) == nil else { return nil }
             if parts.count == 2 {
                 guard name.hasPrefix("--") else { return nil }  // `-n=5` is the parser's to judge
-                values[name] = String(parts[1])
+                named.append((name, String(parts[1])))
             } else {
                 guard index < arguments.endIndex, !arguments[index].hasPrefix("-") else { return nil }
-                values[name] = arguments[index]
+                named.append((name, arguments[index]))
                 index += 1
             }
         }
-        if let color = values["--color"], ColorChoice(rawValue: color) == nil { return nil }
+        if let color = value("--color"), ColorChoice(rawValue: color) == nil { return nil }
     }
+
+    /// The value given to option `name`, if any.
+    func value(_ name: String) -> String? { named.first { $0.name == name }?.value }
 
     func has(_ flag: String...) -> Bool { flag.contains(where: flags.contains) }
 
-    var locations: Locations { Locations.resolve(home: values["--home"], repository: values["--repo"]) }
+    var locations: Locations { Locations.resolve(home: value("--home"), repository: value("--repo")) }
 
     /// The console as GlobalOptions.console() sets it up.
     func console() -> Console {
-        GlobalOptions.console(color: values["--color"].flatMap(ColorChoice.init(rawValue:)) ?? .auto,
+        GlobalOptions.console(color: value("--color").flatMap(ColorChoice.init(rawValue:)) ?? .auto,
                               quiet: has("-q", "--quiet"), verbose: has("-v", "--verbose"), locations: locations)
     }
 }

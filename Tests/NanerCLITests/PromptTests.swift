@@ -17,18 +17,6 @@ final class PromptTests: XCTestCase {
         try? FileManager.default.removeItem(atPath: folderRoot)
     }
 
-    /// SplitMix64: the same seed, the same home.
-    private struct Seeded: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// The prompt's counts, in a shape that always prints something but a clean tree.
     private func counts(_ sandbox: Sandbox, file: StaticString = #filePath, line: UInt = #line) -> [Int]? {
         let run = sandbox.naner("prompt", "--format", "%c %r %a %b")
@@ -58,7 +46,7 @@ final class PromptTests: XCTestCase {
 
     func testCountsAgreeWithGitOnRandomisedHomes() throws {
         for seed in UInt64(1)...3 {
-            var random = Seeded(state: seed)
+            var random = SeededGenerator(seed: seed)
             let sandbox = try Sandbox()
             try sandbox.makeTypicalHome()
             var files: [String] = []

@@ -1,3 +1,5 @@
+import Glibc
+
 /// References read from the files git keeps them in, without libgit2 (whose start-up
 /// costs a small home's whole status): a loose file `REPO/NAME` holding an id or
 /// `ref: OTHER`, else a line `ID NAME` of `REPO/packed-refs`. Anything else, or
@@ -44,6 +46,57 @@ enum RefFiles {
         guard text.hasPrefix("ref: refs/heads/") else { return nil }
         let name = String(text.dropFirst("ref: refs/heads/".count))
         return name.isEmpty ? nil : name
+    }
+
+    /// Every reference under `prefix` (`refs/tags/`): a loose file wins over its
+    /// `packed-refs` line, which may carry the commit an annotated tag peels to (`^ID`).
+    /// Nil when anything is unusual (a symbolic or unreadable reference, a name git would
+    /// refuse), and the caller asks libgit2.
+    static func all(under prefix: String, repository: String) -> [(name: String, id: String, peeled: String?)]? {
+        var found: [String: (id: String, peeled: String?)] = [:]
+        if let packed = try? FileReader.read(repository + "/packed-refs") {
+            var last: String?
+            for line in String(decoding: packed, as: UTF8.self).split(separator: "\n") where !line.hasPrefix("#") {
+                if line.hasPrefix("^") {
+                    let peeled = String(line.dropFirst())
+                    guard let last, isObjectID(peeled) else { return nil }
+                    found[last]?.peeled = peeled
+                    continue
+                }
+                let parts = line.split(separator: " ", maxSplits: 1)
+                guard parts.count == 2, isObjectID(String(parts[0])) else { return nil }
+                let name = String(parts[1])
+                last = name.hasPrefix(prefix) ? name : nil
+                if name.hasPrefix(prefix) { found[name] = (String(parts[0]), nil) }
+            }
+        } else if PathStatus(path: repository + "/packed-refs") != nil {
+            return nil
+        }
+        guard collectLoose(String(prefix.dropLast()), repository: repository, into: &found) else { return nil }
+        return found.map { ($0.key, $0.value.id, $0.value.peeled) }
+    }
+
+    /// Adds the loose references in the folder of reference name `name`; false when one
+    /// is unusual.
+    private static func collectLoose(_ name: String, repository: String, into found: inout [String: (id: String, peeled: String?)]) -> Bool {
+        let folder = repository + "/" + name
+        let stream: DirectoryStream
+        do { stream = try DirectoryStream(path: folder) } catch { return error.code == ENOENT }
+        while let entry = stream.next() {
+            if entry.name.hasSuffix(".lock") { continue }  // a reference being written: its old value stays
+            guard entry.isValidUTF8 else { return false }
+            let child = name + "/" + entry.name
+            switch entry.kind ?? PathStatus(path: folder + "/" + entry.name)?.kind {
+            case .directory:
+                guard collectLoose(child, repository: repository, into: &found) else { return false }
+            case .file:
+                guard case .id(let id) = lookup(child, repository: repository) else { return false }
+                found[child] = (id, nil)
+            default:
+                return false
+            }
+        }
+        return true
     }
 
     static func isObjectID(_ text: String) -> Bool {

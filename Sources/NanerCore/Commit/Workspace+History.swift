@@ -3,6 +3,7 @@ import GitKit
 
 extension Workspace {
     public func log(limit: Int?) throws -> [LogEntry] {
+        if let limit, let entries = logFromFiles(limit: limit) { return entries }
         guard let head = try repository.headCommitID() else { return [] }
         let tags = try repository.tagsByCommit()
         var safety: [ObjectID: [String]] = [:]
@@ -15,6 +16,72 @@ extension Workspace {
             entry.safetyPoints = (safety[$0.id] ?? []).sorted()
             return entry
         }
+    }
+
+    /// `log -n LIMIT` read from the repository's files alone (`RefFiles`, `ObjectFiles`),
+    /// in the order libgit2's objects give (`HistoryOrder`): loading libgit2 is most of
+    /// what a short log costs. Nil when the files cannot answer alone (an unusual
+    /// reference or object, a repository recorded for another home), and libgit2
+    /// answers, or says what is wrong.
+    func logFromFiles(limit: Int) -> [LogEntry]? {
+        let gitDir = locations.repository
+        guard workTreeRecordIsHome(), let objects = ObjectFiles(repository: gitDir),
+              case .id(let headHex) = RefFiles.lookup("HEAD", repository: gitDir), let head = ObjectID(hex: headHex) else { return nil }
+        guard let commits = HistoryOrder.walk(from: head, limit: limit, read: { objects.commit($0) }) else { return nil }
+        guard let tags = RefFiles.all(under: "refs/tags/", repository: gitDir),
+              let safetyRefs = RefFiles.all(under: BackupName.safetyPrefix, repository: gitDir) else { return nil }
+        // By position among the commits shown (a few): no hashed collection of ids to build.
+        func position(_ id: ObjectID) -> Int? { commits.firstIndex { $0.id == id } }
+        var backups = [[String]](repeating: [], count: commits.count)
+        for tag in tags {
+            guard let id = ObjectID(hex: tag.id) else { return nil }
+            // A tag on a shown commit needs no reading; an annotated one names its commit.
+            let commit: ObjectID
+            if position(id) != nil {
+                commit = id
+            } else if let peeled = tag.peeled.flatMap(ObjectID.init(hex:)) ?? objects.peeledCommit(id) {
+                commit = peeled
+            } else {
+                return nil
+            }
+            if let place = position(commit) { backups[place].append(String(tag.name.dropFirst("refs/tags/".count))) }
+        }
+        var safety = [[String]](repeating: [], count: commits.count)
+        for reference in safetyRefs {
+            guard let id = ObjectID(hex: reference.id), let point = objects.commit(id) else { return nil }
+            if let parent = point.parentIDs.first, let place = position(parent) {
+                safety[place].append(String(reference.name.dropFirst(BackupName.safetyPrefix.count)))
+            }
+        }
+        return commits.indices.map {
+            var entry = LogEntry(commit: commits[$0], backups: backups[$0].sorted())
+            entry.safetyPoints = safety[$0].sorted()
+            return entry
+        }
+    }
+
+    /// Whether the repository's `core.worktree`, read from its config file as git reads
+    /// the plain case, is absent or this home (what opening through libgit2 checks).
+    /// False when the file holds anything this reading does not follow (an include, a
+    /// quoted or escaped value).
+    private func workTreeRecordIsHome() -> Bool {
+        guard let bytes = try? FileReader.read(locations.repository + "/config") else { return false }
+        var inCore = false
+        var recorded: String?
+        for rawLine in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
+            let line = rawLine.trimmingSpaces()
+            if line.hasPrefix("[") {
+                guard !line.lowercased().hasPrefix("[include") else { return false }
+                inCore = line.lowercased() == "[core]"
+                continue
+            }
+            guard inCore, let equals = line.firstIndex(of: "="),
+                  line[..<equals].trimmingSpaces().lowercased() == "worktree" else { continue }
+            let value = line[line.index(after: equals)...].trimmingSpaces()
+            guard !value.contains("\""), !value.contains("\\"), !value.contains(";"), !value.contains("#") else { return false }
+            recorded = value
+        }
+        return recorded.map { Paths.normalize($0) == locations.home } ?? true
     }
 
     /// `naner diff [PATH…]`: what `naner commit` would record, as unified diffs.

@@ -13,12 +13,20 @@ public struct Locations: Sendable {
     }
 
     /// `--home`, `NANER_HOME`, `$HOME`; `--repo`, `NANER_REPO`, `${XDG_DATA_HOME:-$HOME/.local/share}/naner/repo.git`.
-    public static func resolve(home: String?, repository: String?,
-                               environment: [String: String] = ProcessInfo.processInfo.environment) -> Locations {
-        let userHome = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? UserAccount.home
-        let tree = home ?? environment["NANER_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? userHome
-        let dataHome = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? userHome + "/.local/share"
-        let repo = repository ?? environment["NANER_REPO"].flatMap { $0.isEmpty ? nil : $0 } ?? dataHome + "/naner/repo.git"
+    public static func resolve(home: String?, repository: String?) -> Locations {
+        resolve(home: home, repository: repository, variable: Environment.nonEmpty)
+    }
+
+    /// The same, with the variables of `environment`.
+    public static func resolve(home: String?, repository: String?, environment: [String: String]) -> Locations {
+        resolve(home: home, repository: repository) { environment[$0].flatMap { $0.isEmpty ? nil : $0 } }
+    }
+
+    private static func resolve(home: String?, repository: String?, variable: (String) -> String?) -> Locations {
+        let userHome = variable("HOME") ?? UserAccount.home
+        let tree = home ?? variable("NANER_HOME") ?? userHome
+        let dataHome = variable("XDG_DATA_HOME") ?? userHome + "/.local/share"
+        let repo = repository ?? variable("NANER_REPO") ?? dataHome + "/naner/repo.git"
         return Locations(home: Paths.absolute(tree), repository: Paths.absolute(repo))
     }
 

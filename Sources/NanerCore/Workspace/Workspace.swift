@@ -137,7 +137,7 @@ public final class Workspace {
 
     /// How long a second naner waits for the first: `NANER_LOCK_TIMEOUT` seconds, default 5.
     public static var lockTimeout: Double {
-        ProcessInfo.processInfo.environment["NANER_LOCK_TIMEOUT"].flatMap(Double.init) ?? 5
+        Environment.value("NANER_LOCK_TIMEOUT").flatMap(Double.init) ?? 5
     }
 
     /// Reads the include list and `.syncignore` and keeps `REPO/info/exclude` in step,

@@ -27,7 +27,7 @@ extension Naner {
         static func quickRun(_ arguments: ArraySlice<String>) -> (() throws -> Void)? {
             guard let quick = QuickArguments(arguments, flags: [], valued: ["-n"]) else { return nil }
             var limit: Int?
-            if let text = quick.values["-n"] {
+            if let text = quick.value("-n") {
                 guard let number = Int(text), number >= 1 else { return nil }
                 limit = number
             }
@@ -35,7 +35,8 @@ extension Naner {
         }
 
         static func show(console: Console, locations: Locations, limit: Int?) throws {
-            let workspace = try Workspace.open(locations, interaction: console)
+            // A short log is read from the repository's files when they answer alone.
+            let workspace = try Workspace.open(locations, interaction: console, openingInBackground: limit == nil)
             let entries = try workspace.log(limit: limit)
             if entries.isEmpty {
                 console.output("no commits yet")
