@@ -105,6 +105,8 @@ extension Naner {
         case "prompt": Prompt.quickRun
         case "status": Status.quickRun
         case "log": Log.quickRun
+        case "commit": Commit.quickRun
+        case "backup": Backup.quickRun
         default: nil
         }
     }

@@ -68,6 +68,36 @@ extension Naner {
             do { return try RetentionPolicy(parsing: keep) } catch let error as BackupError { throw ValidationError(error.message) }
         }
 
+        /// `backup [--name NAME] [-m MESSAGE]` with the global options only, read without
+        /// swift-argument-parser (its reflection was a fifth of a small home's backup), or nil.
+        static func quickRun(_ arguments: ArraySlice<String>) -> (() throws -> Void)? {
+            guard let quick = QuickArguments(arguments, flags: [], valued: ["--name", "-m", "--message"]),
+                  quick.value("-m") == nil || quick.value("--message") == nil else { return nil }
+            return {
+                let console = quick.console()
+                try record(workspace: Workspace.open(quick.locations, interaction: console), console: console,
+                           name: quick.value("--name"), message: quick.value("-m") ?? quick.value("--message"), output: nil,
+                           compress: false, includeSSHKeys: false, encrypt: false)
+            }
+        }
+
+        /// Makes the backup and says what it holds.
+        @discardableResult
+        static func record(workspace: Workspace, console: Console, name: String?, message: String?, output: String?,
+                           compress: Bool, includeSSHKeys: Bool, encrypt: Bool) throws -> BackupReport {
+            let report = try workspace.backup(name: name, message: message, output: output.map { Paths.absolute($0) },
+                                              compress: compress, includeSSHKeys: includeSSHKeys, encrypt: encrypt)
+            let printer = CommitPrinter(console: console)
+            printer.printWarnings(report.committed.scan)
+            printer.detail(report.committed)
+            if let commit = report.committed.commit {
+                console.say("[main \(commit.short)] \(message ?? "backup \(report.name)")")
+            }
+            console.say("backup '\(report.name)' at \(report.commit.short): \(report.manifest.itemsBackedUp) files, \(report.manifest.itemsSkipped) skipped")
+            if let archive = report.archive { console.say("wrote '\(archive)'") }
+            return report
+        }
+
         func run() throws {
             let workspace = try global.workspace()
             let console = Console.standard
@@ -81,16 +111,8 @@ extension Naner {
                 console.warning("keys in a backup can reach your servers if the backup is compromised")
                 console.hint("keep it on an encrypted disk or offline; consider passphrase-protected keys")
             }
-            let report = try workspace.backup(name: name, message: message, output: output.map { Paths.absolute($0) },
-                                              compress: compress || encrypt, includeSSHKeys: includeSSHKeys, encrypt: encrypt)
-            let printer = CommitPrinter(console: console)
-            printer.printWarnings(report.committed.scan)
-            printer.detail(report.committed)
-            if let commit = report.committed.commit {
-                console.say("[main \(commit.short)] \(message ?? "backup \(report.name)")")
-            }
-            console.say("backup '\(report.name)' at \(report.commit.short): \(report.manifest.itemsBackedUp) files, \(report.manifest.itemsSkipped) skipped")
-            if let archive = report.archive { console.say("wrote '\(archive)'") }
+            let report = try Self.record(workspace: workspace, console: console, name: name, message: message, output: output,
+                                         compress: compress || encrypt, includeSSHKeys: includeSSHKeys, encrypt: encrypt)
             if let policy = try policy() {
                 Backups.Prune.printReport(try workspace.prune(workspace.planPrune(policy, includeNamed: false)), console: console)
             }

@@ -22,8 +22,23 @@ extension Naner {
         }
 
         func run() throws {
-            let workspace = try global.workspace()
-            let console = Console.standard
+            try Self.record(workspace: global.workspace(), console: Console.standard, message: message)
+        }
+
+        /// `commit -m MESSAGE` (or `--message`) with the global options only, read without
+        /// swift-argument-parser (its reflection was a fifth of a small home's commit), or nil.
+        static func quickRun(_ arguments: ArraySlice<String>) -> (() throws -> Void)? {
+            guard let quick = QuickArguments(arguments, flags: [], valued: ["-m", "--message"]),
+                  let message = quick.value("-m") ?? quick.value("--message"),
+                  quick.value("-m") == nil || quick.value("--message") == nil,
+                  !message.trimmingSpacesAndNewlines().isEmpty else { return nil }
+            return {
+                let console = quick.console()
+                try record(workspace: Workspace.open(quick.locations, interaction: console), console: console, message: message)
+            }
+        }
+
+        static func record(workspace: Workspace, console: Console, message: String) throws {
             let report = try workspace.commit(message: message)
             let printer = CommitPrinter(console: console)
             printer.printWarnings(report.scan)
