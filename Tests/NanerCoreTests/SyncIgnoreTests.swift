@@ -29,6 +29,12 @@ final class SyncIgnoreTests: XCTestCase {
         XCTAssertEqual(lines.first?.1, RuleOrigin(file: ".syncignore", line: 3, text: "*.log"))
     }
 
+    /// What the byte-wise checks must leave alone, and the doubled slash they collapse.
+    func testNamesOfDotsAndDoubledSlashes() throws {
+        let lines = try SyncIgnore.translate(Array("a//b\n.../x\n.\u{301}x\n..x\nab:x\n\\x\\y\n".utf8)).map(\.0)
+        XCTAssertEqual(lines, ["a/b", ".../x", ".\u{301}x", "..x", "ab:x", "/x/y"])
+    }
+
     func testUntranslatableLinesNameFileAndLine() {
         let cases: [(String, Int, String)] = [
             ("ok\nC:\\Users\\me\\x\n", 2, "absolute Windows path"),
@@ -36,6 +42,10 @@ final class SyncIgnoreTests: XCTestCase {
             ("!\n", 1, "no name"),
             ("/\n", 1, "no name"),
             ("a\n[abc\n", 2, "without a closing"),
+            ("x/./y\n", 1, "'.' or '..'"),
+            ("x/..\n", 1, "'.' or '..'"),
+            ("a\u{0}b\n", 1, "NUL byte"),
+            ("D:/x\n", 1, "absolute Windows path"),
         ]
         for (text, line, reason) in cases {
             XCTAssertThrowsError(try translate(text), text) { error in
