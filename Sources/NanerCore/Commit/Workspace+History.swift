@@ -66,22 +66,35 @@ extension Workspace {
     /// quoted or escaped value).
     private func workTreeRecordIsHome() -> Bool {
         guard let bytes = try? FileReader.read(locations.repository + "/config") else { return false }
+        func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D }
+        func trimmed(_ text: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+            var text = text
+            while let first = text.first, isBlank(first) { text = text.dropFirst() }
+            while let last = text.last, isBlank(last) { text = text.dropLast() }
+            return text
+        }
+        func lowercased(_ text: ArraySlice<UInt8>) -> [UInt8] { text.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 } }
         var inCore = false
-        var recorded: String?
-        for rawLine in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
-            let line = rawLine.trimmingSpaces()
-            if line.hasPrefix("[") {
-                guard !line.lowercased().hasPrefix("[include") else { return false }
-                inCore = line.lowercased() == "[core]"
+        var recorded: ArraySlice<UInt8>?
+        for rawLine in bytes.split(separator: 0x0A) {
+            let line = trimmed(rawLine)
+            if line.first == UInt8(ascii: "[") {
+                let section = lowercased(line)
+                // An include, or a key on the header's own line: not this reading's to follow.
+                guard !section.starts(with: Array("[include".utf8)), section.last == UInt8(ascii: "]") else { return false }
+                inCore = section == Array("[core]".utf8)
                 continue
             }
-            guard inCore, let equals = line.firstIndex(of: "="),
-                  line[..<equals].trimmingSpaces().lowercased() == "worktree" else { continue }
-            let value = line[line.index(after: equals)...].trimmingSpaces()
-            guard !value.contains("\""), !value.contains("\\"), !value.contains(";"), !value.contains("#") else { return false }
+            guard inCore, let equals = line.firstIndex(of: UInt8(ascii: "=")),
+                  lowercased(trimmed(line[..<equals])) == Array("worktree".utf8) else { continue }
+            let value = trimmed(line[(equals + 1)...])
+            guard !value.contains(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: ";") || $0 == UInt8(ascii: "#") })
+            else { return false }
             recorded = value
         }
-        return recorded.map { Paths.normalize($0) == locations.home } ?? true
+        guard let recorded else { return true }
+        guard let text = String(validating: recorded, as: UTF8.self) else { return false }
+        return Paths.normalize(text) == locations.home
     }
 
     /// `naner diff [PATH…]`: what `naner commit` would record, as unified diffs.

@@ -8,6 +8,7 @@ public enum Paths {
 
     /// Removes `.` and empty components and applies `..` lexically; keeps a leading `/`.
     public static func normalize(_ path: String) -> String {
+        if isNormal(path) { return path }  // most are: every command resolves its two locations
         var parts: [Substring] = []
         for part in path.split(separator: "/", omittingEmptySubsequences: true) {
             if part == "." { continue }
@@ -16,6 +17,25 @@ public enum Paths {
         }
         let joined = parts.joined(separator: "/")
         return path.hasPrefix("/") ? "/" + joined : joined
+    }
+
+    /// Whether `normalize` would return `path` unchanged: no empty, `.` or `..` component
+    /// (a leading `/` aside) and no trailing `/`. Read on the UTF-8 bytes.
+    private static func isNormal(_ path: String) -> Bool {
+        let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
+        var length = 0, dots = 0, index = 0
+        for byte in path.utf8 {
+            if byte == slash {
+                if index > 0 && (length == 0 || (dots == length && length <= 2)) { return false }
+                length = 0
+                dots = 0
+            } else {
+                length += 1
+                if byte == dot { dots += 1 }
+            }
+            index += 1
+        }
+        return length > 0 && !(dots == length && length <= 2)
     }
 
     /// `path` relative to `home`, or nil when it is outside. The home itself gives "".
