@@ -13,9 +13,14 @@ public final class ObjectFiles {
     private let packs: [PackFile]
     /// git's own default `pack.depth` is 50; a longer chain is left to libgit2.
     private static let maximumDeltaDepth = 64
+    /// No object (nor delta base) larger is read here, whatever its header claims: what
+    /// arrived from a remote may say a commit is a gigabyte, and memory stays bounded.
+    private let maximumSize: Int
 
     /// `repository`: the git directory. Nil when objects may live elsewhere (alternates).
-    public init?(repository: String) {
+    /// `maximumSize`: the largest object read, in bytes (commits and tags are small).
+    public init?(repository: String, maximumSize: Int = 16 << 20) {
+        self.maximumSize = maximumSize
         objects = repository + "/objects"
         guard access(objects + "/info/alternates", F_OK) != 0 else { return nil }
         packs = PackIndex.indexPaths(in: objects + "/pack").map(PackFile.init)
@@ -60,8 +65,11 @@ public final class ObjectFiles {
 
     private func readLoose(_ id: ObjectID) -> (kind: ObjectKind, bytes: [UInt8])? {
         let hex = id.hex
-        guard let compressed = IndexFile.readAll(objects + "/" + hex.prefix(2) + "/" + hex.dropFirst(2)),
-              let inflated = Self.inflateWhole(compressed),
+        let path = objects + "/" + hex.prefix(2) + "/" + hex.dropFirst(2)
+        var status = stat()
+        guard stat(path, &status) == 0, Int(status.st_size) <= maximumSize + 4096,
+              let compressed = IndexFile.readAll(path),
+              let inflated = Self.inflateWhole(compressed, limit: maximumSize + 64),
               let end = inflated.firstIndex(of: 0), end < 32 else { return nil }
         let words = String(decoding: inflated[..<end], as: UTF8.self).split(separator: " ")
         guard words.count == 2, let kind = ObjectKind(name: words[0]), let size = Int(words[1]),
@@ -98,7 +106,7 @@ public final class ObjectFiles {
         position += 1
         switch type {
         case 1, 2, 3, 4:
-            guard let kind = ObjectKind(packType: type),
+            guard size <= maximumSize, let kind = ObjectKind(packType: type),
                   let content = inflateEntry(descriptor, at: offset + position, size: size) else { return nil }
             return (kind, content)
         case 6:  // OFS_DELTA: the base lies this far before the entry
@@ -112,17 +120,17 @@ public final class ObjectFiles {
                 distance = ((distance + 1) << 7) | Int(byte & 0x7F)
             }
             position += 1
-            guard distance > 0, distance < offset,
+            guard size <= maximumSize, distance > 0, distance < offset,
                   let base = readEntry(descriptor, at: offset - distance, depth: depth + 1),
                   let delta = inflateEntry(descriptor, at: offset + position, size: size),
-                  let result = Self.applyDelta(delta, to: base.bytes) else { return nil }
+                  let result = Self.applyDelta(delta, to: base.bytes, maximumSize: maximumSize) else { return nil }
             return (base.kind, result)
         case 7:  // REF_DELTA: the base named by its id
             guard position + 20 <= got else { return nil }
             let baseID = ObjectID(rawBytes: Array(header[position..<(position + 20)]))
-            guard let base = read(baseID, depth: depth + 1),
+            guard size <= maximumSize, let base = read(baseID, depth: depth + 1),
                   let delta = inflateEntry(descriptor, at: offset + position + 20, size: size),
-                  let result = Self.applyDelta(delta, to: base.bytes) else { return nil }
+                  let result = Self.applyDelta(delta, to: base.bytes, maximumSize: maximumSize) else { return nil }
             return (base.kind, result)
         default:
             return nil
@@ -131,7 +139,7 @@ public final class ObjectFiles {
 
     /// Inflates the zlib stream at `offset`, which must give exactly `size` bytes.
     private func inflateEntry(_ descriptor: Int32, at offset: Int, size: Int) -> [UInt8]? {
-        guard size <= 1 << 30 else { return nil }
+        guard size <= maximumSize else { return nil }
         var stream = z_stream()
         guard inflateInit_(&stream, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return nil }
         defer { inflateEnd(&stream) }
@@ -164,12 +172,12 @@ public final class ObjectFiles {
     }
 
     /// A whole zlib stream held in memory (a loose object's file).
-    static func inflateWhole(_ compressed: [UInt8]) -> [UInt8]? {
+    static func inflateWhole(_ compressed: [UInt8], limit: Int) -> [UInt8]? {
         var stream = z_stream()
         guard inflateInit_(&stream, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return nil }
         defer { inflateEnd(&stream) }
         var output: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: max(4096, compressed.count * 4))
+        var chunk = [UInt8](repeating: 0, count: min(max(4096, compressed.count * 4), 1 << 20))
         return compressed.withUnsafeBufferPointer { inputBuffer -> [UInt8]? in
             stream.next_in = UnsafeMutablePointer(mutating: inputBuffer.baseAddress)
             stream.avail_in = uInt(inputBuffer.count)
@@ -180,6 +188,7 @@ public final class ObjectFiles {
                     return CNanerZlib.inflate(&stream, Z_NO_FLUSH)
                 }
                 output += chunk[..<(chunk.count - Int(stream.avail_out))]
+                if output.count > limit { return nil }
                 if rc == Z_STREAM_END { return output }
                 guard rc == Z_OK, stream.avail_in > 0 || stream.avail_out == 0 else { return nil }
             }
@@ -188,7 +197,7 @@ public final class ObjectFiles {
 
     /// git's delta: the base's size and the result's, then instructions that copy a
     /// range of the base or insert the bytes that follow them.
-    static func applyDelta(_ delta: [UInt8], to base: [UInt8]) -> [UInt8]? {
+    static func applyDelta(_ delta: [UInt8], to base: [UInt8], maximumSize: Int) -> [UInt8]? {
         var position = 0
         func size() -> Int? {
             var value = 0, shift = 0
@@ -201,7 +210,7 @@ public final class ObjectFiles {
             }
             return nil
         }
-        guard let baseSize = size(), baseSize == base.count, let resultSize = size(), resultSize <= 1 << 30 else { return nil }
+        guard let baseSize = size(), baseSize == base.count, let resultSize = size(), resultSize <= maximumSize else { return nil }
         var result: [UInt8] = []
         result.reserveCapacity(resultSize)
         while position < delta.count {

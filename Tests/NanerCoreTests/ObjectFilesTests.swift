@@ -126,6 +126,27 @@ final class ObjectFilesTests: XCTestCase {
         XCTAssertGreaterThan(missing, 0, "no damage was noticed: the test did not reach the objects")
     }
 
+    /// An object past the size bound is not read (libgit2 answers), loose or packed,
+    /// whatever its header claims; the small ones around it still are.
+    func testAnObjectPastTheSizeBoundIsLeftToLibgit2() throws {
+        let gitDir = try makeRepository(deltasByID: false)
+        let work = root + "/work"
+        var random = SystemRandomNumberGenerator()
+        let big = (0..<(3 << 20)).map { _ in UInt8.random(in: 0...255, using: &random) }  // incompressible
+        try Data(big).write(to: URL(fileURLWithPath: work + "/big.bin"))
+        let hex = git(work, "hash-object", "-w", "big.bin").stdout.trimmingCharacters(in: .newlines)
+        let id = try XCTUnwrap(ObjectID(hex: hex))
+        let head = try XCTUnwrap(ObjectID(hex: git(gitDir, "rev-parse", "HEAD").stdout.trimmingCharacters(in: .newlines)))
+        for packed in [false, true] {
+            if packed { XCTAssertEqual(git(work, "add", "big.bin").status, 0); XCTAssertEqual(git(work, "commit", "-q", "-m", "big").status, 0)
+                        XCTAssertEqual(git(work, "repack", "-a", "-d", "-q").status, 0) }
+            let bounded = try XCTUnwrap(ObjectFiles(repository: gitDir, maximumSize: 1 << 20))
+            XCTAssertNil(bounded.read(id), packed ? "packed" : "loose")
+            XCTAssertNotNil(bounded.commit(head))
+            XCTAssertEqual(try XCTUnwrap(ObjectFiles(repository: gitDir)).read(id)?.bytes, big)
+        }
+    }
+
     func testAnAlternateObjectStoreIsLeftToLibgit2() throws {
         let gitDir = try makeRepository(deltasByID: false)
         try "/elsewhere/objects\n".write(toFile: gitDir + "/objects/info/alternates", atomically: true, encoding: .utf8)
