@@ -304,16 +304,6 @@ int git_credential_userpass_plaintext_new(git_credential ** a0, const char * a1,
     return fn(a0, a1, a2);
 }
 
-int git_diff_options_init(git_diff_options * a0, unsigned int a1) {
-    static __typeof__(&git_diff_options_init) cached;
-    __typeof__(&git_diff_options_init) fn = __atomic_load_n(&cached, __ATOMIC_ACQUIRE);
-    if (!fn) {
-        fn = (__typeof__(&git_diff_options_init))naner_libgit2_symbol("git_diff_options_init");
-        __atomic_store_n(&cached, fn, __ATOMIC_RELEASE);
-    }
-    return fn(a0, a1);
-}
-
 const git_error * git_error_last(void) {
     static __typeof__(&git_error_last) cached;
     __typeof__(&git_error_last) fn = __atomic_load_n(&cached, __ATOMIC_ACQUIRE);
@@ -912,46 +902,6 @@ int git_odb_write_pack(git_odb_writepack ** a0, git_odb * a1, git_indexer_progre
         __atomic_store_n(&cached, fn, __ATOMIC_RELEASE);
     }
     return fn(a0, a1, a2, a3);
-}
-
-void git_patch_free(git_patch * a0) {
-    static __typeof__(&git_patch_free) cached;
-    __typeof__(&git_patch_free) fn = __atomic_load_n(&cached, __ATOMIC_ACQUIRE);
-    if (!fn) {
-        fn = (__typeof__(&git_patch_free))naner_libgit2_symbol("git_patch_free");
-        __atomic_store_n(&cached, fn, __ATOMIC_RELEASE);
-    }
-    fn(a0);
-}
-
-int git_patch_from_blob_and_buffer(git_patch ** a0, const git_blob * a1, const char * a2, const void * a3, size_t a4, const char * a5, const git_diff_options * a6) {
-    static __typeof__(&git_patch_from_blob_and_buffer) cached;
-    __typeof__(&git_patch_from_blob_and_buffer) fn = __atomic_load_n(&cached, __ATOMIC_ACQUIRE);
-    if (!fn) {
-        fn = (__typeof__(&git_patch_from_blob_and_buffer))naner_libgit2_symbol("git_patch_from_blob_and_buffer");
-        __atomic_store_n(&cached, fn, __ATOMIC_RELEASE);
-    }
-    return fn(a0, a1, a2, a3, a4, a5, a6);
-}
-
-int git_patch_from_blobs(git_patch ** a0, const git_blob * a1, const char * a2, const git_blob * a3, const char * a4, const git_diff_options * a5) {
-    static __typeof__(&git_patch_from_blobs) cached;
-    __typeof__(&git_patch_from_blobs) fn = __atomic_load_n(&cached, __ATOMIC_ACQUIRE);
-    if (!fn) {
-        fn = (__typeof__(&git_patch_from_blobs))naner_libgit2_symbol("git_patch_from_blobs");
-        __atomic_store_n(&cached, fn, __ATOMIC_RELEASE);
-    }
-    return fn(a0, a1, a2, a3, a4, a5);
-}
-
-int git_patch_to_buf(git_buf * a0, git_patch * a1) {
-    static __typeof__(&git_patch_to_buf) cached;
-    __typeof__(&git_patch_to_buf) fn = __atomic_load_n(&cached, __ATOMIC_ACQUIRE);
-    if (!fn) {
-        fn = (__typeof__(&git_patch_to_buf))naner_libgit2_symbol("git_patch_to_buf");
-        __atomic_store_n(&cached, fn, __ATOMIC_RELEASE);
-    }
-    return fn(a0, a1);
 }
 
 int git_proxy_options_init(git_proxy_options * a0, unsigned int a1) {

@@ -82,7 +82,8 @@ final class Console: @unchecked Sendable, Interaction {
 
     /// Output that is the command's answer (`status`, `log`, JSON): printed even with `--quiet`.
     func output(_ text: String) {
-        write(text.hasSuffix("\n") || text.isEmpty ? text : text + "\n", to: STDOUT_FILENO)
+        // By byte: a text ending in CRLF ends in one Character, "\r\n", not "\n".
+        write(text.utf8.last == 0x0A || text.isEmpty ? text : text + "\n", to: STDOUT_FILENO)
     }
 
     /// A fact behind the report (the paths used, counts, full ids), on stderr and

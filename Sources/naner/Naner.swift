@@ -107,6 +107,7 @@ extension Naner {
         case "log": Log.quickRun
         case "commit": Commit.quickRun
         case "backup": Backup.quickRun
+        case "diff": Diff.quickRun
         default: nil
         }
     }

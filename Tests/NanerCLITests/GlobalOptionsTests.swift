@@ -27,7 +27,7 @@ final class GlobalOptionsTests: XCTestCase {
 
     /// libgit2 is loaded with dlopen on first use: a machine without it still runs the
     /// commands that never need it, and the others end with one `error:` line.
-    func testAMissingLibgit2IsOneErrorLineAndVersionAndAShortLogNeedNoLibgit2() throws {
+    func testAMissingLibgit2IsOneErrorLineAndVersionAShortLogAndDiffNeedNoLibgit2() throws {
         let library = "/usr/lib/x86_64-linux-gnu/libgit2.so.1.5"
         guard FileManager.default.fileExists(atPath: library), getuid() == 0 else {
             throw XCTSkip("hiding libgit2 needs root and Debian's \(library)")
@@ -59,6 +59,12 @@ final class GlobalOptionsTests: XCTestCase {
         XCTAssertExit(short, 0)
         XCTAssertEqual(short.stdout, sandbox.naner("log", "-n", "1").stdout)
         XCTAssertFalse(short.stdout.isEmpty)
+        // So is a diff of what the next commit records: index, blobs and patches.
+        try sandbox.write(".vimrc", "set number\nsyntax on\n")
+        let diff = withoutLibgit2("diff")
+        XCTAssertExit(diff, 0)
+        XCTAssertEqual(diff.stdout, sandbox.git("diff").stdout)
+        XCTAssertTrue(diff.stdout.contains("+syntax on\n"), diff.stdout)
     }
 }
 

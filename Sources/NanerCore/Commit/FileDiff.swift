@@ -11,11 +11,14 @@ public struct FileDiff: Sendable {
     /// The unified diff, with git's `old mode`/`new mode` lines for a mode change; empty
     /// for paths that only stop being tracked.
     public let patch: String
+    /// A secret stored encrypted: its content is never printed, old or new.
+    public let isSecret: Bool
 
-    init(change: FileChange?, modeChange: ModeChange? = nil, patch: String) {
+    init(change: FileChange?, modeChange: ModeChange? = nil, patch: String, isSecret: Bool = false) {
         path = change?.path ?? modeChange?.path ?? ""
         self.change = change
         self.modeChange = modeChange
         self.patch = patch
+        self.isSecret = isSecret
     }
 }

@@ -3,6 +3,15 @@ import GitKit
 
 extension Workspace {
     public func status() throws -> StatusReport {
+        let scan = try statusScan()
+        var report = StatusReport(branch: branchName, scan: scan)
+        report.upstream = upstreamStatus()
+        report.mergeConflicts = MergeState.load(repository: locations.repository).map { $0.unresolved(home: locations.home) }
+        return report
+    }
+
+    /// What the next commit would record, without the branch's state (`status()` adds it).
+    func statusScan() throws -> ScanResult {
         let rules = try refreshRules()
         let scan = try scan(rules: rules, mode: .status)
         announceGitignoreIsContent(scan, rules: rules)
@@ -11,10 +20,7 @@ extension Workspace {
             interaction.detail("secrets: \(scan.secretCount) stored encrypted, \(scan.secretsRead) read (hashed), "
                                + "\(AgeFile.decryptedCount) decrypted")
         }
-        var report = StatusReport(branch: branchName, scan: scan)
-        report.upstream = upstreamStatus()
-        report.mergeConflicts = MergeState.load(repository: locations.repository).map { $0.unresolved(home: locations.home) }
-        return report
+        return scan
     }
 
     /// `freshIndex`: `index` is as loaded from the index file, unchanged, so the file's

@@ -15,23 +15,36 @@ extension Naner {
         var paths: [String] = []
 
         func run() throws {
-            let workspace = try global.workspace()
-            let console = Console.standard
+            try Self.show(console: global.console(), locations: global.locations, paths: paths)
+        }
+
+        /// `naner diff` alone, as a shell alias runs it: read without the parser.
+        static func quickRun(_ arguments: ArraySlice<String>) -> (() throws -> Void)? {
+            guard let quick = QuickArguments(arguments, flags: [], valued: []) else { return nil }
+            return { try show(console: quick.console(), locations: quick.locations, paths: []) }
+        }
+
+        static func show(console: Console, locations: Locations, paths: [String]) throws {
+            // Opened only if the index and objects do not answer (see Workspace.diff).
+            let workspace = try Workspace.open(locations, interaction: console, openingInBackground: !paths.isEmpty)
             let base = paths.first.flatMap(workspace.diffBase)
             let (diffs, scan) = try workspace.diff(paths: base == nil ? paths : Array(paths.dropFirst()), against: base)
             for diff in diffs {
                 if diff.change?.kind == .excluded {
                     console.output(console.paint("# \(diff.path): no longer managed; the next commit stops tracking it", .yellow))
-                    continue
+                } else if diff.isSecret {
+                    let kind = diff.change.map { $0.kind == .added ? "new" : $0.kind == .deleted ? "deleted" : "changed" } ?? "changed"
+                    console.output(console.paint("# \(diff.path): \(kind), a secret stored encrypted (content not shown)", .yellow))
+                } else {
+                    console.output(colored(diff.patch, console))
                 }
-                console.output(colored(diff.patch, console))
             }
             for problem in scan.refused {
                 console.warning("not showing '\(problem.path)': it \(problem.reason) and will not be committed")
             }
         }
 
-        private func colored(_ patch: String, _ console: Console) -> String {
+        private static func colored(_ patch: String, _ console: Console) -> String {
             guard console.useColor else { return patch }
             return patch.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
                 let text = String(line)
