@@ -58,7 +58,7 @@ extension Repository {
             let offset = (tagger.when.offset < 0 ? "-" : "+") + twoDigits(minutes / 60) + twoDigits(minutes % 60)
             let text = "object \(commit.hex)\ntype commit\ntag \(name)\n"
                 + "tagger \(String(cString: tagger.name)) <\(String(cString: tagger.email))> \(tagger.when.time) \(offset)\n\n"
-                + message + (message.hasSuffix("\n") ? "" : "\n")
+                + message + (message.utf8.last == 0x0A ? "" : "\n")
             let signed = text + (try signer(text))
             return try objectDatabase().write(Array(signed.utf8), kind: .tag)
         }

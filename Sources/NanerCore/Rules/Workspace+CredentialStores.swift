@@ -26,7 +26,7 @@ extension Workspace {
             let present = Set(text.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" }).map { $0.trimmingSpaces() })
             let missing = Workspace.credentialStoreLines.filter { !present.contains($0) }
             if !missing.isEmpty {
-                if !text.isEmpty && !text.hasSuffix("\n") { text += "\n" }
+                if !text.isEmpty && text.utf8.last != 0x0A { text += "\n" }
                 text += "\n# Credential stores: tools' own files that hold only logins and tokens (added by naner)\n"
                     + missing.joined(separator: "\n") + "\n"
                 try AtomicFile.write(Array(text.utf8), to: path, mode: status.mode & 0o7777)

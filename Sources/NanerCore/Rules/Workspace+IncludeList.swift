@@ -116,7 +116,7 @@ extension Workspace {
         if !exclusions.isEmpty {
             let syncIgnorePath = locations.home + "/" + SyncIgnore.path
             var text = (try? String(contentsOfFile: syncIgnorePath, encoding: .utf8)) ?? DefaultFiles.syncIgnore
-            if !text.isEmpty && !text.hasSuffix("\n") { text += "\n" }
+            if !text.isEmpty && text.utf8.last != 0x0A { text += "\n" }
             text += "# naner forget\n" + exclusions.map { $0 + "\n" }.joined()
             try AtomicFile.write(Array(text.utf8), to: syncIgnorePath, mode: 0o644)
         }
