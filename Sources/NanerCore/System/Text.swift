@@ -50,3 +50,17 @@ extension StringProtocol {
         }
     }
 }
+
+extension Array where Element == UInt8 {
+    /// Whether `needle` occurs in these bytes (no String search: no Unicode, no generics).
+    func containsBytes(_ needle: [UInt8]) -> Bool {
+        guard let first = needle.first else { return true }
+        guard needle.count <= count else { return false }
+        var start = 0
+        while start + needle.count <= count {
+            if self[start] == first && self[start..<(start + needle.count)].elementsEqual(needle) { return true }
+            start += 1
+        }
+        return false
+    }
+}

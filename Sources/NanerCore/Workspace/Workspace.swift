@@ -179,15 +179,16 @@ extension Workspace {
     /// global and XDG ones, the system's) may set a key whose lowercased name ends in
     /// `name`: a file names it, includes another, or cannot be read. False means the key
     /// is unset, known without libgit2's start-up (names are case-insensitive in git's config).
-    static func configFilesMayName(_ name: String, repository: String,
-                                   environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
+    static func configFilesMayName(_ name: String, repository: String) -> Bool {
         var files = [repository + "/config", "/etc/gitconfig"]
-        if let home = environment["HOME"], !home.isEmpty { files += [home + "/.gitconfig", home + "/.config/git/config"] }
-        if let xdg = environment["XDG_CONFIG_HOME"], !xdg.isEmpty { files.append(xdg + "/git/config") }
+        if let home = Environment.nonEmpty("HOME") { files += [home + "/.gitconfig", home + "/.config/git/config"] }
+        if let xdg = Environment.nonEmpty("XDG_CONFIG_HOME") { files.append(xdg + "/git/config") }
+        // Bytes, lowercased ASCII: String.contains was half a million instructions a file.
+        let needles = [Array(name.lowercased().utf8), Array("include".utf8)]
         for file in files where PathStatus.exists(file) {
             guard let bytes = try? FileReader.read(file, following: true) else { return true }
-            let text = String(decoding: bytes, as: UTF8.self).lowercased()
-            if text.contains(name) || text.contains("include") { return true }
+            let text = bytes.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }
+            if needles.contains(where: { text.containsBytes($0) }) { return true }
         }
         return false
     }

@@ -25,18 +25,20 @@ final class SecretPrefilter: @unchecked Sendable {  // immutable after init
     static let shared = SecretPrefilter(rules: SecretRules.all)
 
     init(rules table: [SecretRule]) {
-        var grouped: [Int: [Candidate]] = [:]
-        var order: [Int] = []
+        // Laid out without hashed collections (this runs whenever a changed file is read,
+        // a prompt's worth of time): each (pair, candidate) in rule order, then grouped
+        // per pair by counting, each group keeping that order.
+        var entries: [(key: Int, candidate: Candidate)] = []
         var bytes: [UInt8] = []
         for (index, rule) in table.enumerated() {
             for prefix in rule.prefixes {
                 let candidate = Candidate(rule: index, prefixStart: bytes.count, prefixLength: prefix.count)
                 bytes += prefix
                 // A one-byte prefix (a separator) starts whatever byte follows it.
-                let keys = prefix.count == 1 ? (0...255).map { Int(prefix[0]) << 8 | $0 } : [Int(prefix[0]) << 8 | Int(prefix[1])]
-                for key in keys {
-                    if grouped[key] == nil { order.append(key) }
-                    grouped[key, default: []].append(candidate)
+                if prefix.count == 1 {
+                    for second in 0...255 { entries.append((Int(prefix[0]) << 8 | second, candidate)) }
+                } else {
+                    entries.append((Int(prefix[0]) << 8 | Int(prefix[1]), candidate))
                 }
             }
         }
@@ -44,13 +46,28 @@ final class SecretPrefilter: @unchecked Sendable {  // immutable after init
         pairs.initialize(repeating: 0, count: 1 << 10)
         buckets = .allocate(capacity: 1 << 16)
         buckets.initialize(repeating: 0, count: 1 << 16)
-        var flat: [Candidate] = []
+        var sizes: [Int] = []
+        for entry in entries {
+            if buckets[entry.key] == 0 {
+                pairs[entry.key >> 6] |= 1 << UInt64(entry.key & 63)
+                sizes.append(0)
+                buckets[entry.key] = UInt16(sizes.count)
+            }
+            sizes[Int(buckets[entry.key]) - 1] += 1
+        }
         var ranges: [Range<Int>] = []
-        for key in order {
-            pairs[key >> 6] |= 1 << UInt64(key & 63)
-            ranges.append(flat.count..<flat.count + grouped[key]!.count)
-            flat += grouped[key]!
-            buckets[key] = UInt16(ranges.count)
+        ranges.reserveCapacity(sizes.count)
+        var start = 0
+        for size in sizes {
+            ranges.append(start..<start + size)
+            start += size
+        }
+        var filled = ranges.map(\.lowerBound)
+        var flat = [Candidate](repeating: Candidate(rule: 0, prefixStart: 0, prefixLength: 0), count: entries.count)
+        for entry in entries {
+            let bucket = Int(buckets[entry.key]) - 1
+            flat[filled[bucket]] = entry.candidate
+            filled[bucket] += 1
         }
         func copy<T>(_ array: [T]) -> UnsafeMutableBufferPointer<T> {
             let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: array.count)
