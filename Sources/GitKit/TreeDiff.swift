@@ -12,69 +12,10 @@ public struct TreeChange: Sendable {
 }
 
 extension Repository {
-    /// Paths whose blob or mode differ between `old` and `new` (nil: the empty tree),
-    /// in path order. Unchanged subtrees are skipped by id, so this costs the size of
-    /// the change: libgit2 1.5's `git_diff_tree_to_tree` reads every tree of both
-    /// sides (a thousand for a 20,000-file home) even when two subtrees are the same
-    /// object. A path that is a file on one side and a folder on the other is a
-    /// deletion of the one and additions under the other; a file that became a link
-    /// (or the reverse) is one change.
+    /// Paths whose blob or mode differ between `old` and `new` (nil: the empty tree), in
+    /// path order (see `TreeReader.changes`).
     public func changes(from old: ObjectID?, to new: ObjectID) throws -> [TreeChange] {
-        var result: [TreeChange] = []
-        try collectChanges(old: old, new: new, prefix: "", into: &result)
-        result.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
-        return result
-    }
-
-    private struct TreeItem {
-        let id: ObjectID
-        let mode: UInt32
-        let isTree: Bool
-    }
-
-    private func treeItems(_ id: ObjectID?) throws -> [String: TreeItem] {
-        guard let id else { return [:] }
-        let tree = try lookupTree(id)
-        defer { git_tree_free(tree) }
-        var items: [String: TreeItem] = [:]
-        for position in 0..<git_tree_entrycount(tree) {
-            guard let entry = git_tree_entry_byindex(tree, position) else { continue }
-            items[String(cString: git_tree_entry_name(entry))] = TreeItem(
-                id: ObjectID(git_tree_entry_id(entry).pointee), mode: git_tree_entry_filemode(entry).rawValue,
-                isTree: git_tree_entry_type(entry) == GIT_OBJECT_TREE)
-        }
-        return items
-    }
-
-    private func collectChanges(old: ObjectID?, new: ObjectID?, prefix: String, into result: inout [TreeChange]) throws {
-        if old == new { return }
-        let before = try treeItems(old), after = try treeItems(new)
-        for (name, item) in after {
-            let path = prefix + name
-            let previous = before[name]
-            if let previous, previous.id == item.id && previous.mode == item.mode { continue }
-            switch (previous?.isTree, item.isTree) {
-            case (true?, true):
-                try collectChanges(old: previous!.id, new: item.id, prefix: path + "/", into: &result)
-            case (false?, true):
-                result.append(TreeChange(path: path, newID: nil, newMode: 0, isAddition: false))
-                try collectChanges(old: nil, new: item.id, prefix: path + "/", into: &result)
-            case (nil, true):
-                try collectChanges(old: nil, new: item.id, prefix: path + "/", into: &result)
-            case (true?, false):
-                try collectChanges(old: previous!.id, new: nil, prefix: path + "/", into: &result)
-                result.append(TreeChange(path: path, newID: item.id, newMode: item.mode, isAddition: true))
-            case (let wasTree, false):
-                result.append(TreeChange(path: path, newID: item.id, newMode: item.mode, isAddition: wasTree == nil))
-            }
-        }
-        for (name, item) in before where after[name] == nil {
-            if item.isTree {
-                try collectChanges(old: item.id, new: nil, prefix: prefix + name + "/", into: &result)
-            } else {
-                result.append(TreeChange(path: prefix + name, newID: nil, newMode: 0, isAddition: false))
-            }
-        }
+        try TreeReader(repository: self).changes(from: old, to: new)
     }
 
     /// The blob and mode at `path` in a tree, or nil.

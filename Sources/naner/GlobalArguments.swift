@@ -61,12 +61,19 @@ struct QuickArguments {
     // conformance in the binary.
     private var named: [(name: String, value: String)] = []
     private(set) var flags: [String] = []
+    /// Arguments that are not options, in order (at most `positionals` of them).
+    private(set) var positionals: [String] = []
 
-    init?(_ arguments: ArraySlice<String>, flags allowedFlags: [String], valued allowedValued: [String]) {
+    init?(_ arguments: ArraySlice<String>, flags allowedFlags: [String], valued allowedValued: [String], positionals allowed: Int = 0) {
         var index = arguments.startIndex
         while index < arguments.endIndex {
             let argument = arguments[index]
             index += 1
+            if !argument.hasPrefix("-") {
+                guard positionals.count < allowed else { return nil }
+                positionals.append(argument)
+                continue
+            }
             if GlobalArguments.flags.contains(argument) || allowedFlags.contains(argument) {
                 guard !flags.contains(argument) else { return nil }
                 flags.append(argument)

@@ -108,6 +108,7 @@ extension Naner {
         case "commit": Commit.quickRun
         case "backup": Backup.quickRun
         case "diff": Diff.quickRun
+        case "restore": Restore.quickRun
         default: nil
         }
     }

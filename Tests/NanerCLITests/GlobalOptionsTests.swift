@@ -27,7 +27,7 @@ final class GlobalOptionsTests: XCTestCase {
 
     /// libgit2 is loaded with dlopen on first use: a machine without it still runs the
     /// commands that never need it, and the others end with one `error:` line.
-    func testAMissingLibgit2IsOneErrorLineAndVersionAShortLogAndDiffNeedNoLibgit2() throws {
+    func testAMissingLibgit2IsOneErrorLineAndVersionAShortLogADiffAndADryRunNeedNoLibgit2() throws {
         let library = "/usr/lib/x86_64-linux-gnu/libgit2.so.1.5"
         guard FileManager.default.fileExists(atPath: library), getuid() == 0 else {
             throw XCTSkip("hiding libgit2 needs root and Debian's \(library)")
@@ -65,6 +65,21 @@ final class GlobalOptionsTests: XCTestCase {
         XCTAssertExit(diff, 0)
         XCTAssertEqual(diff.stdout, sandbox.git("diff").stdout)
         XCTAssertTrue(diff.stdout.contains("+syntax on\n"), diff.stdout)
+        // And a restore's dry run from a backup: its plan from the files, the same plan as
+        // libgit2's (which `base~0` goes through, a revision the files alone do not resolve).
+        XCTAssertExit(sandbox.naner("backup", "--name", "base"), 0)
+        try sandbox.write(".vimrc", "set nonumber\n")
+        try sandbox.write(".config/kitty/kitty.conf", "font_size 20\n")
+        XCTAssertExit(sandbox.naner("commit", "-m", "later"), 0)
+        try sandbox.write(".bashrc", "export EDITOR=hx\n")
+        let dryRun = withoutLibgit2("restore", "base", "--dry-run")
+        XCTAssertExit(dryRun, 0)
+        let throughLibgit2 = sandbox.naner("restore", "base~0", "--dry-run")
+        XCTAssertExit(throughLibgit2, 0)
+        XCTAssertEqual(dryRun.stdout, throughLibgit2.stdout.replacingOccurrences(of: "base~0", with: "base"))
+        XCTAssertTrue(dryRun.stdout.contains(".vimrc") && dryRun.stdout.contains("kitty.conf"), dryRun.stdout)
+        XCTAssertEqual(withoutLibgit2("restore", "base", "--dry-run", "--json").stdout,
+                       sandbox.naner("restore", "base~0", "--dry-run", "--json").stdout.replacingOccurrences(of: "base~0", with: "base"))
     }
 }
 

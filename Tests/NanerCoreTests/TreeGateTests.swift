@@ -103,9 +103,16 @@ final class TreeGateTests: XCTestCase {
             let fsck = git(gitDir, "fsck", "--strict", "--no-dangling")
             XCTAssertEqual(fsck.status != 0, fsckFails, "\(name): git fsck --strict")
             let repository = try Repository.open(gitDir: gitDir, workTree: nil)
-            let verdict = TreeGate(locations: Locations(home: folder + "/home", repository: gitDir))
-                .check(tree: try XCTUnwrap(ObjectID(hex: tree)), in: repository)
+            let gate = TreeGate(locations: Locations(home: folder + "/home", repository: gitDir))
+            let verdict = gate.check(tree: try XCTUnwrap(ObjectID(hex: tree)), in: TreeReader(repository: repository))
             XCTAssertEqual(!verdict.problems.isEmpty, gateRefuses, "\(name): \(verdict.problems)")
+            // A dry run reads the trees from the files, not through libgit2: the same verdict.
+            let fromFiles = gate.check(tree: try XCTUnwrap(ObjectID(hex: tree)), in: TreeReader(gitDir: gitDir) {
+                XCTFail("\(name): libgit2 opened for a tree the files hold")
+                return repository
+            })
+            XCTAssertEqual(fromFiles.problems, verdict.problems, name)
+            XCTAssertEqual(fromFiles.gitlinks, verdict.gitlinks, name)
             if name == "gitlink" { XCTAssertEqual(verdict.gitlinks, ["sub"]) }
         }
     }
@@ -123,7 +130,7 @@ final class TreeGateTests: XCTestCase {
             for _ in 0..<depth { id = tree("040000 tree \(id)\td") }
             return id
         }
-        let repository = try Repository.open(gitDir: gitDir, workTree: nil)
+        let repository = TreeReader(repository: try Repository.open(gitDir: gitDir, workTree: nil))
         let gate = TreeGate(locations: Locations(home: folder + "/home", repository: gitDir))
         XCTAssertEqual(gate.check(tree: try XCTUnwrap(ObjectID(hex: nested(TreeGate.maximumDepth))), in: repository).problems, [])
         let deep = gate.check(tree: try XCTUnwrap(ObjectID(hex: nested(TreeGate.maximumDepth + 1))), in: repository)

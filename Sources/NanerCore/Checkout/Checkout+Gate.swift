@@ -13,7 +13,7 @@ extension Checkout {
     /// `base`: a commit this home holds already (HEAD before a pull), whose unchanged subtrees
     /// need no second look; nil to read every tree (a new machine's first configuration).
     func admit(commit: ObjectID, label: String, base: ObjectID? = nil) throws -> [String] {
-        let verdict = gate.check(tree: try repository.commit(commit).treeID, in: try repository,
+        let verdict = gate.check(tree: try repository.commit(commit).treeID, in: TreeReader(repository: try repository),
                                  base: try base.map { try repository.commit($0).treeID })
         if let problem = verdict.problems.first {
             throw RestorePlan.Refusal(problem, source: label, commit: commit).error

@@ -13,7 +13,7 @@ struct RestoreTarget {
     /// What the target is made of, as `TreeGate` reads it before anything is written.
     enum Contents {
         /// A tree, and the tree HEAD holds (which the gate need not read again where they agree).
-        case tree(ObjectID, Repository, base: ObjectID?)
+        case tree(ObjectID, TreeReader, base: ObjectID?)
         case archive([ArchiveEntry])
     }
 
@@ -33,7 +33,10 @@ struct RestoreTarget {
     let fileCount: (_ headCount: Int?) throws -> Int
 
     /// Writes a large file of a commit straight from libgit2's buffer; nil for other targets.
-    var repository: Repository? = nil
+    var repository: Repository? {
+        guard case .tree(_, let objects, _) = contents else { return nil }
+        return try? objects.repository
+    }
     /// The target's `.naner/links`: its links recorded under a home, laid out into this one.
     var links = LinkTable()
     /// The target's `.naner/secrets`: files whose blob is an age file, decrypted when laid out.
@@ -44,38 +47,48 @@ struct RestoreTarget {
 
     /// A commit of `repository`. Only the paths that differ from `head` need comparing.
     static func commit(_ id: ObjectID, label: String, head: ObjectID?, repository: Repository) throws -> RestoreTarget {
-        try tree(try repository.commit(id).treeID, commit: id, label: label, head: head, repository: repository)
+        try commit(id, label: label, head: head, objects: TreeReader(repository: repository))
+    }
+
+    static func commit(_ id: ObjectID, label: String, head: ObjectID?, objects: TreeReader) throws -> RestoreTarget {
+        try tree(try objects.treeID(ofCommit: id), commit: id, label: label, head: head, objects: objects)
     }
 
     /// A tree of `repository` (a merge's result, conflict markers and all), `commit` when it has one.
     static func tree(_ tree: ObjectID, commit id: ObjectID?, label: String, head: ObjectID?,
                      repository: Repository) throws -> RestoreTarget {
-        let headTree = try head.map { try repository.commit($0).treeID }
-        let changes = try repository.changes(from: headTree, to: tree)
-        let recorded = try repository.entry(at: ModeTable.path, in: tree)
-            .map { ModeTable(text: String(decoding: try repository.blobContent($0.id), as: UTF8.self)) } ?? ModeTable()
+        try self.tree(tree, commit: id, label: label, head: head, objects: TreeReader(repository: repository))
+    }
+
+    /// Read through `objects`: from the repository's files when they answer (a dry run
+    /// loads no libgit2), else libgit2.
+    static func tree(_ tree: ObjectID, commit id: ObjectID?, label: String, head: ObjectID?,
+                     objects: TreeReader) throws -> RestoreTarget {
+        let headTree = try head.map { try objects.treeID(ofCommit: $0) }
+        let changes = try objects.changes(from: headTree, to: tree)
+        let recorded = try objects.entry(at: ModeTable.path, in: tree)
+            .map { ModeTable(text: String(decoding: try objects.blobContent($0.id), as: UTF8.self)) } ?? ModeTable()
         // A line for a file the tree lacks is ignored: a mode line never removes a file.
-        let modes = try recorded.incoming { try repository.entry(at: $0, in: tree) != nil }
+        let modes = try recorded.incoming { try objects.entry(at: $0, in: tree) != nil }
         func permissions(_ path: String, _ gitMode: UInt32) -> UInt32 {
             modes.modes[path] ?? (gitMode == IndexEntry.executableMode ? 0o755 : 0o644)
         }
         var target = RestoreTarget(
-            label: label, commit: id, changedSinceHead: changes.map(\.path), modes: modes, contents: .tree(tree, repository, base: headTree),
+            label: label, commit: id, changedSinceHead: changes.map(\.path), modes: modes, contents: .tree(tree, objects, base: headTree),
             lookup: { path in
-                try repository.entry(at: path, in: tree).map { File(id: $0.id, gitMode: $0.mode, permissions: permissions(path, $0.mode)) }
+                try objects.entry(at: path, in: tree).map { File(id: $0.id, gitMode: $0.mode, permissions: permissions(path, $0.mode)) }
             },
-            content: { _, file in try repository.blobContent(file.id) },
-            allPaths: { try repository.treeFiles(tree).keys.sorted() },
+            content: { _, file in try objects.blobContent(file.id) },
+            allPaths: { try objects.repository.treeFiles(tree).keys.sorted() },
             fileCount: { headCount in
-                guard let headCount, head != nil else { return try repository.fileCount(in: tree) }
+                guard let headCount, head != nil else { return try objects.repository.fileCount(in: tree) }
                 return headCount + changes.filter(\.isAddition).count - changes.filter { $0.newID == nil }.count
             })
-        target.repository = repository
         // Only read: a table that is not a readable file (the gate judges the tree) moves no link.
-        if let entry = try? repository.entry(at: LinkTable.path, in: tree), let bytes = try? repository.blobContent(entry.id) {
+        if let entry = try? objects.entry(at: LinkTable.path, in: tree), let bytes = try? objects.blobContent(entry.id) {
             target.links = LinkTable(text: String(decoding: bytes, as: UTF8.self))
         }
-        target.secrets = SecretList.load(tree: tree, repository: repository)
+        target.secrets = SecretList.load(tree: tree, objects: objects)
         return target
     }
 

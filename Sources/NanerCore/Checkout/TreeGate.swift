@@ -49,7 +49,7 @@ struct TreeGate {
     /// The verdict on everything `target` would bring.
     func check(_ target: RestoreTarget) -> Verdict {
         switch target.contents {
-        case .tree(let tree, let repository, let base): return check(tree: tree, in: repository, base: base)
+        case .tree(let tree, let objects, let base): return check(tree: tree, in: objects, base: base)
         case .archive(let entries): return check(archive: entries)
         }
     }
@@ -61,7 +61,7 @@ struct TreeGate {
     /// `base` is the tree the home's HEAD holds: a subtree with the same id at the same
     /// place is what this home committed or admitted before, and is not read again (a
     /// restore of a backup that differs in 20 files reads the trees along those 20 paths).
-    func check(tree root: ObjectID, in repository: Repository, base: ObjectID? = nil) -> Verdict {
+    func check(tree root: ObjectID, in objects: TreeReader, base: ObjectID? = nil) -> Verdict {
         var verdict = Verdict()
         var pending: [(id: ObjectID, prefix: String, base: ObjectID?)] = [(root, "", base)]
         var walked = 0
@@ -69,14 +69,14 @@ struct TreeGate {
             if id == baseID { continue }
             // The base's entries here, by name: a subtree it holds unchanged is skipped.
             var known: [[UInt8]: RawTreeEntry] = [:]
-            if let baseID, let raw = try? repository.rawTree(baseID) {
+            if let baseID, let raw = try? objects.rawTree(baseID) {
                 for entry in raw.entries where entry.isTree { known[entry.name] = entry }
             }
             var folder: String { prefix.isEmpty ? "." : String(prefix.dropLast()) }
             let onWayToRepository = repositoryPaths.contains { ($0 + "/").hasPrefix(prefix) }
             let tree: RawTree
             do {
-                guard let raw = try repository.rawTree(id) else {
+                guard let raw = try objects.rawTree(id) else {
                     verdict.problems.append(TreeProblem(path: folder, reason: .unreadable("it is not a tree")))
                     continue
                 }
@@ -141,15 +141,15 @@ struct TreeGate {
         }
         // The files naner reads as rules, unless HEAD holds them as they are.
         func changedBlob(_ path: String) -> ObjectID? {
-            guard let entry = try? repository.entry(at: path, in: root) else { return nil }
-            if let base, let old = try? repository.entry(at: path, in: base), old.id == entry.id { return nil }
+            guard let entry = try? objects.entry(at: path, in: root) else { return nil }
+            if let base, let old = try? objects.entry(at: path, in: base), old.id == entry.id { return nil }
             return entry.id
         }
-        if let id = changedBlob(ModeTable.path), let bytes = try? repository.blobContent(id) {
+        if let id = changedBlob(ModeTable.path), let bytes = try? objects.blobContent(id) {
             verdict.problems += modesProblems(bytes)
         }
         for path in [SyncIgnore.path, IncludeList.path] {
-            if let id = changedBlob(path), let bytes = try? repository.blobContent(id) {
+            if let id = changedBlob(path), let bytes = try? objects.blobContent(id) {
                 verdict.problems += rulesProblems(path, bytes)
             }
         }

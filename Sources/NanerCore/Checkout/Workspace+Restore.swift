@@ -12,7 +12,11 @@ extension Workspace {
         // A dry run walks the tree while the repository opens; a real run resolves the
         // source first, so a wrong name stores nothing.
         let rules: ManagedRules, scan: ScanResult, target: RestoreTarget
-        if dryRun {
+        if dryRun, let fromFiles = targetFromFiles(source) {
+            rules = try refreshRules()
+            scan = try self.scan(rules: rules, mode: .status)
+            target = fromFiles
+        } else if dryRun {
             let resolving = resolvingInBackground(source)
             rules = try refreshRules()
             scan = try self.scan(rules: rules, mode: .status)
@@ -43,6 +47,34 @@ extension Workspace {
     /// A backup name, safety point, tag, commit id or revision (`HEAD~2`), or the path of an archive.
     func restoreTarget(_ source: String) throws -> RestoreTarget {
         try Workspace.restoreTarget(source, in: repository, interaction: interaction)
+    }
+
+    /// A dry run's target read from the repository's files, libgit2 left unloaded: a backup,
+    /// safety point or tag by name, or a full commit id, in a repository recorded for this
+    /// home whose HEAD names a commit. Nil for anything else (a revision, an archive, an
+    /// unusual reference or object): libgit2 then resolves the source, or says what is wrong.
+    private func targetFromFiles(_ source: String) -> RestoreTarget? {
+        let gitDir = locations.repository
+        if FileManager.default.fileExists(atPath: Paths.absolute(source)) || source.hasSuffix(".zip")
+            || source.hasSuffix(AgeArchive.fileExtension) || source.hasSuffix(EncryptedArchive.fileExtension) { return nil }
+        guard workTreeRecordIsHome(), case .id(let headHex) = RefFiles.lookup("HEAD", repository: gitDir),
+              let head = ObjectID(hex: headHex) else { return nil }
+        let objects = TreeReader(gitDir: gitDir, repository: { [self] in try self.repository })
+        guard objects.peeledCommit(head) == head else { return nil }
+        var commit: ObjectID?
+        for reference in [BackupName.tagPrefix + source, BackupName.safetyPrefix + source] {
+            switch RefFiles.lookup(reference, repository: gitDir) {
+            case .id(let hex):
+                guard let id = ObjectID(hex: hex), let peeled = objects.peeledCommit(id) else { return nil }
+                commit = peeled
+            case .absent: continue
+            case .unknown: return nil
+            }
+            break
+        }
+        if commit == nil, source.utf8.count == 40, let id = ObjectID(hex: source), objects.peeledCommit(id) == id { commit = id }
+        guard let commit else { return nil }
+        return try? RestoreTarget.commit(commit, label: source, head: head, objects: objects)
     }
 
     /// Resolves a backup, tag or revision on a thread of its own with a repository handle

@@ -64,7 +64,7 @@ extension Workspace {
     /// the plain case, is absent or this home (what opening through libgit2 checks).
     /// False when the file holds anything this reading does not follow (an include, a
     /// quoted or escaped value).
-    private func workTreeRecordIsHome() -> Bool {
+    func workTreeRecordIsHome() -> Bool {
         guard let bytes = try? FileReader.read(locations.repository + "/config") else { return false }
         func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D }
         func trimmed(_ text: ArraySlice<UInt8>) -> ArraySlice<UInt8> {

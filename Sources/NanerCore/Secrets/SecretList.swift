@@ -40,7 +40,11 @@ public struct SecretList: Equatable, Sendable {
 
     /// The list a tree of the repository holds (what a restore or a pull lays out).
     static func load(tree: ObjectID, repository: Repository) -> SecretList {
-        guard let entry = try? repository.entry(at: path, in: tree), let bytes = try? repository.blobContent(entry.id) else { return SecretList() }
+        load(tree: tree, objects: TreeReader(repository: repository))
+    }
+
+    static func load(tree: ObjectID, objects: TreeReader) -> SecretList {
+        guard let entry = try? objects.entry(at: path, in: tree), let bytes = try? objects.blobContent(entry.id) else { return SecretList() }
         return SecretList(bytes: bytes)
     }
 

@@ -36,11 +36,29 @@ extension Naner {
         var json = false
 
         func run() throws {
-            let workspace = try global.workspace()
-            let console = Console.standard
+            try Self.restore(source, paths: paths, excludes: exclude, dryRun: dryRun, force: force, json: json,
+                             console: global.console(), locations: global.locations)
+        }
+
+        /// `naner restore SOURCE [--dry-run] [--force] [--json]`, read without the parser;
+        /// paths and `--exclude` go through it.
+        static func quickRun(_ arguments: ArraySlice<String>) -> (() throws -> Void)? {
+            guard let quick = QuickArguments(arguments, flags: ["--dry-run", "--what-if", "--force", "--json"], valued: [], positionals: 1),
+                  let source = quick.positionals.first else { return nil }
+            return {
+                try restore(source, paths: [], excludes: [], dryRun: quick.has("--dry-run", "--what-if"), force: quick.has("--force"),
+                            json: quick.has("--json"), console: quick.console(), locations: quick.locations)
+            }
+        }
+
+        // swiftlint:disable:next function_parameter_count
+        static func restore(_ source: String, paths: [String], excludes: [String], dryRun: Bool, force: Bool, json: Bool,
+                            console: Console, locations: Locations) throws {
+            // A dry run reads the repository's files, and loads libgit2 only if they cannot answer.
+            let workspace = try Workspace.open(locations, interaction: console, openingInBackground: !dryRun)
             let report: RestoreReport
             do {
-                report = try workspace.restore(source, paths: paths, excludes: exclude, dryRun: dryRun, force: force)
+                report = try workspace.restore(source, paths: paths, excludes: excludes, dryRun: dryRun, force: force)
             } catch NanerError.conflicts(let conflicting) {
                 for file in conflicting {
                     console.output("conflict: '\(file.path)' has uncommitted edits" + (file.removed ? "; the backup lacks it" : ""))
