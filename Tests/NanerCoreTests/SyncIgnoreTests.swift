@@ -24,6 +24,24 @@ final class SyncIgnoreTests: XCTestCase {
         XCTAssertEqual(try translate("~/.netrc\n./notes.txt\n!.ssh/id_rsa.pub\n"), ["/.netrc", "/notes.txt", "!.ssh/id_rsa.pub"])
     }
 
+    /// ASCII lines take a byte path; it must say exactly what the String path says
+    /// (pattern, trimmed text, or the error) for any line: seeded random lines of the
+    /// characters that matter.
+    func testTheASCIIPathAnswersAsTheStringPath() {
+        var random = GitignoreTests.SeededGenerator(state: 0x5_1C16_0E)
+        let pieces = ["a", "b", ".", "..", "/", "//", "\\", "~", "!", "#", "*", "?", "[", "]", "[!", "C:", "z:", " ", "\t", "\r",
+                      ":", "x.log", "~/", "./", "\u{0}", "-", "_"]
+        for _ in 0..<4000 {
+            let line = (0..<random.below(8)).map { _ in random.pick(pieces) }.joined()
+            func outcome(_ body: () throws -> (String, String)?) -> String {
+                do { return try body().map { "\($0.0)|\($0.1)" } ?? "nil" } catch { return "error: \(error)" }
+            }
+            let ascii = outcome { try SyncIgnore.translateASCII(Array(line.utf8)[...], number: 7, file: "f") }
+            let string = outcome { try SyncIgnore.translate(line: line, number: 7, file: "f").map { ($0, line.trimmingBlanks()) } }
+            XCTAssertEqual(ascii, string, line.debugDescription)
+        }
+    }
+
     func testOriginsNameTheUsersLine() throws {
         let lines = try SyncIgnore.translate(Array("# c\n\n*.log\r\n".utf8))
         XCTAssertEqual(lines.first?.1, RuleOrigin(file: ".syncignore", line: 3, text: "*.log"))

@@ -13,6 +13,13 @@ public enum SyncIgnore {
         var lineNumber = 0
         for rawLine in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
             lineNumber += 1
+            // Most lines are ASCII: read as bytes, no String until the pattern is made.
+            if rawLine.allSatisfy({ $0 < 0x80 }) {
+                if let (pattern, text) = try translateASCII(rawLine, number: lineNumber, file: file) {
+                    result.append((pattern, RuleOrigin(file: file, line: lineNumber, text: text)))
+                }
+                continue
+            }
             guard let text = String(validating: rawLine, as: UTF8.self) else {
                 throw NanerError.malformedPattern(file: file, line: lineNumber, reason: "not valid UTF-8 text")
             }
@@ -21,6 +28,41 @@ public enum SyncIgnore {
             }
         }
         return result
+    }
+
+    /// `translate(line:)` for a line of ASCII bytes, with the same answers and errors: the
+    /// pattern and the trimmed line, nil for blanks and comments.
+    static func translateASCII(_ line: ArraySlice<UInt8>, number: Int, file: String) throws -> (String, String)? {
+        var start = line.startIndex, end = line.endIndex
+        while end > start, line[end - 1] == 0x20 || line[end - 1] == 0x09 || line[end - 1] == 0x0D { end -= 1 }
+        while start < end, line[start] == 0x20 || line[start] == 0x09 { start += 1 }
+        let trimmed = line[start..<end]
+        guard let first = trimmed.first, first != UInt8(ascii: "#") else { return nil }
+        let shown = String(decoding: trimmed, as: UTF8.self)
+        func fail(_ reason: String) -> NanerError { .malformedPattern(file: file, line: number, reason: reason) }
+        if trimmed.contains(0) { throw fail("contains a NUL byte") }
+        let slash = UInt8(ascii: "/")
+        let negated = first == UInt8(ascii: "!")
+        var text = Array(negated ? trimmed.dropFirst() : trimmed)
+        for index in text.indices where text[index] == UInt8(ascii: "\\") { text[index] = slash }
+        if text.starts(with: [UInt8(ascii: "~"), slash]) || text.starts(with: [UInt8(ascii: "."), slash]) { text.removeFirst() }
+        if text.count >= 2, text[1] == UInt8(ascii: ":"), (0x41...0x5A).contains(text[0] & 0xDF) {
+            throw fail("'\(shown)' is an absolute Windows path; write it relative to the home folder")
+        }
+        var collapsed: [UInt8] = []
+        collapsed.reserveCapacity(text.count)
+        for byte in text where !(byte == slash && collapsed.last == slash) { collapsed.append(byte) }
+        var hasName = false, hasDotComponent = false
+        for component in collapsed.split(separator: slash) {
+            hasName = true
+            if component.count <= 2 && component.allSatisfy({ $0 == UInt8(ascii: ".") }) { hasDotComponent = true }
+        }
+        if !hasName { throw fail("'\(shown)' has no name to match") }
+        if hasDotComponent { throw fail("'\(shown)' uses '.' or '..'; write paths relative to the home folder") }
+        let pattern = String(decoding: collapsed, as: UTF8.self)
+        if let problem = bracketProblem(pattern) { throw fail(problem) }
+        let escaped = collapsed.first == UInt8(ascii: "#") || collapsed.first == UInt8(ascii: "!") ? "\\" + pattern : pattern
+        return (negated ? "!" + escaped : escaped, shown)
     }
 
     /// One line → one gitignore pattern, nil for blanks and comments.
