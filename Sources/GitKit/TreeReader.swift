@@ -99,23 +99,31 @@ public final class TreeReader: @unchecked Sendable {  // used by one thread at a
     }
 
     private struct Item {
-        let name: String
+        let name: [UInt8]
         let id: ObjectID
         let mode: UInt32
         var isTree: Bool { mode == RawTreeEntry.treeMode }
+        var shownName: String { String(decoding: name, as: UTF8.self) }
     }
 
-    /// A tree's entries by name, as libgit2 would give them (modes normalized); a name
-    /// stored twice counts once, as the last.
+    /// Past this many entries a tree's names are looked up in a table; below, one by one.
+    private static let tableSize = 48
+
+    /// A tree's entries, modes normalized as libgit2 gives them; a name stored twice counts
+    /// once, as the last.
     private func items(_ id: ObjectID?) throws -> [Item] {
         guard let id else { return [] }
         guard let raw = try rawTree(id) else { throw GitError(function: "git_tree_lookup", code: -3, message: "the object is not a tree") }
-        var items: [Item] = []
-        items.reserveCapacity(raw.entries.count)
-        for entry in raw.entries {
-            let item = Item(name: String(decoding: entry.name, as: UTF8.self), id: entry.id, mode: Self.normalized(entry.mode))
-            if let twice = items.firstIndex(where: { $0.name == item.name }) { items.remove(at: twice) }
-            items.append(item)
+        var items = raw.entries.map { Item(name: $0.name, id: $0.id, mode: Self.normalized($0.mode)) }
+        var last: [[UInt8]: Int] = [:]
+        if items.count > Self.tableSize {
+            for (position, item) in items.enumerated() { last[item.name] = position }
+        }
+        func isLast(_ position: Int) -> Bool {
+            last.isEmpty ? !items[(position + 1)...].contains { $0.name == items[position].name } : last[items[position].name] == position
+        }
+        if items.indices.contains(where: { !isLast($0) }) {
+            items = items.indices.filter(isLast).map { items[$0] }
         }
         return items
     }
@@ -123,13 +131,22 @@ public final class TreeReader: @unchecked Sendable {  // used by one thread at a
     private func collectChanges(old: ObjectID?, new: ObjectID?, prefix: String, into result: inout [TreeChange]) throws {
         if old == new { return }
         let before = try items(old), after = try items(new)
-        // Small trees, compared by name: a table of names would cost more than it saves.
-        let table = before.count > 64 ? Dictionary(before.map { ($0.name, $0) }, uniquingKeysWith: { _, last in last }) : nil
-        func previous(_ name: String) -> Item? { table.map { $0[name] } ?? before.first { $0.name == name } }
+        // Small trees are compared name by name: a table would cost more than it saves.
+        func table(_ items: [Item]) -> [[UInt8]: Int]? {
+            guard items.count > Self.tableSize else { return nil }
+            var table: [[UInt8]: Int] = [:]
+            for (position, item) in items.enumerated() { table[item.name] = position }
+            return table
+        }
+        let beforeTable = table(before), afterTable = table(after)
+        func previous(_ name: [UInt8]) -> Item? {
+            beforeTable.map { $0[name].map { before[$0] } } ?? before.first { $0.name == name }
+        }
+        func stays(_ name: [UInt8]) -> Bool { afterTable.map { $0[name] != nil } ?? after.contains { $0.name == name } }
         for item in after {
-            let path = prefix + item.name
             let previous = previous(item.name)
             if let previous, previous.id == item.id && previous.mode == item.mode { continue }
+            let path = prefix + item.shownName
             switch (previous?.isTree, item.isTree) {
             case (true?, true):
                 try collectChanges(old: previous!.id, new: item.id, prefix: path + "/", into: &result)
@@ -145,13 +162,11 @@ public final class TreeReader: @unchecked Sendable {  // used by one thread at a
                 result.append(TreeChange(path: path, newID: item.id, newMode: item.mode, isAddition: wasTree == nil))
             }
         }
-        let afterTable = after.count > 64 ? Dictionary(after.map { ($0.name, true) }, uniquingKeysWith: { first, _ in first }) : nil
-        func stays(_ name: String) -> Bool { afterTable.map { $0[name] != nil } ?? after.contains { $0.name == name } }
         for item in before where !stays(item.name) {
             if item.isTree {
-                try collectChanges(old: item.id, new: nil, prefix: prefix + item.name + "/", into: &result)
+                try collectChanges(old: item.id, new: nil, prefix: prefix + item.shownName + "/", into: &result)
             } else {
-                result.append(TreeChange(path: prefix + item.name, newID: nil, newMode: 0, isAddition: false))
+                result.append(TreeChange(path: prefix + item.shownName, newID: nil, newMode: 0, isAddition: false))
             }
         }
     }
