@@ -33,6 +33,10 @@ public enum UnifiedDiff {
         case (let old?, nil):
             text += "deleted file mode \(octal(old.mode))\nindex \(old.id.short)..\(zero)\n"
         case (let old?, let new?):
+            // git's index line names a change of content: a mode alone has none.
+            if old.id == new.id {
+                return old.mode == new.mode ? "" : text + "old mode \(octal(old.mode))\nnew mode \(octal(new.mode))\n"
+            }
             if old.mode != new.mode {
                 text += "old mode \(octal(old.mode))\nnew mode \(octal(new.mode))\nindex \(old.id.short)..\(new.id.short)\n"
             } else {

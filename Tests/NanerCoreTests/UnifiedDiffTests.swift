@@ -160,4 +160,17 @@ final class UnifiedDiffTests: XCTestCase {
             + UnifiedDiff.patch(path: "new-empty", old: nil, new: side(""))
         assertSame((gitDiff(), ours))
     }
+
+    /// The same content: nothing, or git's two mode lines and no index line.
+    func testSameContentIsNothingOrModeLinesAlone() throws {
+        let bytes = Array("set number\n".utf8)
+        let id = try ObjectID.hash(bytes, kind: .blob)
+        XCTAssertEqual(UnifiedDiff.patch(path: "a", old: .init(id: id, mode: 0o100644, bytes: bytes), new: .init(id: id, mode: 0o100644, bytes: bytes)), "")
+        try Data(bytes).write(to: URL(fileURLWithPath: root + "/run"))
+        XCTAssertEqual(git(root, "add", "-A").status, 0)
+        XCTAssertEqual(git(root, "commit", "-q", "-m", "old").status, 0)
+        chmod(root + "/run", 0o755)
+        assertSame((gitDiff(), UnifiedDiff.patch(path: "run", old: .init(id: id, mode: 0o100644, bytes: bytes),
+                                                 new: .init(id: id, mode: 0o100755, bytes: bytes))))
+    }
 }
