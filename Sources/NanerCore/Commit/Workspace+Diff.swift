@@ -13,16 +13,16 @@ extension Workspace {
 
     /// `naner diff [NAME] [PATH…]`: what `naner commit` would record, or with `base`, how
     /// the tree differs from that backup or commit. Patches are git's (UnifiedDiff); with
-    /// no base, the index and blobs are read from the repository's files, and libgit2 is
+    /// no base, the index and objects are read from the repository's files, and libgit2 is
     /// loaded only for what they cannot give. Refused files are listed by the caller from
     /// `scan.refused`, never shown; secrets stored encrypted are named, not shown.
     public func diff(paths arguments: [String], against base: ObjectID? = nil) throws -> (diffs: [FileDiff], scan: ScanResult) {
         let filters = try arguments.map { try treePath($0) }
         let scan = try statusScan()
-        let blobs = BlobSource(workspace: self)
+        let objects = TreeReader(gitDir: locations.repository) { [self] in try self.repository }
         let secrets = scan.secretCount > 0 || FileStat(path: locations.home + "/" + SecretList.path) != nil
             ? SecretList.load(home: locations.home) : SecretList()
-        if let base { return (try diff(against: base, scan: scan, filters: filters, blobs: blobs, secrets: secrets), scan) }
+        if let base { return (try diff(against: base, scan: scan, filters: filters, objects: objects, secrets: secrets), scan) }
         func selected(_ path: String) -> Bool {
             filters.isEmpty || filters.contains { path == $0 || path.hasPrefix($0 + "/") }
         }
@@ -41,7 +41,7 @@ extension Workspace {
                 continue
             }
             if change.kind != .excluded {
-                let old = try entry(change.path).map { UnifiedDiff.Side(id: $0.id, mode: $0.mode, bytes: try blobs.bytes($0.id)) }
+                let old = try entry(change.path).map { UnifiedDiff.Side(id: $0.id, mode: $0.mode, bytes: try objects.blobContent($0.id)) }
                 let new = try change.kind == .deleted ? nil : currentSide(change.path, links: scan.links, keepingModeOf: old)
                 patch = UnifiedDiff.patch(path: change.path, old: old, new: new)
             }
@@ -85,7 +85,7 @@ extension Workspace {
         return lines.joined(separator: "\n")
     }
 
-    private func diff(against base: ObjectID, scan: ScanResult, filters: [String], blobs: BlobSource,
+    private func diff(against base: ObjectID, scan: ScanResult, filters: [String], objects: TreeReader,
                       secrets: SecretList) throws -> [FileDiff] {
         func selected(_ path: String) -> Bool { filters.isEmpty || filters.contains { path == $0 || path.hasPrefix($0 + "/") } }
         let baseTree = try repository.commit(base).treeID
@@ -97,7 +97,7 @@ extension Workspace {
         var diffs: [FileDiff] = []
         for path in paths.sorted() where selected(path) && !refused.contains(path) {
             let recorded = try repository.entry(at: path, in: baseTree)
-            let old = try recorded.map { UnifiedDiff.Side(id: $0.id, mode: $0.mode, bytes: try blobs.bytes($0.id)) }
+            let old = try recorded.map { UnifiedDiff.Side(id: $0.id, mode: $0.mode, bytes: try objects.blobContent($0.id)) }
             let new = try currentSide(path, links: scan.links, keepingModeOf: nil)
             if let old, let new, old.id == new.id, old.mode == new.mode { continue }
             let kind: FileChange.Kind = old == nil ? .added : new == nil ? .deleted : .modified
@@ -109,18 +109,5 @@ extension Workspace {
             }
         }
         return diffs
-    }
-}
-
-/// Blob contents for patches: from the repository's files (ObjectFiles), else libgit2.
-private final class BlobSource {
-    private let workspace: Workspace
-    private lazy var files = ObjectFiles(repository: workspace.locations.repository)
-
-    init(workspace: Workspace) { self.workspace = workspace }
-
-    func bytes(_ id: ObjectID) throws -> [UInt8] {
-        if let (kind, bytes) = files?.read(id), kind == .blob { return bytes }
-        return try workspace.repository.blobContent(id)
     }
 }
