@@ -13,13 +13,11 @@ extension Workspace {
         // source first, so a wrong name stores nothing.
         let rules: ManagedRules, scan: ScanResult, target: RestoreTarget
         if dryRun, let fromFiles = targetFromFiles(source) {
-            rules = try refreshRules()
-            scan = try self.scan(rules: rules, mode: .status)
+            (rules, scan) = try rulesAndStatusScan()
             target = fromFiles
         } else if dryRun {
             let resolving = resolvingInBackground(source)
-            rules = try refreshRules()
-            scan = try self.scan(rules: rules, mode: .status)
+            (rules, scan) = try rulesAndStatusScan()
             _ = try repository  // its checks (another home's repository, a damaged one) come first
             target = try resolving?.target() ?? restoreTarget(source)
         } else {

@@ -12,8 +12,7 @@ extension Workspace {
 
     /// What the next commit would record, without the branch's state (`status()` adds it).
     func statusScan() throws -> ScanResult {
-        let rules = try refreshRules()
-        let scan = try scan(rules: rules, mode: .status)
+        let (rules, scan) = try rulesAndStatusScan()
         announceGitignoreIsContent(scan, rules: rules)
         if scan.secretCount > 0 {
             // Said after the scan, from the count of every age file this process opened.
@@ -23,15 +22,27 @@ extension Workspace {
         return scan
     }
 
+    /// The rules refreshed and a status scan by them, the index read and its files stat'ed
+    /// on a thread of their own meanwhile (`TrackedStats`).
+    func rulesAndStatusScan() throws -> (rules: ManagedRules, scan: ScanResult) {
+        let tracked = TrackedStats(repository: locations.repository, home: locations.home)
+        let rules = try refreshRules()
+        return (rules, try scan(rules: rules, mode: .status, tracked: tracked))
+    }
+
     /// `freshIndex`: `index` is as loaded from the index file, unchanged, so the file's
     /// checksum names its paths and the walk remembered for them (`WalkCache`) may serve.
     /// `savesWalk` false: the caller changes the index and remembers the walk for the new one.
+    /// `tracked`: the index file being read and its files stat'ed already (neither `index`
+    /// nor `entries` given).
     func scan(rules: ManagedRules, mode: TreeScanner.Mode, index: Index? = nil, freshIndex: Bool = false,
-              entries given: [IndexEntry]? = nil, savesWalk: Bool = true, packs: PackWriter? = nil) throws -> ScanResult {
+              entries given: [IndexEntry]? = nil, savesWalk: Bool = true, packs: PackWriter? = nil,
+              tracked: TrackedStats? = nil) throws -> ScanResult {
         let phase: String
         if case .commit = mode { phase = "scan and store" } else { phase = "scan" }
         let result = try timed(phase) {
-            try scanTree(rules: rules, mode: mode, index: index, freshIndex: freshIndex, entries: given, savesWalk: savesWalk, packs: packs)
+            try scanTree(rules: rules, mode: mode, index: index, freshIndex: freshIndex, entries: given, savesWalk: savesWalk, packs: packs,
+                         tracked: given == nil && index == nil ? tracked : nil)
         }
         interaction.detail("walk: \(result.foldersListed) \(result.foldersListed == 1 ? "folder" : "folders") listed, "
                            + "\(result.foldersReused) reused from the walk cache")
@@ -39,10 +50,46 @@ extension Workspace {
     }
 
     private func scanTree(rules: ManagedRules, mode: TreeScanner.Mode, index: Index?, freshIndex: Bool,
-                          entries given: [IndexEntry]?, savesWalk: Bool, packs: PackWriter?) throws -> ScanResult {
+                          entries given: [IndexEntry]?, savesWalk: Bool, packs: PackWriter?, tracked: TrackedStats?) throws -> ScanResult {
+        let indexPath = locations.repository + "/index"
+        let trackedModes = (try? String(contentsOfFile: locations.home + "/" + ModeTable.path, encoding: .utf8))
+            .map(ModeTable.init(text:)) ?? ModeTable()
+        // The size limit needs the repository's config: asked for only when a file must be read.
+        var scanner = TreeScanner(home: locations.home, rules: rules, sizeLimit: { (try? self.sizeLimit) ?? Workspace.defaultSizeLimit },
+                                  mode: mode)
+        // A scan that goes on to change the index leaves remembering its walk to its caller.
+        scanner.savesWalk = index == nil && savesWalk
+        scanner.packs = packs
+        scanner.links = LinkTable.load(home: locations.home)
+        scanner.allowedSecrets = SecretAllowList.load(home: locations.home)
+        scanner.secrets = SecretList.load(home: locations.home).set
+        if !scanner.secrets.isEmpty {
+            scanner.secretRecord = SecretRecord.load(repository: locations.repository)
+            if case .commit = mode { scanner.secretRecipient = localSecretIdentity()?.recipient }
+        }
+        func walkCache(_ checksum: String?) -> WalkCache.Context? {
+            checksum.map { WalkCache.Context(repository: locations.repository, home: locations.home, rules: rules, indexChecksum: $0) }
+        }
+        func finished(_ scan: ScanResult, entries: [IndexEntry], checksum: String?) -> ScanResult {
+            var result = scan
+            result.indexChecksum = checksum
+            result.links = scanner.links
+            result.indexEntries = entries
+            result.trackedLinks = entries.filter { $0.mode == IndexEntry.symlinkMode }.map(\.path)
+            return result
+        }
+
+        // The index and its files, read meanwhile: the remembered walk is checked for the
+        // index file as it is now, and counts only if that is what was read.
+        if let tracked, let checksum = IndexFile.checksum(atPath: indexPath) {
+            scanner.walkCache = walkCache(checksum)
+            if let (scan, entries) = try scanner.scan(tracked: tracked, indexChecksum: checksum,
+                                                      indexModified: Timestamp.modification(of: indexPath), trackedModes: trackedModes) {
+                return finished(scan, entries: entries, checksum: checksum)
+            }
+        }
         // The index file is read directly (see IndexFile) unless libgit2's index is given
         // (a merge being finished, a restore): then its entries are the ones compared.
-        let indexPath = locations.repository + "/index"
         let entries: [IndexEntry]
         var checksum: String?
         if let given {
@@ -55,31 +102,9 @@ extension Workspace {
         } else {
             entries = try repository.index().entries()
         }
-        let trackedModes = (try? String(contentsOfFile: locations.home + "/" + ModeTable.path, encoding: .utf8))
-            .map(ModeTable.init(text:)) ?? ModeTable()
-        // The size limit needs the repository's config: asked for only when a file must be read.
-        var scanner = TreeScanner(home: locations.home, rules: rules, sizeLimit: { (try? self.sizeLimit) ?? Workspace.defaultSizeLimit },
-                                  mode: mode)
-        scanner.walkCache = checksum.map {
-            WalkCache.Context(repository: locations.repository, home: locations.home, rules: rules, indexChecksum: $0)
-        }
-        // A scan that goes on to change the index leaves remembering its walk to its caller.
-        scanner.savesWalk = index == nil && savesWalk
-        scanner.packs = packs
-        scanner.links = LinkTable.load(home: locations.home)
-        scanner.allowedSecrets = SecretAllowList.load(home: locations.home)
-        scanner.secrets = SecretList.load(home: locations.home).set
-        if !scanner.secrets.isEmpty {
-            scanner.secretRecord = SecretRecord.load(repository: locations.repository)
-            if case .commit = mode { scanner.secretRecipient = localSecretIdentity()?.recipient }
-        }
-        var result = try scanner.scan(index: entries,
-                                      indexModified: Timestamp.modification(of: locations.repository + "/index"),
-                                      trackedModes: trackedModes)
-        result.indexChecksum = checksum
-        result.links = scanner.links
-        result.trackedLinks = entries.filter { $0.mode == IndexEntry.symlinkMode }.map(\.path)
-        return result
+        scanner.walkCache = walkCache(checksum)
+        let scan = try scanner.scan(index: entries, indexModified: Timestamp.modification(of: indexPath), trackedModes: trackedModes)
+        return finished(scan, entries: entries, checksum: checksum)
     }
 
     /// `naner commit -m MSG`: records every change in the managed set, refusing

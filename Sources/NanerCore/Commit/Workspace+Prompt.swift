@@ -14,7 +14,7 @@ extension Workspace {
             last?.isLastKnown = true
             return last
         }
-        let scan = try scan(rules: try refreshRules(), mode: .status)
+        let scan = try rulesAndStatusScan().scan
         var state = PromptState()
         state.changes = scan.changes.count + scan.modeChanges.count
             + (scan.permissionsChanged && scan.modeChanges.isEmpty ? 1 : 0)

@@ -36,6 +36,8 @@ public struct ScanResult: Sendable {
     var modeTable = ModeTable()
     /// The tree's `.naner/links` as the scan read it: links stored under another home.
     var links = LinkTable()
+    /// The index entries the scan compared with (a diff's old side).
+    var indexEntries: [IndexEntry] = []
     /// Paths the index tracks as links, for a commit to keep `.naner/links` in step.
     var trackedLinks: [String] = []
     /// Secret files stored (or kept) encrypted by this scan: their plaintext's hash and ciphertext.

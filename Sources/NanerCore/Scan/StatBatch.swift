@@ -1,55 +1,51 @@
+import GitKit
 import Synchronization
 
-/// `lstat`s many tree paths on several threads. Paths come sorted (index order),
-/// so neighbours share a folder: each lane opens that folder once and
-/// stats names relative to it, which spares the kernel a full path walk per file.
-// Unchecked: `output` is written at disjoint indexes, one claimed chunk per lane; `next` is a Mutex.
+/// `lstat`s the index's paths on any number of threads, each relative to the home held
+/// open once (`OpenFolder`): the kernel walks only the path under the home, and no
+/// thread opens a folder of its own.
+// Unchecked: `output` is written at disjoint indexes, one claimed chunk per thread; `next`
+// is a Mutex, and `results()` reads only once every thread has left `work()`.
 final class StatBatch: @unchecked Sendable {
-    private let home: String
-    private let paths: [String]
+    private let home: OpenFolder?
+    private let entries: [IndexEntry]
     private let output: UnsafeMutableBufferPointer<FileStat?>
     private let next = Mutex(0)
     private let chunk = 128
 
-    /// `output` must have room for `paths.count` results and outlive `work()`.
-    init(home: String, paths: [String], output: UnsafeMutableBufferPointer<FileStat?>) {
-        self.home = home
-        self.paths = paths
-        self.output = output
+    init(home: String, entries: [IndexEntry]) {
+        self.home = entries.isEmpty ? nil : OpenFolder(path: home)
+        self.entries = entries
+        output = .allocate(capacity: entries.count)
+        output.initialize(repeating: nil)
+    }
+
+    deinit {
+        output.deinitialize()
+        output.deallocate()
     }
 
     /// Claims chunks until none is left; any number of threads may call it.
     func work() {
-        // The folder open now, as the bytes of its tree path (empty for the root).
-        var folder: [UInt8]? = nil
-        var openFolder: OpenFolder? = nil
-        while let range = claim() {
-            for index in range {
-                // Works on the path's C string: the name is its tail, so nothing is copied.
-                output[index] = paths[index].withCString { path -> FileStat? in
-                    let slash = Memory.findLast(UInt8(ascii: "/"), inCString: path)
-                    let parentLength = slash.map { path.distance(to: $0) } ?? 0
-                    let sameFolder = folder.map { known in
-                        known.count == parentLength
-                            && (parentLength == 0 || known.withUnsafeBufferPointer { Memory.equal($0.baseAddress!, path, count: parentLength) })
-                    } ?? false
-                    if !sameFolder {
-                        let parent = UnsafeRawBufferPointer(start: path, count: parentLength)
-                        folder = Array(parent)
-                        let absolute = parentLength == 0 ? home : home + "/" + String(decoding: parent, as: UTF8.self)
-                        openFolder = OpenFolder(path: absolute)
-                    }
-                    return openFolder?.fileStatus(slash.map { $0 + 1 } ?? path)
+        guard let home else { return }
+        // Through a buffer: an element read from the array itself was copied whole, its path retained and released.
+        entries.withUnsafeBufferPointer { entries in
+            while let range = claim() {
+                for index in range {
+                    output[index] = entries[index].path.withCString { home.fileStatus($0) }
                 }
             }
         }
     }
 
+    /// Each entry's file or link, nil where nothing is; call once every `work()` returned.
+    func results() -> [FileStat?] { Array(output) }
+
     private func claim() -> Range<Int>? {
         next.withLock { next in
-            guard next < paths.count else { return nil }
+            guard next < entries.count else { return nil }
             let start = next
-            next = min(paths.count, next + chunk)
+            next = min(entries.count, next + chunk)
             return start..<next
         }
     }

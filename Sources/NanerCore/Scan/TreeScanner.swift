@@ -42,50 +42,69 @@ struct TreeScanner {
     var secretRecipient: X25519Recipient? = nil
 
     func scan(index entries: [IndexEntry], indexModified: Timestamp?, trackedModes: ModeTable?) throws -> ScanResult {
-        let home = self.home
-        let stack = rules.makeStack(home: home)
         let start = Clock.fileSystemNow
         let walking = Walking()
         // One lane checks the remembered walk, or walks the managed folders (listing
         // only those that changed since), while the other stats tracked files; it joins
         // the stat work when it is done.
-        var trackedStats = [FileStat?](repeating: nil, count: entries.count)
-        trackedStats.withUnsafeMutableBufferPointer { output in
-            let batch = StatBatch(home: home, paths: entries.map(\.path), output: output)
-            let context = UnsafeSendable(value: (walkCache, stack, rules))
-            runConcurrently(lanes: entries.count < TreeScanner.oneLaneBelow ? 1 : max(2, workers)) { lane in
-                if lane == 0 {
-                    let (walkCache, stack, rules) = context.value
-                    let cached = walkCache.flatMap(WalkCache.load)
-                    var stackUsed = false
-                    if let remembered = cached, remembered.matchesIndex, let changed = remembered.changedFolders(home: home) {
-                        stackUsed = !changed.isEmpty
-                        if changed.isEmpty {
-                            walking.current = remembered
-                            walking.reused = remembered.folders.count
-                        } else if let relisted = TreeWalker.relist(changed, of: remembered, root: home, stack: stack, start: start) {
-                            (walking.current, walking.settledNewly) = relisted
-                            (walking.listed, walking.reused) = (changed.count, remembered.folders.count - changed.count)
-                        }
-                    }
-                    if walking.current == nil {
-                        var remembered = cached
-                        let loaded = remembered?.loadEntries() == true
-                        walking.remembered = loaded ? remembered : nil
-                        // A fresh stack: relisting read rules that may have changed since.
-                        walking.stack = stackUsed ? rules.makeStack(home: home) : stack
-                        walking.walker = TreeWalker(root: home, stack: walking.stack!, remembered: loaded ? remembered?.folders ?? [] : [],
-                                                    start: start)
-                        walking.walker!.walk()
-                        walking.settledNewly = walking.walker!.settledNewly
-                        // A folder a failed relist listed is listed again by the walk: counted once.
-                        (walking.listed, walking.reused) = (walking.walker!.listedCount, walking.walker!.reusedCount)
-                    }
-                }
-                batch.work()
+        let batch = StatBatch(home: home, entries: entries)
+        let context = UnsafeSendable(value: self)
+        runConcurrently(lanes: entries.count < TreeScanner.oneLaneBelow ? 1 : max(2, workers)) { lane in
+            if lane == 0 { context.value.walk(into: walking, start: start) }
+            batch.work()
+        }
+        return try compare(entries, trackedStats: batch.results(), walking: walking, indexModified: indexModified,
+                           trackedModes: trackedModes)
+    }
+
+    /// The same scan, with the index read and its files stat'ed by `tracked` meanwhile;
+    /// nil when `tracked` could not read the index, or read another one than
+    /// `indexChecksum`, which the remembered walk was checked against.
+    func scan(tracked: TrackedStats, indexChecksum: String, indexModified: Timestamp?,
+              trackedModes: ModeTable?) throws -> (result: ScanResult, entries: [IndexEntry])? {
+        let walking = Walking()
+        walk(into: walking, start: Clock.fileSystemNow)
+        tracked.help()
+        guard let read = tracked.result(), read.checksum == indexChecksum else { return nil }
+        let result = try compare(read.entries, trackedStats: read.stats, walking: walking, indexModified: indexModified,
+                                 trackedModes: trackedModes)
+        return (result, read.entries)
+    }
+
+    /// The remembered walk checked, or the managed folders walked (listing only those that
+    /// changed since). The rules are compiled into a stack only when a folder must be
+    /// listed: a settled home needs none.
+    private func walk(into walking: Walking, start: Timestamp) {
+        let cached = walkCache.flatMap(WalkCache.load)
+        if let remembered = cached, remembered.matchesIndex, let changed = remembered.changedFolders(home: home) {
+            if changed.isEmpty {
+                walking.current = remembered
+                walking.reused = remembered.folders.count
+            } else if let relisted = TreeWalker.relist(changed, of: remembered, root: home,
+                                                        stack: rules.makeStack(home: home), start: start) {
+                (walking.current, walking.settledNewly) = relisted
+                (walking.listed, walking.reused) = (changed.count, remembered.folders.count - changed.count)
             }
         }
+        if walking.current == nil {
+            var remembered = cached
+            let loaded = remembered?.loadEntries() == true
+            walking.remembered = loaded ? remembered : nil
+            walking.stack = rules.makeStack(home: home)
+            walking.walker = TreeWalker(root: home, stack: walking.stack!, remembered: loaded ? remembered?.folders ?? [] : [],
+                                        start: start)
+            walking.walker!.walk()
+            walking.settledNewly = walking.walker!.settledNewly
+            // A folder a failed relist listed is listed again by the walk: counted once.
+            (walking.listed, walking.reused) = (walking.walker!.listedCount, walking.walker!.reusedCount)
+        }
+    }
 
+    /// The walk and the tracked files' stat data against the index: what changed, what
+    /// must be read, and (in commit mode) the blobs stored.
+    private func compare(_ entries: [IndexEntry], trackedStats: [FileStat?], walking: Walking, indexModified: Timestamp?,
+                         trackedModes: ModeTable?) throws -> ScanResult {
+        let home = self.home
         var result = ScanResult()
         result.trackedCount = entries.count
         (result.foldersListed, result.foldersReused) = (walking.listed, walking.reused)
@@ -111,25 +130,28 @@ struct TreeScanner {
         result.skipped = walk.skipped.map { PathProblem(path: $0.path, reason: $0.reason) }
         result.notices = walk.notices.map { PathProblem(path: $0.path, reason: $0.reason) }
         let newPaths = walk.newFiles
-        let paths = entries.map(\.path) + newPaths
-        let stats = trackedStats + parallelMap(newPaths, lanes: workers) { FileStat(path: home + "/" + $0) }
+        var stats = trackedStats
+        if !newPaths.isEmpty { stats += parallelMap(newPaths, lanes: workers) { FileStat(path: home + "/" + $0) } }
+        // Positions: tracked files in index order, then new ones.
+        let count = entries.count + newPaths.count
+        func path(_ position: Int) -> String { position < entries.count ? entries[position].path : newPaths[position - entries.count] }
 
         // Decide, per path, whether its content must be read. A file that stays managed
         // counts for `.naner/modes`: its bits are recorded as it is kept.
         var candidates: [Candidate] = []
         var modes = ModeTable()
-        var kept = [Bool](repeating: false, count: paths.count)
+        var kept = [Bool](repeating: false, count: count)
         func keep(_ position: Int, _ status: FileStat) {
             kept[position] = true
-            if !status.isSymlink { modes.recordFile(paths[position], mode: status.mode) }
+            if !status.isSymlink { modes.recordFile(path(position), mode: status.mode) }
         }
-        for position in paths.indices {
+        for position in 0..<count {
             let status = stats[position]
             guard position < entries.count else {
-                if let status { candidates.append(Candidate(position: position, path: paths[position], status: status, entry: nil)) }
+                if let status { candidates.append(Candidate(position: position, path: path(position), status: status, entry: nil)) }
                 continue
             }
-            let path = paths[position]
+            let path = entries[position].path
             if let waiting = secretRecord.waiting[path], waiting == entries[position].id, secrets.contains(path) {
                 // A secret not laid out yet (no identity here): neither deleted nor edited.
                 kept[position] = true
@@ -149,7 +171,8 @@ struct TreeScanner {
                     result.removals.append(path)
                     continue
                 }
-                let decision = (walking.stack ?? stack).check(path, isDirectory: false)
+                if walking.stack == nil { walking.stack = rules.makeStack(home: home) }
+                let decision = walking.stack!.check(path, isDirectory: false)
                 if decision.ignored && !ManagedRules.ownFiles.contains(path) {
                     result.changes.append(FileChange(path: path, kind: .excluded, rule: decision.deciding?.origin))
                     result.removals.append(path)

@@ -7,7 +7,7 @@ import GitKit
 final class Walking: @unchecked Sendable {
     var current: WalkCache?
     var walker: TreeWalker?
-    /// The rules the walker used, when not the scan's own stack.
+    /// The rules compiled into a stack, once a walk or a check needed them.
     var stack: IgnoreStack?
     /// Some folder listed again can be trusted from now on: the walk is worth saving.
     var settledNewly = false

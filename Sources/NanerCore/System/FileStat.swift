@@ -47,8 +47,10 @@ struct FileStat: Sendable {
         return mode & 0o100 != 0 ? IndexEntry.executableMode : IndexEntry.regularMode
     }
 
-    /// Same stat data as the index recorded (git compares 32-bit truncations).
-    func matches(_ entry: IndexEntry) -> Bool {
+    /// Same stat data as the index recorded (git compares 32-bit truncations). Inlined:
+    /// called once per tracked file, and a call took a copy of the entry with it.
+    @inline(__always)
+    func matches(_ entry: borrowing IndexEntry) -> Bool {
         entry.mode == gitMode
             && entry.fileSize == UInt32(truncatingIfNeeded: size)
             && entry.mtimeSeconds == Int32(truncatingIfNeeded: modified.seconds)

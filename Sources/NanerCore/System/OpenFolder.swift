@@ -1,10 +1,14 @@
 import Glibc
 
-/// A folder held open so its entries can be stat'ed by name (`fstatat`), which spares
-/// the kernel a walk of the whole path per file.
-final class OpenFolder {
+/// A folder held open so paths under it can be stat'ed relative to it (`fstatat`).
+/// For many paths under one home, one descriptor for the home beats both a full path
+/// per file and a descriptor per parent folder: measured on 2,000 tracked files,
+/// 1.0 ms against 1.4 (full paths) and 1.6 (open each parent, stat its names).
+final class OpenFolder: @unchecked Sendable {
+    // Sendable: the descriptor is only read, and `fstatat` may share it between threads.
     private let descriptor: Int32
 
+    /// Follows `path` itself if it is a link, as a home reached through one is walked.
     init?(path: String) {
         descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
@@ -12,8 +16,14 @@ final class OpenFolder {
 
     deinit { close(descriptor) }
 
-    /// The entry `name` (a C string, no slash), without following a final link.
-    func fileStatus(_ name: UnsafePointer<CChar>) -> FileStat? {
-        FileStat(directory: descriptor, name: name)
+    /// The file or link at `relativePath` (a C string), a final link not followed.
+    func fileStatus(_ relativePath: UnsafePointer<CChar>) -> FileStat? {
+        FileStat(directory: descriptor, name: relativePath)
+    }
+
+    /// Anything at `relativePath`, a final link not followed; "" is the folder itself.
+    func pathStatus(_ relativePath: String) -> PathStatus? {
+        relativePath.isEmpty ? PathStatus(descriptor: descriptor)
+            : relativePath.withCString { PathStatus(directory: descriptor, name: $0) }
     }
 }

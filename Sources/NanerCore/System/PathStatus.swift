@@ -23,6 +23,13 @@ struct PathStatus: Sendable {
         self.init(status)
     }
 
+    /// `name` (a path relative to the open folder `directory`), a final link not followed.
+    init?(directory: Int32, name: UnsafePointer<CChar>) {
+        var status = stat()
+        guard fstatat(directory, name, &status, AT_SYMLINK_NOFOLLOW) == 0 else { return nil }
+        self.init(status)
+    }
+
     /// The status of an open descriptor.
     init?(descriptor: Int32) {
         var status = stat()
