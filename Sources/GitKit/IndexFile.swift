@@ -31,11 +31,7 @@ public enum IndexFile {
     }
 
     private static func hex(_ bytes: ArraySlice<UInt8>) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = []
-        text.reserveCapacity(bytes.count * 2)
-        for byte in bytes { text += [digits[Int(byte >> 4)], digits[Int(byte & 15)]] }
-        return String(decoding: text, as: UTF8.self)
+        bytes.withUnsafeBytes { Hex.string($0) }
     }
 
     static func parse(_ data: UnsafeBufferPointer<UInt8>) -> [IndexEntry]? {

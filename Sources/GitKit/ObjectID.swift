@@ -57,15 +57,7 @@ public struct ObjectID: Hashable, Sendable, CustomStringConvertible {
 
     // Hex and hashing in Swift, not libgit2: a status that meets a touched file hashes it,
     // and needs no libgit2 start-up for that.
-    public var hex: String {
-        let digits = Array("0123456789abcdef".utf8)
-        var text = [UInt8]()
-        text.reserveCapacity(40)
-        withUnsafeBytes(of: raw.id) { raw in
-            for byte in raw { text.append(digits[Int(byte >> 4)]); text.append(digits[Int(byte & 15)]) }
-        }
-        return String(decoding: text, as: UTF8.self)
-    }
+    public var hex: String { withUnsafeBytes(of: raw.id) { Hex.string($0) } }
 
     public var short: String { String(hex.prefix(7)) }
     public var description: String { hex }

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import XCTest
 
@@ -166,6 +167,37 @@ final class WalkCacheTests: XCTestCase {
     // MARK: - Helpers
 
     /// Lets the tree's timestamps settle, then runs a status that remembers its walk.
+    /// The previous release kept a digest of the rules (version 3); this one keeps the rules
+    /// themselves (4). A version-3 cache is walked past, never read: here it would hide a new
+    /// file, its folders' stat data being current.
+    func testACacheThePreviousReleaseWroteIsWalkedPastAndReplaced() throws {
+        let sandbox = try Sandbox()
+        try sandbox.makeTypicalHome()
+        XCTAssertExit(sandbox.naner("init"), 0)
+        try sandbox.write(".config/nvim/lua/new.lua", "return {}\n")
+        try remember(sandbox)
+        let path = sandbox.repo + "/naner-walk-cache"
+        let current = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        XCTAssertTrue(current.starts(with: Array("naner walk cache 4\nhome ".utf8)))
+
+        // Laid out as version 3 wrote it, without the line naming the new file.
+        let head = current.split(separator: UInt8(ascii: "\n"), maxSplits: 4, omittingEmptySubsequences: false).map { Array($0) }
+        let (home, index) = (head[1], head[2])
+        let rulesLength = try XCTUnwrap(Int(String(decoding: head[3].dropFirst("rules ".count), as: UTF8.self)))
+        let rules = Array(head[4].prefix(rulesLength))
+        let rest = head[4].dropFirst(rulesLength).split(separator: UInt8(ascii: "\n")).map { Array($0) }
+        XCTAssertTrue(rest.contains(Array("new .config/nvim/lua/new.lua".utf8)))
+        let digest = SHA256.hash(data: rules).map { String(format: "%02x", $0) }.joined()
+        var older = Array("naner walk cache 3\n".utf8) + home + Array("\nrules \(digest)\n".utf8) + index + [UInt8(ascii: "\n")]
+        for line in rest where !line.starts(with: Array("new ".utf8)) { older += line + [UInt8(ascii: "\n")] }
+        try Data(older).write(to: URL(fileURLWithPath: path))
+
+        XCTAssertEqual(changes(sandbox), [".config/nvim/lua/new.lua"])
+        XCTAssertEqual(changes(sandbox), agreedWithGit(sandbox))
+        let replaced = try Data(contentsOf: URL(fileURLWithPath: path))
+        XCTAssertTrue(replaced.starts(with: Data("naner walk cache 4\n".utf8)), "the next status wrote this release's cache")
+    }
+
     private func remember(_ sandbox: Sandbox, file: StaticString = #filePath, line: UInt = #line) throws {
         sleep(settle)
         XCTAssertExit(sandbox.naner("status"), 0, file: file, line: line)

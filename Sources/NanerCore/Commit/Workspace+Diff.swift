@@ -27,10 +27,12 @@ extension Workspace {
             filters.isEmpty || filters.contains { path == $0 || path.hasPrefix($0 + "/") }
         }
         let changes = scan.changes.filter { selected($0.path) }
-        let entries = try changes.isEmpty ? [] : IndexFile.read(atPath: locations.repository + "/index")?.entries ?? repository.index().entries()
-        // A few changes look their entries up one by one; many build a table once.
-        let table = changes.count > 32 ? Dictionary(entries.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first }) : nil
-        func entry(_ path: String) -> IndexEntry? { table.map { $0[path] } ?? entries.first { $0.path == path } }
+        let entries = changes.isEmpty ? [] : scan.indexEntries
+        // The index is sorted in git's byte order: each change's entry is found by bisection.
+        func entry(_ path: String) -> IndexEntry? {
+            let position = TreeScanner.firstPosition(notBefore: Array(path.utf8), in: entries)
+            return position < entries.count && entries[position].path.utf8.elementsEqual(path.utf8) ? entries[position] : nil
+        }
 
         var diffs: [FileDiff] = []
         var modeChanges = scan.modeChanges.filter { selected($0.isFolder ? String($0.path.dropLast()) : $0.path) }

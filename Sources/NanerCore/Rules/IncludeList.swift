@@ -77,7 +77,10 @@ public struct IncludeList: Equatable, Sendable {
             throw NanerError.malformedIncludeEntry(
                 file: file, line: line, reason: "'\(glob)' is a pattern; the include list takes plain paths")
         }
-        return Entry(path: components.joined(separator: "/"), isFolder: isFolder, line: line)
+        // Joined by hand: `joined(separator:)`'s first use costs more than all of this.
+        var path = components[0]
+        for component in components.dropFirst() { path += "/" + component }
+        return Entry(path: path, isFolder: isFolder, line: line)
     }
 }
 

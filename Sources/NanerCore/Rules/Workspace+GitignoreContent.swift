@@ -13,7 +13,7 @@ extension Workspace {
         // so a status need not wait for libgit2's start-up to learn it (names are
         // case-insensitive in git's config); libgit2 reads the config only when it is absent.
         if let bytes = try? FileReader.read(locations.repository + "/config"),
-           String(decoding: bytes, as: UTF8.self).lowercased().contains("gitignoreiscontent") { return }
+           bytes.lowercasedASCII.containsBytes(Array("gitignoreiscontent".utf8)) { return }
         guard let config = try? repository.config(), (try? config.string(Workspace.gitignoreIsContentKey)) == nil else { return }
         let earlier = rules.makeGitignoreReadingStack(home: locations.home)
         let hidden = scan.changes.filter { $0.kind == .added && earlier.check($0.path, isDirectory: false).ignored }.map(\.path)

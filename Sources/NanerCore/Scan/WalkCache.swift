@@ -1,4 +1,3 @@
-import Crypto
 
 /// What the last walk of the managed folders found, so that the next scan need
 /// not list them again while nothing in them changed: git's untracked cache, in
@@ -24,7 +23,7 @@ import Crypto
 /// tick of the file system's clock would not show in its timestamps.
 struct WalkCache {
     static let fileName = "naner-walk-cache"
-    static let header = "naner walk cache 3"
+    static let header = "naner walk cache 4"
     /// How old a folder's last change must be before its timestamps are trusted:
     /// more than the coarsest clock of the file systems a home lives on (FAT: 2 s).
     static let settledSeconds = 3
@@ -97,13 +96,15 @@ struct WalkCache {
     struct Context {
         let file: String
         let home: String
-        let rulesDigest: String
+        /// The rules as `REPO/info/exclude` holds them, kept whole in the cache: comparing
+        /// a few kilobytes costs less than digesting them (version 3 kept a SHA-256).
+        let rules: [UInt8]
         let indexChecksum: String
 
         init(repository: String, home: String, rules: ManagedRules, indexChecksum: String) {
             file = repository + "/" + WalkCache.fileName
             self.home = home
-            rulesDigest = SHA256.hash(data: Array(rules.excludeFileText.utf8)).map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+            self.rules = Array(rules.excludeFileText.utf8)
             self.indexChecksum = indexChecksum
         }
     }
@@ -134,10 +135,11 @@ struct WalkCache {
     /// changed, or they were racy when recorded. nil when nothing was recorded.
     func changedFolders(home: String) -> [Int]? {
         guard !folders.isEmpty else { return nil }
+        // Relative to the home held open: no path is built, and the kernel walks less.
+        let root = OpenFolder(path: home)
         var changed: [Int] = []
         for (position, folder) in folders.enumerated() {
-            let absolute = folder.path.isEmpty ? home : home + "/" + folder.path
-            if folder.isRacy || StatKey.of(absolute, following: folder.path.isEmpty) != folder.key { changed.append(position) }
+            if folder.isRacy || root?.pathStatus(folder.path).map(StatKey.init) != folder.key { changed.append(position) }
         }
         return changed
     }
@@ -162,32 +164,35 @@ struct WalkCache {
     /// lines through `String.split` cost more than the walk they spare.
     private static func parse(_ reader: LineReader, _ context: Context) -> WalkCache? {
         var reader = reader
+        // An older version's cache (3: a digest of the rules) is not read: one walk replaces it.
         guard reader.nextLine() == header, reader.nextLine() == "home " + ModeTable.quote(context.home),
-              reader.nextLine() == "rules " + context.rulesDigest, let index = reader.nextLine() else { return nil }
+              let index = reader.nextLine(), reader.skip("rules "), let length = reader.number(then: UInt8(ascii: "\n")),
+              reader.skip(context.rules, length: length) else { return nil }
         var cache = WalkCache()
         cache.matchesIndex = index == "index " + context.indexChecksum
+        // Line words are matched as bytes: only paths and reasons become Strings.
         while true {
-            guard let word = reader.word() else { return nil }
-            switch word {
-            case "folder":
+            if reader.skip("folder ") {
                 // folder KEY MODE FLAGS PATH, FLAGS: "-" or "r" (racy)
-                guard let key = reader.statKey(), let mode = reader.number(radix: 8, then: UInt8(ascii: " ")) else { return nil }
-                var folder = Folder(path: "", key: key, mode: UInt32(mode))
-                guard let flags = reader.word(), let path = reader.nextLine() else { return nil }
-                folder.isRacy = flags.contains("r")
-                folder.path = ModeTable.unquote(path)
-                cache.folders.append(folder)
-            case "new", "unwalked":
+                guard let key = reader.statKey(), let mode = reader.number(radix: 8, then: UInt8(ascii: " ")),
+                      let racy = reader.flag(UInt8(ascii: "r")), let path = reader.nextLine() else { return nil }
+                cache.folders.append(Folder(path: ModeTable.unquote(path), key: key, mode: UInt32(mode), isRacy: racy))
+            } else if reader.skip("new ") {
                 guard let path = reader.nextLine() else { return nil }
-                if word == "new" { cache.newFiles.append(ModeTable.unquote(path)) } else { cache.unwalkedTracked.append(ModeTable.unquote(path)) }
-            case "skipped", "notice":
+                cache.newFiles.append(ModeTable.unquote(path))
+            } else if reader.skip("unwalked ") {
+                guard let path = reader.nextLine() else { return nil }
+                cache.unwalkedTracked.append(ModeTable.unquote(path))
+            } else if reader.startsWith("skipped ") || reader.startsWith("notice ") {
+                let skipped = reader.skip("skipped ")
+                if !skipped { _ = reader.skip("notice ") }
                 guard let line = reader.nextLine(), let tab = line.firstIndex(of: "\t") else { return nil }
                 let problem = (ModeTable.unquote(String(line[..<tab])), String(line[line.index(after: tab)...]))
-                if word == "skipped" { cache.skipped.append(problem) } else { cache.notices.append(problem) }
-            case "entries":
+                if skipped { cache.skipped.append(problem) } else { cache.notices.append(problem) }
+            } else if reader.skip("entries\n") {
                 cache.entriesOffset = reader.position
                 return cache
-            default:
+            } else {
                 return nil
             }
         }
@@ -261,8 +266,9 @@ struct WalkCache {
         let newline = UInt8(ascii: "\n"), space = UInt8(ascii: " "), tab = UInt8(ascii: "\t"), colon = UInt8(ascii: ":")
         add(WalkCache.header); add(newline)
         add("home "); add(ModeTable.quote(context.home)); add(newline)
-        add("rules "); add(context.rulesDigest); add(newline)
         add("index "); add(context.indexChecksum); add(newline)
+        add("rules "); add(number: context.rules.count); add(newline)
+        data += context.rules
         for folder in folders {
             let key = folder.key
             add("folder ")
@@ -323,9 +329,33 @@ struct WalkCache {
             return String(decoding: UnsafeBufferPointer(rebasing: bytes[position..<end]), as: UTF8.self)
         }
 
+        /// A word of flag letters and the space after it: whether `letter` is among them.
+        mutating func flag(_ letter: UInt8) -> Bool? {
+            var found = false
+            while position < bytes.count && bytes[position] != UInt8(ascii: " ") {
+                if bytes[position] == UInt8(ascii: "\n") { return nil }
+                found = found || bytes[position] == letter
+                position += 1
+            }
+            guard position < bytes.count else { return nil }
+            position += 1
+            return found
+        }
+
         func startsWith(_ text: StaticString) -> Bool {
             let count = text.utf8CodeUnitCount
             return position + count <= bytes.count && Memory.equal(bytes.baseAddress! + position, text.utf8Start, count: count)
+        }
+
+        /// Passes over `length` bytes that must be `expected`'s.
+        mutating func skip(_ expected: [UInt8], length: Int) -> Bool {
+            guard length == expected.count, length <= bytes.count - position else { return false }
+            guard length > 0 else { return true }
+            guard expected.withUnsafeBufferPointer({ Memory.equal(bytes.baseAddress! + position, $0.baseAddress!, count: length) }) else {
+                return false
+            }
+            position += length
+            return true
         }
 
         mutating func skip(_ text: StaticString) -> Bool {
@@ -341,18 +371,23 @@ struct WalkCache {
             return true
         }
 
-        /// Digits up to `separator`, which is consumed.
+        /// Digits up to `separator`, which is consumed. In locals, not through `self`: the
+        /// stat keys' sixty-odd digits a folder are most of what a status reads here.
         mutating func number(radix: Int = 10, then separator: UInt8) -> Int? {
-            var value = 0, digits = 0
-            while position < bytes.count, bytes[position] != separator {
-                let digit = Int(bytes[position]) - 48
+            guard let base = bytes.baseAddress else { return nil }
+            let count = bytes.count, start = position
+            var at = start, value = 0
+            while at < count {
+                let byte = base[at]
+                if byte == separator { break }
+                let digit = Int(byte) &- 48
                 guard digit >= 0 && digit < radix else { return nil }
-                value = value * radix + digit
-                digits += 1
-                position += 1
+                value = value &* radix &+ digit
+                at &+= 1
             }
-            guard digits > 0 && digits <= 18 && position < bytes.count else { return nil }
-            position += 1
+            // At most 18 digits: no overflow above, in any radix up to 10.
+            guard at > start && at - start <= 18 && at < count else { return nil }
+            position = at + 1
             return value
         }
 

@@ -52,6 +52,9 @@ extension StringProtocol {
 }
 
 extension Array where Element == UInt8 {
+    /// These bytes with ASCII letters lowercased; others, UTF-8 sequences too, as they are.
+    var lowercasedASCII: [UInt8] { map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 } }
+
     /// Whether `needle` occurs in these bytes (no String search: no Unicode, no generics).
     func containsBytes(_ needle: [UInt8]) -> Bool {
         guard let first = needle.first else { return true }

@@ -187,7 +187,7 @@ extension Workspace {
         let needles = [Array(name.lowercased().utf8), Array("include".utf8)]
         for file in files where PathStatus.exists(file) {
             guard let bytes = try? FileReader.read(file, following: true) else { return true }
-            let text = bytes.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }
+            let text = bytes.lowercasedASCII
             if needles.contains(where: { text.containsBytes($0) }) { return true }
         }
         return false
