@@ -18,10 +18,4 @@ enum Memory {
     static func copy(_ destination: UnsafeMutableRawPointer, from source: UnsafeRawPointer, count: Int) {
         memcpy(destination, source, count)
     }
-
-    /// The last `byte` of a C string.
-    @inline(__always)
-    static func findLast(_ byte: UInt8, inCString string: UnsafePointer<CChar>) -> UnsafePointer<CChar>? {
-        strrchr(string, Int32(byte)).map { UnsafePointer($0) }
-    }
 }
