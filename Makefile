@@ -2,8 +2,10 @@
 PREFIX ?= /usr/local
 SWIFT ?= swift
 # Release builds carry the Swift runtime inside the binary: it starts faster and runs
-# on a machine with no Swift toolchain (only libgit2 is needed).
-RELEASE_FLAGS ?= --static-swift-stdlib
+# on a machine with no Swift toolchain (only libgit2 is needed). With no Swift library
+# beside it to find, it carries no $ORIGIN run path either: the loader would look for
+# each system library in the binary's folder first, 20 failed opens a start.
+RELEASE_FLAGS ?= --static-swift-stdlib --disable-local-rpath
 # What `make install` builds; the tests install a debug build into a scratch folder.
 # A release install drops the DWARF line tables (a third of the binary, never loaded when
 # it runs); the symbol table stays, so a crash's backtrace still names its functions.

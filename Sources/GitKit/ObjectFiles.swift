@@ -56,7 +56,9 @@ public final class ObjectFiles {
 
     private func read(_ id: ObjectID, depth: Int) -> (kind: ObjectKind, bytes: [UInt8])? {
         guard depth <= Self.maximumDeltaDepth else { return nil }
-        let found = readLoose(id) ?? packs.lazy.compactMap { self.readPacked(id, in: $0, depth: depth) }.first
+        // A loop, not `lazy.compactMap(…).first`, which inflates the object it finds twice.
+        var found = readLoose(id)
+        for pack in packs where found == nil { found = readPacked(id, in: pack, depth: depth) }
         guard let found, let hashed = try? ObjectID.hash(found.bytes, kind: found.kind), hashed == id else { return nil }
         return found
     }

@@ -52,10 +52,16 @@ public enum SyncIgnore {
         var collapsed: [UInt8] = []
         collapsed.reserveCapacity(text.count)
         for byte in text where !(byte == slash && collapsed.last == slash) { collapsed.append(byte) }
+        // Components found in place (a split allocated an array of them for every line).
         var hasName = false, hasDotComponent = false
-        for component in collapsed.split(separator: slash) {
-            hasName = true
-            if component.count <= 2 && component.allSatisfy({ $0 == UInt8(ascii: ".") }) { hasDotComponent = true }
+        var componentStart = 0
+        for end in 0...collapsed.count where end == collapsed.count || collapsed[end] == slash {
+            let length = end - componentStart
+            if length > 0 {
+                hasName = true
+                if length <= 2 && collapsed[componentStart..<end].allSatisfy({ $0 == UInt8(ascii: ".") }) { hasDotComponent = true }
+            }
+            componentStart = end + 1
         }
         if !hasName { throw fail("'\(shown)' has no name to match") }
         if hasDotComponent { throw fail("'\(shown)' uses '.' or '..'; write paths relative to the home folder") }

@@ -115,7 +115,11 @@ extension Workspace {
 
     /// The remote's `main` (or `master`) as fetched under `prefix`.
     func fetchedMain(_ prefix: String) -> ObjectID? {
-        ["main", "master"].lazy.compactMap { try? self.repository.resolveCommit(prefix + $0) }.first
+        // Not `lazy.compactMap(…).first`: it resolves the name it finds twice.
+        for name in ["main", "master"] {
+            if let commit = try? repository.resolveCommit(prefix + name) { return commit }
+        }
+        return nil
     }
 
     // MARK: sync
