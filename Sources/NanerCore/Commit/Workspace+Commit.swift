@@ -22,27 +22,27 @@ extension Workspace {
         return scan
     }
 
-    /// The rules refreshed and a status scan by them, the index read and its files stat'ed
-    /// on a thread of their own meanwhile (`TrackedStats`).
+    /// The rules refreshed and a status scan by them, the index, its files and the
+    /// remembered walk read on a thread of their own meanwhile (`ScanPrefetch`).
     func rulesAndStatusScan() throws -> (rules: ManagedRules, scan: ScanResult) {
-        let tracked = TrackedStats(repository: locations.repository, home: locations.home)
+        let prefetch = ScanPrefetch(repository: locations.repository, home: locations.home)
         let rules = try refreshRules()
-        return (rules, try scan(rules: rules, mode: .status, tracked: tracked))
+        return (rules, try scan(rules: rules, mode: .status, prefetch: prefetch))
     }
 
     /// `freshIndex`: `index` is as loaded from the index file, unchanged, so the file's
     /// checksum names its paths and the walk remembered for them (`WalkCache`) may serve.
     /// `savesWalk` false: the caller changes the index and remembers the walk for the new one.
-    /// `tracked`: the index file being read and its files stat'ed already (neither `index`
-    /// nor `entries` given).
+    /// `prefetch`: the index, its files and the remembered walk being read already (neither
+    /// `index` nor `entries` given).
     func scan(rules: ManagedRules, mode: TreeScanner.Mode, index: Index? = nil, freshIndex: Bool = false,
               entries given: [IndexEntry]? = nil, savesWalk: Bool = true, packs: PackWriter? = nil,
-              tracked: TrackedStats? = nil) throws -> ScanResult {
+              prefetch: ScanPrefetch? = nil) throws -> ScanResult {
         let phase: String
         if case .commit = mode { phase = "scan and store" } else { phase = "scan" }
         let result = try timed(phase) {
             try scanTree(rules: rules, mode: mode, index: index, freshIndex: freshIndex, entries: given, savesWalk: savesWalk, packs: packs,
-                         tracked: given == nil && index == nil ? tracked : nil)
+                         prefetch: given == nil && index == nil ? prefetch : nil)
         }
         interaction.detail("walk: \(result.foldersListed) \(result.foldersListed == 1 ? "folder" : "folders") listed, "
                            + "\(result.foldersReused) reused from the walk cache")
@@ -50,7 +50,7 @@ extension Workspace {
     }
 
     private func scanTree(rules: ManagedRules, mode: TreeScanner.Mode, index: Index?, freshIndex: Bool,
-                          entries given: [IndexEntry]?, savesWalk: Bool, packs: PackWriter?, tracked: TrackedStats?) throws -> ScanResult {
+                          entries given: [IndexEntry]?, savesWalk: Bool, packs: PackWriter?, prefetch: ScanPrefetch?) throws -> ScanResult {
         let indexPath = locations.repository + "/index"
         let trackedModes = (try? String(contentsOfFile: locations.home + "/" + ModeTable.path, encoding: .utf8))
             .map(ModeTable.init(text:)) ?? ModeTable()
@@ -81,9 +81,9 @@ extension Workspace {
 
         // The index and its files, read meanwhile: the remembered walk is checked for the
         // index file as it is now, and counts only if that is what was read.
-        if let tracked, let checksum = IndexFile.checksum(atPath: indexPath) {
+        if let prefetch, let checksum = IndexFile.checksum(atPath: indexPath) {
             scanner.walkCache = walkCache(checksum)
-            if let (scan, entries) = try scanner.scan(tracked: tracked, indexChecksum: checksum,
+            if let (scan, entries) = try scanner.scan(prefetch: prefetch, indexChecksum: checksum,
                                                       indexModified: Timestamp.modification(of: indexPath), trackedModes: trackedModes) {
                 return finished(scan, entries: entries, checksum: checksum)
             }

@@ -1,20 +1,21 @@
 import GitKit
 import Synchronization
 
-/// `lstat`s the index's paths on any number of threads, each relative to the home held
-/// open once (`OpenFolder`): the kernel walks only the path under the home, and no
-/// thread opens a folder of its own.
+/// `lstat`s the index's paths on any number of threads, each relative to the home it holds
+/// open (`OpenFolder`): the kernel walks only the path under the home. A descriptor of
+/// each thread's own: threads sharing one made the kernel count references on one open
+/// file from both processors at once (perf: a quarter more time in the stats).
 // Unchecked: `output` is written at disjoint indexes, one claimed chunk per thread; `next`
 // is a Mutex, and `results()` reads only once every thread has left `work()`.
 final class StatBatch: @unchecked Sendable {
-    private let home: OpenFolder?
+    private let home: String
     private let entries: [IndexEntry]
     private let output: UnsafeMutableBufferPointer<FileStat?>
     private let next = Mutex(0)
     private let chunk = 128
 
     init(home: String, entries: [IndexEntry]) {
-        self.home = entries.isEmpty ? nil : OpenFolder(path: home)
+        self.home = home
         self.entries = entries
         output = .allocate(capacity: entries.count)
         output.initialize(repeating: nil)
@@ -27,7 +28,7 @@ final class StatBatch: @unchecked Sendable {
 
     /// Claims chunks until none is left; any number of threads may call it.
     func work() {
-        guard let home else { return }
+        guard next.withLock({ $0 < entries.count }), let home = OpenFolder(path: home) else { return }
         // Through a buffer: an element read from the array itself was copied whole, its path retained and released.
         entries.withUnsafeBufferPointer { entries in
             while let range = claim() {

@@ -57,15 +57,15 @@ struct TreeScanner {
                            trackedModes: trackedModes)
     }
 
-    /// The same scan, with the index read and its files stat'ed by `tracked` meanwhile;
-    /// nil when `tracked` could not read the index, or read another one than
-    /// `indexChecksum`, which the remembered walk was checked against.
-    func scan(tracked: TrackedStats, indexChecksum: String, indexModified: Timestamp?,
+    /// The same scan, with the index, its files and the remembered walk read by `prefetch`
+    /// meanwhile; nil when `prefetch` could not read the index, or read another one than
+    /// `indexChecksum`, which the remembered walk is checked against.
+    func scan(prefetch: ScanPrefetch, indexChecksum: String, indexModified: Timestamp?,
               trackedModes: ModeTable?) throws -> (result: ScanResult, entries: [IndexEntry])? {
+        prefetch.help()
+        guard let read = prefetch.result(), read.checksum == indexChecksum else { return nil }
         let walking = Walking()
-        walk(into: walking, start: Clock.fileSystemNow)
-        tracked.help()
-        guard let read = tracked.result(), read.checksum == indexChecksum else { return nil }
+        walk(into: walking, start: prefetch.start, prefetched: (read.walk, read.changedFolders))
         let result = try compare(read.entries, trackedStats: read.stats, walking: walking, indexModified: indexModified,
                                  trackedModes: trackedModes)
         return (result, read.entries)
@@ -73,10 +73,18 @@ struct TreeScanner {
 
     /// The remembered walk checked, or the managed folders walked (listing only those that
     /// changed since). The rules are compiled into a stack only when a folder must be
-    /// listed: a settled home needs none.
-    private func walk(into walking: Walking, start: Timestamp) {
-        let cached = walkCache.flatMap(WalkCache.load)
-        if let remembered = cached, remembered.matchesIndex, let changed = remembered.changedFolders(home: home) {
+    /// listed: a settled home needs none. `prefetched`: the cache as read and its changed
+    /// folders, found already (`ScanPrefetch`).
+    private func walk(into walking: Walking, start: Timestamp, prefetched: (cache: WalkCache?, changed: [Int]?)? = nil) {
+        let cached: WalkCache?, changedFolders: [Int]?
+        if let prefetched {
+            cached = walkCache.flatMap { context in prefetched.cache?.validated(for: context) }
+            changedFolders = prefetched.changed
+        } else {
+            cached = walkCache.flatMap(WalkCache.load)
+            changedFolders = cached?.changedFolders(home: home)
+        }
+        if let remembered = cached, remembered.matchesIndex, let changed = changedFolders {
             if changed.isEmpty {
                 walking.current = remembered
                 walking.reused = remembered.folders.count

@@ -123,6 +123,8 @@ struct WalkCache {
     private var entriesOffset: Int?
     /// False for a cache read without its entries: saving it again copies them as read.
     private var hasEntries = true
+    /// The file's home and index lines and where its rules lie in `bytes`, as read.
+    private var madeFor: (home: String, index: String, rules: Range<Int>)?
 
     /// Permission bits of the walked folders other than 0755 (the only ones `.naner/modes` records).
     var folderModes: [String: UInt32] {
@@ -150,26 +152,42 @@ struct WalkCache {
     /// entries (`loadEntries`), which only a walk needs. `matchesIndex` says whether it
     /// was made for the index `context` names.
     static func load(_ context: Context) -> WalkCache? {
-        guard let bytes = try? FileReader.read(context.file), bytes.count > 4,
+        read(file: context.file)?.validated(for: context)
+    }
+
+    /// The cache in `file` as it is, for whatever tree and rules it was made: a status reads
+    /// it on a thread of its own before its rules are loaded, then checks it (`validated`).
+    static func read(file: String) -> WalkCache? {
+        guard let bytes = try? FileReader.read(file), bytes.count > 4,
               bytes[(bytes.count - 4)...].elementsEqual("end\n".utf8) else {
             return nil
         }
-        var cache = bytes.withUnsafeBufferPointer { parse(LineReader($0), context) }
+        var cache = bytes.withUnsafeBufferPointer { parse(LineReader($0)) }
         cache?.bytes = bytes
         cache?.hasEntries = false
         return cache
     }
 
+    /// This cache if it was made for `context`'s home and rules, with `matchesIndex` set.
+    func validated(for context: Context) -> WalkCache? {
+        guard let made = madeFor, made.home == "home " + ModeTable.quote(context.home), let bytes,
+              made.rules.count == context.rules.count, bytes[made.rules].elementsEqual(context.rules) else { return nil }
+        var cache = self
+        cache.matchesIndex = made.index == "index " + context.indexChecksum
+        return cache
+    }
+
     /// Read byte by byte: a status reads this file on every run, and a thousand
     /// lines through `String.split` cost more than the walk they spare.
-    private static func parse(_ reader: LineReader, _ context: Context) -> WalkCache? {
+    private static func parse(_ reader: LineReader) -> WalkCache? {
         var reader = reader
         // An older version's cache (3: a digest of the rules) is not read: one walk replaces it.
-        guard reader.nextLine() == header, reader.nextLine() == "home " + ModeTable.quote(context.home),
-              let index = reader.nextLine(), reader.skip("rules "), let length = reader.number(then: UInt8(ascii: "\n")),
-              reader.skip(context.rules, length: length) else { return nil }
+        guard reader.nextLine() == header, let home = reader.nextLine(), let index = reader.nextLine(),
+              reader.skip("rules "), let length = reader.number(then: UInt8(ascii: "\n")),
+              length <= reader.bytes.count - reader.position else { return nil }
         var cache = WalkCache()
-        cache.matchesIndex = index == "index " + context.indexChecksum
+        cache.madeFor = (home, index, reader.position..<(reader.position + length))
+        reader.position += length
         // Line words are matched as bytes: only paths and reasons become Strings.
         while true {
             if reader.skip("folder ") {
@@ -345,17 +363,6 @@ struct WalkCache {
         func startsWith(_ text: StaticString) -> Bool {
             let count = text.utf8CodeUnitCount
             return position + count <= bytes.count && Memory.equal(bytes.baseAddress! + position, text.utf8Start, count: count)
-        }
-
-        /// Passes over `length` bytes that must be `expected`'s.
-        mutating func skip(_ expected: [UInt8], length: Int) -> Bool {
-            guard length == expected.count, length <= bytes.count - position else { return false }
-            guard length > 0 else { return true }
-            guard expected.withUnsafeBufferPointer({ Memory.equal(bytes.baseAddress! + position, $0.baseAddress!, count: length) }) else {
-                return false
-            }
-            position += length
-            return true
         }
 
         mutating func skip(_ text: StaticString) -> Bool {
