@@ -3,8 +3,8 @@ import Synchronization
 
 /// `lstat`s the index's paths on any number of threads, each relative to the home it holds
 /// open (`OpenFolder`): the kernel walks only the path under the home. A descriptor of
-/// each thread's own: threads sharing one made the kernel count references on one open
-/// file from both processors at once (perf: a quarter more time in the stats).
+/// each thread's own: with one shared, every call of every thread would update that one
+/// open file's count (a multi-threaded process's `fdget` takes a reference).
 // Unchecked: `output` is written at disjoint indexes, one claimed chunk per thread; `next`
 // is a Mutex, and `results()` reads only once every thread has left `work()`.
 final class StatBatch: @unchecked Sendable {
@@ -26,17 +26,24 @@ final class StatBatch: @unchecked Sendable {
         output.deallocate()
     }
 
-    /// Claims chunks until none is left; any number of threads may call it.
-    func work() {
-        guard next.withLock({ $0 < entries.count }), let home = OpenFolder(path: home) else { return }
+    /// Claims chunks until none is left; any number of threads may call it. True when a
+    /// file this call stat'ed is gone or no longer has its entry's stat data: then some
+    /// file will be read.
+    @discardableResult
+    func work() -> Bool {
+        guard next.withLock({ $0 < entries.count }), let home = OpenFolder(path: home) else { return false }
+        var changed = false
         // Through a buffer: an element read from the array itself was copied whole, its path retained and released.
         entries.withUnsafeBufferPointer { entries in
             while let range = claim() {
                 for index in range {
-                    output[index] = entries[index].path.withCString { home.fileStatus($0) }
+                    let status = entries[index].path.withCString { home.fileStatus($0) }
+                    output[index] = status
+                    changed = changed || !(status?.matches(entries[index]) ?? false)
                 }
             }
         }
+        return changed
     }
 
     /// Each entry's file or link, nil where nothing is; call once every `work()` returned.
