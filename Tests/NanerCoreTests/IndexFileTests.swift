@@ -74,6 +74,25 @@ final class IndexFileTests: XCTestCase {
         }
     }
 
+    /// An index of version 4 (which git writes on request, and IndexFile leaves to libgit2):
+    /// a status, whose index is read on a thread of its own, reads it the usual way and
+    /// says what git says.
+    func testStatusOfAVersion4IndexAgreesWithGit() throws {
+        try writeHome(["/.bashrc": "alias ll='ls -l'\n", "/.vimrc": "set nu\n", "/.config/app/one.conf": "one\n",
+                       "/.config/app/two.conf": "two\n"])
+        let locations = Locations(home: home, repository: repository)
+        _ = try Workspace.initialize(locations)
+        try writeHome(["/.vimrc": "set number\n", "/.config/app/three.conf": "three\n"])
+        try FileManager.default.removeItem(atPath: home + "/.bashrc")
+        XCTAssertEqual(runGit("update-index", "--index-version", "4").status, 0)
+        XCTAssertNil(IndexFile.read(atPath: repository + "/index"))
+        let report = try Workspace.open(locations).status()
+        XCTAssertEqual(Set(report.scan.changes.map { "\($0.kind.rawValue) \($0.path)" }),
+                       ["modified .vimrc", "new .config/app/three.conf", "deleted .bashrc"])
+        let gitStatus = Set(runGit("status", "--porcelain", "--untracked-files=all").lines)
+        XCTAssertEqual(gitStatus, [" M .vimrc", "?? .config/app/three.conf", " D .bashrc"])
+    }
+
     /// Optional extensions (TREE from a commit, UNTR from the untracked cache) are
     /// skipped; version 3 (an entry with extended flags) is read. Every field of every
     /// entry matches git's, including the stat data a status compares.
