@@ -43,12 +43,7 @@ final class ScanPrefetch: @unchecked Sendable {
             let stats = StatBatch(home: home, entries: read.entries)
             state.withLock { $0.batch = stats }
             takeWalk()
-            // A file that changed will be read, and checked for secrets: the guard's tables
-            // and SHA-1's first use are paid here, while the other thread still scans.
-            if stats.work() {
-                SecretGuard.prepare()
-                _ = try? ObjectID.hash([], kind: .blob)
-            }
+            stats.work()
         }
     }
 
@@ -68,10 +63,7 @@ final class ScanPrefetch: @unchecked Sendable {
         takeWalk()
         while true {
             let (batch, finished) = state.withLock { ($0.batch, $0.finished) }
-            if let batch {
-                batch.work()
-                return
-            }
+            if let batch { return batch.work() }
             if finished { return }
             sched_yield()
         }

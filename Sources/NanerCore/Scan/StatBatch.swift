@@ -26,24 +26,17 @@ final class StatBatch: @unchecked Sendable {
         output.deallocate()
     }
 
-    /// Claims chunks until none is left; any number of threads may call it. True when a
-    /// file this call stat'ed is gone or no longer has its entry's stat data: then some
-    /// file will be read.
-    @discardableResult
-    func work() -> Bool {
-        guard next.withLock({ $0 < entries.count }), let home = OpenFolder(path: home) else { return false }
-        var changed = false
+    /// Claims chunks until none is left; any number of threads may call it.
+    func work() {
+        guard next.withLock({ $0 < entries.count }), let home = OpenFolder(path: home) else { return }
         // Through a buffer: an element read from the array itself was copied whole, its path retained and released.
         entries.withUnsafeBufferPointer { entries in
             while let range = claim() {
                 for index in range {
-                    let status = entries[index].path.withCString { home.fileStatus($0) }
-                    output[index] = status
-                    changed = changed || !(status?.matches(entries[index]) ?? false)
+                    output[index] = entries[index].path.withCString { home.fileStatus($0) }
                 }
             }
         }
-        return changed
     }
 
     /// Each entry's file or link, nil where nothing is; call once every `work()` returned.

@@ -16,10 +16,6 @@ public enum SecretGuard {
     /// (`SecretStreamTests` fails below 515.)
     public static let lookAhead = 520
 
-    /// Builds the guard's tables now (a quarter of a millisecond, once per process), on a
-    /// thread that is otherwise idle, rather than when the first changed file is read.
-    static func prepare() { _ = SecretPrefilter.shared }
-
     /// What the content holds that must not be committed, or nil when it looks safe.
     public static func findSecret(in bytes: UnsafeRawBufferPointer, allowing allowance: SecretAllowance = .none) -> SecretFinding? {
         findSecret(in: bytes, startingFrom: 0, before: bytes.count, allowing: allowance)
