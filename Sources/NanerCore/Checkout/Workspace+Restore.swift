@@ -55,7 +55,7 @@ extension Workspace {
         let gitDir = locations.repository
         if FileManager.default.fileExists(atPath: Paths.absolute(source)) || source.hasSuffix(".zip")
             || source.hasSuffix(AgeArchive.fileExtension) || source.hasSuffix(EncryptedArchive.fileExtension) { return nil }
-        guard workTreeRecordIsHome(), case .id(let headHex) = RefFiles.lookup("HEAD", repository: gitDir),
+        guard configAllowsNativeReading(), case .id(let headHex) = RefFiles.lookup("HEAD", repository: gitDir),
               let head = ObjectID(hex: headHex) else { return nil }
         let objects = TreeReader(gitDir: gitDir, repository: { [self] in try self.repository })
         guard objects.peeledCommit(head) == head else { return nil }

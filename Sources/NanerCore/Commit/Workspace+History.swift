@@ -21,11 +21,11 @@ extension Workspace {
     /// `log -n LIMIT` read from the repository's files alone (`RefFiles`, `ObjectFiles`),
     /// in the order libgit2's objects give (`HistoryOrder`): loading libgit2 is most of
     /// what a short log costs. Nil when the files cannot answer alone (an unusual
-    /// reference or object, a repository recorded for another home), and libgit2
+    /// reference or object, a repository recorded for another home or in a format libgit2 refuses), and libgit2
     /// answers, or says what is wrong.
     func logFromFiles(limit: Int) -> [LogEntry]? {
         let gitDir = locations.repository
-        guard workTreeRecordIsHome(), let objects = ObjectFiles(repository: gitDir),
+        guard configAllowsNativeReading(), let objects = ObjectFiles(repository: gitDir),
               case .id(let headHex) = RefFiles.lookup("HEAD", repository: gitDir), let head = ObjectID(hex: headHex) else { return nil }
         guard let commits = HistoryOrder.walk(from: head, limit: limit, read: { objects.commit($0) }) else { return nil }
         guard let tags = RefFiles.all(under: "refs/tags/", repository: gitDir),
@@ -60,11 +60,14 @@ extension Workspace {
         }
     }
 
-    /// Whether the repository's `core.worktree`, read from its config file as git reads
-    /// the plain case, is absent or this home (what opening through libgit2 checks).
-    /// False when the file holds anything this reading does not follow (an include, a
-    /// quoted or escaped value).
-    func workTreeRecordIsHome() -> Bool {
+    /// Whether naner may read this repository from its files without libgit2, which
+    /// would refuse it otherwise: read from its config file as git reads the plain case,
+    /// `core.worktree` is absent or this home, `core.repositoryFormatVersion` is 0 or 1,
+    /// and a version-1 repository names no extension but `noop` (all libgit2 1.5 knows;
+    /// `extensions.objectFormat = sha256` among them). False when the file holds anything
+    /// this reading does not follow (an include, a quoted or escaped value): libgit2 is
+    /// then asked, and opens it or says what is wrong.
+    func configAllowsNativeReading() -> Bool {
         guard let bytes = try? FileReader.read(locations.repository + "/config") else { return false }
         func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D }
         func trimmed(_ text: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
@@ -73,27 +76,43 @@ extension Workspace {
             while let last = text.last, isBlank(last) { text = text.dropLast() }
             return text
         }
-        func lowercased(_ text: ArraySlice<UInt8>) -> [UInt8] { text.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 } }
-        var inCore = false
-        var recorded: ArraySlice<UInt8>?
+        var section: [UInt8] = []
+        var workTree: ArraySlice<UInt8>?
+        var version = 0
+        var extensions: [[UInt8]] = []
         for rawLine in bytes.split(separator: 0x0A) {
             let line = trimmed(rawLine)
             if line.first == UInt8(ascii: "[") {
-                let section = lowercased(line)
+                section = Array(line).lowercasedASCII
                 // An include, or a key on the header's own line: not this reading's to follow.
                 guard !section.starts(with: Array("[include".utf8)), section.last == UInt8(ascii: "]") else { return false }
-                inCore = section == Array("[core]".utf8)
                 continue
             }
-            guard inCore, let equals = line.firstIndex(of: UInt8(ascii: "=")),
-                  lowercased(trimmed(line[..<equals])) == Array("worktree".utf8) else { continue }
+            guard let equals = line.firstIndex(of: UInt8(ascii: "=")) else {
+                // A key without a value (`[extensions]` may hold `noop` alone).
+                if section == Array("[extensions]".utf8), !line.isEmpty, line.first != UInt8(ascii: "#"),
+                   line.first != UInt8(ascii: ";") { extensions.append(Array(line).lowercasedASCII) }
+                continue
+            }
+            let key = Array(trimmed(line[..<equals])).lowercasedASCII
             let value = trimmed(line[(equals + 1)...])
-            guard !value.contains(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: ";") || $0 == UInt8(ascii: "#") })
-            else { return false }
-            recorded = value
+            let plain = !value.contains { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: ";") || $0 == UInt8(ascii: "#") }
+            switch section {
+            case Array("[core]".utf8) where key == Array("worktree".utf8):
+                guard plain else { return false }
+                workTree = value
+            case Array("[core]".utf8) where key == Array("repositoryformatversion".utf8):
+                guard plain, let number = Int(String(decoding: value, as: UTF8.self)) else { return false }
+                version = number
+            case Array("[extensions]".utf8):
+                extensions.append(key)
+            default:
+                continue
+            }
         }
-        guard let recorded else { return true }
-        guard let text = String(validating: recorded, as: UTF8.self) else { return false }
+        guard version == 0 || (version == 1 && extensions.allSatisfy { $0 == Array("noop".utf8) }) else { return false }
+        guard let workTree else { return true }
+        guard let text = String(validating: workTree, as: UTF8.self) else { return false }
         return Paths.normalize(text) == locations.home
     }
 }
