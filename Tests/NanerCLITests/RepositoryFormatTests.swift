@@ -47,13 +47,13 @@ final class RepositoryFormatTests: XCTestCase {
     func testAnUnknownExtensionIsRefusedByEveryReader() throws {
         let sandbox = try prepared()
         try setFormat(sandbox, version: 1, extensions: "\tweird = true\n")
-        assertRefusedByEveryReader(sandbox, saying: "unsupported extension name extensions.weird")
+        assertRefusedByEveryReader(sandbox, saying: "is in a format naner cannot read: unsupported extension name extensions.weird")
     }
 
     func testAFormatVersionAboveOneIsRefusedByEveryReader() throws {
         let sandbox = try prepared()
         try setFormat(sandbox, version: 2)
-        assertRefusedByEveryReader(sandbox, saying: "unsupported repository version 2")
+        assertRefusedByEveryReader(sandbox, saying: "is in a format naner cannot read: unsupported repository version 2")
     }
 
     func testARepositoryRecordedForAnotherHomeIsRefusedByEveryReader() throws {

@@ -6,6 +6,8 @@ public enum NanerError: NanerFailure, Equatable {
     case homeNotDirectory(String)
     case repositoryMissing(String)
     case repositoryCorrupt(String, reason: String)
+    /// A repository libgit2 will not open because of its format (version, extensions), not damage.
+    case repositoryFormatUnsupported(String, reason: String)
     case alreadyInitialized(repository: String, home: String)
     case repositoryForOtherHome(repository: String, home: String)
     case malformedPattern(file: String, line: Int, reason: String)
@@ -87,6 +89,8 @@ public enum NanerError: NanerFailure, Equatable {
         case .homeNotDirectory(let path): return "home '\(path)' is not a folder"
         case .repositoryMissing(let path): return "no naner repository at '\(path)'"
         case .repositoryCorrupt(let path, let reason): return "repository '\(path)' is damaged: \(reason)"
+        case .repositoryFormatUnsupported(let path, let reason):
+            return "repository '\(path)' is in a format naner cannot read: \(reason)"
         case .alreadyInitialized(let repository, let home):
             return "naner is already set up: '\(repository)' manages '\(home)'"
         case .repositoryForOtherHome(let repository, let home):
@@ -169,6 +173,8 @@ public enum NanerError: NanerFailure, Equatable {
         case .repositoryMissing: return ["run 'naner init' to start managing your configuration"]
         case .repositoryCorrupt:
             return ["check it with 'git --git-dir=REPO fsck'; restore the folder from a copy or run 'naner init --from' another machine"]
+        case .repositoryFormatUnsupported:
+            return ["another git made or changed it (a newer one, or one set to SHA-256); naner reads format 0, or 1 without extensions"]
         case .alreadyInitialized: return []
         case .repositoryForOtherHome: return ["pass that folder with --home, or choose another repository with --repo"]
         case .malformedPattern: return ["fix or remove that line; 'naner ignore check PATH' shows which line decides a path"]

@@ -75,6 +75,10 @@ public final class Workspace {
             if !FileManager.default.fileExists(atPath: gitDir + "/HEAD") && !FileManager.default.fileExists(atPath: gitDir + "/config") {
                 throw NanerError.repositoryMissing(gitDir)
             }
+            // libgit2 1.5's words for a format it does not know: not damage, and no fsck repairs it.
+            if error.message.hasPrefix("unsupported extension name") || error.message.hasPrefix("unsupported repository version") {
+                throw NanerError.repositoryFormatUnsupported(gitDir, reason: error.message)
+            }
             throw NanerError.repositoryCorrupt(gitDir, reason: error.message)
         }
         if let recorded = try? repository.config().string("core.worktree"),
