@@ -16,14 +16,18 @@ final class OpenFolder: @unchecked Sendable {
 
     deinit { close(descriptor) }
 
-    /// The file or link at `relativePath` (a C string), a final link not followed.
+    /// The file or link at `relativePath` (a C string), a final link not followed. An
+    /// absolute path is nothing here: `fstatat` would ignore the folder and look outside it
+    /// (a full path built as `home + "/" + path` never left the home).
     func fileStatus(_ relativePath: UnsafePointer<CChar>) -> FileStat? {
-        FileStat(directory: descriptor, name: relativePath)
+        relativePath.pointee == CChar(UInt8(ascii: "/")) ? nil : FileStat(directory: descriptor, name: relativePath)
     }
 
-    /// Anything at `relativePath`, a final link not followed; "" is the folder itself.
+    /// Anything at `relativePath`, a final link not followed; "" is the folder itself, and
+    /// an absolute path nothing, as above.
     func pathStatus(_ relativePath: String) -> PathStatus? {
-        relativePath.isEmpty ? PathStatus(descriptor: descriptor)
+        if relativePath.isEmpty { return PathStatus(descriptor: descriptor) }
+        return relativePath.utf8.first == UInt8(ascii: "/") ? nil
             : relativePath.withCString { PathStatus(directory: descriptor, name: $0) }
     }
 }
