@@ -40,7 +40,7 @@ public struct ModeChange: Sendable, Equatable {
     /// entries first, then `newPaths`). Only paths either table names, and files whose
     /// content or exec bit changed (`changed`), can differ: nothing else is looked at.
     static func between(recorded: ModeTable, current: ModeTable, entries: [IndexEntry], newPaths: [String],
-                        stats: [FileStat?], kept: [Bool], changed: [String]) -> [ModeChange] {
+                        stats: StatBatch, kept: [Bool], changed: [String]) -> [ModeChange] {
         var paths = Set(recorded.modes.keys).union(current.modes.keys)
         guard !paths.isEmpty || !changed.isEmpty else { return [] }
         paths.formUnion(changed)

@@ -14,7 +14,7 @@ final class ScanPrefetch: @unchecked Sendable {
         let entries: [IndexEntry]
         /// The index file's trailing checksum: which content these entries are.
         let checksum: String
-        let stats: [FileStat?]
+        let stats: StatBatch
         /// The remembered walk as the file holds it, not yet checked, and the positions of
         /// its folders whose stat data changed since (nil: it records none).
         let walk: WalkCache?
@@ -74,7 +74,7 @@ final class ScanPrefetch: @unchecked Sendable {
         if let thread { BackgroundThreads.join(thread) }
         thread = nil
         guard let read, let stats = state.withLock({ $0.batch }) else { return nil }
-        return Result(entries: read.entries, checksum: read.checksum, stats: stats.results(), walk: walk.cache,
+        return Result(entries: read.entries, checksum: read.checksum, stats: stats, walk: walk.cache,
                       changedFolders: walk.changed)
     }
 }

@@ -6,7 +6,7 @@ import Synchronization
 /// each thread's own: with one shared, every call of every thread would update that one
 /// open file's count (a multi-threaded process's `fdget` takes a reference).
 // Unchecked: `output` is written at disjoint indexes, one claimed chunk per thread; `next`
-// is a Mutex, and `results()` reads only once every thread has left `work()`.
+// is a Mutex, and the subscript is read only once every thread has left `work()`.
 final class StatBatch: @unchecked Sendable {
     private let home: String
     private let entries: [IndexEntry]
@@ -39,8 +39,12 @@ final class StatBatch: @unchecked Sendable {
         }
     }
 
-    /// Each entry's file or link, nil where nothing is; call once every `work()` returned.
-    func results() -> [FileStat?] { Array(output) }
+    var count: Int { entries.count }
+
+    /// The entry's file or link, nil where nothing is; read once every `work()` returned.
+    /// Read in place: a copy of them all was a fifth of a millisecond of a 2,000-file diff
+    /// (its pages new to the process).
+    subscript(index: Int) -> FileStat? { output[index] }
 
     private func claim() -> Range<Int>? {
         next.withLock { next in
