@@ -14,13 +14,6 @@ enum Memory {
         UnsafeRawPointer(memchr(start, Int32(byte), count))
     }
 
-    @inline(__always)
-    /// `count` zeroed values of a trivial type, never freed; large ones come from fresh zero pages.
-    static func zeroed<T: BitwiseCopyable>(_ type: T.Type, count: Int) -> UnsafeMutablePointer<T> {
-        guard let raw = calloc(count, MemoryLayout<T>.stride) else { fatalError("out of memory") }
-        return raw.bindMemory(to: T.self, capacity: count)
-    }
-
     static func copy(_ destination: UnsafeMutableRawPointer, from source: UnsafeRawPointer, count: Int) {
         memcpy(destination, source, count)
     }

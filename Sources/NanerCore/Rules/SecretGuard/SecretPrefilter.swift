@@ -15,8 +15,10 @@ final class SecretPrefilter: @unchecked Sendable {  // immutable after init
 
     /// Bit `first << 8 | second` set: some prefix starts with that pair.
     private let pairs: UnsafeMutablePointer<UInt64>
-    /// For each pair: 0, or 1 + its index in `bucketRanges`.
-    private let buckets: UnsafeMutablePointer<UInt16>
+    /// For each word of `pairs`, how many pairs the words before it set: a set pair's
+    /// bucket is its rank among the set pairs (a table of 65,536 buckets was 128 KB the
+    /// first changed file of every status paid for, in page faults).
+    private let ranks: UnsafeMutablePointer<UInt32>
     private let bucketRanges: UnsafeMutableBufferPointer<Range<Int>>
     private let candidates: UnsafeMutableBufferPointer<Candidate>
     private let prefixBytes: UnsafeMutableBufferPointer<UInt8>
@@ -42,20 +44,17 @@ final class SecretPrefilter: @unchecked Sendable {  // immutable after init
                 }
             }
         }
-        pairs = .allocate(capacity: 1 << 10)
+        let pairs = UnsafeMutablePointer<UInt64>.allocate(capacity: 1 << 10)
         pairs.initialize(repeating: 0, count: 1 << 10)
-        // Zeroed by calloc: 128 KB the kernel hands over as zero pages, touched only where a
-        // pair is set or looked up (zeroing it here was a quarter of the guard's start-up).
-        buckets = Memory.zeroed(UInt16.self, count: 1 << 16)
-        var sizes: [Int] = []
-        for entry in entries {
-            if buckets[entry.key] == 0 {
-                pairs[entry.key >> 6] |= 1 << UInt64(entry.key & 63)
-                sizes.append(0)
-                buckets[entry.key] = UInt16(sizes.count)
-            }
-            sizes[Int(buckets[entry.key]) - 1] += 1
+        for entry in entries { pairs[entry.key >> 6] |= 1 << UInt64(entry.key & 63) }
+        let ranks = UnsafeMutablePointer<UInt32>.allocate(capacity: 1 << 10)
+        var pairCount = 0
+        for word in 0..<(1 << 10) {
+            (ranks + word).initialize(to: UInt32(pairCount))
+            pairCount += pairs[word].nonzeroBitCount
         }
+        var sizes = [Int](repeating: 0, count: pairCount)
+        for entry in entries { sizes[SecretPrefilter.rank(entry.key, pairs, ranks)] += 1 }
         var ranges: [Range<Int>] = []
         ranges.reserveCapacity(sizes.count)
         var start = 0
@@ -66,7 +65,7 @@ final class SecretPrefilter: @unchecked Sendable {  // immutable after init
         var filled = ranges.map(\.lowerBound)
         var flat = [Candidate](repeating: Candidate(rule: 0, prefixStart: 0, prefixLength: 0), count: entries.count)
         for entry in entries {
-            let bucket = Int(buckets[entry.key]) - 1
+            let bucket = SecretPrefilter.rank(entry.key, pairs, ranks)
             flat[filled[bucket]] = entry.candidate
             filled[bucket] += 1
         }
@@ -75,6 +74,7 @@ final class SecretPrefilter: @unchecked Sendable {  // immutable after init
             _ = buffer.initialize(from: array)
             return buffer
         }
+        (self.pairs, self.ranks) = (pairs, ranks)
         bucketRanges = copy(ranges)
         candidates = copy(flat)
         prefixBytes = copy(bytes)
@@ -86,7 +86,14 @@ final class SecretPrefilter: @unchecked Sendable {  // immutable after init
     func bucket(_ first: UInt8, _ second: UInt8) -> Int {
         let key = Int(first) << 8 | Int(second)
         guard pairs[key >> 6] & (1 << UInt64(key & 63)) != 0 else { return 0 }
-        return Int(buckets[key])
+        return SecretPrefilter.rank(key, pairs, ranks) + 1
+    }
+
+    /// How many set pairs come before `key`: its bucket's index in `bucketRanges`.
+    @inline(__always)
+    private static func rank(_ key: Int, _ pairs: UnsafeMutablePointer<UInt64>, _ ranks: UnsafeMutablePointer<UInt32>) -> Int {
+        let below = (1 as UInt64) << UInt64(key & 63) &- 1
+        return Int(ranks[key >> 6]) + (pairs[key >> 6] & below).nonzeroBitCount
     }
 
     /// The first rule of `bucket` that matches at `position` and is not allowed; with
