@@ -25,10 +25,12 @@ extension Workspace {
     /// The rules refreshed and a status scan by them, the index, its files and the
     /// remembered walk read on a thread of their own meanwhile (`ScanPrefetch`).
     func rulesAndStatusScan() throws -> (rules: ManagedRules, scan: ScanResult) {
+        // Started first: it only reads, and what it read counts only if the index is the one
+        // the scan finds (see scanTree).
+        let prefetch = ScanPrefetch(repository: locations.repository, home: locations.home)
         // A repository libgit2 would refuse (another home's, an unknown format) is refused
         // here too, with libgit2's reason, though this scan does not need libgit2.
         if !configAllowsNativeReading() { _ = try repository }
-        let prefetch = ScanPrefetch(repository: locations.repository, home: locations.home)
         let rules = try refreshRules()
         return (rules, try scan(rules: rules, mode: .status, prefetch: prefetch))
     }

@@ -2,8 +2,11 @@ import FoundationEssentials
 
 /// Lexical path helpers: naner never resolves symlinks in the user's paths.
 public enum Paths {
-    public static func absolute(_ path: String, relativeTo base: String = FileManager.default.currentDirectoryPath) -> String {
-        normalize(path.hasPrefix("/") ? path : base + "/" + path)
+    /// `base` nil: the working directory, asked for only for a relative path (FileManager's
+    /// first use costs a command's start-up a few dozen microseconds).
+    public static func absolute(_ path: String, relativeTo base: String? = nil) -> String {
+        if path.hasPrefix("/") { return normalize(path) }
+        return normalize((base ?? FileManager.default.currentDirectoryPath) + "/" + path)
     }
 
     /// Removes `.` and empty components and applies `..` lexically; keeps a leading `/`.
