@@ -53,7 +53,7 @@ struct TreeScanner {
             if lane == 0 { context.value.walk(into: walking, start: start) }
             batch.work()
         }
-        return try compare(entries, trackedStats: batch.results(), walking: walking, indexModified: indexModified,
+        return try compare(entries, trackedStats: batch, walking: walking, indexModified: indexModified,
                            trackedModes: trackedModes)
     }
 
@@ -110,7 +110,7 @@ struct TreeScanner {
 
     /// The walk and the tracked files' stat data against the index: what changed, what
     /// must be read, and (in commit mode) the blobs stored.
-    private func compare(_ entries: [IndexEntry], trackedStats: [FileStat?], walking: Walking, indexModified: Timestamp?,
+    private func compare(_ entries: [IndexEntry], trackedStats: StatBatch, walking: Walking, indexModified: Timestamp?,
                          trackedModes: ModeTable?) throws -> ScanResult {
         let home = self.home
         var result = ScanResult()
@@ -138,29 +138,24 @@ struct TreeScanner {
         result.skipped = walk.skipped.map { PathProblem(path: $0.path, reason: $0.reason) }
         result.notices = walk.notices.map { PathProblem(path: $0.path, reason: $0.reason) }
         let newPaths = walk.newFiles
-        var stats = trackedStats
-        if !newPaths.isEmpty { stats += parallelMap(newPaths, lanes: workers) { FileStat(path: home + "/" + $0) } }
+        let newStats = newPaths.isEmpty ? [] : parallelMap(newPaths, lanes: workers) { FileStat(path: home + "/" + $0) }
         // Positions: tracked files in index order, then new ones.
         let count = entries.count + newPaths.count
-        func path(_ position: Int) -> String { position < entries.count ? entries[position].path : newPaths[position - entries.count] }
 
         // Decide, per path, whether its content must be read. A file that stays managed
         // counts for `.naner/modes`: its bits are recorded as it is kept.
         var candidates: [Candidate] = []
         var modes = ModeTable()
         var kept = [Bool](repeating: false, count: count)
-        func keep(_ position: Int, _ status: FileStat) {
+        func keep(_ position: Int, _ path: String, _ status: FileStat) {
             kept[position] = true
-            if !status.isSymlink { modes.recordFile(path(position), mode: status.mode) }
+            if !status.isSymlink { modes.recordFile(path, mode: status.mode) }
         }
-        for position in 0..<count {
-            let status = stats[position]
-            guard position < entries.count else {
-                if let status { candidates.append(Candidate(position: position, path: path(position), status: status, entry: nil)) }
-                continue
-            }
-            let path = entries[position].path
-            if let waiting = secretRecord.waiting[path], waiting == entries[position].id, secrets.contains(path) {
+        let anyWaiting = !secretRecord.waiting.isEmpty
+        for (position, entry) in entries.enumerated() {
+            let status = trackedStats[position]
+            let path = entry.path
+            if anyWaiting, let waiting = secretRecord.waiting[path], waiting == entry.id, secrets.contains(path) {
                 // A secret not laid out yet (no identity here): neither deleted nor edited.
                 kept[position] = true
                 result.waitingSecrets.append(path)
@@ -187,11 +182,16 @@ struct TreeScanner {
                     continue
                 }
             }
-            if status.matches(entries[position]) && !status.isRacy(comparedTo: indexModified) {
-                keep(position, status)
+            if status.matches(entry) && !status.isRacy(comparedTo: indexModified) {
+                keep(position, path, status)
                 continue
             }
-            candidates.append(Candidate(position: position, path: path, status: status, entry: entries[position]))
+            candidates.append(Candidate(position: position, path: path, status: status, entry: entry))
+        }
+        for (offset, newPath) in newPaths.enumerated() {
+            if let status = newStats[offset] {
+                candidates.append(Candidate(position: entries.count + offset, path: newPath, status: status, entry: nil))
+            }
         }
 
         result.secretCount = secrets.count
@@ -201,11 +201,11 @@ struct TreeScanner {
             switch outcome {
             case .refused(let reason, let secret):
                 result.refused.append(PathProblem(path: candidate.path, reason: reason, secretRule: secret.rule))
-                if candidate.entry != nil { keep(candidate.position, candidate.status) }
+                if candidate.entry != nil { keep(candidate.position, candidate.path, candidate.status) }
             case .skipped(let reason), .tooLarge(let reason):
                 result.skipped.append(PathProblem(path: candidate.path, reason: reason, isOverSizeLimit: outcome.isTooLarge,
                                                   storedEncrypted: secrets.contains(candidate.path)))
-                if candidate.entry != nil { keep(candidate.position, candidate.status) }
+                if candidate.entry != nil { keep(candidate.position, candidate.path, candidate.status) }
             case .stored, .sealed:
                 let id: ObjectID
                 switch outcome {
@@ -225,7 +225,7 @@ struct TreeScanner {
                 }
                 // Unchanged content with new stat data is refreshed too, as git does.
                 result.updates.append(newEntry)
-                keep(candidate.position, candidate.status)
+                keep(candidate.position, candidate.path, candidate.status)
             }
         }
 
@@ -248,7 +248,7 @@ struct TreeScanner {
         if let trackedModes {
             result.permissionsChanged = trackedModes != result.modeTable
             result.modeChanges = ModeChange.between(recorded: trackedModes, current: modes, entries: entries, newPaths: newPaths,
-                                                    stats: stats, kept: kept,
+                                                    stats: trackedStats, kept: kept,
                                                     changed: result.changes.filter { $0.kind == .modified }.map(\.path))
         }
         result.changes.sort { $0.path < $1.path }

@@ -39,7 +39,8 @@ struct FileStat: Sendable {
         gid = status.st_gid
     }
 
-    var isSymlink: Bool { mode & UInt32(S_IFMT) == UInt32(S_IFLNK) }
+    // Literals: Glibc's S_IFMT and S_IFLNK are calls, made for every tracked file.
+    var isSymlink: Bool { mode & 0o170000 == 0o120000 }
 
     /// The mode git records: a link, or a file with or without the owner's exec bit.
     var gitMode: UInt32 {
