@@ -12,7 +12,7 @@ extension Repository {
     /// after the pieces were handed over.
     func streamLooseBlob(_ id: ObjectID, pieceSize: Int = 1 << 20, _ body: (UnsafeRawBufferPointer) throws -> Void) throws -> Bool {
         let hex = id.hex
-        let file = path + "objects/" + hex.prefix(2) + "/" + hex.dropFirst(2)
+        let file = path + "objects/" + id.loosePath
         let fd = Glibc.open(file, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return false }
         defer { close(fd) }

@@ -66,8 +66,7 @@ public final class ObjectFiles {
     // MARK: loose objects
 
     private func readLoose(_ id: ObjectID) -> (kind: ObjectKind, bytes: [UInt8])? {
-        let hex = id.hex
-        let path = objects + "/" + hex.prefix(2) + "/" + hex.dropFirst(2)
+        let path = objects + "/" + id.loosePath
         var status = stat()
         guard stat(path, &status) == 0, Int(status.st_size) <= maximumSize + 4096,
               let compressed = IndexFile.readAll(path),
