@@ -29,6 +29,7 @@ extension Naner {
             let workspace = try Workspace.open(locations, interaction: console, openingInBackground: !paths.isEmpty)
             let base = paths.first.flatMap(workspace.diffBase)
             let (diffs, scan) = try workspace.diff(paths: base == nil ? paths : Array(paths.dropFirst()), against: base)
+            KeptUntilExit.keep((diffs, scan))
             for diff in diffs {
                 if diff.change?.kind == .excluded {
                     console.output(console.paint("# \(diff.path): no longer managed; the next commit stops tracking it", .yellow))

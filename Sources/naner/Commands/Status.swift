@@ -31,6 +31,7 @@ extension Naner {
             // needs the size limit from the config): a clean status never loads libgit2.
             let workspace = try Workspace.open(locations, interaction: console, openingInBackground: false)
             let report = try workspace.status()
+            KeptUntilExit.keep(report)
             if json {
                 console.output(StatusDocument(report).jsonText)
             } else if short {
