@@ -13,9 +13,11 @@ import Glibc
 public enum IndexFile {
     /// The entries and the file's trailing checksum, which names this exact content.
     public static func read(atPath path: String) -> (entries: [IndexEntry], checksum: String)? {
-        guard let bytes = readAll(path), bytes.count >= 12 + 20 else { return nil }
-        guard let entries = bytes.withUnsafeBufferPointer({ parse($0) }) else { return nil }
-        return (entries, hex(bytes.suffix(20)))
+        guard let file = MappedFile(path: path), file.bytes.count >= 12 + 20 else { return nil }
+        return withExtendedLifetime(file) {
+            guard let entries = parse(file.bytes.assumingMemoryBound(to: UInt8.self)) else { return nil }
+            return (entries, Hex.string(UnsafeRawBufferPointer(rebasing: file.bytes[(file.bytes.count - 20)...])))
+        }
     }
 
     /// The trailing checksum of the index file at `path`, nil when there is none.
