@@ -44,9 +44,15 @@ public struct ModeTable: Equatable, Sendable {
 
     /// Records `mode` for a file when git's exec bit alone would not reproduce it.
     public mutating func recordFile(_ path: String, mode: UInt32) {
+        if !ModeTable.isGitDefault(fileMode: mode) { modes[path] = mode & 0o7777 }
+    }
+
+    /// Whether a file's bits are what git would lay it out with (0644, or 0755 with the
+    /// owner's exec bit): nothing to record.
+    @inline(__always)
+    static func isGitDefault(fileMode mode: UInt32) -> Bool {
         let bits = mode & 0o7777
-        let gitDefault: UInt32 = bits & 0o100 != 0 ? 0o755 : 0o644
-        if bits != gitDefault { modes[path] = bits }
+        return bits == (bits & 0o100 != 0 ? 0o755 : 0o644)
     }
 
     /// Sets or (nil) drops a path's line as another table has it.

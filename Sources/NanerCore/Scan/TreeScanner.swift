@@ -151,11 +151,17 @@ struct TreeScanner {
             kept[position] = true
             if !status.isSymlink { modes.recordFile(path, mode: status.mode) }
         }
-        let anyWaiting = !secretRecord.waiting.isEmpty
-        for (position, entry) in entries.enumerated() {
+        let unchanged = TreeScanner.unchanged(entries, stats: trackedStats, walked: walked, indexModified: indexModified,
+                                              anyWaiting: !secretRecord.waiting.isEmpty)
+        for position in entries.indices {
+            if unchanged[position] {
+                kept[position] = true
+                continue
+            }
+            let entry = entries[position]
             let status = trackedStats[position]
             let path = entry.path
-            if anyWaiting, let waiting = secretRecord.waiting[path], waiting == entry.id, secrets.contains(path) {
+            if let waiting = secretRecord.waiting[path], waiting == entry.id, secrets.contains(path) {
                 // A secret not laid out yet (no identity here): neither deleted nor edited.
                 kept[position] = true
                 result.waitingSecrets.append(path)
@@ -253,6 +259,24 @@ struct TreeScanner {
         }
         result.changes.sort { $0.path < $1.path }
         return result
+    }
+
+    /// Per tracked file, whether it is unchanged and kept as it is: walked, its stat data
+    /// as the index records it and not racy, its bits git's (nothing for `.naner/modes`).
+    /// Read in place: most files are, and their paths (made on the prefetch thread) are
+    /// never touched; a copy of each entry, its path retained and released, was a sixth
+    /// of the serial end of a 2,000-file diff. A secret waiting for its identity needs
+    /// the path: then every file takes the long way.
+    private static func unchanged(_ entries: [IndexEntry], stats: StatBatch, walked: [Bool], indexModified: Timestamp?,
+                                  anyWaiting: Bool) -> [Bool] {
+        guard !anyWaiting else { return [Bool](repeating: false, count: entries.count) }
+        return entries.withUnsafeBufferPointer { tracked in
+            tracked.indices.map { position in
+                guard walked[position], let status = stats[position] else { return false }
+                return status.matches(tracked[position]) && !status.isRacy(comparedTo: indexModified)
+                    && (status.isSymlink || ModeTable.isGitDefault(fileMode: status.mode))
+            }
+        }
     }
 
     /// A fresh walk compared with the index: walked files the index does not know
