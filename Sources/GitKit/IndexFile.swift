@@ -11,12 +11,14 @@ import Glibc
 /// mandatory extension (a split index's `link`, a sparse index's `sdir`), a damaged
 /// layout. Callers then fall back to libgit2, which reads it or says why it cannot.
 public enum IndexFile {
-    /// The entries and the file's trailing checksum, which names this exact content.
-    public static func read(atPath path: String) -> (entries: [IndexEntry], checksum: String)? {
+    /// The entries, the file's trailing checksum, which names this exact content, and the
+    /// entries' paths as C strings (for the stat threads: see `PathTable`).
+    public static func read(atPath path: String) -> (entries: [IndexEntry], checksum: String, paths: PathTable)? {
         guard let file = MappedFile(path: path), file.bytes.count >= 12 + 20 else { return nil }
         return withExtendedLifetime(file) {
-            guard let entries = parse(file.bytes.assumingMemoryBound(to: UInt8.self)) else { return nil }
-            return (entries, Hex.string(UnsafeRawBufferPointer(rebasing: file.bytes[(file.bytes.count - 20)...])))
+            var paths = PathTable()
+            guard let entries = parse(file.bytes.assumingMemoryBound(to: UInt8.self), paths: &paths) else { return nil }
+            return (entries, Hex.string(UnsafeRawBufferPointer(rebasing: file.bytes[(file.bytes.count - 20)...])), paths)
         }
     }
 
@@ -36,7 +38,7 @@ public enum IndexFile {
         bytes.withUnsafeBytes { Hex.string($0) }
     }
 
-    static func parse(_ data: UnsafeBufferPointer<UInt8>) -> [IndexEntry]? {
+    static func parse(_ data: UnsafeBufferPointer<UInt8>, paths: inout PathTable) -> [IndexEntry]? {
         func u32(_ offset: Int) -> UInt32 {
             UInt32(data[offset]) << 24 | UInt32(data[offset + 1]) << 16 | UInt32(data[offset + 2]) << 8 | UInt32(data[offset + 3])
         }
@@ -49,6 +51,7 @@ public enum IndexFile {
         let end = data.count - 20  // trailing checksum
         var entries: [IndexEntry] = []
         entries.reserveCapacity(count)
+        paths.reserve(count: count, bytes: data.count - 12 - count * 62)
         var offset = 12
         for _ in 0..<count {
             guard offset + 62 <= end else { return nil }
@@ -71,7 +74,9 @@ public enum IndexFile {
                 let id = ObjectID(bytes: (raw.loadUnaligned(fromByteOffset: offset + 40, as: UInt64.self),
                                           raw.loadUnaligned(fromByteOffset: offset + 48, as: UInt64.self),
                                           raw.loadUnaligned(fromByteOffset: offset + 56, as: UInt32.self)))
-                let path = String(decoding: UnsafeBufferPointer(rebasing: data[pathStart..<pathEnd]), as: UTF8.self)
+                let pathBytes = UnsafeBufferPointer(rebasing: data[pathStart..<pathEnd])
+                let path = String(decoding: pathBytes, as: UTF8.self)
+                paths.append(pathBytes)
                 entries.append(IndexEntry(
                     path: path, id: id, mode: u32(offset + 24), fileSize: u32(offset + 36),
                     mtimeSeconds: Int32(bitPattern: u32(offset + 8)), mtimeNanoseconds: u32(offset + 12),

@@ -117,6 +117,13 @@ final class IndexFileTests: XCTestCase {
         XCTAssertEqual(try header(index).version, 3)
         let version3 = try XCTUnwrap(IndexFile.read(atPath: index), "a version 3 index was refused")
         XCTAssertEqual(version3.entries.map(Listed.init), try listedByGit(gitDir: home + "/.git"))
+
+        // The stat threads' C strings are the entries' paths, in their order.
+        for read in [version2, version3] {
+            XCTAssertEqual(read.paths.count, read.entries.count)
+            let paths = read.paths.withCStrings { path in (0..<read.paths.count).map { String(cString: path($0)) } }
+            XCTAssertEqual(paths, read.entries.map(\.path))
+        }
     }
 
     /// git's rule: an extension whose signature starts with 'A'...'Z' may be ignored,

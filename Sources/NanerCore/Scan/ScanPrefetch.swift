@@ -26,7 +26,7 @@ final class ScanPrefetch: @unchecked Sendable {
     private let repository: String
     private let home: String
     private var thread: BackgroundThreads.Handle?
-    private var read: (entries: [IndexEntry], checksum: String)?
+    private var read: (entries: [IndexEntry], checksum: String, paths: PathTable)?
     private var walk: (cache: WalkCache?, changed: [Int]?) = (nil, nil)
     /// The stat work, once the index is read; whether a thread took the remembered walk;
     /// `finished` once the prefetch thread has nothing left to share.
@@ -40,7 +40,7 @@ final class ScanPrefetch: @unchecked Sendable {
             // scan to read it the usual way.
             guard let read = IndexFile.read(atPath: repository + "/index") else { return }
             self.read = read
-            let stats = StatBatch(home: home, entries: read.entries)
+            let stats = StatBatch(home: home, entries: read.entries, paths: read.paths)
             state.withLock { $0.batch = stats }
             takeWalk()
             stats.work()

@@ -27,8 +27,9 @@ struct FileStat: Sendable {
     }
 
     private init?(_ status: stat) {
-        let type = status.st_mode & S_IFMT
-        guard type == S_IFREG || type == S_IFLNK else { return nil }
+        // Literals: Glibc's S_IFMT, S_IFREG and S_IFLNK are calls (this runs per tracked file).
+        let type = status.st_mode & 0o170000
+        guard type == 0o100000 || type == 0o120000 else { return nil }
         mode = UInt32(status.st_mode)
         size = Int(status.st_size)
         modified = Timestamp(seconds: status.st_mtim.tv_sec, nanoseconds: status.st_mtim.tv_nsec)
@@ -39,7 +40,7 @@ struct FileStat: Sendable {
         gid = status.st_gid
     }
 
-    // Literals: Glibc's S_IFMT and S_IFLNK are calls, made for every tracked file.
+    // Literals, as above.
     var isSymlink: Bool { mode & 0o170000 == 0o120000 }
 
     /// The mode git records: a link, or a file with or without the owner's exec bit.
