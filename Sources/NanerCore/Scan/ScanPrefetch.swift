@@ -7,9 +7,7 @@ import Synchronization
 /// folders stat'ed, the tracked files stat'ed. The thread that asked helps with the
 /// stats once its rules are loaded, then takes the result and checks the remembered
 /// walk against those rules (`WalkCache.validated`).
-// Unchecked: `read` is written by the prefetch thread, `walk` by the one thread that takes it
-// (`state` says which), and `result()` reads both only after joining the prefetch thread.
-final class ScanPrefetch: @unchecked Sendable {
+final class ScanPrefetch {
     struct Result {
         let entries: [IndexEntry]
         /// The index file's trailing checksum: which content these entries are.
@@ -23,18 +21,63 @@ final class ScanPrefetch: @unchecked Sendable {
 
     /// When the prefetch began: folders changed less than a few seconds before it are racy.
     let start = Clock.fileSystemNow
-    private let repository: String
-    private let home: String
+    private let shared: Shared
     private var thread: BackgroundThreads.Handle?
-    private var read: (entries: [IndexEntry], checksum: String, paths: PathTable)?
-    private var walk: (cache: WalkCache?, changed: [Int]?) = (nil, nil)
-    /// The stat work, once the index is read; whether a thread took the remembered walk;
-    /// `finished` once the prefetch thread has nothing left to share.
-    private let state = Mutex<(batch: StatBatch?, walkTaken: Bool, finished: Bool)>((nil, false, false))
 
     init(repository: String, home: String) {
-        (self.repository, self.home) = (repository, home)
-        thread = BackgroundThreads.start { [self] in
+        let shared = Shared(repository: repository, home: home)
+        self.shared = shared
+        // The thread holds only `shared`: this object is always released, and its thread
+        // joined, by the thread that made it.
+        thread = BackgroundThreads.start { shared.readAll() }
+    }
+
+    /// Joined only now: waiting for the thread's end in `result()` put its exit (its stack
+    /// handed back) and the wake-up after it on every status's path; by now it has ended.
+    deinit {
+        if let thread { BackgroundThreads.join(thread) }
+    }
+
+    /// Work still unclaimed, on the calling thread: the remembered walk if the prefetch
+    /// thread is still reading the index, then the stats left.
+    func help() {
+        shared.takeWalk()
+        while true {
+            let (batch, finished) = shared.state.withLock { ($0.batch, $0.finished) }
+            if let batch { return batch.work() }
+            if finished { return }
+            sched_yield()
+        }
+    }
+
+    /// Everything read, once the prefetch thread has done its part (the calling thread
+    /// has done its own in `help()`); nil when the index could not be read this way.
+    func result() -> Result? {
+        // A few chunks of stats at most are left to the other thread: waited for by yielding.
+        while !shared.state.withLock({ $0.finished }) { sched_yield() }
+        guard let read = shared.read, let stats = shared.state.withLock({ $0.batch }) else { return nil }
+        return Result(entries: read.entries, checksum: read.checksum, stats: stats, walk: shared.walk.cache,
+                      changedFolders: shared.walk.changed)
+    }
+
+    // Unchecked: `read` is written by the prefetch thread before it sets `finished`, `walk`
+    // by the one thread that takes it (`state` says which) before that one's work ends, and
+    // `result()` reads both only once `finished` is set and `help()` has returned.
+    private final class Shared: @unchecked Sendable {
+        let repository: String
+        let home: String
+        var read: (entries: [IndexEntry], checksum: String, paths: PathTable)?
+        var walk: (cache: WalkCache?, changed: [Int]?) = (nil, nil)
+        /// The stat work, once the index is read; whether a thread took the remembered walk;
+        /// `finished` once the prefetch thread has nothing left to share.
+        let state = Mutex<(batch: StatBatch?, walkTaken: Bool, finished: Bool)>((nil, false, false))
+
+        init(repository: String, home: String) {
+            (self.repository, self.home) = (repository, home)
+        }
+
+        /// The prefetch thread's work.
+        func readAll() {
             defer { state.withLock { $0.finished = true } }
             // An index IndexFile cannot read whole (version 4, a split index) leaves the
             // scan to read it the usual way.
@@ -45,36 +88,15 @@ final class ScanPrefetch: @unchecked Sendable {
             takeWalk()
             stats.work()
         }
-    }
 
-    /// The remembered walk read and its folders stat'ed, by whichever thread comes first.
-    private func takeWalk() {
-        guard state.withLock({ state in
-            defer { state.walkTaken = true }
-            return !state.walkTaken
-        }) else { return }
-        let cache = WalkCache.read(file: repository + "/" + WalkCache.fileName)
-        walk = (cache, cache?.changedFolders(home: home))
-    }
-
-    /// Work still unclaimed, on the calling thread: the remembered walk if the prefetch
-    /// thread is still reading the index, then the stats left.
-    func help() {
-        takeWalk()
-        while true {
-            let (batch, finished) = state.withLock { ($0.batch, $0.finished) }
-            if let batch { return batch.work() }
-            if finished { return }
-            sched_yield()
+        /// The remembered walk read and its folders stat'ed, by whichever thread comes first.
+        func takeWalk() {
+            guard state.withLock({ state in
+                defer { state.walkTaken = true }
+                return !state.walkTaken
+            }) else { return }
+            let cache = WalkCache.read(file: repository + "/" + WalkCache.fileName)
+            walk = (cache, cache?.changedFolders(home: home))
         }
-    }
-
-    /// Everything read; nil when the index could not be read this way.
-    func result() -> Result? {
-        if let thread { BackgroundThreads.join(thread) }
-        thread = nil
-        guard let read, let stats = state.withLock({ $0.batch }) else { return nil }
-        return Result(entries: read.entries, checksum: read.checksum, stats: stats, walk: walk.cache,
-                      changedFolders: walk.changed)
     }
 }
