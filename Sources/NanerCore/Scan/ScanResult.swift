@@ -42,7 +42,8 @@ public struct ScanResult: Sendable {
     var trackedLinks: [String] = []
     /// Secret files stored (or kept) encrypted by this scan: their plaintext's hash and ciphertext.
     var sealed: [String: SecretRecord.Entry] = [:]
-    /// The walk behind this result, for a commit to remember once the index is written.
+    /// The walk behind this result, for a commit to remember once the index is written (a
+    /// status has saved it already).
     var walk: WalkCache?
 
     /// Clean means the same as an empty `git status --porcelain` on the same rules,
