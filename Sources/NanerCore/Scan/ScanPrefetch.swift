@@ -53,8 +53,18 @@ final class ScanPrefetch {
     /// Everything read, once the prefetch thread has done its part (the calling thread
     /// has done its own in `help()`); nil when the index could not be read this way.
     func result() -> Result? {
-        // A few chunks of stats at most are left to the other thread: waited for by yielding.
-        while !shared.state.withLock({ $0.finished }) { sched_yield() }
+        // One chunk of stats at most is left to the other thread: waited for by yielding, and
+        // if it takes long (a slow file system), by joining the thread.
+        var yields = 0
+        while !shared.state.withLock({ $0.finished }) {
+            yields += 1
+            if yields > 2_000, let thread {
+                BackgroundThreads.join(thread)
+                self.thread = nil
+            } else {
+                sched_yield()
+            }
+        }
         guard let read = shared.read, let stats = shared.state.withLock({ $0.batch }) else { return nil }
         return Result(entries: read.entries, checksum: read.checksum, stats: stats, walk: shared.walk.cache,
                       changedFolders: shared.walk.changed)
