@@ -150,32 +150,21 @@ extension PackIndex {
     /// the fan-out narrows the sorted ids to those sharing the first byte, a binary search
     /// finds the id, and its offset is in the 31-bit table or, past 2 GiB, the 64-bit one.
     final class Mapping {
-        private let base: UnsafeMutableRawPointer
-        private let length: Int
+        private let file: MappedFile
         private let count: Int
 
         init?(path: String) {
-            let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-            guard descriptor >= 0 else { return nil }
-            defer { close(descriptor) }
-            var status = stat()
-            guard fstat(descriptor, &status) == 0, status.st_size >= 8 + 1024 + 40 else { return nil }
-            length = Int(status.st_size)
-            guard let mapping = mmap(nil, length, PROT_READ, MAP_PRIVATE, descriptor, 0), mapping != MAP_FAILED else { return nil }
-            base = mapping
-            let bytes = UnsafeRawBufferPointer(start: mapping, count: length)
+            guard let file = MappedFile(path: path, populate: false), file.bytes.count >= 8 + 1024 + 40 else { return nil }
+            let bytes = file.bytes
             count = Mapping.word(bytes, 8 + 255 * 4)
             guard bytes[0..<8].elementsEqual([0xFF, 0x74, 0x4F, 0x63, 0, 0, 0, 2]),
-                  length >= 8 + 1024 + count * 28 + 40 else {
-                munmap(mapping, length)
-                return nil
-            }
+                  bytes.count >= 8 + 1024 + count * 28 + 40 else { return nil }
+            self.file = file
         }
 
-        deinit { munmap(base, length) }
-
         func offset(of id: ObjectID) -> Int? {
-            let bytes = UnsafeRawBufferPointer(start: base, count: length)
+            let bytes = file.bytes
+            let (base, length) = (bytes.baseAddress!, bytes.count)
             var target = id.raw
             return withUnsafeBytes(of: &target.id) { wanted -> Int? in
                 let first = Int(wanted[0])
