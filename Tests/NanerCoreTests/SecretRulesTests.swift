@@ -23,6 +23,30 @@ final class SecretRulesTests: XCTestCase {
         }
     }
 
+    /// The prefilter tries a position's candidates in table order, whether their prefix is
+    /// one byte (`=`, `:`, kept once per byte) or a pair starting with that byte: the
+    /// first rule of the table that matches is the one reported.
+    func testPrefilterTriesCandidatesInTableOrder() {
+        func first(_ table: [SecretRule], in text: String) -> String? {
+            let prefilter = SecretPrefilter(rules: table)
+            return Array(text.utf8).withUnsafeBufferPointer { data in
+                let view = SecretBytes(data: data)
+                for position in 0..<data.count {
+                    let bucket = prefilter.bucket(data[position], view.at(position + 1))
+                    if bucket != 0, let found = prefilter.match(bucket, in: view, at: position, allowing: .none) { return found.rule }
+                }
+                return nil
+            }
+        }
+        let single = SecretRule("single", "a single", prefixes: [":"], boundary: false, .check { _, _, _ in true })
+        let pair = SecretRule("pair", "a pair", prefixes: [":x"], boundary: false, .check { _, _, _ in true })
+        XCTAssertEqual(first([single, pair], in: "a:xb"), "single")
+        XCTAssertEqual(first([pair, single], in: "a:xb"), "pair")
+        XCTAssertEqual(first([pair, single], in: "a:yb"), "single")
+        XCTAssertNil(first([pair], in: "a:yb"))
+        XCTAssertEqual(first([pair], in: "a:x"), "pair")
+    }
+
     /// The same assignment in every syntax people keep one in.
     func testAssignmentsInEverySyntax() {
         let value = "Tr0ub4dor&3xKq"
