@@ -6,11 +6,12 @@ import Glibc
 /// fresh memory each of its pages cost a page fault and a copy (53 faults for a
 /// 2,000-file index); a pack index, searched in a few places, is mapped lazily. The file
 /// must be replaced by a rename, never rewritten in place, as git, libgit2 and naner write
-/// the index and packs (git and libgit2 map them too).
-final class MappedFile {
-    let bytes: UnsafeRawBufferPointer
+/// the index and packs (git and libgit2 map them too), and naner its walk cache.
+// Unchecked: the mapping is read-only and never changes once made.
+public final class MappedFile: @unchecked Sendable {
+    public let bytes: UnsafeRawBufferPointer
 
-    init?(path: String, populate: Bool = true) {
+    public init?(path: String, populate: Bool = true) {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
