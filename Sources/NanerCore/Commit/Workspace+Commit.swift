@@ -57,8 +57,7 @@ extension Workspace {
     private func scanTree(rules: ManagedRules, mode: TreeScanner.Mode, index: Index?, freshIndex: Bool,
                           entries given: [IndexEntry]?, savesWalk: Bool, packs: PackWriter?, prefetch: ScanPrefetch?) throws -> ScanResult {
         let indexPath = locations.repository + "/index"
-        let trackedModes = (try? String(contentsOfFile: locations.home + "/" + ModeTable.path, encoding: .utf8))
-            .map(ModeTable.init(text:)) ?? ModeTable()
+        let trackedModes = ModeTable.load(home: locations.home)
         // The size limit needs the repository's config: asked for only when a file must be read.
         var scanner = TreeScanner(home: locations.home, rules: rules, sizeLimit: { (try? self.sizeLimit) ?? Workspace.defaultSizeLimit },
                                   mode: mode)

@@ -13,6 +13,12 @@ public struct ModeTable: Equatable, Sendable {
 
     public init() {}
 
+    /// The home's `.naner/modes` as it is on disk (empty when there is none), read as
+    /// `LinkTable.load` reads its file: never through a link.
+    static func load(home: String) -> ModeTable {
+        (try? FileReader.read(home + "/" + path)).map { ModeTable(text: String(decoding: $0, as: UTF8.self)) } ?? ModeTable()
+    }
+
     public init(text: String) {
         for line in text.split(separator: "\n") where !line.hasPrefix("#") {
             guard let space = line.firstIndex(of: " "), let mode = UInt32(line[..<space], radix: 8) else { continue }

@@ -205,8 +205,7 @@ extension Workspace {
         do {
             let index = try repository.index()
             let entries = Dictionary(index.entries().map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
-            let modes = (try? FileReader.read(locations.home + "/" + ModeTable.path)).map { ModeTable(text: String(decoding: $0, as: UTF8.self)) }
-                ?? ModeTable()
+            let modes = ModeTable.load(home: locations.home)
             var opened: [(path: String, entry: IndexEntry, plain: [UInt8])] = []
             for (path, cipher) in record.waiting.sorted(by: { $0.key < $1.key }) {
                 guard let entry = entries[path], entry.id == cipher else {

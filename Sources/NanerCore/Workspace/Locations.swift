@@ -37,10 +37,9 @@ public struct Locations: Sendable {
     }
 
     public func checkHome() throws {
-        var isDirectory = false
-        guard FileManager.default.fileExists(atPath: home, isDirectory: &isDirectory) else {
-            throw NanerError.homeMissing(home)
-        }
-        guard isDirectory else { throw NanerError.homeNotDirectory(home) }
+        // A stat, not FileManager: making FileManager.default was the slowest step of a
+        // status before its thread reading the index could start.
+        guard let status = PathStatus(path: home, following: true) else { throw NanerError.homeMissing(home) }
+        guard status.kind == .directory else { throw NanerError.homeNotDirectory(home) }
     }
 }
