@@ -111,6 +111,32 @@ final class HostileTreeTests: XCTestCase {
         XCTAssertExit(sandbox.git("fsck", "--strict"), 0)
     }
 
+    /// naner's own rules files are read only when they are files: opened, a FIFO as
+    /// `.syncignore` would block the read forever, and a folder is no list (both were once
+    /// reported as "permission denied"). Either is named in one line; nothing is committed.
+    func testRulesFileThatIsNoFileIsNamedNeverOpened() throws {
+        let sandbox = try Sandbox()
+        try sandbox.write(".bashrc", "x\n")
+        XCTAssertExit(sandbox.naner("init"), 0)
+        try sandbox.write(".bashrc", "y\n")
+        let head = sandbox.git("rev-parse", "HEAD").stdout
+        let syncIgnore = sandbox.home + "/.syncignore"
+        for (kind, make) in [("fifo", { mkfifo(syncIgnore, 0o644) }), ("folder", { mkdir(syncIgnore, 0o755) })] {
+            try FileManager.default.removeItem(atPath: syncIgnore)
+            XCTAssertEqual(make(), 0, kind)
+            for command in [["status"], ["diff"], ["commit", "-m", "edit"]] {
+                // Bounded: a naner that opened the FIFO would wait for a writer forever.
+                let run = Sandbox.execute(["/usr/bin/timeout", "20", Sandbox.nanerBinary] + command,
+                                          environment: sandbox.environment, directory: sandbox.home)
+                XCTAssertExit(run, 1)
+                XCTAssertOneErrorLine(run, contains: "cannot read '")
+                XCTAssertTrue(run.stderr.contains(".syncignore': not a regular file"), "\(kind) \(command): \(run.stderr)")
+                XCTAssertTrue(run.stderr.contains("hint: naner reads only a regular file there"), run.stderr)
+            }
+            XCTAssertEqual(sandbox.git("rev-parse", "HEAD").stdout, head, kind)
+        }
+    }
+
     /// A 200 MB file, added explicitly (it is over the size limit): committed and
     /// restored byte for byte, each with a peak RSS under 100 MiB (the file is read,
     /// scanned and deflated a piece at a time, and restored the same way).

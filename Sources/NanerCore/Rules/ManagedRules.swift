@@ -140,13 +140,14 @@ public struct ManagedRules: Sendable {
     }
 
     /// A file of the tree as it is on disk, or nil when it does not exist.
+    /// Followed if a link (a home may link its rules in from elsewhere); read without
+    /// FileManager, whose first use cost a status more than reading its rules.
     static func readTreeBytes(_ path: String) throws -> [UInt8]? {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            if FileManager.default.fileExists(atPath: path) {
-                throw NanerError.cannotRead(path, reason: "permission denied")
-            }
-            return nil
+        do {
+            return try FileReader.read(path, following: true)
+        } catch let failure as FileReader.Failure {
+            guard PathStatus(path: path, following: true) != nil else { return nil }
+            throw NanerError.cannotRead(path, reason: failure.reason.lowercased())
         }
-        return Array(data)
     }
 }

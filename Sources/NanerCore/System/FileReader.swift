@@ -4,6 +4,9 @@ import Glibc
 enum FileReader {
     struct Failure: Error {
         let reason: String
+
+        /// What a FIFO, a device or a folder is refused with, before any read (a FIFO's would block).
+        static let notARegularFile = "not a regular file"
     }
 
     /// The whole file. Never follows a symlink (the tree's links are content, not paths to
@@ -14,7 +17,7 @@ enum FileReader {
         defer { close(fd) }
         var status = stat()
         guard fstat(fd, &status) == 0 else { throw Failure(reason: String(cString: strerror(errno))) }
-        guard status.st_mode & S_IFMT == S_IFREG else { throw Failure(reason: "not a regular file") }
+        guard status.st_mode & S_IFMT == S_IFREG else { throw Failure(reason: Failure.notARegularFile) }
         var result: [UInt8] = []
         var capacity = Int(status.st_size) + 1
         while true {
@@ -49,7 +52,7 @@ enum FileReader {
         defer { close(fd) }
         var status = stat()
         guard fstat(fd, &status) == 0 else { throw Failure(reason: String(cString: strerror(errno))) }
-        guard status.st_mode & S_IFMT == S_IFREG else { throw Failure(reason: "not a regular file") }
+        guard status.st_mode & S_IFMT == S_IFREG else { throw Failure(reason: Failure.notARegularFile) }
         _ = posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL)
         let changed = Failure(reason: "it changed while being read")
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(pieceSize, 1), alignment: 16)

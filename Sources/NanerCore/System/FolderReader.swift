@@ -64,7 +64,7 @@ enum FolderReader {
         defer { close(fd) }
         var status = stat()
         guard fstat(fd, &status) == 0 else { throw NanerError.cannotRead(shown, reason: SystemError.last("read").reason) }
-        guard status.st_mode & S_IFMT == S_IFREG else { throw NanerError.cannotRead(shown, reason: "not a regular file") }
+        guard status.st_mode & S_IFMT == S_IFREG else { throw NanerError.cannotRead(shown, reason: FileReader.Failure.notARegularFile) }
         var result: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: max(4096, min(Int(status.st_size) + 1, 1 << 20)))
         while true {

@@ -199,6 +199,7 @@ public enum NanerError: NanerFailure, Equatable {
         case .emptyMessage: return ["say what changed: naner commit -m \"aliases for kubectl\""]
         case .secretInMessage: return ["nothing was written; say it without the secret (a message travels with every push)"]
         case .locked: return ["wait for it to finish and try again"]
+        case .cannotRead(_, reason: FileReader.Failure.notARegularFile): return ["naner reads only a regular file there"]
         case .cannotRead, .cannotWrite: return ["check the file's permissions"]
         case .cannotCommit, .nothingToBackUp, .cannotTag, .cannotDeleteBackup: return []
         case .cannotSign(let setting, _):
