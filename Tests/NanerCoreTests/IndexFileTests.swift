@@ -159,6 +159,33 @@ final class IndexFileTests: XCTestCase {
         XCTAssertEqual(entries.map(Listed.init), try listedByGit(gitDir: home + "/.git"))
     }
 
+    /// The paths stay in the mapped file, handed out as C strings: one whose NUL is missing
+    /// (a damaged or forged file) would run into the next entry, and a count of entries the
+    /// file cannot hold would reserve memory for billions. Both are refused, so the caller
+    /// falls back to libgit2, which says what is wrong.
+    func testRefusesAPathWithoutItsNulAndAnImpossibleCount() throws {
+        try writeHome(["/a": "a\n", "/bb/c": "c\n"])
+        XCTAssertEqual(runGit("init", "-q", "-b", "main").status, 0)
+        XCTAssertEqual(runGit("add", "-A").status, 0)
+        let index = home + "/.git/index"
+        let original = try XCTUnwrap(IndexFile.read(atPath: index))
+        XCTAssertEqual(original.entries.map(\.path), ["a", "bb/c"])
+        for entry in original.entries { XCTAssertTrue(entry.withPathBytes { $0.elementsEqual(entry.path.utf8) }) }
+        let bytes = try XCTUnwrap(FileManager.default.contents(atPath: index))
+        func read(_ edit: (inout [UInt8]) -> Void) -> [IndexEntry]? {
+            var edited = [UInt8](bytes)
+            edit(&edited)
+            let path = root + "/edited-index"
+            _ = FileManager.default.createFile(atPath: path, contents: Data(edited))
+            return IndexFile.read(atPath: path)?.entries
+        }
+        XCTAssertEqual(read { _ in }?.map(\.path), ["a", "bb/c"], "an unedited copy was refused")
+        // The first entry's path "a" starts at byte 12 + 62; its padding follows it.
+        XCTAssertEqual(bytes[12 + 62], UInt8(ascii: "a"))
+        XCTAssertNil(read { $0[12 + 62 + 1] = UInt8(ascii: "x") }, "a path without its NUL was read")
+        XCTAssertNil(read { $0.replaceSubrange(8..<12, with: [0xFF, 0xFF, 0xFF, 0xFF]) }, "four billion entries were read")
+    }
+
     // MARK: - Helpers
 
     /// One stage-0 entry as `git ls-files -s --debug` shows it.

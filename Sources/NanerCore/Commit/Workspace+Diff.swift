@@ -31,7 +31,7 @@ extension Workspace {
         // The index is sorted in git's byte order: each change's entry is found by bisection.
         func entry(_ path: String) -> IndexEntry? {
             let position = TreeScanner.firstPosition(notBefore: Array(path.utf8), in: entries)
-            return position < entries.count && entries[position].path.utf8.elementsEqual(path.utf8) ? entries[position] : nil
+            return position < entries.count && entries[position].pathIs(path) ? entries[position] : nil
         }
 
         var diffs: [FileDiff] = []

@@ -50,10 +50,10 @@ public struct ModeChange: Sendable, Equatable {
                 let prefix = Array(path.utf8)
                 let first = TreeScanner.firstPosition(notBefore: prefix, in: entries)
                 // It led to a tracked file before, and leads to a file kept now.
-                guard first < entries.count, entries[first].path.utf8.starts(with: prefix) else { continue }
+                guard first < entries.count, entries[first].pathStarts(with: prefix) else { continue }
                 var leads = false
                 var position = first
-                while !leads && position < entries.count && entries[position].path.utf8.starts(with: prefix) {
+                while !leads && position < entries.count && entries[position].pathStarts(with: prefix) {
                     leads = kept[position]
                     position += 1
                 }
@@ -65,7 +65,7 @@ public struct ModeChange: Sendable, Equatable {
                 if old != new { result.append(ModeChange(path: path, old: old, new: new)) }
             } else {
                 let position = TreeScanner.firstPosition(notBefore: Array(path.utf8), in: entries)
-                guard position < entries.count, entries[position].path == path, kept[position],
+                guard position < entries.count, entries[position].pathIs(path), kept[position],
                       let status = stats[position], !status.isSymlink else { continue }
                 let entry = entries[position]
                 guard entry.mode == IndexEntry.regularMode || entry.mode == IndexEntry.executableMode else { continue }

@@ -21,7 +21,7 @@ final class StatBatch: @unchecked Sendable {
             paths = given
         } else {
             var paths = PathTable()
-            for entry in entries { paths.append(entry.path) }
+            for entry in entries { entry.withPathBytes { paths.append($0) } }
             self.paths = paths
         }
         precondition(paths.count == entries.count, "a path for each entry")

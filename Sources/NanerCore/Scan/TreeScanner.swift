@@ -121,9 +121,10 @@ struct TreeScanner {
         if let current = walking.current ?? walking.unchangedWalk {
             // Nothing the walk lists changed since it was remembered, for this index.
             walk = current
-            if !walk.unwalkedTracked.isEmpty {
-                let unwalked = Set(walk.unwalkedTracked)
-                for (position, entry) in entries.enumerated() where unwalked.contains(entry.path) { walked[position] = false }
+            // Each looked up (the index is sorted): the entries' paths are not made Strings.
+            for path in walk.unwalkedTracked {
+                let position = TreeScanner.firstPosition(notBefore: Array(path.utf8), in: entries)
+                if position < entries.count && entries[position].pathIs(path) { walked[position] = false }
             }
             if let walkCache, savesWalk, walking.settledNewly { walk.save(walkCache) }
             // Kept with the result even when saved: a status keeps its result to its exit,
@@ -243,7 +244,7 @@ struct TreeScanner {
             let prefix = Array((folder + "/").utf8)
             var position = TreeScanner.firstPosition(notBefore: prefix, in: entries)
             var leads = false
-            while !leads && position < entries.count && entries[position].path.utf8.starts(with: prefix) {
+            while !leads && position < entries.count && entries[position].pathStarts(with: prefix) {
                 leads = kept[position]
                 position += 1
             }
@@ -470,7 +471,7 @@ struct TreeScanner {
         var low = 0, high = entries.count
         while low < high {
             let middle = (low + high) / 2
-            if entries[middle].path.utf8.lexicographicallyPrecedes(prefix) { low = middle + 1 } else { high = middle }
+            if entries[middle].pathPrecedes(prefix) { low = middle + 1 } else { high = middle }
         }
         return low
     }
