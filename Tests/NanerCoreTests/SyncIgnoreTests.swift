@@ -157,6 +157,20 @@ final class ModeTableTests: XCTestCase {
         XCTAssertTrue(table.text.contains("0640 \"odd\\nname \\\"q\\\"\"\n"), table.text)
         XCTAssertEqual(ModeTable(text: table.text), table)
     }
+
+    /// Lines are read byte by byte, as they are written, never as Characters, which merge a
+    /// space or a quote with a combining mark after it: such a path lost its bits.
+    func testPathsStartingWithACombiningMarkRoundTrip() {
+        let combining = "\u{301}"  // a combining acute accent: joins the character before it
+        let paths = [combining + "starts-combining", combining + "starts-combining\nand-quoted", "ends-combining" + combining,
+                     "\"" + combining + "\"", "tab\there", "back\\slash"]
+        var table = ModeTable()
+        for (offset, path) in paths.enumerated() { table.recordFile(path, mode: 0o600 + UInt32(offset % 2) * 0o40) }
+        XCTAssertEqual(table.modes.count, paths.count)
+        XCTAssertEqual(ModeTable(text: table.text).modes, table.modes, "text:\n\(table.text)")
+        // Line ends an editor turned into CRLF still end lines.
+        XCTAssertEqual(ModeTable(text: "0600 .ssh/config\r\n0700 .ssh/\r\n").modes, [".ssh/config": 0o600, ".ssh/": 0o700])
+    }
 }
 
 final class SecretGuardTests: XCTestCase {
