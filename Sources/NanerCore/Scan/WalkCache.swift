@@ -267,65 +267,76 @@ struct WalkCache {
     /// Built as bytes: appending interpolated Strings was 12 M instructions for a
     /// 2,000-file home, paid by every commit.
     func save(_ context: Context) {
-        var data: [UInt8] = []
-        data.reserveCapacity(max(file?.bytes.count ?? 0, 4096) + 1024)
-        func add(_ text: String) { data.append(contentsOf: text.utf8) }
-        func add(_ byte: UInt8) { data.append(byte) }
-        // Numbers as interpolation writes them: decimal with a '-' when negative (or octal).
-        // Digits go straight into `data`, then are put in order: an array of digits per
-        // number was a thousand instructions each, 6 million for a 2,000-file commit.
-        func add(number: UInt64, radix: UInt64 = 10) {
-            let start = data.count
-            var value = number
-            repeat {
-                data.append(UInt8(ascii: "0") + UInt8(value % radix))
-                value /= radix
-            } while value > 0
-            data[start...].reverse()
-        }
-        func add(number: Int) {
-            if number < 0 { add(UInt8(ascii: "-")) }
-            add(number: UInt64(number.magnitude))
-        }
+        var out = Writer()
+        out.data.reserveCapacity(max(file?.bytes.count ?? 0, 4096) + 1024)
         let newline = UInt8(ascii: "\n"), space = UInt8(ascii: " "), tab = UInt8(ascii: "\t"), colon = UInt8(ascii: ":")
-        add(WalkCache.header); add(newline)
-        add("home "); add(ModeTable.quote(context.home)); add(newline)
-        add("index "); add(context.indexChecksum); add(newline)
-        add("rules "); add(number: context.rules.count); add(newline)
-        data += context.rules
+        out.add(WalkCache.header); out.add(newline)
+        out.add("home "); out.add(ModeTable.quote(context.home)); out.add(newline)
+        out.add("index "); out.add(context.indexChecksum); out.add(newline)
+        out.add("rules "); out.add(number: context.rules.count); out.add(newline)
+        out.data += context.rules
         for folder in folders {
             let key = folder.key
-            add("folder ")
-            add(number: key.device); add(colon)
-            add(number: key.inode); add(colon)
-            add(number: key.modified.seconds); add(UInt8(ascii: ".")); add(number: key.modified.nanoseconds); add(colon)
-            add(number: key.changed.seconds); add(UInt8(ascii: ".")); add(number: key.changed.nanoseconds); add(space)
-            add(number: UInt64(folder.mode), radix: 8); add(space)
-            add(folder.isRacy ? UInt8(ascii: "r") : UInt8(ascii: "-")); add(space)
-            add(ModeTable.quote(folder.path)); add(newline)
+            out.add("folder ")
+            out.add(number: key.device); out.add(colon)
+            out.add(number: key.inode); out.add(colon)
+            out.add(number: key.modified.seconds); out.add(UInt8(ascii: ".")); out.add(number: key.modified.nanoseconds); out.add(colon)
+            out.add(number: key.changed.seconds); out.add(UInt8(ascii: ".")); out.add(number: key.changed.nanoseconds); out.add(space)
+            out.add(number: UInt64(folder.mode), radix: 8); out.add(space)
+            out.add(folder.isRacy ? UInt8(ascii: "r") : UInt8(ascii: "-")); out.add(space)
+            out.add(ModeTable.quote(folder.path)); out.add(newline)
         }
-        for path in newFiles { add("new "); add(ModeTable.quote(path)); add(newline) }
-        for path in unwalkedTracked { add("unwalked "); add(ModeTable.quote(path)); add(newline) }
-        for (path, reason) in skipped { add("skipped "); add(ModeTable.quote(path)); add(tab); add(reason.onOneLine); add(newline) }
-        for (path, reason) in notices { add("notice "); add(ModeTable.quote(path)); add(tab); add(reason.onOneLine); add(newline) }
-        add("entries\n")
+        for path in newFiles { out.add("new "); out.add(ModeTable.quote(path)); out.add(newline) }
+        for path in unwalkedTracked { out.add("unwalked "); out.add(ModeTable.quote(path)); out.add(newline) }
+        for (path, reason) in skipped { out.add("skipped "); out.add(ModeTable.quote(path)); out.add(tab); out.add(reason.onOneLine); out.add(newline) }
+        for (path, reason) in notices { out.add("notice "); out.add(ModeTable.quote(path)); out.add(tab); out.add(reason.onOneLine); out.add(newline) }
+        out.add("entries\n")
         if !hasEntries, let bytes, let entriesOffset {
             // Read without its entries, which did not change: they are copied as they were.
-            data += bytes[entriesOffset...]
-            try? AtomicFile.write(data, to: context.file, mode: 0o644)
+            out.data += bytes[entriesOffset...]
+            try? AtomicFile.write(out.data, to: context.file, mode: 0o644)
             return
         }
         for folder in folders {
-            add("in "); add(ModeTable.quote(folder.path)); add(newline)
+            out.add("in "); out.add(ModeTable.quote(folder.path)); out.add(newline)
             for entry in folder.entries {
-                add(entry.kind.rawValue); add(space); add(ModeTable.quote(entry.name)); add(newline)
+                out.add(entry.kind.rawValue); out.add(space); out.add(ModeTable.quote(entry.name)); out.add(newline)
             }
             for problem in folder.problems {
-                add(problem.isNotice ? "n " : "s "); add(ModeTable.quote(problem.path)); add(tab); add(problem.reason.onOneLine); add(newline)
+                out.add(problem.isNotice ? "n " : "s "); out.add(ModeTable.quote(problem.path)); out.add(tab); out.add(problem.reason.onOneLine); out.add(newline)
             }
         }
-        add("end\n")
-        try? AtomicFile.write(data, to: context.file, mode: 0o644)
+        out.add("end\n")
+        try? AtomicFile.write(out.data, to: context.file, mode: 0o644)
+    }
+
+    /// The file's bytes as `save` builds them. A struct, not functions nested in `save`:
+    /// those captured the array, and every append paid a run-time exclusivity check.
+    private struct Writer {
+        var data: [UInt8] = []
+
+        mutating func add(_ text: String) { data.append(contentsOf: text.utf8) }
+        mutating func add(_ byte: UInt8) { data.append(byte) }
+
+        /// As interpolation writes it: decimal (or octal), written back to front on the stack
+        /// and appended at once (an array of digits per number was a thousand instructions).
+        mutating func add(number: UInt64, radix: UInt64 = 10) {
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { digits in  // 22 octal digits at most
+                var value = number, start = digits.count
+                repeat {
+                    start -= 1
+                    digits[start] = UInt8(ascii: "0") + UInt8(value % radix)
+                    value /= radix
+                } while value > 0
+                data.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start...]))
+            }
+        }
+
+        /// Decimal, with a '-' when negative.
+        mutating func add(number: Int) {
+            if number < 0 { add(UInt8(ascii: "-")) }
+            add(number: UInt64(number.magnitude))
+        }
     }
 
     /// A cursor over the cache file's bytes.
