@@ -19,6 +19,16 @@ public struct PathTable: Sendable {
         (self.file, self.starts, self.ends) = (file, starts, ends)
     }
 
+    /// The entries' paths, in their order.
+    public init(pathsOf entries: [IndexEntry]) {
+        starts.reserveCapacity(entries.count)
+        ends.reserveCapacity(entries.count)
+        // Borrowed, not copied: a copy of an entry retains its path and its table.
+        entries.withUnsafeBufferPointer { entries in
+            for position in entries.indices { entries[position].withPathBytes { append($0) } }
+        }
+    }
+
     public var count: Int { starts.count }
 
     /// Adds a path (its bytes must hold no NUL: git's paths never do).

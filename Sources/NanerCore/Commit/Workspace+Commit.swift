@@ -96,18 +96,20 @@ extension Workspace {
         // (a merge being finished, a restore): then its entries are the ones compared.
         let entries: [IndexEntry]
         var checksum: String?
+        var paths: PathTable?
         if let given {
             entries = given
         } else if let index {
             entries = index.entries()
             if freshIndex { checksum = IndexFile.checksum(atPath: indexPath) }
         } else if let read = IndexFile.read(atPath: indexPath) {
-            (entries, checksum) = (read.entries, read.checksum)
+            (entries, checksum, paths) = (read.entries, read.checksum, read.paths)
         } else {
             entries = try repository.index().entries()
         }
         scanner.walkCache = walkCache(checksum)
-        let scan = try scanner.scan(index: entries, indexModified: Timestamp.modification(of: indexPath), trackedModes: trackedModes)
+        let scan = try scanner.scan(index: entries, paths: paths, indexModified: Timestamp.modification(of: indexPath),
+                                    trackedModes: trackedModes)
         return finished(scan, entries: entries, checksum: checksum)
     }
 

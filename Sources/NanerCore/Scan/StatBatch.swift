@@ -17,13 +17,7 @@ final class StatBatch: @unchecked Sendable {
     /// `paths`: the entries' paths as the index reader collected them; nil: made here.
     init(home: String, entries: [IndexEntry], paths given: PathTable? = nil) {
         self.home = home
-        if let given {
-            paths = given
-        } else {
-            var paths = PathTable()
-            for entry in entries { entry.withPathBytes { paths.append($0) } }
-            self.paths = paths
-        }
+        paths = given ?? PathTable(pathsOf: entries)
         precondition(paths.count == entries.count, "a path for each entry")
         output = .allocate(capacity: entries.count)
         output.initialize(repeating: nil)

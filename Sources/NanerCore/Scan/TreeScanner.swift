@@ -41,13 +41,14 @@ struct TreeScanner {
     var secretRecord = SecretRecord()
     var secretRecipient: X25519Recipient? = nil
 
-    func scan(index entries: [IndexEntry], indexModified: Timestamp?, trackedModes: ModeTable?) throws -> ScanResult {
+    /// `paths`: the entries' paths as the index reader left them (`IndexFile.read`), if it did.
+    func scan(index entries: [IndexEntry], paths: PathTable? = nil, indexModified: Timestamp?, trackedModes: ModeTable?) throws -> ScanResult {
         let start = Clock.fileSystemNow
         let walking = Walking()
         // One lane checks the remembered walk, or walks the managed folders (listing
         // only those that changed since), while the other stats tracked files; it joins
         // the stat work when it is done.
-        let batch = StatBatch(home: home, entries: entries)
+        let batch = StatBatch(home: home, entries: entries, paths: paths)
         let context = UnsafeSendable(value: self)
         runConcurrently(lanes: entries.count < TreeScanner.oneLaneBelow ? 1 : max(2, workers)) { lane in
             if lane == 0 { context.value.walk(into: walking, start: start) }
