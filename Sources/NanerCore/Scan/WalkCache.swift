@@ -396,21 +396,21 @@ struct WalkCache {
         }
 
         /// Digits up to `separator`, which is consumed. In locals, not through `self`: the
-        /// stat keys' sixty-odd digits a folder are most of what a status reads here.
+        /// stat keys' sixty-odd digits a folder are most of what a status reads here. One
+        /// unsigned comparison a digit (a byte below '0' wraps above the radix).
         mutating func number(radix: Int = 10, then separator: UInt8) -> Int? {
             guard let base = bytes.baseAddress else { return nil }
             let count = bytes.count, start = position
+            // At most 18 digits: no overflow, in any radix up to 10.
+            let limit = min(count, start + 19)
             var at = start, value = 0
-            while at < count {
-                let byte = base[at]
-                if byte == separator { break }
-                let digit = Int(byte) &- 48
-                guard digit >= 0 && digit < radix else { return nil }
-                value = value &* radix &+ digit
+            while at < limit {
+                let digit = base[at] &- UInt8(ascii: "0")
+                if Int(digit) >= radix { break }
+                value = value &* radix &+ Int(digit)
                 at &+= 1
             }
-            // At most 18 digits: no overflow above, in any radix up to 10.
-            guard at > start && at - start <= 18 && at < count else { return nil }
+            guard at > start && at - start <= 18 && at < count && base[at] == separator else { return nil }
             position = at + 1
             return value
         }
