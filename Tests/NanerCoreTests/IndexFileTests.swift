@@ -129,20 +129,13 @@ final class IndexFileTests: XCTestCase {
     /// git's rule: an extension whose signature starts with 'A'...'Z' may be ignored,
     /// any other may not. Version 4 (prefix-compressed paths) is left to libgit2.
     func testRefusesMandatoryExtensionsAndVersion4() throws {
-        try writeHome(["/a": "a\n", "/b/c": "c\n"])
-        XCTAssertEqual(runGit("init", "-q", "-b", "main").status, 0)
-        XCTAssertEqual(runGit("add", "-A").status, 0)
-        let index = home + "/.git/index"
-        let original = try XCTUnwrap(IndexFile.read(atPath: index))
-        let bytes = try XCTUnwrap(FileManager.default.contents(atPath: index))
+        let (index, original, bytes) = try addedIndex(["/a": "a\n", "/b/c": "c\n"])
         XCTAssertEqual(try extensions(index), [])
 
         func read(withExtension signature: String, size: UInt32? = nil, payload: [UInt8] = [1, 2, 3, 4]) -> [IndexEntry]? {
             let declared = size ?? UInt32(payload.count)
             let block = Array(signature.utf8) + withUnsafeBytes(of: declared.bigEndian, Array.init) + payload
-            let path = root + "/edited-index"
-            _ = FileManager.default.createFile(atPath: path, contents: bytes.dropLast(20) + block + bytes.suffix(20))
-            return IndexFile.read(atPath: path)?.entries
+            return readCopy(bytes.dropLast(20) + block + bytes.suffix(20))
         }
         XCTAssertEqual(read(withExtension: "ZZZZ")?.map(Listed.init), original.entries.map(Listed.init))
         XCTAssertNil(read(withExtension: "link"), "a split index's link extension was skipped")
@@ -164,20 +157,13 @@ final class IndexFileTests: XCTestCase {
     /// file cannot hold would reserve memory for billions. Both are refused, so the caller
     /// falls back to libgit2, which says what is wrong.
     func testRefusesAPathWithoutItsNulAndAnImpossibleCount() throws {
-        try writeHome(["/a": "a\n", "/bb/c": "c\n"])
-        XCTAssertEqual(runGit("init", "-q", "-b", "main").status, 0)
-        XCTAssertEqual(runGit("add", "-A").status, 0)
-        let index = home + "/.git/index"
-        let original = try XCTUnwrap(IndexFile.read(atPath: index))
+        let (_, original, bytes) = try addedIndex(["/a": "a\n", "/bb/c": "c\n"])
         XCTAssertEqual(original.entries.map(\.path), ["a", "bb/c"])
         for entry in original.entries { XCTAssertTrue(entry.withPathBytes { $0.elementsEqual(entry.path.utf8) }) }
-        let bytes = try XCTUnwrap(FileManager.default.contents(atPath: index))
         func read(_ edit: (inout [UInt8]) -> Void) -> [IndexEntry]? {
-            var edited = [UInt8](bytes)
+            var edited = bytes
             edit(&edited)
-            let path = root + "/edited-index"
-            _ = FileManager.default.createFile(atPath: path, contents: Data(edited))
-            return IndexFile.read(atPath: path)?.entries
+            return readCopy(edited)
         }
         XCTAssertEqual(read { _ in }?.map(\.path), ["a", "bb/c"], "an unedited copy was refused")
         // The first entry's path "a" starts at byte 12 + 62; its padding follows it.
@@ -187,6 +173,24 @@ final class IndexFileTests: XCTestCase {
     }
 
     // MARK: - Helpers
+
+    /// `files` written into the home and added to a git repository there (not committed):
+    /// its index file's path, as IndexFile reads it, and its bytes.
+    private func addedIndex(_ files: [String: String]) throws
+        -> (path: String, read: (entries: [IndexEntry], checksum: String, paths: PathTable), bytes: [UInt8]) {
+        try writeHome(files)
+        XCTAssertEqual(runGit("init", "-q", "-b", "main").status, 0)
+        XCTAssertEqual(runGit("add", "-A").status, 0)
+        let index = home + "/.git/index"
+        return (index, try XCTUnwrap(IndexFile.read(atPath: index)), [UInt8](try XCTUnwrap(FileManager.default.contents(atPath: index))))
+    }
+
+    /// An edited copy of an index file, as IndexFile reads it.
+    private func readCopy(_ bytes: [UInt8]) -> [IndexEntry]? {
+        let path = root + "/edited-index"
+        _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        return IndexFile.read(atPath: path)?.entries
+    }
 
     /// One stage-0 entry as `git ls-files -s --debug` shows it.
     private struct Listed: Equatable, CustomStringConvertible {
