@@ -44,7 +44,10 @@ final class ScanPrefetch {
         shared.takeWalk()
         while true {
             let (batch, finished) = shared.state.withLock { ($0.batch, $0.finished) }
-            if let batch { return batch.work() }
+            if let batch {
+                batch.work()
+                return
+            }
             if finished { return }
             sched_yield()
         }
@@ -86,17 +89,27 @@ final class ScanPrefetch {
             (self.repository, self.home) = (repository, home)
         }
 
-        /// The prefetch thread's work.
+        /// The prefetch thread's work. When a file it stat'ed changed, that file is read and
+        /// checked for secrets next: the guard's tables are laid out here meanwhile, once
+        /// `finished` is set, so the scan does not wait for them (see `SecretGuard.prepare`).
         func readAll() {
+            if readAndStat() { SecretGuard.prepare() }
+        }
+
+        /// Whether a file this thread stat'ed no longer matches its index entry.
+        private func readAndStat() -> Bool {
             defer { state.withLock { $0.finished = true } }
             // An index IndexFile cannot read whole (version 4, a split index) leaves the
             // scan to read it the usual way.
-            guard let read = IndexFile.read(atPath: repository + "/index") else { return }
+            guard let read = IndexFile.read(atPath: repository + "/index") else { return false }
             self.read = read
             let stats = StatBatch(home: home, entries: read.entries, paths: read.paths)
             state.withLock { $0.batch = stats }
             takeWalk()
-            stats.work()
+            // Its own chunks only: the other thread may still be writing the rest.
+            return stats.work().contains { chunk in
+                chunk.contains { index in stats[index].map { status in !status.matches(read.entries[index]) } ?? true }
+            }
         }
 
         /// The remembered walk read and its folders stat'ed, by whichever thread comes first.

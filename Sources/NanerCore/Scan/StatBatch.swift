@@ -28,14 +28,19 @@ final class StatBatch: @unchecked Sendable {
         output.deallocate()
     }
 
-    /// Claims chunks until none is left; any number of threads may call it.
-    func work() {
-        guard next.withLock({ $0 < paths.count }), let home = OpenFolder(path: home) else { return }
+    /// Claims chunks until none is left; any number of threads may call it. Returns the
+    /// chunks this call filled, which the calling thread may read at once.
+    @discardableResult
+    func work() -> [Range<Int>] {
+        guard next.withLock({ $0 < paths.count }), let home = OpenFolder(path: home) else { return [] }
+        var filled: [Range<Int>] = []
         paths.withCStrings { path in
             while let range = claim() {
                 for index in range { output[index] = home.fileStatus(path(index)) }
+                filled.append(range)
             }
         }
+        return filled
     }
 
     var count: Int { paths.count }
