@@ -152,6 +152,28 @@ final class IndexFileTests: XCTestCase {
         XCTAssertEqual(entries.map(Listed.init), try listedByGit(gitDir: home + "/.git"))
     }
 
+    /// An entry read from the file makes its path from the mapped index only when asked;
+    /// set, it keeps the new one, and a table of paths built from entries (as a scan of
+    /// libgit2's entries builds one) holds the same bytes as the reader's.
+    func testEntriesKeepTheirPathsInTheMappedFile() throws {
+        let long = "long/" + String(repeating: "p", count: 200) + "/x y \u{e9}.conf"
+        let (_, read, _) = try addedIndex(["/a": "a\n", "/" + long: "l\n", "/z/b": "b\n"])
+        XCTAssertEqual(read.entries.map(\.path), ["a", long, "z/b"])
+        XCTAssertTrue(read.entries[1].pathIs(long))
+        XCTAssertTrue(read.entries[1].pathStarts(with: Array("long/".utf8)))
+        XCTAssertTrue(read.entries[0].pathPrecedes(Array("b".utf8)))
+        XCTAssertFalse(read.entries[2].pathPrecedes(Array("z/b".utf8)))
+        let rebuilt = PathTable(pathsOf: read.entries)
+        for table in [read.paths, rebuilt] {
+            XCTAssertEqual(table.withCStrings { path in (0..<table.count).map { String(cString: path($0)) } }, ["a", long, "z/b"])
+        }
+        var renamed = read.entries[1]
+        renamed.path = "renamed"
+        XCTAssertEqual(renamed.path, "renamed")
+        XCTAssertTrue(renamed.pathIs("renamed"))
+        XCTAssertEqual(read.entries[1].path, long, "renaming a copy changed the original")
+    }
+
     /// The paths stay in the mapped file, handed out as C strings: one whose NUL is missing
     /// (a damaged or forged file) would run into the next entry, and a count of entries the
     /// file cannot hold would reserve memory for billions. Both are refused, so the caller
