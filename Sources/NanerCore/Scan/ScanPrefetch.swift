@@ -96,7 +96,7 @@ final class ScanPrefetch {
             if readAndStat() { SecretGuard.prepare() }
         }
 
-        /// Whether a file this thread stat'ed no longer matches its index entry.
+        /// Whether a file this thread stat'ed is there but no longer matches its index entry.
         private func readAndStat() -> Bool {
             defer { state.withLock { $0.finished = true } }
             // An index IndexFile cannot read whole (version 4, a split index) leaves the
@@ -106,9 +106,10 @@ final class ScanPrefetch {
             let stats = StatBatch(home: home, entries: read.entries, paths: read.paths)
             state.withLock { $0.batch = stats }
             takeWalk()
-            // Its own chunks only: the other thread may still be writing the rest.
+            // Its own chunks only: the other thread may still be writing the rest. A deleted
+            // file is never read, so it alone does not call for the guard.
             return stats.work().contains { chunk in
-                chunk.contains { index in stats[index].map { status in !status.matches(read.entries[index]) } ?? true }
+                chunk.contains { index in stats[index].map { status in !status.matches(read.entries[index]) } ?? false }
             }
         }
 
