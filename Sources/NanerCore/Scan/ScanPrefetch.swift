@@ -4,9 +4,14 @@ import Synchronization
 
 /// A status's reading done on a thread of its own, started before the rules are loaded
 /// (none of it needs them): the index file read, the remembered walk read and its
-/// folders stat'ed, the tracked files stat'ed. The thread that asked helps with the
-/// stats once its rules are loaded, then takes the result and checks the remembered
-/// walk against those rules (`WalkCache.validated`).
+/// folders stat'ed, the tracked files stat'ed. The thread that asked joins in once its
+/// rules are loaded, then takes the result and checks the remembered walk against those
+/// rules (`WalkCache.validated`).
+///
+/// Each piece of work goes to whichever thread claims it first, so the thread that asked
+/// never waits for the other to start: a new thread of a process that just started can
+/// sit on the busy processor for 1-3 ms (measured on a 2-processor VM, on one run in
+/// three or four), and there the stats were done by one thread after the other.
 final class ScanPrefetch {
     struct Result {
         let entries: [IndexEntry]
@@ -22,105 +27,127 @@ final class ScanPrefetch {
     /// When the prefetch began: folders changed less than a few seconds before it are racy.
     let start = Clock.fileSystemNow
     private let shared: Shared
-    private var thread: BackgroundThreads.Handle?
+    private let thread: BackgroundThreads.Handle
 
     init(repository: String, home: String) {
         let shared = Shared(repository: repository, home: home)
         self.shared = shared
-        // The thread holds only `shared`: this object is always released, and its thread
-        // joined, by the thread that made it.
-        thread = BackgroundThreads.start { shared.readAll() }
+        // Abandonable: it only reads, and the process may end before it ever ran (the
+        // thread that asked did all the work); the thread holds only `shared`.
+        thread = BackgroundThreads.start(abandonable: true) { shared.readAll() }
     }
 
-    /// Joined only now: waiting for the thread's end in `result()` put its exit (its stack
-    /// handed back) and the wake-up after it on every status's path; by now it has ended.
+    /// Joined only if its work has ended, which costs nothing; one still to be scheduled
+    /// is left to end with the process (`Workspace.mustEndAbruptly`).
     deinit {
-        if let thread { BackgroundThreads.join(thread) }
+        if shared.threadEnded.load(ordering: .acquiring) { BackgroundThreads.join(thread) }
     }
 
-    /// Work still unclaimed, on the calling thread: the remembered walk if the prefetch
-    /// thread is still reading the index, then the stats left.
+    /// The work still unclaimed, on the calling thread: the index if the prefetch thread has
+    /// not begun it, the remembered walk if it has not taken it, then the stats left.
     func help() {
-        shared.takeWalk()
-        while true {
-            let (batch, finished) = shared.state.withLock { ($0.batch, $0.finished) }
-            if let batch {
-                batch.work()
-                return
-            }
-            if finished { return }
-            sched_yield()
-        }
+        shared.takeAll()
     }
 
-    /// Everything read, once the prefetch thread has done its part (the calling thread
-    /// has done its own in `help()`); nil when the index could not be read this way.
+    /// Everything read, once every piece claimed by the other thread is done; nil when the
+    /// index could not be read this way.
     func result() -> Result? {
-        // One chunk of stats at most is left to the other thread: waited for by yielding, and
-        // if it takes long (a slow file system), by joining the thread.
-        var yields = 0
-        while !shared.state.withLock({ $0.finished }) {
-            yields += 1
-            if yields > 2_000, let thread {
-                BackgroundThreads.join(thread)
-                self.thread = nil
-            } else {
-                sched_yield()
-            }
-        }
+        shared.waitUntilDone()
         guard let read = shared.read, let stats = shared.state.withLock({ $0.batch }) else { return nil }
         return Result(entries: read.entries, checksum: read.checksum, stats: stats, walk: shared.walk.cache,
                       changedFolders: shared.walk.changed)
     }
 
-    // Unchecked: `read` is written by the prefetch thread before it sets `finished`, `walk`
-    // by the one thread that takes it (`state` says which) before that one's work ends, and
-    // `result()` reads both only once `finished` is set and `help()` has returned.
+    // Unchecked: `read` is written by the thread that claimed the index before it sets
+    // `indexRead`, `walk` by the thread that took it before it sets `walkRead`, and both
+    // are read only once those are set (under `state`'s lock).
     private final class Shared: @unchecked Sendable {
         let repository: String
         let home: String
         var read: (entries: [IndexEntry], checksum: String, paths: PathTable)?
         var walk: (cache: WalkCache?, changed: [Int]?) = (nil, nil)
-        /// The stat work, once the index is read; whether a thread took the remembered walk;
-        /// `finished` once the prefetch thread has nothing left to share.
-        let state = Mutex<(batch: StatBatch?, walkTaken: Bool, finished: Bool)>((nil, false, false))
+        /// Which pieces a thread has claimed, and which are done; `batch` is the stat work,
+        /// once the index is read (nil then if it could not be read this way).
+        let state = Mutex(State())
+        let threadEnded = Atomic(false)
+
+        struct State {
+            var indexTaken = false, indexRead = false
+            var walkTaken = false, walkRead = false
+            var batch: StatBatch?
+        }
 
         init(repository: String, home: String) {
             (self.repository, self.home) = (repository, home)
         }
 
         /// The prefetch thread's work. When a file it stat'ed changed, that file is read and
-        /// checked for secrets next: the guard's tables are laid out here meanwhile, once
-        /// `finished` is set, so the scan does not wait for them (see `SecretGuard.prepare`).
+        /// checked for secrets next: the guard's tables are laid out here meanwhile, so the
+        /// scan does not wait for them (see `SecretGuard.prepare`).
         func readAll() {
-            if readAndStat() { SecretGuard.prepare() }
-        }
-
-        /// Whether a file this thread stat'ed is there but no longer matches its index entry.
-        private func readAndStat() -> Bool {
-            defer { state.withLock { $0.finished = true } }
-            // An index IndexFile cannot read whole (version 4, a split index) leaves the
-            // scan to read it the usual way.
-            guard let read = IndexFile.read(atPath: repository + "/index") else { return false }
-            self.read = read
-            let stats = StatBatch(home: home, entries: read.entries, paths: read.paths)
-            state.withLock { $0.batch = stats }
-            takeWalk()
+            defer { threadEnded.store(true, ordering: .releasing) }
+            let chunks = takeAll()
             // Its own chunks only: the other thread may still be writing the rest. A deleted
             // file is never read, so it alone does not call for the guard.
-            return stats.work().contains { chunk in
+            guard let read, let stats = state.withLock({ $0.batch }) else { return }
+            if chunks.contains(where: { chunk in
                 chunk.contains { index in stats[index].map { status in !status.matches(read.entries[index]) } ?? false }
+            }) {
+                SecretGuard.prepare()
             }
         }
 
-        /// The remembered walk read and its folders stat'ed, by whichever thread comes first.
-        func takeWalk() {
-            guard state.withLock({ state in
-                defer { state.walkTaken = true }
-                return !state.walkTaken
-            }) else { return }
+        /// Every piece of work not yet claimed, in the order that hands the other thread
+        /// work soonest: the index (its stats wait for it), the walk, then stat chunks.
+        /// Returns the chunks this thread filled.
+        @discardableResult
+        func takeAll() -> [Range<Int>] {
+            if claim(\.indexTaken) { readIndex() }
+            if claim(\.walkTaken) { readWalk() }
+            // The index may still be being read by the other thread, which is running.
+            while true {
+                let (read, batch) = state.withLock { ($0.indexRead, $0.batch) }
+                if let batch { return batch.work() }
+                if read { return [] }
+                sched_yield()
+            }
+        }
+
+        /// Waits until every claimed piece is done: all of them are claimed by now.
+        func waitUntilDone() {
+            var yields = 0
+            while !state.withLock({ $0.indexRead && $0.walkRead && ($0.batch?.isComplete ?? true) }) {
+                // The other thread is in the middle of a piece; past a few thousand yields
+                // (a slow file system), sleep between looks instead.
+                yields += 1
+                if yields > 2_000 { usleep(50) } else { sched_yield() }
+            }
+        }
+
+        private func claim(_ piece: WritableKeyPath<State, Bool>) -> Bool {
+            state.withLock { state in
+                defer { state[keyPath: piece] = true }
+                return !state[keyPath: piece]
+            }
+        }
+
+        /// An index IndexFile cannot read whole (version 4, a split index) leaves the scan
+        /// to read it the usual way.
+        private func readIndex() {
+            let read = IndexFile.read(atPath: repository + "/index")
+            self.read = read
+            let batch = read.map { StatBatch(home: home, entries: $0.entries, paths: $0.paths) }
+            state.withLock { state in
+                state.batch = batch
+                state.indexRead = true
+            }
+        }
+
+        /// The remembered walk read and its folders stat'ed.
+        private func readWalk() {
             let cache = WalkCache.read(file: repository + "/" + WalkCache.fileName)
             walk = (cache, cache?.changedFolders(home: home))
+            state.withLock { $0.walkRead = true }
         }
     }
 }

@@ -5,13 +5,15 @@ import Synchronization
 /// open (`OpenFolder`): the kernel walks only the path under the home. A descriptor of
 /// each thread's own: with one shared, every call of every thread would update that one
 /// open file's count (a multi-threaded process's `fdget` takes a reference).
-// Unchecked: `output` is written at disjoint indexes, one claimed chunk per thread; `next`
-// is a Mutex, and the subscript is read only once every thread has left `work()`.
+// Unchecked: `output` is written at disjoint indexes, one claimed chunk per thread; `progress`
+// is a Mutex, and the subscript is read only once every thread has left `work()` or
+// `isComplete` said so.
 final class StatBatch: @unchecked Sendable {
     private let home: String
     private let paths: PathTable
     private let output: UnsafeMutableBufferPointer<FileStat?>
-    private let next = Mutex(0)
+    /// The next index to claim, and how many entries claimed chunks have filled.
+    private let progress = Mutex((next: 0, filled: 0))
     private let chunk = 128
 
     /// `paths`: the entries' paths as the index reader collected them; nil: made here.
@@ -32,16 +34,21 @@ final class StatBatch: @unchecked Sendable {
     /// chunks this call filled, which the calling thread may read at once.
     @discardableResult
     func work() -> [Range<Int>] {
-        guard next.withLock({ $0 < paths.count }), let home = OpenFolder(path: home) else { return [] }
+        guard progress.withLock({ $0.next < paths.count }) else { return [] }
+        // A home that cannot be opened has none of its files: its chunks are left empty.
+        let home = OpenFolder(path: home)
         var filled: [Range<Int>] = []
         paths.withCStrings { path in
-            while let range = claim() {
-                for index in range { output[index] = home.fileStatus(path(index)) }
+            while let range = claim(after: filled.last) {
+                if let home { for index in range { output[index] = home.fileStatus(path(index)) } }
                 filled.append(range)
             }
         }
         return filled
     }
+
+    /// Whether every chunk is filled, by whichever threads: the subscript may then be read.
+    var isComplete: Bool { progress.withLock { $0.filled == paths.count } }
 
     var count: Int { paths.count }
 
@@ -50,12 +57,14 @@ final class StatBatch: @unchecked Sendable {
     /// (its pages new to the process).
     subscript(index: Int) -> FileStat? { output[index] }
 
-    private func claim() -> Range<Int>? {
-        next.withLock { next in
-            guard next < paths.count else { return nil }
-            let start = next
-            next = min(paths.count, next + chunk)
-            return start..<next
+    /// The next chunk, once the one just filled is counted.
+    private func claim(after done: Range<Int>?) -> Range<Int>? {
+        progress.withLock { progress in
+            progress.filled += done?.count ?? 0
+            guard progress.next < paths.count else { return nil }
+            let start = progress.next
+            progress.next = min(paths.count, start + chunk)
+            return start..<progress.next
         }
     }
 }
