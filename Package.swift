@@ -32,6 +32,8 @@ let package = Package(
         // libgit2_stubs.c (tools/generate-libgit2-stubs) loads it with dlopen on first use,
         // so commands that never open the repository do not pay for loading it.
         .target(name: "CLibgit2"),
+        // The thread placement calls Swift's Glibc does not declare (System/BackgroundThreads).
+        .target(name: "CNanerThreads"),
         // zlib from the system: pack entries (GitKit) and zip archives (NanerCore). Not
         // "CZlib": ZIPFoundation, which the tests still use, has a module of that name.
         .systemLibrary(
@@ -59,6 +61,7 @@ let package = Package(
             dependencies: [
                 "GitKit",
                 "CNanerZlib",
+                "CNanerThreads",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],

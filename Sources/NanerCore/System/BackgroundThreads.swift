@@ -1,3 +1,4 @@
+import CNanerThreads
 import Glibc
 import Synchronization
 
@@ -21,7 +22,7 @@ enum BackgroundThreads {
     static func start(abandonable mayAbandon: Bool = false, _ body: @escaping () -> Void) -> Handle {
         let context = Unmanaged.passRetained(Work(body)).toOpaque()
         var thread = pthread_t()
-        let rc = pthread_create(&thread, nil, { context in
+        let rc = naner_thread_create_elsewhere(&thread, { context in
             let work = Unmanaged<Work>.fromOpaque(context!).takeRetainedValue()
             work.body()
             return nil
