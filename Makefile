@@ -9,8 +9,11 @@ SWIFT ?= swift
 # accessor rather than by demangling its name (Package.swift says so for naner's own;
 # a flag given here reaches the dependencies): swift-crypto's SHA-1 demangled its
 # digest type at each first hash, 200,000 instructions of a diff.
+# -function-sections: a section per function and global, which the release link orders
+# (Package.swift, Linker/make-symbol-order).
 RELEASE_FLAGS ?= --static-swift-stdlib --disable-local-rpath \
-	-Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-mangled-name-accessors
+	-Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-mangled-name-accessors \
+	-Xswiftc -Xfrontend -Xswiftc -function-sections
 # What `make install` builds; the tests install a debug build into a scratch folder.
 # A release install drops the DWARF line tables (a third of the binary, never loaded when
 # it runs); the symbol table stays, so a crash's backtrace still names its functions.

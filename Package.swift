@@ -79,12 +79,15 @@ let package = Package(
             // libgit2 must find naner's mbedtls_x509_crt_parse_file (CLibgit2/libgit2_loader.c),
             // which defers parsing the CA bundle. Release links are also made for start-up
             // (lld): packed relative relocations, no symbol exported but that one (the Swift
-            // runtime's backtracer scans the exported ones at start), and libstdc++ linked
-            // in (Linker/libstdc++.so says why): with swift-crypto 4, 0.9 million
-            // instructions for `naner --version` instead of 4.4.
+            // runtime's backtracer scans the exported ones at start), libstdc++ linked in
+            // (Linker/libstdc++.so says why: with swift-crypto 4, 0.9 million instructions for
+            // `naner --version` instead of 4.4), and the code and globals everyday commands
+            // touch placed together (Linker/make-symbol-order says why and how).
             linkerSettings: [
                 .unsafeFlags(["-Xlinker", "--export-dynamic-symbol=mbedtls_x509_crt_parse_file"]),
                 .unsafeFlags(["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker", "--no-export-dynamic",
+                              "-Xlinker", "--symbol-ordering-file=" + Context.packageDirectory + "/Linker/symbol-order.txt",
+                              "-Xlinker", "--no-warn-symbol-ordering",
                               "-L", Context.packageDirectory + "/Linker"], .when(configuration: .release)),
             ]
         ),
