@@ -33,9 +33,11 @@ int naner_thread_create_elsewhere(pthread_t *thread, void *(*routine)(void *), v
 
     pthread_attr_t attributes;
     int rc = pthread_attr_init(&attributes);
-    if (rc == 0) rc = pthread_attr_setaffinity_np(&attributes, sizeof elsewhere, &elsewhere);
-    if (rc == 0) rc = pthread_create(thread, &attributes, trampoline, start);
-    pthread_attr_destroy(&attributes);
+    if (rc == 0) {
+        rc = pthread_attr_setaffinity_np(&attributes, sizeof elsewhere, &elsewhere);
+        if (rc == 0) rc = pthread_create(thread, &attributes, trampoline, start);
+        pthread_attr_destroy(&attributes);
+    }
     if (rc != 0) {
         free(start);
         return pthread_create(thread, NULL, routine, argument);
