@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import XCTest
 
@@ -164,12 +163,10 @@ final class WalkCacheTests: XCTestCase {
         XCTAssertEqual(changes(sandbox), [".config/kitty/themes/light.conf"])
     }
 
-    // MARK: - Helpers
-
-    /// Lets the tree's timestamps settle, then runs a status that remembers its walk.
-    /// The previous release kept a digest of the rules (version 3); this one keeps the rules
-    /// themselves (4). A version-3 cache is walked past, never read: here it would hide a new
-    /// file, its folders' stat data being current.
+    /// The previous release wrote its folders as lines of decimal stat data (version 4);
+    /// this one keeps them as binary records (5). A version-4 cache is walked past, never
+    /// read: here its folders' stat data is current and it does not name the new file, so
+    /// a release that trusted it would hide that file.
     func testACacheThePreviousReleaseWroteIsWalkedPastAndReplaced() throws {
         let sandbox = try Sandbox()
         try sandbox.makeTypicalHome()
@@ -177,27 +174,92 @@ final class WalkCacheTests: XCTestCase {
         try sandbox.write(".config/nvim/lua/new.lua", "return {}\n")
         try remember(sandbox)
         let path = sandbox.repo + "/naner-walk-cache"
-        let current = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
-        XCTAssertTrue(current.starts(with: Array("naner walk cache 4\nhome ".utf8)))
+        let current = try CacheFile(bytes: [UInt8](Data(contentsOf: URL(fileURLWithPath: path))))
+        XCTAssertEqual(current.version, "naner walk cache 5")
+        XCTAssertTrue(current.folders.contains(".config/nvim/lua"))
+        XCTAssertTrue(current.lines.contains(Array("new .config/nvim/lua/new.lua".utf8)))
 
-        // Laid out as version 3 wrote it, without the line naming the new file.
-        let head = current.split(separator: UInt8(ascii: "\n"), maxSplits: 4, omittingEmptySubsequences: false).map { Array($0) }
-        let (home, index) = (head[1], head[2])
-        let rulesLength = try XCTUnwrap(Int(String(decoding: head[3].dropFirst("rules ".count), as: UTF8.self)))
-        let rules = Array(head[4].prefix(rulesLength))
-        let rest = head[4].dropFirst(rulesLength).split(separator: UInt8(ascii: "\n")).map { Array($0) }
-        XCTAssertTrue(rest.contains(Array("new .config/nvim/lua/new.lua".utf8)))
-        let digest = SHA256.hash(data: rules).map { String(format: "%02x", $0) }.joined()
-        var older = Array("naner walk cache 3\n".utf8) + home + Array("\nrules \(digest)\n".utf8) + index + [UInt8(ascii: "\n")]
-        for line in rest where !line.starts(with: Array("new ".utf8)) { older += line + [UInt8(ascii: "\n")] }
+        // Laid out as version 4 wrote it, without the line naming the new file.
+        var older = Array("naner walk cache 4\n".utf8) + current.head
+        for folder in current.folders {
+            var status = stat()
+            let absolute = folder.isEmpty ? sandbox.home : sandbox.home + "/" + folder
+            XCTAssertEqual(folder.isEmpty ? stat(absolute, &status) : lstat(absolute, &status), 0, folder)
+            let key = "\(status.st_dev):\(status.st_ino):\(status.st_mtim.tv_sec).\(status.st_mtim.tv_nsec):"
+                + "\(status.st_ctim.tv_sec).\(status.st_ctim.tv_nsec)"
+            older += Array("folder \(key) \(String(status.st_mode & 0o7777, radix: 8)) - \(folder)\n".utf8)
+        }
+        for line in current.lines where !line.starts(with: Array("new ".utf8)) { older += line + [UInt8(ascii: "\n")] }
         try Data(older).write(to: URL(fileURLWithPath: path))
 
         XCTAssertEqual(changes(sandbox), [".config/nvim/lua/new.lua"])
         XCTAssertEqual(changes(sandbox), agreedWithGit(sandbox))
-        let replaced = try Data(contentsOf: URL(fileURLWithPath: path))
-        XCTAssertTrue(replaced.starts(with: Data("naner walk cache 4\n".utf8)), "the next status wrote this release's cache")
+        let replaced = try CacheFile(bytes: [UInt8](Data(contentsOf: URL(fileURLWithPath: path))))
+        XCTAssertEqual(replaced.version, "naner walk cache 5", "the next status wrote this release's cache")
+        XCTAssertEqual(replaced.folders, current.folders)
     }
 
+    /// Folder names a line format would have to quote (a newline, a backslash, a tab, a
+    /// quote, non-ASCII letters) are kept as they are, and a file new in them is seen.
+    func testFoldersWithAnyNameAreRememberedAsTheyAre() throws {
+        let sandbox = try Sandbox()
+        try sandbox.makeTypicalHome()
+        let odd = ".config/nvim/we\nird \\ \t \"fö\""
+        try sandbox.write(odd + "/init.lua", "return 1\n")
+        XCTAssertExit(sandbox.naner("init"), 0)
+        try remember(sandbox)
+        let cache = try CacheFile(bytes: [UInt8](Data(contentsOf: URL(fileURLWithPath: sandbox.repo + "/naner-walk-cache"))))
+        XCTAssertTrue(cache.folders.contains(odd), "\(cache.folders)")
+        XCTAssertEqual(changes(sandbox), [])
+
+        try sandbox.write(odd + "/new.lua", "return 2\n")
+        XCTAssertTrue(sandbox.naner("status", "--short").stdout.contains("new.lua"))
+        XCTAssertExit(sandbox.naner("commit", "-m", "new.lua"), 0)
+        XCTAssertTrue(sandbox.git("ls-files", "-z").stdout.split(separator: "\0").contains { $0 == odd + "/new.lua" })
+        XCTAssertEqual(sandbox.git("status", "--porcelain").stdout, "")
+    }
+
+    // MARK: - Helpers
+
+    /// The cache file in parts: its first line, the lines naming its home, index and rules
+    /// (`head`), the paths of its folder table, and the lines after the table.
+    private struct CacheFile {
+        var version = "", head: [UInt8] = [], folders: [String] = [], lines: [[UInt8]] = []
+
+        init(bytes: [UInt8]) throws {
+            let newline = UInt8(ascii: "\n")
+            var at = try XCTUnwrap(bytes.firstIndex(of: newline))
+            version = String(decoding: bytes[..<at], as: UTF8.self)
+            let rulesLine = try XCTUnwrap(Self.lineStart(of: "rules ", in: bytes, from: at + 1))
+            let rulesEnd = try XCTUnwrap(bytes[rulesLine...].firstIndex(of: newline))
+            let rulesLength = try XCTUnwrap(Int(String(decoding: bytes[(rulesLine + 6)..<rulesEnd], as: UTF8.self)))
+            at = rulesEnd + 1 + rulesLength
+            head = Array(bytes[(version.utf8.count + 1)..<at])
+            let tableEnd = try XCTUnwrap(bytes[at...].firstIndex(of: newline))
+            let words = String(decoding: bytes[at..<tableEnd], as: UTF8.self).split(separator: " ")
+            XCTAssertEqual(words.first, "folders")
+            let count = try XCTUnwrap(Int(words[1])), length = try XCTUnwrap(Int(words[2]))
+            let paths = tableEnd + 1 + count * 48
+            folders = bytes[paths..<(paths + length)].split(separator: 0, omittingEmptySubsequences: false).dropLast()
+                .map { String(decoding: $0, as: UTF8.self) }
+            XCTAssertEqual(folders.count, count)
+            let entries = try XCTUnwrap(Self.lineStart(of: "entries", in: bytes, from: paths + length + 1))
+            lines = bytes[(paths + length + 1)..<entries].split(separator: newline).map { Array($0) }
+            lines += bytes[entries...].split(separator: newline).map { Array($0) }
+        }
+
+        private static func lineStart(of prefix: String, in bytes: [UInt8], from start: Int) -> Int? {
+            var at = start
+            while at < bytes.count {
+                if bytes[at...].starts(with: prefix.utf8) { return at }
+                guard let end = bytes[at...].firstIndex(of: UInt8(ascii: "\n")) else { return nil }
+                at = end + 1
+            }
+            return nil
+        }
+    }
+
+    /// Lets the tree's timestamps settle, then runs a status that remembers its walk.
     private func remember(_ sandbox: Sandbox, file: StaticString = #filePath, line: UInt = #line) throws {
         sleep(settle)
         XCTAssertExit(sandbox.naner("status"), 0, file: file, line: line)
@@ -217,8 +279,9 @@ final class WalkCacheTests: XCTestCase {
     }
 
     private func cachedIndex(_ sandbox: Sandbox) throws -> String? {
-        let text = try String(contentsOfFile: sandbox.repo + "/naner-walk-cache", encoding: .utf8)
-        return text.split(separator: "\n").first { $0.hasPrefix("index ") }.map { String($0.dropFirst(6)) }
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: sandbox.repo + "/naner-walk-cache"))
+        return bytes.split(separator: UInt8(ascii: "\n"), maxSplits: 3).map { String(decoding: $0, as: UTF8.self) }
+            .first { $0.hasPrefix("index ") }.map { String($0.dropFirst(6)) }
     }
 
     /// The index file's trailing checksum, as git writes it.

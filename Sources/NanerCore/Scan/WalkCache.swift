@@ -24,7 +24,7 @@ import GitKit
 /// tick of the file system's clock would not show in its timestamps.
 struct WalkCache {
     static let fileName = "naner-walk-cache"
-    static let header = "naner walk cache 4"
+    static let header = "naner walk cache 5"
     /// How old a folder's last change must be before its timestamps are trusted:
     /// more than the coarsest clock of the file systems a home lives on (FAT: 2 s).
     static let settledSeconds = 3
@@ -191,14 +191,11 @@ struct WalkCache {
         var cache = WalkCache()
         cache.madeFor = (home, index, reader.position..<(reader.position + length))
         reader.position += length
+        guard let folders = FolderTable.read(&reader) else { return nil }
+        cache.folders = folders
         // Line words are matched as bytes: only paths and reasons become Strings.
         while true {
-            if reader.skip("folder ") {
-                // folder KEY MODE FLAGS PATH, FLAGS: "-" or "r" (racy)
-                guard let key = reader.statKey(), let mode = reader.number(radix: 8, then: UInt8(ascii: " ")),
-                      let racy = reader.flag(UInt8(ascii: "r")), let path = reader.nextLine() else { return nil }
-                cache.folders.append(Folder(path: ModeTable.unquote(path), key: key, mode: UInt32(mode), isRacy: racy))
-            } else if reader.skip("new ") {
+            if reader.skip("new ") {
                 guard let path = reader.nextLine() else { return nil }
                 cache.newFiles.append(ModeTable.unquote(path))
             } else if reader.skip("unwalked ") {
@@ -269,23 +266,13 @@ struct WalkCache {
     func save(_ context: Context) {
         var out = Writer()
         out.data.reserveCapacity(max(file?.bytes.count ?? 0, 4096) + 1024)
-        let newline = UInt8(ascii: "\n"), space = UInt8(ascii: " "), tab = UInt8(ascii: "\t"), colon = UInt8(ascii: ":")
+        let newline = UInt8(ascii: "\n"), space = UInt8(ascii: " "), tab = UInt8(ascii: "\t")
         out.add(WalkCache.header); out.add(newline)
         out.add("home "); out.add(ModeTable.quote(context.home)); out.add(newline)
         out.add("index "); out.add(context.indexChecksum); out.add(newline)
         out.add("rules "); out.add(number: context.rules.count); out.add(newline)
         out.data += context.rules
-        for folder in folders {
-            let key = folder.key
-            out.add("folder ")
-            out.add(number: key.device); out.add(colon)
-            out.add(number: key.inode); out.add(colon)
-            out.add(number: key.modified.seconds); out.add(UInt8(ascii: ".")); out.add(number: key.modified.nanoseconds); out.add(colon)
-            out.add(number: key.changed.seconds); out.add(UInt8(ascii: ".")); out.add(number: key.changed.nanoseconds); out.add(space)
-            out.add(number: UInt64(folder.mode), radix: 8); out.add(space)
-            out.add(folder.isRacy ? UInt8(ascii: "r") : UInt8(ascii: "-")); out.add(space)
-            out.add(ModeTable.quote(folder.path)); out.add(newline)
-        }
+        FolderTable.write(folders, to: &out.data)
         for path in newFiles { out.add("new "); out.add(ModeTable.quote(path)); out.add(newline) }
         for path in unwalkedTracked { out.add("unwalked "); out.add(ModeTable.quote(path)); out.add(newline) }
         for (path, reason) in skipped { out.add("skipped "); out.add(ModeTable.quote(path)); out.add(tab); out.add(reason.onOneLine); out.add(newline) }
@@ -318,15 +305,15 @@ struct WalkCache {
         mutating func add(_ text: String) { data.append(contentsOf: text.utf8) }
         mutating func add(_ byte: UInt8) { data.append(byte) }
 
-        /// As interpolation writes it: decimal (or octal), written back to front on the stack
-        /// and appended at once (an array of digits per number was a thousand instructions).
-        mutating func add(number: UInt64, radix: UInt64 = 10) {
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { digits in  // 22 octal digits at most
+        /// As interpolation writes it, written back to front on the stack and appended at
+        /// once (an array of digits per number was a thousand instructions).
+        mutating func add(number: UInt64) {
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
                 var value = number, start = digits.count
                 repeat {
                     start -= 1
-                    digits[start] = UInt8(ascii: "0") + UInt8(value % radix)
-                    value /= radix
+                    digits[start] = UInt8(ascii: "0") + UInt8(value % 10)
+                    value /= 10
                 } while value > 0
                 data.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start...]))
             }
@@ -340,7 +327,7 @@ struct WalkCache {
     }
 
     /// A cursor over the cache file's bytes.
-    private struct LineReader {
+    struct LineReader {
         let bytes: UnsafeBufferPointer<UInt8>
         var position = 0
 
@@ -364,19 +351,6 @@ struct WalkCache {
             return String(decoding: UnsafeBufferPointer(rebasing: bytes[position..<end]), as: UTF8.self)
         }
 
-        /// A word of flag letters and the space after it: whether `letter` is among them.
-        mutating func flag(_ letter: UInt8) -> Bool? {
-            var found = false
-            while position < bytes.count && bytes[position] != UInt8(ascii: " ") {
-                if bytes[position] == UInt8(ascii: "\n") { return nil }
-                found = found || bytes[position] == letter
-                position += 1
-            }
-            guard position < bytes.count else { return nil }
-            position += 1
-            return found
-        }
-
         func startsWith(_ text: StaticString) -> Bool {
             let count = text.utf8CodeUnitCount
             return position + count <= bytes.count && Memory.equal(bytes.baseAddress! + position, text.utf8Start, count: count)
@@ -395,19 +369,18 @@ struct WalkCache {
             return true
         }
 
-        /// Digits up to `separator`, which is consumed. In locals, not through `self`: the
-        /// stat keys' sixty-odd digits a folder are most of what a status reads here. One
-        /// unsigned comparison a digit (a byte below '0' wraps above the radix).
-        mutating func number(radix: Int = 10, then separator: UInt8) -> Int? {
+        /// Decimal digits up to `separator`, which is consumed. One unsigned comparison a
+        /// digit (a byte below '0' wraps above 9).
+        mutating func number(then separator: UInt8) -> Int? {
             guard let base = bytes.baseAddress else { return nil }
             let count = bytes.count, start = position
-            // At most 18 digits: no overflow, in any radix up to 10.
+            // At most 18 digits: no overflow.
             let limit = min(count, start + 19)
             var at = start, value = 0
             while at < limit {
                 let digit = base[at] &- UInt8(ascii: "0")
-                if Int(digit) >= radix { break }
-                value = value &* radix &+ Int(digit)
+                if digit > 9 { break }
+                value = value &* 10 &+ Int(digit)
                 at &+= 1
             }
             guard at > start && at - start <= 18 && at < count && base[at] == separator else { return nil }
@@ -415,18 +388,7 @@ struct WalkCache {
             return value
         }
 
-        /// `DEVICE:INODE:MS.MNS:CS.CNS` and the space after it.
-        mutating func statKey() -> StatKey? {
-            let colon = UInt8(ascii: ":"), dot = UInt8(ascii: "."), space = UInt8(ascii: " ")
-            guard let device = number(then: colon), let inode = number(then: colon),
-                  let modifiedSeconds = number(then: dot), let modifiedNanoseconds = number(then: colon),
-                  let changedSeconds = number(then: dot), let changedNanoseconds = number(then: space) else { return nil }
-            return StatKey(device: UInt64(device), inode: UInt64(inode),
-                           modified: Timestamp(seconds: modifiedSeconds, nanoseconds: modifiedNanoseconds),
-                           changed: Timestamp(seconds: changedSeconds, nanoseconds: changedNanoseconds))
-        }
-
-        private func find(_ byte: UInt8) -> Int? {
+        func find(_ byte: UInt8) -> Int? {
             guard position < bytes.count, let found = Memory.find(byte, in: bytes.baseAddress! + position, count: bytes.count - position) else {
                 return nil
             }
