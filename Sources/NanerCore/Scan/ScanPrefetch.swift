@@ -70,6 +70,8 @@ final class ScanPrefetch {
         /// once the index is read (nil then if it could not be read this way).
         let state = Mutex(State())
         let threadEnded = Atomic(false)
+        /// Whether a thread has begun laying out the secret guard's tables.
+        let guardPrepared = Atomic(false)
 
         struct State {
             var indexTaken = false, indexRead = false
@@ -81,36 +83,38 @@ final class ScanPrefetch {
             (self.repository, self.home) = (repository, home)
         }
 
-        /// The prefetch thread's work. When a file it stat'ed changed, that file is read and
-        /// checked for secrets next: the guard's tables are laid out here meanwhile, so the
-        /// scan does not wait for them (see `SecretGuard.prepare`).
+        /// The prefetch thread's work.
         func readAll() {
             defer { threadEnded.store(true, ordering: .releasing) }
-            let chunks = takeAll()
-            // Its own chunks only: the other thread may still be writing the rest. A deleted
-            // file is never read, so it alone does not call for the guard.
-            guard let read, let stats = state.withLock({ $0.batch }) else { return }
-            if chunks.contains(where: { chunk in
-                chunk.contains { index in stats[index].map { status in !status.matches(read.entries[index]) } ?? false }
-            }) {
-                SecretGuard.prepare()
-            }
+            takeAll()
         }
 
         /// Every piece of work not yet claimed, in the order that hands the other thread
         /// work soonest: the index (its stats wait for it), the walk, then stat chunks.
-        /// Returns the chunks this thread filled.
-        @discardableResult
-        func takeAll() -> [Range<Int>] {
+        func takeAll() {
             if claim(\.indexTaken) { readIndex() }
             if claim(\.walkTaken) { readWalk() }
             // The index may still be being read by the other thread, which is running.
             while true {
                 let (read, batch) = state.withLock { ($0.indexRead, $0.batch) }
-                if let batch { return batch.work() }
-                if read { return [] }
+                if let batch {
+                    batch.work { chunk in prepareGuardIfChanged(batch, chunk) }
+                    return
+                }
+                if read { return }
                 sched_yield()
             }
+        }
+
+        /// Lays out the secret guard's tables if `chunk`, just filled by this thread, holds
+        /// a changed file and no thread has begun to: that file is read and checked once the
+        /// stats are done, and the other thread takes the remaining chunks meanwhile. A
+        /// deleted file is never read, so it alone does not call for the guard.
+        private func prepareGuardIfChanged(_ stats: StatBatch, _ chunk: Range<Int>) {
+            guard !guardPrepared.load(ordering: .relaxed), let read,
+                  chunk.contains(where: { index in stats[index].map { !$0.matches(read.entries[index]) } ?? false }),
+                  guardPrepared.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged else { return }
+            SecretGuard.prepare()
         }
 
         /// Waits until every claimed piece is done: all of them are claimed by now.

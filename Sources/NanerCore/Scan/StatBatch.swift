@@ -31,9 +31,10 @@ final class StatBatch: @unchecked Sendable {
     }
 
     /// Claims chunks until none is left; any number of threads may call it. Returns the
-    /// chunks this call filled, which the calling thread may read at once.
+    /// chunks this call filled, which the calling thread may read at once, as it may each
+    /// one given to `filled` (called once it is filled, before the next is claimed).
     @discardableResult
-    func work() -> [Range<Int>] {
+    func work(filled chunkFilled: (Range<Int>) -> Void = { _ in }) -> [Range<Int>] {
         guard progress.withLock({ $0.next < paths.count }) else { return [] }
         // A home that cannot be opened has none of its files: its chunks are left empty.
         let home = OpenFolder(path: home)
@@ -42,6 +43,7 @@ final class StatBatch: @unchecked Sendable {
             while let range = claim(after: filled.last) {
                 if let home { for index in range { output[index] = home.fileStatus(path(index)) } }
                 filled.append(range)
+                chunkFilled(range)
             }
         }
         return filled
