@@ -31,8 +31,8 @@ final class StatBatch: @unchecked Sendable {
     }
 
     /// Claims chunks until none is left; any number of threads may call it. Returns the
-    /// chunks this call filled, which the calling thread may read at once, as it may each
-    /// one given to `filled` (called once it is filled, before the next is claimed).
+    /// chunks this call filled, which the calling thread may read at once; `filled` is
+    /// given each of them as soon as it is filled, before the next is claimed.
     @discardableResult
     func work(filled chunkFilled: (Range<Int>) -> Void = { _ in }) -> [Range<Int>] {
         guard progress.withLock({ $0.next < paths.count }) else { return [] }
