@@ -36,16 +36,24 @@ let package = Package(
         .target(name: "CNanerThreads"),
         // zlib from the system: pack entries (GitKit) and zip archives (NanerCore). Not
         // "CZlib": ZIPFoundation, which the tests still use, has a module of that name.
+        // Linked by GitKit, below, not by this module map.
         .systemLibrary(
             name: "CNanerZlib",
-            pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
         // Owned handles, typed errors and callback boxes around libgit2.
         .target(
             name: "GitKit",
             dependencies: ["CLibgit2", "CNanerZlib", .product(name: "Crypto", package: "swift-crypto")],  // SHA-1 of the packs it writes
-            swiftSettings: onlyImportedMembers
+            swiftSettings: onlyImportedMembers,
+            // Release links take zlib1g-dev's archive: a shared library costs every start
+            // about 50 microseconds to map and relocate (an empty C program linked with one
+            // more), while only commands that read packs or write zips inflate anything.
+            // libgit2, loaded only when needed, brings its own shared zlib.
+            linkerSettings: [
+                .linkedLibrary("z", .when(configuration: .debug)),
+                .unsafeFlags(["-Xlinker", "-l:libz.a"], .when(configuration: .release)),
+            ]
         ),
         // Turns the default .syncignore and templates/ into Swift source, so an
         // installed binary needs no files beside it.
