@@ -48,7 +48,7 @@ let package = Package(
             swiftSettings: onlyImportedMembers,
             // Release links take zlib1g-dev's archive: a shared library costs every start
             // about 50 microseconds to map and relocate (an empty C program linked with one
-            // more), while only commands that read packs or write zips inflate anything.
+            // more), while only commands that read objects or write zip archives use zlib.
             // libgit2, loaded only when needed, brings its own shared zlib.
             linkerSettings: [
                 .linkedLibrary("z", .when(configuration: .debug)),
